@@ -254,7 +254,6 @@ class BodyReader {
 
   private open(el: El, hasContent: boolean, at: number): void {
     if (this.root === undefined) this.root = el;
-    else if (this.stack.length === 0) throw new WbxmlError('second root element', at);
     else this.addChild(el, at);
     if (!hasContent) return;
     if (this.stack.length >= this.maxDepth) {
