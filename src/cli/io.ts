@@ -1,0 +1,46 @@
+/** Small Node I/O helpers shared by the `eas` subcommands. */
+import { readFile } from 'node:fs/promises';
+
+/** A failure the user caused or can fix: printed as one line, exit 1. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+/** A wrong invocation: printed with the usage, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Reads FILE, or standard input for "-". */
+export async function readInput(file: string): Promise<Uint8Array> {
+  if (file !== '-') {
+    try {
+      return new Uint8Array(await readFile(file));
+    } catch (e) {
+      throw new CliError(`${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+export function writeOutput(data: Uint8Array | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(data, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** The value of a required string option. */
+export function required(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+/** Reads a password from the environment variable named by --password-env. */
+export function passwordFromEnv(varName: string): string {
+  const v = process.env[varName];
+  if (v === undefined) throw new CliError(`environment variable ${varName} (--password-env) is not set`);
+  return v;
+}

@@ -1,0 +1,47 @@
+/**
+ * The `eas` command: `npm run -s eas -- <subcommand> ...` (contract: ../shared/CONTRACTS.md).
+ * Exit 0 on success, 1 on an error (one line on stderr), 2 on a usage error.
+ */
+import { CliError, UsageError } from './io.ts';
+import { WBXML_USAGE, wbxmlCommand } from './wbxml.ts';
+
+type Subcommand = (args: string[]) => Promise<void>;
+
+const SUBCOMMANDS: Record<string, { run: () => Promise<Subcommand>; usage: string }> = {
+  wbxml: { run: async () => wbxmlCommand, usage: WBXML_USAGE },
+};
+
+function usage(): string {
+  return ['usage: eas <subcommand> ...', ...Object.values(SUBCOMMANDS).map((s) => `  ${s.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const sub = name === undefined ? undefined : SUBCOMMANDS[name];
+  if (!sub) {
+    process.stderr.write(`${usage()}\n`);
+    return 2;
+  }
+  try {
+    await (await sub.run())(args);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`eas ${name}: ${e.message}\n`);
+      return 2;
+    }
+    const message = e instanceof CliError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
+    process.stderr.write(`eas ${name}: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`eas: ${String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
