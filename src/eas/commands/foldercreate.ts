@@ -43,7 +43,7 @@ export type FolderCreateStatus =
   /** An unknown error occurred. */
   | 11;
 
-export const FOLDER_CREATE_STATUS_TEXT: Readonly<Record<FolderCreateStatus, string>> = {
+export const describeFolderCreateStatus: Readonly<Record<FolderCreateStatus, string>> = {
   1: 'Success',
   2: 'A folder that has this name already exists',
   3: 'The specified parent folder is a special system folder',
@@ -54,8 +54,9 @@ export const FOLDER_CREATE_STATUS_TEXT: Readonly<Record<FolderCreateStatus, stri
   11: 'An unknown error occurred',
 };
 
-export function describeFolderCreateStatus(code: number): string {
-  return FOLDER_CREATE_STATUS_TEXT[code as FolderCreateStatus] ?? `Unknown FolderCreate status ${code}`;
+/** Short English text for a FolderCreate status code, with a fallback for unlisted codes. */
+export function folderCreateStatusText(code: number): string {
+  return describeFolderCreateStatus[code as FolderCreateStatus] ?? `Unknown FolderCreate status ${code}`;
 }
 
 export interface FolderCreateResponse {

@@ -32,7 +32,7 @@ export type FolderDeleteStatus =
   /** An unknown error occurred. */
   | 11;
 
-export const FOLDER_DELETE_STATUS_TEXT: Readonly<Record<FolderDeleteStatus, string>> = {
+export const describeFolderDeleteStatus: Readonly<Record<FolderDeleteStatus, string>> = {
   1: 'Success',
   3: 'The specified folder is a special system folder',
   4: 'The specified folder does not exist',
@@ -42,8 +42,9 @@ export const FOLDER_DELETE_STATUS_TEXT: Readonly<Record<FolderDeleteStatus, stri
   11: 'An unknown error occurred',
 };
 
-export function describeFolderDeleteStatus(code: number): string {
-  return FOLDER_DELETE_STATUS_TEXT[code as FolderDeleteStatus] ?? `Unknown FolderDelete status ${code}`;
+/** Short English text for a FolderDelete status code, with a fallback for unlisted codes. */
+export function folderDeleteStatusText(code: number): string {
+  return describeFolderDeleteStatus[code as FolderDeleteStatus] ?? `Unknown FolderDelete status ${code}`;
 }
 
 export interface FolderDeleteResponse {

@@ -100,7 +100,7 @@ export type FolderSyncStatus =
   /** Code unknown (the server failed in an unexpected way): retry. */
   | 12;
 
-export const FOLDER_SYNC_STATUS_TEXT: Readonly<Record<FolderSyncStatus, string>> = {
+export const describeFolderSyncStatus: Readonly<Record<FolderSyncStatus, string>> = {
   1: 'Success',
   6: 'An error occurred on the server',
   9: 'Synchronization key mismatch or invalid synchronization key',
@@ -110,8 +110,8 @@ export const FOLDER_SYNC_STATUS_TEXT: Readonly<Record<FolderSyncStatus, string>>
 };
 
 /** Short English text for a FolderSync status code. */
-export function describeFolderSyncStatus(code: number): string {
-  return FOLDER_SYNC_STATUS_TEXT[code as FolderSyncStatus] ?? `Unknown FolderSync status ${code}`;
+export function folderSyncStatusText(code: number): string {
+  return describeFolderSyncStatus[code as FolderSyncStatus] ?? `Unknown FolderSync status ${code}`;
 }
 
 export interface FolderSyncRequest {

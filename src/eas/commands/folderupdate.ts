@@ -41,7 +41,7 @@ export type FolderUpdateStatus =
   /** An unknown error occurred. */
   | 11;
 
-export const FOLDER_UPDATE_STATUS_TEXT: Readonly<Record<FolderUpdateStatus, string>> = {
+export const describeFolderUpdateStatus: Readonly<Record<FolderUpdateStatus, string>> = {
   1: 'Success',
   2: 'A folder with that name already exists or the folder is a special folder',
   3: 'The folder is the Recipient information folder, which cannot be updated',
@@ -53,8 +53,9 @@ export const FOLDER_UPDATE_STATUS_TEXT: Readonly<Record<FolderUpdateStatus, stri
   11: 'An unknown error occurred',
 };
 
-export function describeFolderUpdateStatus(code: number): string {
-  return FOLDER_UPDATE_STATUS_TEXT[code as FolderUpdateStatus] ?? `Unknown FolderUpdate status ${code}`;
+/** Short English text for a FolderUpdate status code, with a fallback for unlisted codes. */
+export function folderUpdateStatusText(code: number): string {
+  return describeFolderUpdateStatus[code as FolderUpdateStatus] ?? `Unknown FolderUpdate status ${code}`;
 }
 
 export interface FolderUpdateResponse {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildFolderCreate,
   describeFolderCreateStatus,
-  FOLDER_CREATE_STATUS_TEXT,
+  folderCreateStatusText,
   parseFolderCreate,
 } from '../../../src/eas/commands/foldercreate.ts';
 import { EasProtocolError } from '../../../src/eas/command.ts';
@@ -26,7 +26,7 @@ describe('FolderCreate', () => {
   });
 
   it('parses every error status without SyncKey or ServerId', () => {
-    for (const code of Object.keys(FOLDER_CREATE_STATUS_TEXT).map(Number).filter((c) => c !== 1)) {
+    for (const code of Object.keys(describeFolderCreateStatus).map(Number).filter((c) => c !== 1)) {
       expect(parseFolderCreate(fh('FolderCreate', fh('Status', String(code))), ctx)).toEqual({
         status: code, syncKey: undefined, serverId: undefined,
       });
@@ -34,9 +34,9 @@ describe('FolderCreate', () => {
   });
 
   it('describes statuses', () => {
-    expect(describeFolderCreateStatus(2)).toMatch(/already exists/);
-    expect(describeFolderCreateStatus(5)).toMatch(/parent folder was not found/);
-    expect(describeFolderCreateStatus(4)).toBe('Unknown FolderCreate status 4');
+    expect(folderCreateStatusText(2)).toMatch(/already exists/);
+    expect(folderCreateStatusText(5)).toMatch(/parent folder was not found/);
+    expect(folderCreateStatusText(4)).toBe('Unknown FolderCreate status 4');
   });
 
   it('throws when a success lacks ServerId, or Status is missing', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildFolderDelete,
   describeFolderDeleteStatus,
-  FOLDER_DELETE_STATUS_TEXT,
+  folderDeleteStatusText,
   parseFolderDelete,
 } from '../../../src/eas/commands/folderdelete.ts';
 import { EasProtocolError } from '../../../src/eas/command.ts';
@@ -23,9 +23,9 @@ describe('FolderDelete', () => {
     });
     for (const code of [3, 4, 6, 9, 10, 11]) {
       expect(parseFolderDelete(fh('FolderDelete', fh('Status', String(code))), ctx).status).toBe(code);
-      expect(FOLDER_DELETE_STATUS_TEXT).toHaveProperty(String(code));
+      expect(describeFolderDeleteStatus).toHaveProperty(String(code));
     }
-    expect(describeFolderDeleteStatus(3)).toMatch(/special system folder/);
+    expect(folderDeleteStatusText(3)).toMatch(/special system folder/);
   });
 
   it('throws on the wrong root element', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildFolderSync,
   describeFolderSyncStatus,
+  folderSyncStatusText,
   folderClass,
   FolderType,
   parseFolderSync,
@@ -116,9 +117,9 @@ describe('folderClass', () => {
   });
 });
 
-describe('describeFolderSyncStatus', () => {
+describe('folderSyncStatusText', () => {
   it('has text for known codes and a fallback', () => {
-    expect(describeFolderSyncStatus(9)).toMatch(/synchronization key/i);
-    expect(describeFolderSyncStatus(77)).toBe('Unknown FolderSync status 77');
+    expect(folderSyncStatusText(9)).toMatch(/synchronization key/i);
+    expect(folderSyncStatusText(77)).toBe('Unknown FolderSync status 77');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildFolderUpdate,
   describeFolderUpdateStatus,
-  FOLDER_UPDATE_STATUS_TEXT,
+  folderUpdateStatusText,
   parseFolderUpdate,
 } from '../../../src/eas/commands/folderupdate.ts';
 import { EasProtocolError } from '../../../src/eas/command.ts';
@@ -26,9 +26,9 @@ describe('FolderUpdate', () => {
     });
     for (const code of [2, 3, 4, 5, 6, 9, 10, 11]) {
       expect(parseFolderUpdate(fh('FolderUpdate', fh('Status', String(code))), ctx).status).toBe(code);
-      expect(FOLDER_UPDATE_STATUS_TEXT).toHaveProperty(String(code));
+      expect(describeFolderUpdateStatus).toHaveProperty(String(code));
     }
-    expect(describeFolderUpdateStatus(4)).toMatch(/does not exist/);
+    expect(folderUpdateStatusText(4)).toMatch(/does not exist/);
   });
 
   it('throws on a success without SyncKey', () => {
