@@ -10,6 +10,7 @@
 import { el, kid, textOf, type El } from '../../wbxml/tree.ts';
 import { EasProtocolError, type EasContext } from '../command.ts';
 import { atLeast } from '../version.ts';
+import { formatCompactDateTime, formatEasDateTime, parseEasDate } from './dates.ts';
 
 /**
  * Recurrence pattern type (MS-ASCAL 2.2.2.45, MS-ASTASK 2.2.2.29).
@@ -58,8 +59,8 @@ export interface Recurrence {
   readonly interval?: number;
   /** Number of occurrences; mutually exclusive with `until` in practice. */
   readonly occurrences?: number;
-  /** End of the series, ISO 8601 UTC (`2026-06-30T22:00:00.000Z`). */
-  readonly until?: string;
+  /** End of the series (UTC). */
+  readonly until?: Date;
   /** Sum of DAY_BITS, or LAST_DAY_OF_MONTH. */
   readonly dayOfWeek?: number;
   /** 1..31. */
@@ -74,8 +75,8 @@ export interface Recurrence {
   readonly isLeapMonth?: boolean;
   /** 0 = Sunday .. 6 = Saturday (MS-ASCAL 2.2.2.24); 14.1+. */
   readonly firstDayOfWeek?: number;
-  /** Tasks only: start of the pattern (MS-ASTASK 2.2.2.25), ISO 8601. */
-  readonly start?: string;
+  /** Tasks only: start of the pattern (MS-ASTASK 2.2.2.25). */
+  readonly start?: Date;
   /** Tasks only: regenerate after completion (MS-ASTASK 2.2.2.21). */
   readonly regenerate?: boolean;
   /** Tasks only: the task recurs no more (MS-ASTASK 2.2.2.11). */
@@ -88,7 +89,7 @@ export type RecurrenceNamespace = 'Calendar' | 'Tasks';
 export function decodeRecurrence(e: El): Recurrence {
   const type = num(e, 'Type') ?? impliedType(e);
   if (!isRecurrenceType(type)) throw new EasProtocolError(`Recurrence Type ${type} is not defined`);
-  return {
+  return withoutUndefined({
     type,
     interval: num(e, 'Interval'),
     occurrences: num(e, 'Occurrences'),
@@ -103,7 +104,7 @@ export function decodeRecurrence(e: El): Recurrence {
     start: date(e, 'Start'),
     regenerate: flag(e, 'Regenerate'),
     deadOccur: flag(e, 'DeadOccur'),
-  };
+  });
 }
 
 /**
@@ -138,8 +139,8 @@ export function encodeRecurrence(r: Recurrence, namespace: RecurrenceNamespace, 
   if (r.start === undefined) throw new Error('a Tasks Recurrence needs a start');
   return build('Tasks', {
     Type: r.type,
-    Start: formatExtendedDateTime(r.start),
-    Until: r.until === undefined ? undefined : formatExtendedDateTime(r.until),
+    Start: formatEasDateTime(r.start),
+    Until: r.until === undefined ? undefined : formatEasDateTime(r.until),
     Occurrences: r.occurrences,
     Interval: r.interval,
     DayOfWeek: r.dayOfWeek,
@@ -182,47 +183,6 @@ export function isRecurrenceType(n: number): n is RecurrenceType {
   return (RECURRENCE_TYPES as readonly number[]).includes(n);
 }
 
-// ---- EAS date strings -------------------------------------------------------
-
-const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z?$/;
-const EXTENDED = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/**
- * Parses the date forms EAS servers send: Compact DateTime `20261125T090000Z`
- * (MS-ASDTYPE 2.7.2) and xs:dateTime `2026-11-25T09:00:00.000Z` (MS-ASDTYPE 2.3).
- * A value without a zone is read as UTC, as both forms are UTC by definition.
- * Returns ISO 8601 UTC with milliseconds, or undefined when it is neither form.
- */
-export function parseEasDateTime(text: string): string | undefined {
-  const s = text.trim();
-  const c = COMPACT.exec(s);
-  if (c) return iso(Date.UTC(+c[1]!, +c[2]! - 1, +c[3]!, +c[4]!, +c[5]!, +c[6]!));
-  const x = EXTENDED.exec(s);
-  if (!x) return undefined;
-  const zone = x[8] ?? 'Z';
-  return iso(Date.parse(`${x[1]}-${x[2]}-${x[3]}T${x[4]}:${x[5]}:${x[6]}${x[7] ?? ''}${zone}`));
-}
-
-/** ISO 8601 -> Compact DateTime `yyyymmddThhmmssZ` (MS-ASDTYPE 2.7.2). */
-export function formatCompactDateTime(isoText: string): string {
-  return toIso(isoText).replace(/[-:]/g, '').replace(/\.\d+/, '');
-}
-
-/** ISO 8601 -> xs:dateTime as EAS writes it, `2026-11-25T09:00:00.000Z` (MS-ASDTYPE 2.3). */
-export function formatExtendedDateTime(isoText: string): string {
-  return toIso(isoText);
-}
-
-function toIso(text: string): string {
-  const v = parseEasDateTime(text);
-  if (v === undefined) throw new Error(`not a date: ${text}`);
-  return v;
-}
-
-function iso(ms: number): string | undefined {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
-}
-
 // ---- tree helpers -----------------------------------------------------------
 
 function num(e: El, name: string): number | undefined {
@@ -238,12 +198,17 @@ function flag(e: El, name: string): boolean | undefined {
   return n === undefined ? undefined : n !== 0;
 }
 
-function date(e: El, name: string): string | undefined {
+function date(e: El, name: string): Date | undefined {
   const c = kid(e, name);
   if (!c) return undefined;
-  const v = parseEasDateTime(textOf(c));
+  const v = parseEasDate(textOf(c));
   if (v === undefined) throw new EasProtocolError(`Recurrence ${name} is not a date: ${textOf(c)}`);
   return v;
+}
+
+/** The record without its undefined fields, so absent elements leave no keys behind. */
+export function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
 }
 
 function bit(b: boolean | undefined): number | undefined {
