@@ -1,0 +1,14 @@
+/** A benchmark figure: name with its unit, value, and the goal it is held to. */
+export interface Row {
+  name: string;
+  value: number;
+  goal?: string;
+}
+
+export function formatTable(rows: Row[]): string {
+  const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const w = Math.max(...rows.map((r) => r.name.length), 4);
+  const lines = [`${'name'.padEnd(w)}  ${'value'.padStart(10)}  goal`, `${'-'.repeat(w)}  ${'-'.repeat(10)}  ----`];
+  for (const r of rows) lines.push(`${r.name.padEnd(w)}  ${fmt(r.value).padStart(10)}  ${r.goal ?? ''}`);
+  return lines.join('\n');
+}
