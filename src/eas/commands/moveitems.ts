@@ -86,7 +86,5 @@ export function parseMoveItems(root: El | null, _ctx: EasContext): MoveItemsResp
 function moveResult(e: El): MoveItemResult {
   const status = intAt(e, 'Status');
   if (status === undefined) missing('MoveItems', 'Response/Status');
-  const dstMsgId = textAt(e, 'DstMsgId');
-  const srcMsgId = requireText(e, 'SrcMsgId', 'MoveItems');
-  return dstMsgId === undefined ? { srcMsgId, status } : { srcMsgId, status, dstMsgId };
+  return { srcMsgId: requireText(e, 'SrcMsgId', 'MoveItems'), status, dstMsgId: textAt(e, 'DstMsgId') };
 }
