@@ -17,8 +17,10 @@
  * ItemOperations:Data (MS-ASCMD 2.2.3.39.2: string holding base64; a
  * multipart response replaces it with Part), Search:ConversationId
  * (MS-ASCMD 2.2.3.35.2: string, a GUID), and base64 strings such as
- * Calendar:Timezone, Contacts:Picture, GAL:Data, ResolveRecipients and
- * ValidateCert Certificate. The decoder accepts OPAQUE under any tag anyway.
+ * Calendar:Timezone, Contacts:Picture, ResolveRecipients and ValidateCert
+ * Certificate. GAL:Data and ResolveRecipients:Data (contact photos) are byte
+ * arrays (MS-ASCMD 2.2.3.39.1, 2.2.3.39.3, 2.2.3.39.4), so opaque; libwbxml
+ * encodes GAL:Data that way too. The decoder accepts OPAQUE under any tag anyway.
  */
 import type { CodePage, Vocabulary } from '../wbxml/vocabulary.ts';
 
@@ -45,6 +47,9 @@ const pages: readonly CodePage[] = [
   page(0, 'AirSync', [
     run(0x05, 'Sync Responses Add Change Delete Fetch SyncKey ClientId ServerId Status Collection Class'),
     run(0x12, 'CollectionId GetChanges MoreAvailable WindowSize Commands Options FilterType Truncation'),
+    // 0x1A is absent from today's table; EAS 2.5 clients sent RTFTruncation there (libwbxml
+    // still lists it). Kept so that old documents decode.
+    run(0x1a, 'RTFTruncation'),
     run(0x1b, 'Conflict Collections ApplicationData DeletesAsMoves'),
     run(0x20, 'Supported SoftDelete MIMESupport MIMETruncation Wait Limit Partial'),
     run(0x27, 'ConversationMode MaxItems HeartbeatInterval'),
@@ -62,6 +67,8 @@ const pages: readonly CodePage[] = [
     run(0x2d, 'OtherAddressCity OtherAddressCountry OtherAddressPostalCode OtherAddressState OtherAddressStreet'),
     run(0x32, 'PagerNumber RadioPhoneNumber Spouse Suffix Title WebPage'),
     run(0x38, 'YomiCompanyName YomiFirstName YomiLastName'),
+    // 0x3B is absent from today's table; EAS 2.5 sent CompressedRTF there (libwbxml lists it).
+    run(0x3b, 'CompressedRTF'),
     run(0x3c, 'Picture Alias WeightedRank'),
   ]),
 
@@ -130,7 +137,7 @@ const pages: readonly CodePage[] = [
     run(0x0d, 'Certificate MiniCertificate Options To CertificateRetrieval RecipientCount MaxCertificates'),
     run(0x14, 'MaxAmbiguousRecipients CertificateCount Availability StartTime EndTime MergedFreeBusy'),
     run(0x1a, 'Picture MaxSize Data MaxPictures'),
-  ]),
+  ], ['Data']),
 
   // MS-ASWBXML 2.1.2.1.12 Code Page 11: ValidateCert
   // CheckCRL as MS-ASCMD 2.2.3.26 names it (its ValidateCertRequest.xsd, 6.47, says CheckCrl).
@@ -179,7 +186,7 @@ const pages: readonly CodePage[] = [
   page(16, 'GAL', [
     run(0x05, 'DisplayName Phone Office Title Company Alias FirstName LastName HomePhone MobilePhone'),
     run(0x0f, 'EmailAddress Picture Status Data'),
-  ]),
+  ], ['Data']),
 
   // MS-ASWBXML 2.1.2.1.18 Code Page 17: AirSyncBase
   // Content (16.x attachment upload) is a byte array: MS-ASAIRS 2.2.2.15.
@@ -278,4 +285,43 @@ const pages: readonly CodePage[] = [
   ]),
 ];
 
-export const EAS_VOCABULARY: Vocabulary = { pages, defaultNs: 'AirSync' };
+/** libwbxml prefixes the children of Recurrence: Recurrence_Type for Type. */
+function recurrenceSpellings(names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [`Recurrence_${n}`, n]));
+}
+
+/**
+ * Other spellings of the same tokens, accepted on input: libwbxml's tables (and so every XML
+ * document written with its tools) use them. Decoding always yields the MS-ASWBXML name.
+ */
+export const LEGACY_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Email: { 'Reply-To': 'ReplyTo' },
+  Calendar: {
+    TimeZone: 'Timezone',
+    DTStamp: 'DtStamp',
+    Organizer_Name: 'OrganizerName',
+    Organizer_Email: 'OrganizerEmail',
+    Attendee_Email: 'Email',
+    Attendee_Name: 'Name',
+    Attendee_Status: 'AttendeeStatus',
+    Attendee_Type: 'AttendeeType',
+    Exception_Deleted: 'Deleted',
+    Exception_StartTime: 'ExceptionStartTime',
+    ...recurrenceSpellings(['Type', 'Until', 'Occurrences', 'Interval', 'DayOfWeek', 'DayOfMonth', 'WeekOfMonth', 'MonthOfYear']),
+  },
+  Tasks: recurrenceSpellings(['Type', 'Start', 'Until', 'Occurrences', 'Interval', 'DayOfWeek', 'DayOfMonth', 'WeekOfMonth', 'MonthOfYear', 'Regenerate', 'DeadOccur']),
+  Contacts: { Compressed_RTF: 'CompressedRTF' },
+  // 0x10 was DeviceEncryptionEnabled in EAS 12.0, RequireStorageCardEncryption since 12.1.
+  Provision: { DeviceEncryptionEnabled: 'RequireStorageCardEncryption' },
+  ComposeMail: { MIME: 'Mime', ForwardeeName: 'Name', ForwardeeEmail: 'Email' },
+  ValidateCert: { CheckCrl: 'CheckCRL' },
+  RightsManagement: { RemoveRightsManagementDistribution: 'RemoveRightsManagementProtection' },
+};
+
+export const EAS_VOCABULARY: Vocabulary = {
+  pages: pages.map((p) => {
+    const aliases = LEGACY_SPELLINGS[p.ns];
+    return aliases ? { ...p, aliases } : p;
+  }),
+  defaultNs: 'AirSync',
+};

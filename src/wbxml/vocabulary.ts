@@ -11,6 +11,11 @@ export interface CodePage {
   readonly tags: Readonly<Record<number, string>>;
   /** Tags whose content is binary and travels as OPAQUE. */
   readonly opaque?: readonly string[];
+  /**
+   * Other spellings accepted on input (XML form and encoder), alias → canonical tag name:
+   * e.g. libwbxml's "MIME" for MS-ASWBXML's ComposeMail "Mime". Decoding always gives the canonical name.
+   */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 export interface Vocabulary {
@@ -31,6 +36,11 @@ export class VocabularyIndex {
       this.byPage.set(p.page, p);
       const tokens = new Map<string, number>();
       for (const [tok, name] of Object.entries(p.tags)) tokens.set(name, Number(tok));
+      for (const [alias, name] of Object.entries(p.aliases ?? {})) {
+        const tok = tokens.get(name);
+        if (tok === undefined) throw new Error(`${p.ns}: alias ${alias} names unknown tag ${name}`);
+        if (!tokens.has(alias)) tokens.set(alias, tok);
+      }
       this.byNs.set(p.ns, { page: p, tokens });
       this.nsAlias.set(p.ns.toLowerCase(), p.ns);
       for (const t of p.opaque ?? []) this.opaque.add(`${p.ns}:${t}`);
@@ -47,6 +57,19 @@ export class VocabularyIndex {
     const token = entry?.tokens.get(name);
     if (!entry || token === undefined) return undefined;
     return { page: entry.page.page, token };
+  }
+
+  /** The canonical tag name for a name or alias; the name itself when the page does not know it. */
+  canonicalName(namespace: string, name: string): string {
+    const entry = this.byNs.get(namespace);
+    const token = entry?.tokens.get(name);
+    return (token !== undefined && entry?.page.tags[token]) || name;
+  }
+
+  /** The first page, in page order, that has a tag of that name (or alias). */
+  namespaceOf(name: string): string | undefined {
+    for (const [ns, entry] of this.byNs) if (entry.tokens.has(name)) return ns;
+    return undefined;
   }
 
   isOpaque(namespace: string, name: string): boolean {

@@ -75,7 +75,8 @@ const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&',
 const MAX_DEPTH = 100;
 
 export function fromXml(text: string, vocab: VocabularyIndex): El {
-  return new XmlReader(text, vocab).document();
+  // XML 1.0 section 2.11: a literal CR LF or CR reads as LF (a &#13; reference stays CR).
+  return new XmlReader(text.replace(/\r\n?/g, '\n'), vocab).document();
 }
 
 interface Scope {
@@ -142,8 +143,19 @@ class XmlReader {
     this.pos++; // '<'
     const qname = this.name();
     const { attrs, selfClosing } = this.attributes();
-    const scope = this.scope(parent, attrs);
-    const e: El = { ns: this.resolve(qname, scope, start), name: localName(qname), children: [] };
+    let scope = this.scope(parent, attrs);
+    let ns = this.resolve(qname, scope, start);
+    const local = localName(qname);
+    if (!this.vocab.token(ns, local) && !attrs.has('xmlns') && !qname.includes(':')) {
+      // libwbxml's un-namespaced documents name tags of any page; like libwbxml, take the first
+      // page that has the tag, and make it the default for the children.
+      const found = this.vocab.namespaceOf(local);
+      if (found) {
+        ns = found;
+        scope = { defaultNs: found, prefixes: scope.prefixes };
+      }
+    }
+    const e: El = { ns, name: this.vocab.canonicalName(ns, local), children: [] };
     if (!selfClosing) this.content(e, qname, scope, depth);
     return this.vocab.isOpaque(e.ns, e.name) ? toOpaque(e, () => this.failAt(start, 'opaque content is not base64')) : e;
   }
