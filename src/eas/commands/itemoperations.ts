@@ -16,7 +16,7 @@
  */
 import type { EasContext, EasRequest } from '../command.ts';
 import type { El } from '../../wbxml/tree.ts';
-import { boolAt, el, intAt, isEl, kid, ns, opt, path, textAt } from '../../wbxml/tree.ts';
+import { boolAt, bytesOf, el, intAt, isEl, kid, ns, opt, path, textAt } from '../../wbxml/tree.ts';
 import type { EasVersion } from '../version.ts';
 import { atLeast } from '../version.ts';
 import { missing, requireRoot, requireStatus, requireText } from './foldersync.ts';
@@ -75,7 +75,8 @@ export type ItemOperation =
   | {
       /** 14.0+: move a conversation (MS-ASCMD 2.2.3.117.1). */
       readonly kind: 'Move';
-      readonly conversationId: string;
+      /** The mail's email2:ConversationId bytes; a byte array sent as OPAQUE (MS-ASCON 2.2.2.3.1). */
+      readonly conversationId: Uint8Array;
       /** ServerId of the destination folder. */
       readonly dstFldId: string;
       /** Also move the conversation's future mail there (MoveAlways). */
@@ -273,7 +274,7 @@ export type ItemOperationResult =
       readonly properties?: FetchProperties;
     }
   | { readonly kind: 'EmptyFolderContents'; readonly status: number; readonly collectionId: string }
-  | { readonly kind: 'Move'; readonly status: number; readonly conversationId: string };
+  | { readonly kind: 'Move'; readonly status: number; readonly conversationId: Uint8Array };
 
 export interface ItemOperationsResponse {
   /** Top-level status; when not 1 there are usually no results. */
@@ -298,10 +299,16 @@ function result(e: El): ItemOperationResult[] {
     case 'EmptyFolderContents':
       return [{ kind: 'EmptyFolderContents', status: status(), collectionId: requireText(e, 'CollectionId', 'ItemOperations') }];
     case 'Move':
-      return [{ kind: 'Move', status: status(), conversationId: requireText(e, 'ConversationId', 'ItemOperations') }];
+      return [{ kind: 'Move', status: status(), conversationId: requireBytes(e, 'ConversationId') }];
     default:
       return [];
   }
+}
+
+function requireBytes(e: El, name: string): Uint8Array {
+  const bytes = bytesOf(kid(e, name));
+  if (!bytes) missing('ItemOperations', `${e.name}/${name}`);
+  return bytes;
 }
 
 function fetchResult(e: El, status: number): ItemOperationResult {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   buildFolderSync,
@@ -8,7 +10,9 @@ import {
   parseFolderSync,
 } from '../../../src/eas/commands/foldersync.ts';
 import { EasProtocolError } from '../../../src/eas/command.ts';
+import { decodeEas, easFromXml } from '../../../src/eas/wbxml.ts';
 import { el, ns } from '../../../src/wbxml/tree.ts';
+import { LIBWBXML_ENCODED } from '../../support/corpus.ts';
 
 const fh = ns('FolderHierarchy');
 const ctx = { version: '14.1' } as const;
@@ -121,5 +125,36 @@ describe('folderSyncStatusText', () => {
   it('has text for known codes and a fallback', () => {
     expect(folderSyncStatusText(9)).toMatch(/synchronization key/i);
     expect(folderSyncStatusText(77)).toBe('Unknown FolderSync status 77');
+  });
+});
+
+describe('FolderSync on the wire', () => {
+  const fixture = (name: string) => new Uint8Array(readFileSync(join(LIBWBXML_ENCODED, name)));
+
+  it('builds the request libwbxml encodes in its fixture', () => {
+    const theirs = decodeEas(fixture('activesync-020-folder_sync_initial_request.wbxml'));
+    expect(buildFolderSync({ syncKey: '0' }, ctx).body).toEqual(theirs);
+  });
+
+  it('parses the initial response as libwbxml encodes it', () => {
+    const r = parseFolderSync(decodeEas(fixture('activesync-021-folder_sync_initial_response.wbxml')), ctx);
+    expect(r.syncKey).toBe('1');
+    expect(r.count).toBe(5);
+    expect(r.added.map((f) => [f.serverId, f.parentId, f.displayName, f.type, folderClass(f.type)])).toEqual([
+      ['1', '0', 'Calendar', 8, 'Calendar'],
+      ['2', '0', 'Contacts', 9, 'Contacts'],
+      ['3', '0', 'INBOX', 5, 'Email'],
+      ['12', '3', 'Family', 12, 'Email'],
+      ['RI', '0', 'RecipientInfo', 19, undefined],
+    ]);
+  });
+
+  it('parses a response written as XML', () => {
+    const r = parseFolderSync(easFromXml(`<?xml version="1.0" encoding="utf-8"?>
+      <FolderSync xmlns="FolderHierarchy">
+        <Status>1</Status><SyncKey>8</SyncKey>
+        <Changes><Count>1</Count><Delete><ServerId>12</ServerId></Delete></Changes>
+      </FolderSync>`), ctx);
+    expect(r).toEqual({ status: 1, syncKey: '8', count: 1, added: [], updated: [], deleted: ['12'] });
   });
 });

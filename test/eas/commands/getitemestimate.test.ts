@@ -6,6 +6,8 @@ import {
   parseGetItemEstimate,
 } from '../../../src/eas/commands/getitemestimate.ts';
 import { EasProtocolError } from '../../../src/eas/command.ts';
+import { decodeEas, easFromXml, encodeEas } from '../../../src/eas/wbxml.ts';
+import type { El } from '../../../src/wbxml/tree.ts';
 import { ns } from '../../../src/wbxml/tree.ts';
 
 const g = ns('GetItemEstimate');
@@ -102,5 +104,21 @@ describe('parseGetItemEstimate', () => {
     expect(() => parseGetItemEstimate(g('GetItemEstimate', g('Response')), ctx)).toThrow(EasProtocolError);
     expect(() => parseGetItemEstimate(g('GetItemEstimate', g('Response', g('Status', '1'), g('Collection', g('Estimate', '1')))), ctx))
       .toThrow(/CollectionId/);
+  });
+});
+
+describe('GetItemEstimate on the wire', () => {
+  it('round-trips both request shapes and parses an XML response', () => {
+    for (const version of ['12.1', '14.1'] as const) {
+      const c = version === '12.1'
+        ? { syncKey: '4', collectionId: '5', class: 'Email', filterType: 3 as const }
+        : { syncKey: '4', collectionId: '5', conversationMode: false, options: [{ class: 'Email', filterType: 3 as const, maxItems: 5 }] };
+      const body = buildGetItemEstimate({ collections: [c] }, { version }).body as El;
+      expect(decodeEas(encodeEas(body))).toEqual(body);
+    }
+    const r = parseGetItemEstimate(easFromXml(`<GetItemEstimate xmlns="GetItemEstimate">
+      <Response><Status>1</Status><Collection><CollectionId>5</CollectionId><Estimate>212</Estimate></Collection></Response>
+    </GetItemEstimate>`), { version: '14.1' });
+    expect(r.responses).toEqual([{ status: 1, collectionId: '5', class: undefined, estimate: 212 }]);
   });
 });

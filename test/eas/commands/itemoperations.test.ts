@@ -6,6 +6,7 @@ import {
   parseItemOperations,
 } from '../../../src/eas/commands/itemoperations.ts';
 import { EasProtocolError } from '../../../src/eas/command.ts';
+import { decodeEas, easFromXml, encodeEas } from '../../../src/eas/wbxml.ts';
 import type { El } from '../../../src/wbxml/tree.ts';
 import { el, ns } from '../../../src/wbxml/tree.ts';
 
@@ -13,6 +14,8 @@ const io = ns('ItemOperations');
 const as = ns('AirSync');
 const asb = ns('AirSyncBase');
 const v141 = { version: '14.1' } as const;
+/** An email2:ConversationId: 16 bytes, opaque on the wire. */
+const convId = new Uint8Array([0x1f, 0x3c, 0x5e, 0x70, 0x81, 0x92, 0xa3, 0xb4, 0xc5, 0xd6, 0xe7, 0xf8, 0x09, 0x1a, 0x2b, 0x3c]);
 
 describe('buildItemOperations', () => {
   it('fetches a mail body: Store, CollectionId, ServerId, Options', () => {
@@ -71,13 +74,13 @@ describe('buildItemOperations', () => {
       operations: [
         { kind: 'EmptyFolderContents', collectionId: '4', deleteSubFolders: true },
         { kind: 'EmptyFolderContents', collectionId: '9' },
-        { kind: 'Move', conversationId: 'Q29udg==', dstFldId: '12', moveAlways: true },
+        { kind: 'Move', conversationId: convId, dstFldId: '12', moveAlways: true },
       ],
     }, { version: '14.0' });
     expect((req.body as El).children).toEqual([
       io('EmptyFolderContents', as('CollectionId', '4'), io('Options', io('DeleteSubFolders'))),
       io('EmptyFolderContents', as('CollectionId', '9')),
-      io('Move', io('ConversationId', 'Q29udg=='), io('DstFldId', '12'), io('Options', io('MoveAlways'))),
+      io('Move', io('ConversationId', convId), io('DstFldId', '12'), io('Options', io('MoveAlways'))),
     ]);
   });
 
@@ -101,7 +104,7 @@ describe('buildItemOperations', () => {
     expect(() => buildItemOperations({
       operations: [{ kind: 'Fetch', target: { fileReference: 'f' }, options: { mimeSupport: 2 } }],
     }, v141)).toThrow(/only the range option/);
-    expect(() => buildItemOperations({ operations: [{ kind: 'Move', conversationId: 'c', dstFldId: '1' }] }, { version: '12.1' }))
+    expect(() => buildItemOperations({ operations: [{ kind: 'Move', conversationId: convId, dstFldId: '1' }] }, { version: '12.1' }))
       .toThrow(/Move needs EAS 14.0/);
     expect(() => buildItemOperations({ operations: [] }, { version: '2.5' })).toThrow(/12.0/);
     expect(() => buildItemOperations({
@@ -148,12 +151,12 @@ describe('parseItemOperations', () => {
   it('reads EmptyFolderContents and Move results, and per-operation errors', () => {
     const r = parseItemOperations(io('ItemOperations', io('Status', '1'), io('Response',
       io('EmptyFolderContents', io('Status', '17'), as('CollectionId', '4')),
-      io('Move', io('Status', '1'), io('ConversationId', 'Q29udg==')),
+      io('Move', io('Status', '1'), io('ConversationId', convId)),
       io('Fetch', io('Status', '15'), asb('FileReference', 'bad')),
       io('Fetch', io('Status', '6')))), v141);
     expect(r.results).toEqual([
       { kind: 'EmptyFolderContents', status: 17, collectionId: '4' },
-      { kind: 'Move', status: 1, conversationId: 'Q29udg==' },
+      { kind: 'Move', status: 1, conversationId: convId },
       { kind: 'Fetch', status: 15, collectionId: undefined, serverId: undefined, longId: undefined, linkId: undefined,
         fileReference: 'bad', class: undefined, properties: undefined },
       { kind: 'Fetch', status: 6, collectionId: undefined, serverId: undefined, longId: undefined, linkId: undefined,
@@ -180,5 +183,40 @@ describe('parseItemOperations', () => {
       io('Move', io('Status', '1')))), v141)).toThrow(/ConversationId/);
     expect(() => parseItemOperations(io('ItemOperations', io('Status', '1'), io('Response',
       io('Fetch', io('Status', '1'), io('Properties', asb('Body', asb('Data', 'x')))))), v141)).toThrow(/Body\/Type/);
+  });
+});
+
+describe('ItemOperations on the wire', () => {
+  it('round-trips every operation kind', () => {
+    const body = buildItemOperations({
+      operations: [
+        {
+          kind: 'Fetch', target: { collectionId: '5', serverId: '5:1' }, removeRightsManagementProtection: true,
+          options: { schema: [el('Email', 'Subject')], mimeSupport: 2, bodyPreferences: [{ type: 4 }], bodyPartPreference: { type: 2 }, rightsManagementSupport: false },
+        },
+        { kind: 'Fetch', target: { fileReference: 'f' }, options: { range: '0-9' } },
+        { kind: 'Fetch', target: { longId: 'l' } },
+        { kind: 'Fetch', target: { linkId: 'file://x' }, options: { userName: 'u', password: 'p' } },
+        { kind: 'EmptyFolderContents', collectionId: '4', deleteSubFolders: true },
+        { kind: 'Move', conversationId: convId, dstFldId: '9', moveAlways: true },
+      ],
+    }, { version: '16.1' }).body as El;
+    expect(decodeEas(encodeEas(body))).toEqual(body);
+  });
+
+  it('parses an attachment response written as XML', () => {
+    const r = parseItemOperations(easFromXml(`<ItemOperations xmlns="ItemOperations" xmlns:airsyncbase="AirSyncBase">
+      <Status>1</Status>
+      <Response>
+        <Fetch>
+          <Status>1</Status>
+          <airsyncbase:FileReference>5%3a12%3a0</airsyncbase:FileReference>
+          <Properties><airsyncbase:ContentType>text/plain</airsyncbase:ContentType><Data>aGVsbG8=</Data></Properties>
+        </Fetch>
+      </Response>
+    </ItemOperations>`), v141);
+    const f = r.results[0];
+    expect(f?.kind === 'Fetch' && f.properties?.data).toBe('aGVsbG8=');
+    expect(f?.kind === 'Fetch' && f.properties?.contentType).toBe('text/plain');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildPing, describePingStatus, parsePing, pingStatusText } from '../../../src/eas/commands/ping.ts';
 import { EasProtocolError } from '../../../src/eas/command.ts';
+import { decodeEas, easFromXml, encodeEas } from '../../../src/eas/wbxml.ts';
+import type { El } from '../../../src/wbxml/tree.ts';
 import { ns } from '../../../src/wbxml/tree.ts';
 
 const p = ns('Ping');
@@ -65,5 +67,14 @@ describe('parsePing', () => {
   it('throws without Status or body', () => {
     expect(() => parsePing(p('Ping'), ctx)).toThrow(EasProtocolError);
     expect(() => parsePing(null, ctx)).toThrow(/empty response body/);
+  });
+});
+
+describe('Ping on the wire', () => {
+  it('round-trips a request and parses an XML response', () => {
+    const body = buildPing({ heartbeatInterval: 470, folders: [{ id: '5', class: 'Email' }, { id: '9', class: 'Contacts' }] }, ctx).body as El;
+    expect(decodeEas(encodeEas(body))).toEqual(body);
+    const r = parsePing(easFromXml('<Ping xmlns="Ping"><Status>2</Status><Folders><Folder>9</Folder></Folders></Ping>'), ctx);
+    expect(r).toEqual({ status: 2, folders: ['9'], maxFolders: undefined, heartbeatInterval: undefined });
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '../../../src/eas/commands/sync.ts';
 import { EasProtocolError } from '../../../src/eas/command.ts';
 import type { El } from '../../../src/wbxml/tree.ts';
+import { decodeEas, easFromXml, encodeEas } from '../../../src/eas/wbxml.ts';
 import { el, ns } from '../../../src/wbxml/tree.ts';
 import type { EasVersion } from '../../../src/eas/version.ts';
 
@@ -331,5 +332,81 @@ describe('Sync status codes', () => {
     expect(Object.keys(describeSyncStatus).map(Number)).toEqual([1, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16]);
     expect(syncStatusText(3)).toBe('Invalid synchronization key');
     expect(syncStatusText(2)).toBe('Unknown Sync status 2');
+  });
+});
+
+describe('Sync on the wire', () => {
+  const wire = (e: El): El => decodeEas(encodeEas(e));
+
+  it('every element a full 16.1 request uses exists in the code pages', () => {
+    const req = buildSync({
+      collections: [
+        {
+          syncKey: '0', collectionId: '2',
+          supported: [el('Contacts', 'Email1Address'), el('Contacts', 'FileAs'), el('Contacts', 'Picture')],
+        },
+        {
+          syncKey: '44', collectionId: '5', deletesAsMoves: true, getChanges: true, windowSize: 50, conversationMode: true,
+          options: [{
+            class: 'Email', filterType: 3, conflict: 1, mimeSupport: 1, mimeTruncation: 8, rightsManagementSupport: true,
+            bodyPreferences: [{ type: 2, truncationSize: 32768, allOrNone: false, preview: 255 }],
+            bodyPartPreference: { type: 2, truncationSize: 1024, preview: 100 },
+          }, { class: 'SMS', filterType: 1 }],
+          commands: [
+            { kind: 'Add', clientId: 'n1', applicationData: as('ApplicationData', em('Subject', 'Draft')) },
+            { kind: 'Change', serverId: '5:1', instanceId: '20250301T090000Z', applicationData: as('ApplicationData', em('Read', '1')) },
+            { kind: 'Delete', serverId: '5:2' },
+            { kind: 'Fetch', serverId: '5:3' },
+          ],
+        },
+        { syncKey: '3', collectionId: 'RI', options: [{ maxItems: 200 }] },
+      ],
+      heartbeatInterval: 600,
+      windowSize: 100,
+      partial: true,
+    }, ctx('16.1'));
+    const body = req.body as El;
+    expect(wire(body)).toEqual(body);
+  });
+
+  it('parses an Exchange-style response written as XML', () => {
+    const root = easFromXml(`<?xml version="1.0" encoding="utf-8"?>
+      <Sync xmlns="AirSync" xmlns:email="Email" xmlns:airsyncbase="AirSyncBase">
+        <Collections>
+          <Collection>
+            <SyncKey>1346298462</SyncKey>
+            <CollectionId>5</CollectionId>
+            <Status>1</Status>
+            <Commands>
+              <Add>
+                <ServerId>5:12</ServerId>
+                <ApplicationData>
+                  <email:To>"Alice" &lt;alice@example.test&gt;</email:To>
+                  <email:Subject>Lunch?</email:Subject>
+                  <email:DateReceived>2025-03-01T11:02:03.000Z</email:DateReceived>
+                  <email:Read>0</email:Read>
+                  <airsyncbase:Body>
+                    <airsyncbase:Type>1</airsyncbase:Type>
+                    <airsyncbase:EstimatedDataSize>512</airsyncbase:EstimatedDataSize>
+                    <airsyncbase:Truncated>1</airsyncbase:Truncated>
+                    <airsyncbase:Data>Shall we meet at noon</airsyncbase:Data>
+                  </airsyncbase:Body>
+                </ApplicationData>
+              </Add>
+            </Commands>
+            <Responses>
+              <Add><ClientId>n1</ClientId><ServerId>5:13</ServerId><Status>1</Status></Add>
+            </Responses>
+            <MoreAvailable/>
+          </Collection>
+        </Collections>
+      </Sync>`);
+    const c = parseSync(wire(root), v141).collections[0]!;
+    expect(c.syncKey).toBe('1346298462');
+    expect(c.moreAvailable).toBe(true);
+    expect(serverIdsByClientId(c).get('n1')).toBe('5:13');
+    const add = c.commands[0];
+    if (add?.kind !== 'Add') throw new Error('expected an Add');
+    expect(add.applicationData.children.map((x) => (x as El).name)).toEqual(['To', 'Subject', 'DateReceived', 'Read', 'Body']);
   });
 });
