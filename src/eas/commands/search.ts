@@ -319,7 +319,7 @@ function searchResult(e: El): SearchResult {
 }
 
 /** Reads the gal:* children of a Properties element (Search and Find). */
-export function galEntry(properties: El): GalEntry {
+export function galEntry(properties: El, cmd: 'Search' | 'Find' = 'Search'): GalEntry {
   const text = (name: string): string | undefined => {
     const e = kid(properties, name, 'GAL');
     return e && textOf(e);
@@ -337,7 +337,7 @@ export function galEntry(properties: El): GalEntry {
     homePhone: text('HomePhone'),
     mobilePhone: text('MobilePhone'),
     emailAddress: text('EmailAddress'),
-    picture: picture && pictureResult(picture, 'Search'),
+    picture: picture && pictureResult(picture, cmd),
   };
 }
 
