@@ -257,7 +257,9 @@ export function zoneOffsetAt(zone: string, instant: Date | number): number {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
   const hour = (parts['hour'] ?? 0) % 24; // some engines print midnight as 24
-  const local = Date.UTC(parts['year'] ?? 1970, (parts['month'] ?? 1) - 1, parts['day'] ?? 1, hour, parts['minute'] ?? 0, parts['second'] ?? 0);
+  const field = (name: string, fallback: number): number => parts[name] ?? fallback;
+  const date = Date.UTC(field('year', 1970), field('month', 1) - 1, field('day', 1));
+  const local = date + ((hour * 60 + field('minute', 0)) * 60 + field('second', 0)) * 1000;
   return Math.round((local - Math.floor(t / 1000) * 1000) / MINUTE);
 }
 
@@ -464,7 +466,8 @@ export function zoneMatchesBlob(zone: string, tz: TimeZoneBlob, year: number): b
   if (zoneOffsetAt(zone, start) !== offsetAt(tz, start)) return false;
   const mine = blobTransitions(tz, year).filter((t) => t.at >= start && t.at < Date.UTC(year + 1, 0, 1));
   const theirs = zoneTransitions(zone, year);
-  return mine.length === theirs.length && mine.every((t, i) => t.at === theirs[i]?.at && t.offset === theirs[i]?.offset);
+  const same = (t: Transition, i: number): boolean => t.at === theirs[i]?.at && t.offset === theirs[i]?.offset;
+  return mine.length === theirs.length && mine.every(same);
 }
 
 export interface ZoneMatchOptions {
@@ -486,8 +489,21 @@ export interface ZoneMatchOptions {
  */
 export function ianaForBlob(tz: TimeZoneBlob, opts: ZoneMatchOptions = {}): string | undefined {
   const year = opts.referenceYear ?? new Date().getUTCFullYear();
+  const key = [encodeTimeZone(tz), year, opts.hint ?? '', (opts.candidates ?? []).join(',')].join('|');
+  if (!matchCache.has(key)) {
+    if (matchCache.size >= 256) matchCache.clear();
+    matchCache.set(key, findZone(tz, year, opts));
+  }
+  return matchCache.get(key);
+}
+
+/** Results of ianaForBlob: a full search touches every zone Intl knows, so do it once per blob. */
+const matchCache = new Map<string, string | undefined>();
+
+function findZone(tz: TimeZoneBlob, year: number, opts: ZoneMatchOptions): string | undefined {
   const fits = (zone: string | undefined): zone is string => zone !== undefined && zoneMatchesBlob(zone, tz, year);
-  const named = [WINDOWS_ZONES[tz.standardName.trim()], tz.standardName.includes('/') ? tz.standardName.trim() : undefined, opts.hint];
+  const name = tz.standardName.trim();
+  const named = [WINDOWS_ZONES[name], name.includes('/') ? name : undefined, opts.hint];
   const first = named.find(fits) ?? PREFERRED_ZONES.find(fits);
   if (first) return first;
   const { standard } = blobOffsets(tz);
