@@ -170,7 +170,10 @@ export interface SyncRequest {
   readonly heartbeatInterval?: number;
   /** 12.1+: maximum changes in the whole response (MS-ASCMD 2.2.3.199). */
   readonly windowSize?: number;
-  /** 12.1+: the collections listed are added to the server's cached set (MS-ASCMD 2.2.3.131). */
+  /**
+   * 12.1+: the request lists only some collections; the others keep the settings
+   * and keys of the server's cached request (MS-ASCMD 2.2.3.131). Not valid alone.
+   */
   readonly partial?: boolean;
 }
 
@@ -196,6 +199,10 @@ export function buildSync(req: SyncRequest, ctx: EasContext): EasRequest {
     req.partial ? as('Partial') : undefined,
   ];
   const body = as('Sync', children);
+  if (req.partial && body.children.length === 1) {
+    // MS-ASCMD 2.2.3.131: Partial needs Collections, Wait/HeartbeatInterval or WindowSize beside it.
+    throw new RangeError('Sync: Partial cannot be sent alone');
+  }
   if (body.children.length === 0) {
     need(v, '12.1', 'an empty Sync request', '2.2.1.21.1');
     return { cmd: 'Sync' };

@@ -178,6 +178,11 @@ describe('buildSync: refuses what the spec forbids', () => {
     expect(collectionOf(body({ syncKey: '0', collectionId: '5', getChanges: false })).children[2]).toEqual(as('GetChanges', '0'));
   });
 
+  it('Partial alone', () => {
+    expect(() => buildSync({ partial: true }, v141)).toThrow(/Partial cannot be sent alone/);
+    expect(buildSync({ partial: true, windowSize: 10 }, v141).body).toEqual(as('Sync', as('WindowSize', '10'), as('Partial')));
+  });
+
   it('Wait together with HeartbeatInterval', () => {
     expect(() => buildSync({ wait: 5, heartbeatInterval: 300 }, v141)).toThrow(/not both/);
   });
