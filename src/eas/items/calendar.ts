@@ -37,6 +37,7 @@ import {
   decodeTimeZone,
   encodeTimeZone,
   instantAt,
+  isKnownZone,
   runtimeZone,
   wallTimeAt,
   zoneFromBlob,
@@ -445,10 +446,11 @@ export interface ZoneOptions {
 /**
  * The zone of an item: its Timezone blob, matched to an IANA zone for the year of
  * its start when possible, else computed from the blob's rules; without a Timezone,
- * the hint (the user's zone).
+ * the hint (the user's zone), or UTC when the hint is not a zone Intl knows.
  */
 export function eventZone(item: Pick<CalendarItem, 'timezone' | 'startTime'>, opts: ZoneOptions = {}): EasZone {
-  const hint = opts.hint ?? runtimeZone();
+  const wanted = opts.hint ?? runtimeZone();
+  const hint = isKnownZone(wanted) ? wanted : 'UTC';
   const referenceYear = item.startTime.getUTCFullYear();
   if (!item.timezone) return zoneFromIana(hint, referenceYear);
   return zoneFromBlob(item.timezone, { referenceYear, hint, candidates: opts.candidates });

@@ -273,7 +273,8 @@ const zoneTransitionCache = new Map<string, Transition[]>();
 /**
  * Every offset change of an IANA zone within the UTC calendar year, found by
  * probing Intl weekly and bisecting each change down to the minute (transitions
- * fall on whole minutes).
+ * fall on whole minutes). Two changes less than a week apart that return to the
+ * same offset would be missed.
  */
 export function zoneTransitions(zone: string, year: number): Transition[] {
   const key = `${zone} ${year}`;

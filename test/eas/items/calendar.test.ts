@@ -318,6 +318,7 @@ describe('times', () => {
     const nameless = { ...BERLIN, standardName: '', daylightName: '' };
     expect(eventZone({ ...item, timezone: nameless }, { hint: 'Europe/Paris' }).iana).toBe('Europe/Paris');
     expect(eventZone({ startTime: item.startTime }, { hint: 'Asia/Tokyo' }).iana).toBe('Asia/Tokyo');
+    expect(eventZone({ startTime: item.startTime }, { hint: 'Mars/Olympus_Mons' }).iana).toBe('UTC');
     expect(eventZone({ startTime: item.startTime, timezone: ODD }, { hint: 'Europe/Berlin' }).iana).toBeUndefined();
   });
 
