@@ -144,8 +144,8 @@ function fetchOptionsEl(o: FetchOptions, attachment: boolean, v: EasVersion): El
     opt('ItemOperations', 'UserName', o.userName),
     opt('ItemOperations', 'Password', o.password),
     opt('AirSync', 'MIMESupport', o.mimeSupport),
-    (o.bodyPreferences ?? []).map((p) => bodyPreferenceEl('BodyPreference', p, v)),
-    o.bodyPartPreference ? bodyPreferenceEl('BodyPartPreference', o.bodyPartPreference, v) : undefined,
+    (o.bodyPreferences ?? []).map((p) => bodyPreferenceEl('BodyPreference', p, v, 'ItemOperations')),
+    o.bodyPartPreference ? bodyPreferenceEl('BodyPartPreference', o.bodyPartPreference, v, 'ItemOperations') : undefined,
     opt('RightsManagement', 'RightsManagementSupport', o.rightsManagementSupport),
   );
 }

@@ -18,7 +18,7 @@
  * ApplicationData stays an El here: the item codecs in src/eas/items/ turn it
  * into typed records per class.
  */
-import type { EasContext, EasRequest } from '../command.ts';
+import type { EasCommandName, EasContext, EasRequest } from '../command.ts';
 import type { Content, El } from '../../wbxml/tree.ts';
 import { intAt, isEl, kid, kids, ns, opt, path, textAt } from '../../wbxml/tree.ts';
 import type { EasVersion } from '../version.ts';
@@ -266,9 +266,10 @@ export function bodyPreferenceEl(
   name: 'BodyPreference' | 'BodyPartPreference',
   p: BodyPreference | BodyPartPreference,
   v: EasVersion,
+  cmd: EasCommandName = 'Sync',
 ): El {
-  need(v, '12.0', name, 'MS-ASAIRS 2.2.2.12');
-  if (p.preview !== undefined) need(v, '14.0', 'Preview', 'MS-ASAIRS 2.2.2.35');
+  need(v, '12.0', name, 'MS-ASAIRS 2.2.2.12', cmd);
+  if (p.preview !== undefined) need(v, '14.0', 'Preview', 'MS-ASAIRS 2.2.2.35', cmd);
   return asb(
     name,
     asb('Type', p.type),
@@ -305,10 +306,10 @@ function appData(e: El): El {
   return e;
 }
 
-function need(v: EasVersion, min: EasVersion, what: string, section: string): void {
+function need(v: EasVersion, min: EasVersion, what: string, section: string, cmd: EasCommandName = 'Sync'): void {
   if (atLeast(v, min)) return;
   const ref = section.startsWith('MS-') ? section : `MS-ASCMD ${section}`;
-  throw new RangeError(`Sync: ${what} needs EAS ${min} or later (${ref}); negotiated ${v}`);
+  throw new RangeError(`${cmd}: ${what} needs EAS ${min} or later (${ref}); negotiated ${v}`);
 }
 
 // ------------------------------------------------------------------ status
