@@ -22,7 +22,7 @@ import { decodeEas, encodeEas } from './wbxml.ts';
 /** The network: fetch, or anything shaped like it. */
 export type Transport = (req: Request) => Promise<Response>;
 
-/** How the client authenticates (MS-ASHTTP 2.2.1.1.2.1 Authorization). */
+/** How the client authenticates (the Authorization header, MS-ASHTTP 2.2.1.1.2). */
 export type EasCredentials =
   /** HTTP Basic with `user:password` (user is `domain\user` when a domain is set). */
   | { readonly kind: 'password'; readonly password: string }
@@ -274,7 +274,7 @@ function mapParams(
   let options = 0;
   for (const [name, value] of Object.entries(params)) {
     if (name === 'SaveInSent') options |= value === 'T' ? OPTION_SAVE_IN_SENT : 0;
-    else if (name in PARAM_TAGS && name !== 'User') out[name as Base64ParamName] = value;
+    else if (Object.hasOwn(PARAM_TAGS, name) && name !== 'User') out[name as Base64ParamName] = value;
     else return undefined;
   }
   return { params: out, options };
@@ -294,7 +294,7 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The encoded body and its Content-Type (MS-ASHTTP 2.2.1.1.2.2). */
+/** The encoded body and its Content-Type header (MS-ASHTTP 2.2.1.1.2). */
 export function encodeBody(req: EasRequest): { bytes: Uint8Array; contentType: string } | undefined {
   if (!req.body) return undefined;
   if ('mime' in req.body) return { bytes: req.body.mime, contentType: MIME_CONTENT_TYPE };
