@@ -253,8 +253,8 @@ function mailboxOptions(req: MailboxSearchRequest, range: El | undefined, v: Eas
   return se(
     'Options',
     opt('AirSync', 'MIMESupport', req.mimeSupport),
-    (req.bodyPreferences ?? []).map((p) => bodyPreferenceEl('BodyPreference', p, v)),
-    req.bodyPartPreference && bodyPreferenceEl('BodyPartPreference', req.bodyPartPreference, v),
+    (req.bodyPreferences ?? []).map((p) => bodyPreferenceEl('BodyPreference', p, v, 'Search')),
+    req.bodyPartPreference && bodyPreferenceEl('BodyPartPreference', req.bodyPartPreference, v, 'Search'),
     opt('RightsManagement', 'RightsManagementSupport', req.rightsManagementSupport),
     range,
     // MS-ASCMD 2.2.3.41.2, 2.2.3.144: empty tags.

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { buildSendMail, parseSendMail } from '../../../src/eas/commands/sendmail.ts';
 import { EasProtocolError, type EasContext } from '../../../src/eas/command.ts';
 import { decodeEas, easFromXml, encodeEas } from '../../../src/eas/wbxml.ts';
-import { fromBase64 } from '../../../src/wbxml/base64.ts';
 import { el, kid, ns, textOf, type El } from '../../../src/wbxml/tree.ts';
 import { SHARED_FIXTURES } from '../../support/corpus.ts';
 
@@ -62,12 +61,11 @@ describe('buildSendMail, 14.0+ WBXML form', () => {
     'builds the same request as the libwbxml fixture %s',
     (name) => {
       const doc = fixture(name);
-      // libwbxml spells the tag MIME (MS-ASWBXML: Mime) and carries it as base64 text.
-      const fixtureMime = fromBase64(textOf(kid(doc, 'MIME')));
+      // libwbxml spells the tag MIME; the XML reader maps it to MS-ASWBXML's Mime and decodes the base64.
+      const fixtureMime = kid(doc, 'Mime')?.children[0] as Uint8Array;
       const built = buildSendMail({ clientId: textOf(kid(doc, 'ClientId')), mime: fixtureMime, saveInSentItems: true }, v141)
         .body as El;
-      const renamed = { ...doc, children: doc.children.map((c) => ((c as El).name === 'MIME' ? cm('Mime', fixtureMime) : c)) };
-      expect(built).toEqual(renamed);
+      expect(built).toEqual(doc);
       expect(new TextDecoder().decode(fixtureMime)).toMatch(/^From: /);
     },
   );
