@@ -7,7 +7,7 @@
  * - 14.0 and later: a WBXML body in the ComposeMail namespace, the message itself
  *   in `Mime` as OPAQUE bytes.
  * - 12.1 and earlier: the body is the raw message (Content-Type message/rfc822)
- *   and everything else travels in the query string (MS-ASHTTP 2.2.1.1.1.1.3).
+ *   and everything else travels in the query string (MS-ASHTTP 2.2.1.1.1.2.5).
  */
 import { el, intAt, ns, type El } from '../../wbxml/tree.ts';
 import { EasProtocolError, type EasContext, type EasRequest } from '../command.ts';
@@ -130,7 +130,8 @@ export function sourceElement(source: ComposeSource): El {
 
 /**
  * The 12.1-and-earlier request: raw MIME body, parameters in the query
- * (MS-ASHTTP 2.2.1.1.1.1.3: SaveInSent, ItemId, CollectionId, LongId, Occurrence).
+ * (MS-ASHTTP 2.2.1.1.1.2.5: SaveInSent, ItemId, CollectionId, LongId, Occurrence;
+ * the HTTP layer turns them into the base64 query form where that is used).
  */
 export function legacyRequest(
   cmd: ComposeMailCommand,
@@ -150,7 +151,7 @@ export function legacyRequest(
   return Object.keys(params).length > 0 ? { cmd, body, params } : { cmd, body };
 }
 
-/** Rejects the 14.0+ only fields of a request sent in the pre-14.0 form. */
+/** Rejects AccountId and TemplateID (14.1+, WBXML only) in a request sent in the pre-14.0 form. */
 export function rejectWbxmlOnlyFields(req: ComposeMailBase, cmd: ComposeMailCommand, ctx: EasContext): void {
   if (req.accountId !== undefined) requireVersion(ctx, '14.1', 'AccountId', cmd);
   if (req.templateId !== undefined) requireVersion(ctx, '14.1', 'rm:TemplateID', cmd);
