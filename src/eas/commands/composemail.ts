@@ -56,7 +56,7 @@ export type ComposeSource =
     }
   | { readonly longId: string };
 
-/** airsyncbase:Type of a body the client sends (MS-ASAIRS 2.2.2.22.1): 1 plain text, 2 HTML, 3 RTF. */
+/** airsyncbase:Type of a body the client sends (MS-ASAIRS 2.2.2.41.1): 1 plain text, 2 HTML, 3 RTF. */
 export type RequestBodyType = 1 | 2 | 3;
 
 /** A body the client sends as airsyncbase:Body (MS-ASAIRS 2.2.2.9). */

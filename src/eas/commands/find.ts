@@ -90,7 +90,7 @@ export interface FindResponse {
     readonly status: number;
     readonly results: readonly FindResult[];
     readonly range?: SearchRange;
-    /** Entries found in all (MS-ASCMD 2.2.3.182.2). */
+    /** Entries found in all. */
     readonly total?: number;
   };
 }

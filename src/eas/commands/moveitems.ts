@@ -41,13 +41,13 @@ export function moveItemsStatusText(code: number): string {
   return describeMoveItemsStatus[code as MoveItemsStatus] ?? `Unknown MoveItems status ${code}`;
 }
 
-/** One item to move (MS-ASCMD 2.2.3.117.3). */
+/** One item to move (a Move element). */
 export interface MoveItem {
   /** Server id of the item (MS-ASCMD 2.2.3.175). */
   readonly srcMsgId: string;
   /** Server id of the folder it is in (MS-ASCMD 2.2.3.174). */
   readonly srcFldId: string;
-  /** Server id of the folder to move it to (MS-ASCMD 2.2.3.49). */
+  /** Server id of the folder to move it to (DstFldId). */
   readonly dstFldId: string;
 }
 

@@ -61,20 +61,20 @@ export function resolveRecipientsStatusText(code: number): string {
 export type CertificateRetrieval = 1 | 2 | 3;
 
 export interface ResolveRecipientsRequest {
-  /** Names or addresses to resolve (MS-ASCMD 2.2.3.183.2), at most 100. */
+  /** Names or addresses to resolve (To elements). */
   readonly to: readonly string[];
   readonly certificateRetrieval?: CertificateRetrieval;
   /** Most certificates to return per recipient (MS-ASCMD 2.2.3.101). */
   readonly maxCertificates?: number;
   /** Most suggestions per ambiguous recipient (MS-ASCMD 2.2.3.100). */
   readonly maxAmbiguousRecipients?: number;
-  /** Free/busy window (MS-ASCMD 2.2.3.16), 14.0+. */
+  /** Free/busy window, 14.0+. */
   readonly availability?: { readonly startTime: Date; readonly endTime: Date };
   /** 14.1+. */
   readonly picture?: PictureOptions;
 }
 
-/** Recipient Type (MS-ASCMD 2.2.3.186.4): 1 from the user's contacts, 2 from the GAL. */
+/** Recipient Type: 1 from the user's contacts, 2 from the GAL. */
 export type RecipientType = 1 | 2;
 
 export interface RecipientCertificates {
@@ -92,13 +92,13 @@ export interface RecipientAvailability {
   /** 1, or 160-163 (common codes). */
   readonly status: number;
   /**
-   * One digit per 30-minute slot from StartTime (MS-ASCMD 2.2.3.105): 0 free,
+   * One digit per 30-minute slot from StartTime (MergedFreeBusy): 0 free,
    * 1 tentative, 2 busy, 3 out of office, 4 working elsewhere, 5 no data.
    */
   readonly mergedFreeBusy?: string;
 }
 
-/** A resolved (or suggested) recipient (MS-ASCMD 2.2.3.147). */
+/** A resolved (or suggested) recipient. */
 export interface Recipient {
   readonly type: RecipientType;
   readonly displayName: string;
@@ -108,12 +108,12 @@ export interface Recipient {
   readonly picture?: GalPicture;
 }
 
-/** The answer for one To (MS-ASCMD 2.2.3.153.3). */
+/** The answer for one To (a Response element). */
 export interface RecipientResolution {
   readonly to: string;
   /** A ResolveRecipientsStatus (1-4), or a common status code. */
   readonly status: number;
-  /** How many recipients matched, when the list is partial (MS-ASCMD 2.2.3.146). */
+  /** How many recipients matched, when the list is partial. */
   readonly recipientCount?: number;
   readonly recipients: readonly Recipient[];
 }
@@ -125,10 +125,7 @@ export interface ResolveRecipientsResponse {
 }
 
 export function buildResolveRecipients(req: ResolveRecipientsRequest, ctx: EasContext): EasRequest {
-  // MS-ASCMD 2.2.3.183.2: 1 to 100 To elements.
-  if (req.to.length === 0 || req.to.length > 100) {
-    throw new EasProtocolError(`1 to 100 recipients, got ${req.to.length}`, 'ResolveRecipients');
-  }
+  if (req.to.length === 0) throw new EasProtocolError('no recipient to resolve', 'ResolveRecipients');
   const options = rr(
     'Options',
     opt('ResolveRecipients', 'CertificateRetrieval', req.certificateRetrieval),
@@ -147,7 +144,7 @@ function availabilityElement(a: { readonly startTime: Date; readonly endTime: Da
   if (!atLeast(ctx.version, '14.0')) {
     throw new EasProtocolError(`Availability needs protocol 14.0 or later (negotiated ${ctx.version})`, 'ResolveRecipients');
   }
-  // MS-ASCMD 2.2.3.175.2, 2.2.3.61.2: dateTime, e.g. 2026-01-05T09:00:00.000Z.
+  // StartTime and EndTime are dateTime, e.g. 2026-01-05T09:00:00.000Z (MS-ASCMD 2.2.3.176, 2.2.3.61).
   return rr('Availability', rr('StartTime', formatEasDateTime(a.startTime)), rr('EndTime', formatEasDateTime(a.endTime)));
 }
 

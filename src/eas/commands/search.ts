@@ -79,11 +79,11 @@ export interface SearchRange {
   readonly last: number;
 }
 
-/** Contact photos in GAL results (MS-ASCMD 2.2.3.135.2), 14.1+. Also used by ResolveRecipients and Find. */
+/** Contact photos in GAL results (MS-ASCMD 2.2.3.135), 14.1+. Also used by ResolveRecipients and Find. */
 export interface PictureOptions {
-  /** Largest photo in bytes the client wants (MS-ASCMD 2.2.3.104). */
+  /** Largest photo in bytes the client wants, at most 102400 (MS-ASCMD 2.2.3.105). */
   readonly maxSize?: number;
-  /** Most photos the client wants in the response (MS-ASCMD 2.2.3.103). */
+  /** Most photos the client wants in the response (MS-ASCMD 2.2.3.104). */
   readonly maxPictures?: number;
 }
 
@@ -131,7 +131,7 @@ export interface MailboxSearchRequest {
   readonly bodyPartPreference?: BodyPartPreference;
   /** airsync:MIMESupport: 0 never, 1 S/MIME messages only, 2 all messages (MS-ASCMD 2.2.3.110.2). */
   readonly mimeSupport?: 0 | 1 | 2;
-  /** rm:RightsManagementSupport (MS-ASRM 2.2.2.17), 14.1+. */
+  /** rm:RightsManagementSupport (MS-ASRM), 14.1+. */
   readonly rightsManagementSupport?: boolean;
 }
 
@@ -146,7 +146,7 @@ export interface DocumentLibrarySearchRequest {
 
 export type SearchRequest = GalSearchRequest | MailboxSearchRequest | DocumentLibrarySearchRequest;
 
-/** A contact photo (MS-ASCMD 2.2.3.135.2 response form). */
+/** A contact photo in a response: gal:Picture, or ResolveRecipients Picture (MS-ASCMD 2.2.3.135). */
 export interface GalPicture {
   /** 1 success, 173 no photo, 174 too large, 175 too many photos (common codes, MS-ASCMD 2.2.2). */
   readonly status: number;
@@ -191,7 +191,7 @@ export interface SearchStoreResult {
   readonly results: readonly SearchResult[];
   /** The range actually returned. */
   readonly range?: SearchRange;
-  /** How many results the whole search has (MS-ASCMD 2.2.3.182.1). */
+  /** How many results the whole search has. */
   readonly total?: number;
 }
 

@@ -54,16 +54,16 @@ export function settingsStatusText(code: number): string {
 /** OofState (MS-ASCMD 2.2.3.124): 0 disabled, 1 enabled (global), 2 enabled between StartTime and EndTime. */
 export type OofState = 0 | 1 | 2;
 
-/** BodyType of Out of Office replies (MS-ASCMD 2.2.3.15): "Text" or "HTML". */
+/** BodyType of Out of Office replies: "Text" or "HTML". */
 export type OofBodyType = 'Text' | 'HTML';
 
-/** Who a reply is for: AppliesToInternal, AppliesToExternalKnown, AppliesToExternalUnknown (MS-ASCMD 2.2.3.11-13). */
+/** Who a reply is for: AppliesToInternal, AppliesToExternalKnown or AppliesToExternalUnknown. */
 export type OofAudience = 'Internal' | 'ExternalKnown' | 'ExternalUnknown';
 
 /** One OofMessage (MS-ASCMD 2.2.3.123). */
 export interface OofMessage {
   readonly appliesTo: OofAudience;
-  /** Enabled: send this reply (MS-ASCMD 2.2.3.59). */
+  /** Enabled: send this reply. */
   readonly enabled?: boolean;
   readonly replyMessage?: string;
   readonly bodyType?: OofBodyType;
@@ -72,7 +72,7 @@ export interface OofMessage {
 /** What Oof Set sends. */
 export interface OofSettings {
   readonly state: OofState;
-  /** With state 2: the window, as dateTime (MS-ASCMD 2.2.3.175.3, 2.2.3.61.3). */
+  /** The window, as dateTime (MS-ASCMD 2.2.3.176.2, 2.2.3.61.2); only with state 2 (MS-ASCMD 2.2.3.124). */
   readonly startTime?: Date;
   readonly endTime?: Date;
   readonly messages: readonly OofMessage[];
@@ -95,7 +95,7 @@ export interface DeviceInformation {
   readonly osLanguage?: string;
   readonly phoneNumber?: string;
   readonly userAgent?: string;
-  /** The server may send SMS through this device (MS-ASCMD 2.2.3.60), 14.0+. */
+  /** The server may send SMS through this device, 14.0+. */
   readonly enableOutboundSms?: boolean;
   /** 14.0+. */
   readonly mobileOperator?: string;
@@ -104,7 +104,7 @@ export interface DeviceInformation {
 export interface SettingsRequest {
   readonly oof?: { readonly get: OofBodyType } | { readonly set: OofSettings };
   readonly deviceInformation?: DeviceInformation;
-  /** DevicePassword Set: the recovery password, up to 255 characters (MS-ASCMD 2.2.3.132.1). */
+  /** DevicePassword Set: the recovery password, up to 255 characters (MS-ASCMD 2.2.3.132). */
   readonly devicePassword?: string;
   /** UserInformation Get. */
   readonly userInformation?: boolean;
@@ -116,11 +116,11 @@ export interface SettingsRequest {
 export interface EmailAddresses {
   /** SMTPAddress values (MS-ASCMD 2.2.3.171). */
   readonly smtpAddresses: readonly string[];
-  /** 14.1+ (MS-ASCMD 2.2.3.137). */
+  /** 14.1+. */
   readonly primarySmtpAddress?: string;
 }
 
-/** One Account of UserInformation (MS-ASCMD 2.2.3.2), 14.1+. */
+/** One Account of UserInformation, 14.1+. */
 export interface UserAccount {
   /** Use as ComposeMail AccountId to send from this account. */
   readonly accountId?: string;
@@ -130,7 +130,7 @@ export interface UserAccount {
   readonly emailAddresses?: EmailAddresses;
 }
 
-/** An IRM template (MS-ASRM 2.2.2.16). */
+/** An IRM template (rm:RightsManagementTemplate, MS-ASRM). */
 export interface RightsManagementTemplate {
   readonly templateId: string;
   readonly templateName?: string;
@@ -171,6 +171,10 @@ export function buildSettings(req: SettingsRequest, ctx: EasContext): EasRequest
 function oofElement(oof: { readonly get: OofBodyType } | { readonly set: OofSettings }): El {
   if ('get' in oof) return st('Oof', st('Get', st('BodyType', oof.get)));
   const s = oof.set;
+  // MS-ASCMD 2.2.3.124: with StartTime/EndTime, OofState MUST be 2 (else the server drops the times).
+  if ((s.startTime || s.endTime) && s.state !== 2) {
+    throw new EasProtocolError('StartTime/EndTime need OofState 2 (time-based)', 'Settings');
+  }
   return st(
     'Oof',
     st(
@@ -187,7 +191,7 @@ function oofMessageElement(m: OofMessage): El {
   return st(
     'OofMessage',
     st(`AppliesTo${m.appliesTo}`),
-    // MS-ASCMD 2.2.3.59: "1" enabled, "0" disabled.
+    // Enabled: "1" sends this reply, "0" does not.
     opt('Settings', 'Enabled', m.enabled),
     opt('Settings', 'ReplyMessage', m.replyMessage),
     opt('Settings', 'BodyType', m.bodyType),

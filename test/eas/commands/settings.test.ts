@@ -73,6 +73,11 @@ describe('buildSettings', () => {
     expect(decodeEas(encodeEas(body))).toEqual(body);
   });
 
+  it('refuses a time window unless OofState is 2 (MS-ASCMD 2.2.3.124)', () => {
+    const window = { startTime: new Date(0), endTime: new Date(86_400_000), messages: [] };
+    expect(() => buildSettings({ oof: { set: { state: 1, ...window } } }, v141)).toThrow(EasProtocolError);
+  });
+
   it('turns Out of Office off with OofState 0 alone', () => {
     expect(buildSettings({ oof: { set: { state: 0, messages: [] } } }, v121).body).toEqual(
       st('Settings', st('Oof', st('Set', st('OofState', '0')))),
