@@ -31,9 +31,9 @@ export type MeetingResponseStatus =
   | 1
   /** Invalid meeting request (e.g. not a meeting request, or InstanceId sent to 12.1/14.0). */
   | 2
-  /** An error occurred on the server mailbox: retry later. */
+  /** An error occurred on the server mailbox. */
   | 3
-  /** An error occurred on the server (external). */
+  /** An error occurred on the server. */
   | 4;
 
 export const describeMeetingResponseStatus: Readonly<Record<MeetingResponseStatus, string>> = {
