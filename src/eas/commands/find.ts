@@ -13,7 +13,7 @@ import { el, intAt, isEl, kid, kids, ns, path, textAt } from '../../wbxml/tree.t
 import type { EasContext, EasRequest } from '../command.ts';
 import { EasProtocolError } from '../command.ts';
 import { atLeast } from '../version.ts';
-import { missing, requireRoot } from './foldersync.ts';
+import { missing, requireRoot, statusText } from './common.ts';
 import { galEntry, parseRange, pictureElement, rangeText, type GalEntry, type PictureOptions, type SearchRange } from './search.ts';
 
 const fd = ns('Find');
@@ -38,7 +38,7 @@ export const describeFindStatus: Readonly<Record<FindStatus, string>> = {
 
 /** Short English text for a Find status code. */
 export function findStatusText(code: number): string {
-  return describeFindStatus[code as FindStatus] ?? `Unknown Find status ${code}`;
+  return statusText(describeFindStatus, code, 'Find');
 }
 
 /** A mailbox search (MS-ASCMD 2.2.3.99). */

@@ -9,7 +9,7 @@ import type { EasContext, EasRequest } from '../command.ts';
 import type { El } from '../../wbxml/tree.ts';
 import { ns, textAt } from '../../wbxml/tree.ts';
 import type { FolderType } from './foldersync.ts';
-import { missing, requireRoot, requireStatus } from './foldersync.ts';
+import { missing, requireRoot, requireStatus, statusText } from './common.ts';
 
 const fh = ns('FolderHierarchy');
 
@@ -56,7 +56,7 @@ export const describeFolderCreateStatus: Readonly<Record<FolderCreateStatus, str
 
 /** Short English text for a FolderCreate status code, with a fallback for unlisted codes. */
 export function folderCreateStatusText(code: number): string {
-  return describeFolderCreateStatus[code as FolderCreateStatus] ?? `Unknown FolderCreate status ${code}`;
+  return statusText(describeFolderCreateStatus, code, 'FolderCreate');
 }
 
 export interface FolderCreateResponse {

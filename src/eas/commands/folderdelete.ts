@@ -6,7 +6,7 @@
 import type { EasContext, EasRequest } from '../command.ts';
 import type { El } from '../../wbxml/tree.ts';
 import { ns, textAt } from '../../wbxml/tree.ts';
-import { missing, requireRoot, requireStatus } from './foldersync.ts';
+import { missing, requireRoot, requireStatus, statusText } from './common.ts';
 
 const fh = ns('FolderHierarchy');
 
@@ -44,7 +44,7 @@ export const describeFolderDeleteStatus: Readonly<Record<FolderDeleteStatus, str
 
 /** Short English text for a FolderDelete status code, with a fallback for unlisted codes. */
 export function folderDeleteStatusText(code: number): string {
-  return describeFolderDeleteStatus[code as FolderDeleteStatus] ?? `Unknown FolderDelete status ${code}`;
+  return statusText(describeFolderDeleteStatus, code, 'FolderDelete');
 }
 
 export interface FolderDeleteResponse {

@@ -10,9 +10,9 @@
  * (FolderCreate, FolderUpdate, FolderDelete).
  */
 import type { EasCommandName, EasContext, EasRequest } from '../command.ts';
-import { EasProtocolError } from '../command.ts';
 import type { El } from '../../wbxml/tree.ts';
 import { intAt, kids, ns, path, textAt } from '../../wbxml/tree.ts';
+import { missing, requireRoot, requireStatus, requireText, statusText } from './common.ts';
 
 const fh = ns('FolderHierarchy');
 
@@ -111,7 +111,7 @@ export const describeFolderSyncStatus: Readonly<Record<FolderSyncStatus, string>
 
 /** Short English text for a FolderSync status code. */
 export function folderSyncStatusText(code: number): string {
-  return describeFolderSyncStatus[code as FolderSyncStatus] ?? `Unknown FolderSync status ${code}`;
+  return statusText(describeFolderSyncStatus, code, 'FolderSync');
 }
 
 export interface FolderSyncRequest {
@@ -171,30 +171,4 @@ function folderEntry(e: El): FolderEntry {
     displayName: requireText(e, 'DisplayName', 'FolderSync'),
     type: rawType >= 1 && rawType <= 19 ? (rawType as FolderType) : FolderType.Unknown,
   };
-}
-
-// ------------------------------------------- helpers for FolderHierarchy commands
-
-/** Checks the response root element; throws when the body is empty or another command. */
-export function requireRoot(root: El | null, name: string, cmd: EasCommandName): El {
-  if (!root) throw new EasProtocolError('empty response body', cmd);
-  if (root.name !== name) throw new EasProtocolError(`expected <${name}>, got <${root.name}>`, cmd);
-  return root;
-}
-
-/** The integer Status child, which every response listed here requires. */
-export function requireStatus(e: El, cmd: EasCommandName): number {
-  const status = intAt(e, 'Status');
-  if (status === undefined) missing(cmd, `${e.name}/Status`);
-  return status;
-}
-
-export function requireText(e: El, name: string, cmd: EasCommandName): string {
-  const t = textAt(e, name);
-  if (t === undefined) missing(cmd, `${e.name}/${name}`);
-  return t;
-}
-
-export function missing(cmd: EasCommandName, what: string): never {
-  throw new EasProtocolError(`missing required element ${what}`, cmd);
 }

@@ -6,7 +6,7 @@
 import type { EasContext, EasRequest } from '../command.ts';
 import type { El } from '../../wbxml/tree.ts';
 import { ns, textAt } from '../../wbxml/tree.ts';
-import { missing, requireRoot, requireStatus } from './foldersync.ts';
+import { missing, requireRoot, requireStatus, statusText } from './common.ts';
 
 const fh = ns('FolderHierarchy');
 
@@ -55,7 +55,7 @@ export const describeFolderUpdateStatus: Readonly<Record<FolderUpdateStatus, str
 
 /** Short English text for a FolderUpdate status code, with a fallback for unlisted codes. */
 export function folderUpdateStatusText(code: number): string {
-  return describeFolderUpdateStatus[code as FolderUpdateStatus] ?? `Unknown FolderUpdate status ${code}`;
+  return statusText(describeFolderUpdateStatus, code, 'FolderUpdate');
 }
 
 export interface FolderUpdateResponse {

@@ -13,7 +13,7 @@ import type { EasContext, EasRequest } from '../command.ts';
 import type { El } from '../../wbxml/tree.ts';
 import { intAt, kids, ns, opt, path, textAt } from '../../wbxml/tree.ts';
 import { atLeast } from '../version.ts';
-import { requireRoot, requireStatus, requireText } from './foldersync.ts';
+import { requireRoot, requireStatus, requireText, statusText } from './common.ts';
 import type { FilterType } from './sync.ts';
 
 const gie = ns('GetItemEstimate');
@@ -66,7 +66,7 @@ export const describeGetItemEstimateStatus: Readonly<Record<GetItemEstimateStatu
 
 /** Short English text for a GetItemEstimate status code, with a fallback for unlisted codes. */
 export function getItemEstimateStatusText(code: number): string {
-  return describeGetItemEstimateStatus[code as GetItemEstimateStatus] ?? `Unknown GetItemEstimate status ${code}`;
+  return statusText(describeGetItemEstimateStatus, code, 'GetItemEstimate');
 }
 
 export interface ItemEstimate {

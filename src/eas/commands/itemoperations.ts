@@ -19,7 +19,7 @@ import type { El } from '../../wbxml/tree.ts';
 import { boolAt, bytesOf, el, intAt, isEl, kid, ns, opt, path, textAt } from '../../wbxml/tree.ts';
 import type { EasVersion } from '../version.ts';
 import { atLeast } from '../version.ts';
-import { missing, requireRoot, requireStatus, requireText } from './foldersync.ts';
+import { missing, requireRoot, requireStatus, requireText, statusText } from './common.ts';
 import type { BodyPartPreference, BodyPreference } from './sync.ts';
 import { bodyPreferenceEl } from './sync.ts';
 
@@ -223,7 +223,7 @@ export const describeItemOperationsStatus: Readonly<Record<ItemOperationsStatus,
 
 /** Short English text for an ItemOperations status code, with a fallback for unlisted codes. */
 export function itemOperationsStatusText(code: number): string {
-  return describeItemOperationsStatus[code as ItemOperationsStatus] ?? `Unknown ItemOperations status ${code}`;
+  return statusText(describeItemOperationsStatus, code, 'ItemOperations');
 }
 
 // ------------------------------------------------------------------ response

@@ -12,7 +12,7 @@ import { EasProtocolError } from '../command.ts';
 import { formatCompactDateTime, formatEasDateTime } from '../items/dates.ts';
 import { atLeast, type EasVersion } from '../version.ts';
 import { bodyElement, type RequestBody } from './composemail.ts';
-import { missing, requireRoot } from './foldersync.ts';
+import { missing, requireRoot, statusText } from './common.ts';
 
 const mr = ns('MeetingResponse');
 
@@ -45,7 +45,7 @@ export const describeMeetingResponseStatus: Readonly<Record<MeetingResponseStatu
 
 /** Short English text for a MeetingResponse status code. */
 export function meetingResponseStatusText(code: number): string {
-  return describeMeetingResponseStatus[code as MeetingResponseStatus] ?? `Unknown MeetingResponse status ${code}`;
+  return statusText(describeMeetingResponseStatus, code, 'MeetingResponse');
 }
 
 /**

@@ -8,7 +8,7 @@ import type { El } from '../../wbxml/tree.ts';
 import { intAt, kids, ns, textAt } from '../../wbxml/tree.ts';
 import type { EasContext, EasRequest } from '../command.ts';
 import { EasProtocolError } from '../command.ts';
-import { missing, requireRoot, requireText } from './foldersync.ts';
+import { missing, requireRoot, requireText, statusText } from './common.ts';
 
 const mv = ns('Move');
 
@@ -38,7 +38,7 @@ export const describeMoveItemsStatus: Readonly<Record<MoveItemsStatus, string>> 
 
 /** Short English text for a MoveItems status code. */
 export function moveItemsStatusText(code: number): string {
-  return describeMoveItemsStatus[code as MoveItemsStatus] ?? `Unknown MoveItems status ${code}`;
+  return statusText(describeMoveItemsStatus, code, 'MoveItems');
 }
 
 /** One item to move (a Move element). */

@@ -11,7 +11,7 @@
 import type { EasContext, EasRequest } from '../command.ts';
 import type { El } from '../../wbxml/tree.ts';
 import { intAt, kids, ns, opt, path, textOf } from '../../wbxml/tree.ts';
-import { requireRoot, requireStatus } from './foldersync.ts';
+import { requireRoot, requireStatus, statusText } from './common.ts';
 
 const ping = ns('Ping');
 
@@ -63,7 +63,7 @@ export const describePingStatus: Readonly<Record<PingStatus, string>> = {
 
 /** Short English text for a Ping status code, with a fallback for unlisted codes. */
 export function pingStatusText(code: number): string {
-  return describePingStatus[code as PingStatus] ?? `Unknown Ping status ${code}`;
+  return statusText(describePingStatus, code, 'Ping');
 }
 
 export interface PingResponse {

@@ -18,7 +18,7 @@ import { intAt, kid, kids, ns, opt, path, textAt, textOf } from '../../wbxml/tre
 import type { EasContext, EasRequest } from '../command.ts';
 import { describeStatus } from '../status.ts';
 import { atLeast } from '../version.ts';
-import { missing, requireRoot, requireStatus } from './foldersync.ts';
+import { missing, requireRoot, requireStatus } from './common.ts';
 
 const prov = ns('Provision');
 const settings = ns('Settings');

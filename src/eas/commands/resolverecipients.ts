@@ -13,7 +13,7 @@ import type { EasContext, EasRequest } from '../command.ts';
 import { EasProtocolError } from '../command.ts';
 import { formatEasDateTime } from '../items/dates.ts';
 import { atLeast } from '../version.ts';
-import { missing, requireRoot, requireText } from './foldersync.ts';
+import { missing, requireRoot, requireText, statusText } from './common.ts';
 import { pictureElement, pictureResult, type GalPicture, type PictureOptions } from './search.ts';
 
 const rr = ns('ResolveRecipients');
@@ -54,7 +54,7 @@ export const describeResolveRecipientsStatus: Readonly<Record<ResolveRecipientsS
 
 /** Short English text for a ResolveRecipients status code. */
 export function resolveRecipientsStatusText(code: number): string {
-  return describeResolveRecipientsStatus[code as ResolveRecipientsStatus] ?? `Unknown ResolveRecipients status ${code}`;
+  return statusText(describeResolveRecipientsStatus, code, 'ResolveRecipients');
 }
 
 /** CertificateRetrieval (MS-ASCMD 2.2.3.22): 1 none (default), 2 full certificates, 3 mini certificates. */

@@ -18,7 +18,7 @@ import type { EasContext, EasRequest } from '../command.ts';
 import { EasProtocolError } from '../command.ts';
 import { formatEasDateTime } from '../items/dates.ts';
 import { atLeast, type EasVersion } from '../version.ts';
-import { missing, requireRoot } from './foldersync.ts';
+import { missing, requireRoot, statusText } from './common.ts';
 import { bodyPreferenceEl, type BodyPartPreference, type BodyPreference } from './sync.ts';
 
 const se = ns('Search');
@@ -70,7 +70,7 @@ export const describeSearchStatus: Readonly<Record<SearchStatus, string>> = {
 
 /** Short English text for a Search status code. */
 export function searchStatusText(code: number): string {
-  return describeSearchStatus[code as SearchStatus] ?? `Unknown Search status ${code}`;
+  return statusText(describeSearchStatus, code, 'Search');
 }
 
 /** Zero-based, inclusive range of results, "first-last" on the wire (MS-ASCMD 2.2.3.143.3). */

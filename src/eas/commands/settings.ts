@@ -15,7 +15,7 @@ import type { EasContext, EasRequest } from '../command.ts';
 import { EasProtocolError } from '../command.ts';
 import { formatEasDateTime, parseEasDate } from '../items/dates.ts';
 import { atLeast, type EasVersion } from '../version.ts';
-import { missing, requireRoot } from './foldersync.ts';
+import { missing, requireRoot, statusText } from './common.ts';
 
 const st = ns('Settings');
 
@@ -48,7 +48,7 @@ export const describeSettingsStatus: Readonly<Record<SettingsStatus, string>> = 
 
 /** Short English text for a Settings status code. */
 export function settingsStatusText(code: number): string {
-  return describeSettingsStatus[code as SettingsStatus] ?? `Unknown Settings status ${code}`;
+  return statusText(describeSettingsStatus, code, 'Settings');
 }
 
 /** OofState (MS-ASCMD 2.2.3.124): 0 disabled, 1 enabled (global), 2 enabled between StartTime and EndTime. */

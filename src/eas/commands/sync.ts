@@ -23,7 +23,7 @@ import type { Content, El } from '../../wbxml/tree.ts';
 import { intAt, isEl, kid, kids, ns, opt, path, textAt } from '../../wbxml/tree.ts';
 import type { EasVersion } from '../version.ts';
 import { atLeast } from '../version.ts';
-import { missing, requireRoot, requireStatus, requireText } from './foldersync.ts';
+import { missing, requireRoot, requireStatus, requireText, statusText } from './common.ts';
 
 const as = ns('AirSync');
 const asb = ns('AirSyncBase');
@@ -366,7 +366,7 @@ export const describeSyncStatus: Readonly<Record<SyncStatus, string>> = {
 
 /** Short English text for a Sync status code, with a fallback for unlisted codes. */
 export function syncStatusText(code: number): string {
-  return describeSyncStatus[code as SyncStatus] ?? `Unknown Sync status ${code}`;
+  return statusText(describeSyncStatus, code, 'Sync');
 }
 
 // ------------------------------------------------------------------ response

@@ -9,7 +9,7 @@ import type { El } from '../../wbxml/tree.ts';
 import { intAt, kids, ns } from '../../wbxml/tree.ts';
 import type { EasContext, EasRequest } from '../command.ts';
 import { EasProtocolError } from '../command.ts';
-import { missing, requireRoot } from './foldersync.ts';
+import { missing, requireRoot, statusText } from './common.ts';
 
 const vc = ns('ValidateCert');
 
@@ -72,7 +72,7 @@ export const describeValidateCertStatus: Readonly<Record<ValidateCertStatus, str
 
 /** Short English text for a ValidateCert status code. */
 export function validateCertStatusText(code: number): string {
-  return describeValidateCertStatus[code as ValidateCertStatus] ?? `Unknown ValidateCert status ${code}`;
+  return statusText(describeValidateCertStatus, code, 'ValidateCert');
 }
 
 export interface ValidateCertRequest {
