@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs SOGo with ActiveSync and the mail/database daemons it needs from Debian's packages,
+# without letting any package start its distro service (no systemd here; up.sh starts them).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+# tmpreaper satisfies sogo's "systemd | tmpreaper" dependency without pulling systemd in.
+PACKAGES=(sogo sogo-activesync postgresql memcached dovecot-imapd dovecot-lmtpd postfix tmpreaper)
+
+missing_packages() {
+  local p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+  done
+}
+
+apt_install() {
+  apt-get -o DPkg::Lock::Timeout=600 -y -q --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "$@"
+}
+
+install_missing() {
+  local missing policy=/usr/sbin/policy-rc.d made_policy=0
+  mapfile -t missing < <(missing_packages)
+  ((${#missing[@]})) || return 0
+  log "installing: ${missing[*]}"
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+  fi
+  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
+  export DEBIAN_FRONTEND=noninteractive
+  local out rc=0
+  out=$(apt_install "${missing[@]}" 2>&1) || rc=$?
+  if ((rc)) && grep -qE 'Unable to locate package|has no installation candidate|Failed to fetch|404' <<<"$out"; then
+    log "package lists missing or stale: apt-get update"
+    apt-get -o DPkg::Lock::Timeout=600 -q update >/dev/null
+    rc=0; out=$(apt_install "${missing[@]}" 2>&1) || rc=$?
+  fi
+  ((made_policy)) && rm -f "$policy"
+  if ((rc)); then printf '%s\n' "$out" >&2; die "apt-get install failed"; fi
+}
+
+install_missing
