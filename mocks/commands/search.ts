@@ -1,0 +1,148 @@
+/**
+ * Search (MS-ASCMD 2.2.1.16) of the GAL and of the mailbox (Email class).
+ */
+import { kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
+import type { CommandContext, CommandResult } from '../context.ts';
+import { mailContent, type Folder, type GalEntry, type Item, type Mail } from '../model.ts';
+import { readRenderOptions, renderMail } from '../render.ts';
+import { parseDate } from '../wire.ts';
+
+const S = ns('Search');
+const G = ns('GAL');
+const A = ns('AirSync');
+
+/** "first-last" (MS-ASCMD 2.2.3.145.2), default 0-99 for the GAL and the mailbox alike. */
+function readRange(options: El | undefined): [number, number] | undefined {
+  const text = textAt(options, 'Range') ?? '0-99';
+  const m = /^(\d+)-(\d+)$/.exec(text.trim());
+  if (!m || Number(m[1]) > Number(m[2])) return undefined;
+  return [Number(m[1]), Number(m[2])];
+}
+
+function store(status: number, results: El[] = [], range?: [number, number], total?: number): El {
+  return S('Store', S('Status', status), results,
+    range !== undefined && S('Range', `${range[0]}-${range[1]}`), total !== undefined && S('Total', total));
+}
+
+function page<T>(all: T[], range: [number, number], render: (x: T) => El): El {
+  const slice = all.slice(range[0], range[1] + 1);
+  // No match: one empty Result (MS-ASCMD 2.2.3.154.2), Total 0.
+  if (slice.length === 0) return store(1, [S('Result')], undefined, all.length);
+  return store(1, slice.map(render), [range[0], range[0] + slice.length - 1], all.length);
+}
+
+// ------------------------------------------------------------------ GAL
+
+/** A GAL entry matches when a name, the alias or the address starts with the query (Exchange's ANR). */
+export function galMatches(e: GalEntry, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (q === '') return false;
+  const words = [e.displayName, e.firstName, e.lastName, e.alias, e.email, ...e.displayName.split(/\s+/)];
+  return words.some((w) => w.toLowerCase().startsWith(q));
+}
+
+function galResult(e: GalEntry): El {
+  return S('Result', S('Properties',
+    G('DisplayName', e.displayName),
+    e.phone !== undefined && G('Phone', e.phone),
+    e.office !== undefined && G('Office', e.office),
+    e.title !== undefined && G('Title', e.title),
+    e.company !== undefined && G('Company', e.company),
+    G('Alias', e.alias),
+    G('FirstName', e.firstName),
+    G('LastName', e.lastName),
+    e.homePhone !== undefined && G('HomePhone', e.homePhone),
+    e.mobilePhone !== undefined && G('MobilePhone', e.mobilePhone),
+    G('EmailAddress', e.email)));
+}
+
+function searchGal(ctx: CommandContext, s: El): El {
+  const query = textAt(s, 'Query');
+  const range = readRange(kid(s, 'Options'));
+  if (query === undefined || !range) return store(2);
+  const hits = ctx.mock.world.gal.filter((e) => galMatches(e, query)).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  return page(hits, range, galResult);
+}
+
+// ------------------------------------------------------------------ mailbox
+
+interface MailQuery {
+  collectionId?: string;
+  freeText?: string;
+  after?: number;
+  before?: number;
+  cls?: string;
+}
+
+/** Reads And/FreeText/GreaterThan/LessThan/Class/CollectionId (MS-ASCMD 2.2.3.134.2); undefined if unsupported. */
+function readMailQuery(query: El): MailQuery | undefined {
+  const q: MailQuery = {};
+  const visit = (e: El): boolean => {
+    for (const c of kids(e)) {
+      if (c.name === 'And') {
+        if (!visit(c)) return false;
+      } else if (c.name === 'Class') q.cls = textOf(c);
+      else if (c.name === 'CollectionId') q.collectionId = textOf(c);
+      else if (c.name === 'FreeText') q.freeText = textOf(c);
+      else if (c.name === 'GreaterThan') q.after = parseDate(textAt(c, 'Value'));
+      else if (c.name === 'LessThan') q.before = parseDate(textAt(c, 'Value'));
+      else return false;
+    }
+    return true;
+  };
+  return visit(query) ? q : undefined;
+}
+
+function mailMatches(m: Mail, q: MailQuery): boolean {
+  if (q.after !== undefined && m.date <= q.after) return false;
+  if (q.before !== undefined && m.date >= q.before) return false;
+  if (!q.freeText) return true;
+  const needle = q.freeText.toLowerCase();
+  const hay = [m.subject, m.from.name, m.from.email, ...m.to.map((a) => `${a.name} ${a.email}`), mailContent(m).text];
+  return hay.some((h) => h.toLowerCase().includes(needle));
+}
+
+function scope(ctx: CommandContext, q: MailQuery, deep: boolean): [string, Folder][] | undefined {
+  const all = [...ctx.mailbox.folders].filter(([, f]) => f.store.cls === 'Email' && !f.shared);
+  if (q.collectionId === undefined) return all;
+  if (!ctx.mailbox.folders.has(q.collectionId)) return undefined;
+  const ids = new Set([q.collectionId]);
+  // DeepTraversal: subfolders too (MS-ASCMD 2.2.3.41).
+  for (let grew = deep; grew;) {
+    grew = false;
+    for (const [id, f] of all) {
+      if (!ids.has(f.parentId) || ids.has(id)) continue;
+      ids.add(id);
+      grew = true;
+    }
+  }
+  return all.filter(([id]) => ids.has(id));
+}
+
+function searchMailbox(ctx: CommandContext, s: El): El {
+  const options = kid(s, 'Options');
+  const range = readRange(options);
+  const query = kid(s, 'Query');
+  const q = query && readMailQuery(query);
+  if (!q || !range) return store(q === undefined && query ? 8 : 2); // 8: query too complex
+  if (q.cls !== undefined && q.cls !== 'Email') return store(2);
+  const folders = scope(ctx, q, kid(options ?? s, 'DeepTraversal') !== undefined);
+  if (!folders) return store(2);
+  const hits: [string, Item][] = [];
+  for (const [id, f] of folders) {
+    for (const item of f.store.items.values()) if (item.data.kind === 'mail' && mailMatches(item.data, q)) hits.push([id, item]);
+  }
+  hits.sort((a, b) => (b[1].data as Mail).date - (a[1].data as Mail).date);
+  const render = readRenderOptions(options, ctx.version);
+  return page(hits, range, ([id, item]) => S('Result', A('Class', 'Email'), S('LongId', item.id), A('CollectionId', id),
+    S('Properties', renderMail(item, item.data as Mail, render))));
+}
+
+export function search(ctx: CommandContext): CommandResult {
+  const s = ctx.body?.name === 'Search' ? kid(ctx.body, 'Store') : undefined;
+  if (!s) return { tree: S('Search', S('Status', 2)) };
+  const name = (textAt(s, 'Name') ?? '').toLowerCase();
+  const result = name === 'gal' ? searchGal(ctx, s) : name === 'mailbox' ? searchMailbox(ctx, s) : store(2);
+  return { tree: S('Search', S('Status', 1), S('Response', result)) };
+}
+

@@ -1,0 +1,150 @@
+/**
+ * The mock's control API (for tests, the CLI and the demo panel) and its HTTP
+ * form under /mock-control/.
+ *
+ *   GET  /mock-control/state                      faults, config, devices
+ *   POST /mock-control/faults          {spec} or a FaultSpec object
+ *   POST /mock-control/faults/clear
+ *   POST /mock-control/new-mail        {user}
+ *   POST /mock-control/edit-event      {user}
+ *   POST /mock-control/delete-contact  {user}
+ *   POST /mock-control/changes         {user, mailEvery, eventEvery, contactEvery}  (seconds; 0 = off)
+ *   POST /mock-control/changes/stop
+ *   POST /mock-control/wipe            {user, deviceId}
+ *   POST /mock-control/provisioning    {required}
+ */
+import type { Mock, MockConfig } from './context.ts';
+import { parseFaultSpec, type Faults, type FaultSpec, type StreamSpec } from './faults.ts';
+import type { Item } from './model.ts';
+import { addContact, deleteContact, editEvent, newMail } from './mutations.ts';
+
+export interface MockControl {
+  readonly faults: Faults;
+  configure(config: Partial<MockConfig>): void;
+  requireProvisioning(required: boolean): void;
+  /** Arms a remote wipe for the device; false when the device never connected. */
+  armRemoteWipe(login: string, deviceId: string): boolean;
+  newMail(login: string): Item;
+  editEvent(login: string): Item | undefined;
+  deleteContact(login: string): string | undefined;
+  /** Starts a stream of server-side changes (seconds between each kind; 0 = none). */
+  startChanges(stream: StreamSpec): void;
+  stopChanges(): void;
+  http(request: Request, url: URL): Promise<Response>;
+  /** Stops timers (change stream) so a test or process can exit. */
+  dispose(): void;
+}
+
+function json(value: unknown, status = 200): Response {
+  return new Response(JSON.stringify(value), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+async function readJson(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (text.trim() === '') return {};
+  const v: unknown = JSON.parse(text);
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+}
+
+const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
+
+export function createControl(mock: Mock, faults: Faults): MockControl {
+  const timers: ReturnType<typeof setInterval>[] = [];
+  let counter = 0;
+  const world = mock.world;
+
+  const control: MockControl = {
+    faults,
+    configure: (config) => {
+      mock.config = { ...mock.config, ...config };
+    },
+    requireProvisioning: (required) => control.configure({ requireProvisioning: required }),
+    armRemoteWipe: (login, deviceId) => {
+      const d = mock.devices.find(login, deviceId);
+      if (d) d.wipe = 'armed';
+      return d !== undefined;
+    },
+    newMail: (login) => newMail(world, login, ++counter),
+    editEvent: (login) => editEvent(world, login, ++counter),
+    deleteContact: (login) => deleteContact(world, login),
+    startChanges: (s) => {
+      control.stopChanges();
+      const every = (seconds: number, fn: () => void): void => {
+        if (seconds > 0) timers.push(setInterval(fn, seconds * 1000 * mock.config.timeScale));
+      };
+      every(s.mailEvery, () => control.newMail(s.user));
+      every(s.eventEvery, () => control.editEvent(s.user));
+      every(s.contactEvery, () => {
+        if (!control.deleteContact(s.user)) addContact(world, s.user, ++counter);
+      });
+    },
+    stopChanges: () => {
+      for (const t of timers.splice(0)) clearInterval(t);
+    },
+    dispose: () => control.stopChanges(),
+    http: (request, url) => route(control, mock, request, url),
+  };
+  return control;
+}
+
+function state(mock: Mock, faults: Faults): unknown {
+  return {
+    faults: faults.spec,
+    log: faults.log.slice(-50),
+    config: mock.config,
+    devices: mock.devices.all().map((d) => ({
+      user: d.login, deviceId: d.deviceId, deviceType: d.deviceType, folderKey: d.folderKey ?? null,
+      collections: d.collections.size, policyKey: d.policyKey ?? null, wipe: d.wipe,
+    })),
+  };
+}
+
+async function route(control: MockControl, mock: Mock, request: Request, url: URL): Promise<Response> {
+  const action = url.pathname.toLowerCase().replace(/^\/mock-control\//, '').replace(/\/+$/, '');
+  if (request.method === 'GET' && action === 'state') return json(state(mock, control.faults));
+  if (request.method !== 'POST') return json({ error: 'use POST' }, 405);
+  let body: Record<string, unknown>;
+  try {
+    body = await readJson(request);
+  } catch {
+    return json({ error: 'invalid JSON' }, 400);
+  }
+  const user = str(body['user'], 'alice');
+  try {
+    switch (action) {
+      case 'faults': {
+        const spec = typeof body['spec'] === 'string' ? parseFaultSpec(body['spec']) : (body as Partial<FaultSpec>);
+        control.faults.set(spec);
+        const stream = (spec as { stream?: StreamSpec }).stream;
+        if (stream) control.startChanges(stream);
+        return json(control.faults.spec);
+      }
+      case 'faults/clear':
+        control.faults.clear();
+        control.stopChanges();
+        return json(control.faults.spec);
+      case 'new-mail':
+        return json({ serverId: control.newMail(user).id });
+      case 'edit-event':
+        return json({ serverId: control.editEvent(user)?.id ?? null });
+      case 'delete-contact':
+        return json({ serverId: control.deleteContact(user) ?? null });
+      case 'changes':
+        control.startChanges({ user, mailEvery: num(body['mailEvery']), eventEvery: num(body['eventEvery']), contactEvery: num(body['contactEvery']) });
+        return json({ ok: true });
+      case 'changes/stop':
+        control.stopChanges();
+        return json({ ok: true });
+      case 'wipe':
+        return json({ armed: control.armRemoteWipe(user, str(body['deviceId'], '')) });
+      case 'provisioning':
+        control.requireProvisioning(body['required'] === true);
+        return json({ required: mock.config.requireProvisioning });
+      default:
+        return json({ error: `unknown action ${action}` }, 404);
+    }
+  } catch (e) {
+    return json({ error: e instanceof Error ? e.message : String(e) }, 400);
+  }
+}

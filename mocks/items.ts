@@ -1,0 +1,124 @@
+/**
+ * Turning client ApplicationData into stored items and applying client edits,
+ * as a server does for Sync Add/Change (MS-ASCMD 2.2.3.7.2, 2.2.3.24.2).
+ */
+import { addressParser } from 'postal-mime';
+import { fromBase64 } from '../src/wbxml/base64.ts';
+import { el, intAt, kid, kids, textAt, textOf, type El } from '../src/wbxml/tree.ts';
+import {
+  uniqueName, type Address, type ItemClass, type Mail, type MailAttachment, type MailContent, type Pim, type User,
+  type World,
+} from './model.ts';
+import { htmlToText } from './wire.ts';
+
+/** Parses an RFC 5322 address list ("A <a@x>, b@y"), flattening groups. */
+export function parseAddresses(text: string | undefined): Address[] {
+  if (!text) return [];
+  return addressParser(text, { flatten: true }).flatMap((a) =>
+    a.address ? [{ name: a.name, email: a.address }] : []);
+}
+
+const isBody = (c: El): boolean => c.ns === 'AirSyncBase' && c.name === 'Body';
+const propKey = (c: El): string => `${c.ns}:${c.name}`;
+
+function readBody(app: El): Pim['body'] {
+  const body = kid(app, 'Body', 'AirSyncBase');
+  if (!body) return undefined;
+  return { type: intAt(body, 'Type') ?? 1, data: textAt(body, 'Data') ?? '' };
+}
+
+/** A new PIM item from a client Add. Calendar items get a UID and organizer when missing (MS-ASCAL 2.2.2.46). */
+export function pimFromClient(world: World, cls: ItemClass, app: El, user: User): Pim {
+  const props = kids(app).filter((c) => !isBody(c));
+  if (cls === 'Calendar') {
+    const has = (name: string): boolean => props.some((p) => p.ns === 'Calendar' && p.name === name);
+    if (!has('UID')) props.push(el('Calendar', 'UID', uniqueName(world, 'mock-uid-')));
+    if (!has('OrganizerEmail') && has('Attendees')) {
+      props.push(el('Calendar', 'OrganizerName', user.displayName), el('Calendar', 'OrganizerEmail', user.email));
+    }
+  }
+  return { kind: 'pim', props, body: readBody(app) };
+}
+
+/**
+ * Applies a client Change to a PIM item. Elements the Change omits are removed,
+ * except ghosted ones: those not listed in the collection's Supported element
+ * (MS-ASCMD 2.2.3.179). The body is kept when the Change carries none.
+ */
+export function changePim(pim: Pim, app: El, supported: ReadonlySet<string> | undefined): void {
+  const incoming = kids(app).filter((c) => !isBody(c));
+  const sent = new Set(incoming.map(propKey));
+  const ghosted = pim.props.filter((p) => !sent.has(propKey(p)) && supported !== undefined && !supported.has(propKey(p)));
+  pim.props = [...incoming, ...ghosted];
+  const body = readBody(app);
+  if (body) pim.body = body;
+}
+
+/** Changes a client may make to a received mail: Read, Flag, Categories (MS-ASEMAIL 3.1.5.3). */
+export function changeMail(mail: Mail, app: El): void {
+  const read = kid(app, 'Read', 'Email');
+  if (read) mail.read = textOf(read) === '1';
+  const flag = kid(app, 'Flag', 'Email');
+  if (flag) mail.flag = kids(flag).length > 0 && textAt(flag, 'Status') !== '0' ? flag : undefined;
+  const cats = kid(app, 'Categories', 'Email');
+  if (cats) mail.categories = kids(cats, 'Category').map(textOf);
+  if (mail.isDraft) changeDraft(mail, app);
+}
+
+/** 16.x drafts: the client edits the message itself (MS-ASEMAIL 3.1.5.3.2). */
+function changeDraft(mail: Mail, app: El): void {
+  const to = kid(app, 'To', 'Email');
+  if (to) mail.to = parseAddresses(textOf(to));
+  const cc = kid(app, 'Cc', 'Email');
+  if (cc) mail.cc = parseAddresses(textOf(cc));
+  const bcc = kid(app, 'Bcc', 'Email2');
+  if (bcc) mail.bcc = parseAddresses(textOf(bcc));
+  const subject = kid(app, 'Subject', 'Email');
+  if (subject) mail.subject = textOf(subject);
+  const importance = intAt(app, 'Importance');
+  if (importance !== undefined) mail.importance = importance;
+  const body = readBody(app);
+  const attachments = draftAttachments(app, mail);
+  if (body || attachments) mail.content = draftContent(mail, body, attachments);
+}
+
+function draftContent(mail: Mail, body: Pim['body'], attachments: MailAttachment[] | undefined): MailContent {
+  const old = typeof mail.content === 'function' ? mail.content() : mail.content;
+  const atts = attachments ?? [...old.attachments];
+  if (!body) return { ...old, attachments: atts };
+  return body.type === 2
+    ? { text: htmlToText(body.data), html: body.data, attachments: atts }
+    : { text: body.data, attachments: atts };
+}
+
+/** airsyncbase:Attachments with Add/Delete children (MS-ASAIRS 2.2.2.7, 16.0 drafts). */
+function draftAttachments(app: El, mail: Mail): MailAttachment[] | undefined {
+  const container = kid(app, 'Attachments', 'AirSyncBase');
+  if (!container) return undefined;
+  const old = typeof mail.content === 'function' ? [] : [...mail.content.attachments];
+  const deleted = new Set(kids(container, 'Delete').map((d) => textAt(d, 'FileReference') ?? ''));
+  const kept = old.filter((_, i) => ![...deleted].some((ref) => ref.endsWith(`:${i}`)));
+  for (const add of kids(container, 'Add')) {
+    kept.push({
+      name: textAt(add, 'DisplayName') ?? 'attachment',
+      contentType: textAt(add, 'ContentType') ?? 'application/octet-stream',
+      bytes: fromBase64(textAt(add, 'Content') ?? ''),
+      contentId: textAt(add, 'ContentId'),
+      inline: textAt(add, 'IsInline') === '1',
+    });
+  }
+  return kept;
+}
+
+/** A draft created by a 16.x client with Sync Add in the Drafts folder. */
+export function draftFromClient(world: World, app: El, user: User, now: number): Mail {
+  const mail: Mail = {
+    kind: 'mail', subject: '', from: { name: user.displayName, email: user.email },
+    to: [], cc: [], bcc: [], replyTo: [], date: now, read: true, importance: 1, categories: [],
+    messageClass: 'IPM.Note', messageId: `${uniqueName(world, 'draft-')}@mock.example.test`,
+    conversationId: new Uint8Array(16), conversationIndex: new Uint8Array(5), isDraft: true,
+    content: { text: '', attachments: [] },
+  };
+  changeDraft(mail, app);
+  return mail;
+}
