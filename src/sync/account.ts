@@ -1,0 +1,151 @@
+/**
+ * Account setup as a phone does it: email, password, server, SSL, user name, domain.
+ *
+ * 1. Where: the server the user typed, or else Autodiscover from the address
+ *    (MS-ASCMD 2.2.1.1).
+ * 2. Which protocol: HTTP OPTIONS and the highest version both sides speak
+ *    (MS-ASHTTP 2.2.3); asked again daily (Session.recheckVersion).
+ * 3. Policy: Provision (MS-ASPROV 3.1.5.1), keeping the policy key.
+ * 4. Who we are: Settings DeviceInformation (MS-ASCMD 2.2.1.18), with the
+ *    installation's stable random DeviceId.
+ */
+import { autodiscover, AutodiscoverError } from '../eas/autodiscover.ts';
+import { buildSettings, parseSettings } from '../eas/commands/settings.ts';
+import type { FilterType } from '../eas/commands/sync.ts';
+import { basicAuthorization, easUserName, endpointUrl } from '../eas/http.ts';
+import { randomId, type Store } from '../store/db.ts';
+import { SYNC_CLASSES, type AccountRecord, type SyncClass } from '../store/schema.ts';
+import { SyncError, classify } from './errors.ts';
+import type { Session, SessionDeps } from './session.ts';
+
+/** What the user types on the manual setup screen. */
+export interface AccountSetup {
+  readonly email: string;
+  readonly password: string;
+  /** Host name ("mail.example.com") or URL; absent: Autodiscover from the email address. */
+  readonly server?: string;
+  /** For a bare host name: https (default) or http. */
+  readonly ssl?: boolean;
+  /** Default: the email address. "mike@ox.io", "ox.io\mike" or "mike". */
+  readonly userName?: string;
+  /** Overrides the domain found in the user name. */
+  readonly domain?: string;
+  /**
+   * Domain for a user name with neither "@" nor "\" (default "defaultcontext", as
+   * Open-Xchange expects); null sends the bare name.
+   */
+  readonly defaultDomain?: string | null;
+  readonly displayName?: string;
+  /** Keep the password in the store so a service worker can sync alone (default true). */
+  readonly rememberPassword?: boolean;
+  readonly classes?: Partial<Record<SyncClass, boolean>>;
+  readonly filters?: Partial<Record<SyncClass, FilterType>>;
+}
+
+export interface Login {
+  readonly user: string;
+  readonly domain?: string;
+}
+
+/**
+ * The EAS user and domain from what the user typed:
+ * `mike@ox.io` -> mike / ox.io; `ox.io\mike` -> mike / ox.io; `mike` -> mike / defaultcontext.
+ * A domain typed in its own field wins.
+ */
+export function parseLogin(name: string, domainField?: string, defaultDomain: string | null = 'defaultcontext'): Login {
+  const trimmed = name.trim();
+  const typed = domainField?.trim() || undefined;
+  const slash = trimmed.indexOf('\\');
+  if (slash >= 0) return { user: trimmed.slice(slash + 1), domain: typed ?? (trimmed.slice(0, slash) || undefined) };
+  const at = trimmed.lastIndexOf('@');
+  if (at > 0) return { user: trimmed.slice(0, at), domain: typed ?? trimmed.slice(at + 1) };
+  return { user: trimmed, domain: typed ?? defaultDomain ?? undefined };
+}
+
+/** The server's base URL from a host name or URL and the SSL switch. */
+export function serverUrl(server: string, ssl = true): string {
+  const s = server.trim();
+  const url = /^https?:\/\//i.test(s) ? s : `${ssl ? 'https' : 'http'}://${s}`;
+  return url.replace(/\/+$/, '');
+}
+
+export const DEVICE_TYPE = 'EasPwa';
+const DEVICE_ID_KEY = 'deviceId';
+
+/** The installation's DeviceId (MS-ASHTTP 2.2.1.1.1.2.3), created once and kept in `meta`. */
+export async function deviceId(store: Store): Promise<string> {
+  const found = await store.db.get('meta', DEVICE_ID_KEY);
+  if (typeof found?.value === 'string') return found.value;
+  const id = randomId(16).toUpperCase();
+  await store.commit([{ store: 'meta', op: 'put', value: { key: DEVICE_ID_KEY, value: id } }]);
+  return id;
+}
+
+/** A new account record before it is stored (version and policy still unknown). */
+export function draftAccount(setup: AccountSetup, url: string, device: string, now: number, id = randomId(8)): AccountRecord {
+  const login = parseLogin(setup.userName ?? setup.email, setup.domain, setup.defaultDomain);
+  const classes = Object.fromEntries(SYNC_CLASSES.map((c) => [c, setup.classes?.[c] ?? true])) as Record<SyncClass, boolean>;
+  const filters = Object.fromEntries(SYNC_CLASSES.map((c) => [c, setup.filters?.[c] ?? 0])) as Record<SyncClass, FilterType>;
+  return {
+    id,
+    email: setup.email,
+    displayName: setup.displayName,
+    url,
+    user: login.user,
+    domain: login.domain,
+    password: setup.rememberPassword === false ? undefined : setup.password,
+    deviceId: device,
+    deviceType: DEVICE_TYPE,
+    folderSyncKey: '0',
+    classes,
+    filters,
+    push: 'push',
+    intervalMinutes: 15,
+    state: { kind: 'ok' },
+    createdAt: now,
+  };
+}
+
+/** The server URL: typed, or found by Autodiscover. */
+export async function locateServer(setup: AccountSetup, deps: Pick<SessionDeps, 'transport'>): Promise<{ url: string; displayName?: string }> {
+  if (setup.server) return { url: endpointUrl(serverUrl(setup.server, setup.ssl)) };
+  const login = parseLogin(setup.userName ?? setup.email, setup.domain, setup.defaultDomain);
+  const authUser = (setup.userName ?? setup.email).includes('@') ? (setup.userName ?? setup.email) : easUserName(login);
+  try {
+    const found = await autodiscover(setup.email, {
+      transport: deps.transport,
+      authorization: () => basicAuthorization(authUser, setup.password),
+    });
+    return { url: found.url, displayName: found.displayName };
+  } catch (e) {
+    if (e instanceof AutodiscoverError) {
+      throw new SyncError(e.unauthorized ? 'wrong-password' : 'autodiscover', e.message, undefined, e);
+    }
+    throw classify(e);
+  }
+}
+
+/**
+ * Brings a drafted account to a usable state on its session: OPTIONS, Provision
+ * when the server has it, and Settings DeviceInformation (best effort).
+ */
+export async function connect(session: Session): Promise<void> {
+  await session.update(await session.negotiate());
+  const commands = session.account.serverCommands ?? [];
+  if (commands.length === 0 || commands.includes('Provision')) await session.provision();
+  if (commands.length === 0 || commands.includes('Settings')) await sendDeviceInformation(session);
+}
+
+/** Settings DeviceInformation Set; refused or failing is not fatal (MS-ASCMD 2.2.1.18). */
+async function sendDeviceInformation(session: Session): Promise<void> {
+  try {
+    await session.run(
+      (ctx) => buildSettings({ deviceInformation: session.deviceInformation }, ctx),
+      parseSettings,
+      (r) => r.status,
+    );
+  } catch (e) {
+    const err = classify(e);
+    if (err.kind === 'wrong-password' || err.kind === 'blocked' || err.kind === 'wiped' || err.kind === 'provisioning') throw err;
+  }
+}

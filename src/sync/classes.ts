@@ -1,0 +1,154 @@
+/**
+ * The four synced classes in one place: how an item is decoded into the record the
+ * store keeps (ItemRecord.data), its sort key, its read flag, how a local edit is
+ * encoded for a Sync Add or Change, and the Options each class asks for.
+ */
+import type { EasContext } from '../eas/command.ts';
+import type { BodyPreference, SyncOptions } from '../eas/commands/sync.ts';
+import { decodeCalendar, encodeCalendar, encodeCalendarChange, type CalendarItem } from '../eas/items/calendar.ts';
+import { decodeContact, encodeContact, type Contact } from '../eas/items/contact.ts';
+import { decodeEmail, encodeEmailChange, type Email, type EmailChange } from '../eas/items/email.ts';
+import { decodeTask, encodeTask, type Task } from '../eas/items/task.ts';
+import type { FilterType } from '../eas/commands/sync.ts';
+import type { SyncClass } from '../store/schema.ts';
+import { SYNC_CLASSES } from '../store/schema.ts';
+import type { El } from '../wbxml/tree.ts';
+
+/** The record of each class, as the item codecs decode it. */
+export interface ClassData {
+  readonly Email: Email;
+  readonly Calendar: CalendarItem;
+  readonly Contacts: Contact;
+  readonly Tasks: Task;
+}
+
+export function isSyncClass(c: string | undefined): c is SyncClass {
+  return (SYNC_CLASSES as readonly (string | undefined)[]).includes(c);
+}
+
+/** Decodes ApplicationData (or ItemOperations Properties) of a class. Throws EasProtocolError on a malformed item. */
+export function decodeItem(cls: SyncClass, appData: El, ctx: EasContext): unknown {
+  switch (cls) {
+    case 'Email':
+      return decodeEmail(appData, ctx);
+    case 'Calendar':
+      return decodeCalendar(appData, ctx);
+    case 'Contacts':
+      return decodeContact(appData, ctx);
+    case 'Tasks':
+      return decodeTask(appData, ctx);
+  }
+}
+
+const iso = (d: Date | undefined): string => (d && !Number.isNaN(d.getTime()) ? d.toISOString() : '');
+
+/**
+ * ItemRecord.sortKey: received date for mail, start for events, due date for tasks
+ * (undated last), file-as (or name) for contacts, lower-cased.
+ */
+export function sortKeyOf(cls: SyncClass, data: unknown): string {
+  switch (cls) {
+    case 'Email':
+      return iso((data as Email).dateReceived);
+    case 'Calendar':
+      return iso((data as CalendarItem).startTime);
+    case 'Tasks':
+      return iso((data as Task).dueDate ?? (data as Task).utcDueDate) || '~';
+    case 'Contacts':
+      return contactName(data as Contact).toLowerCase();
+  }
+}
+
+export function contactName(c: Contact): string {
+  return c.fileAs ?? ([c.lastName, c.firstName].filter(Boolean).join(', ') || c.companyName || c.email1Address || '');
+}
+
+/** ItemRecord.read: mail only. */
+export function readOf(cls: SyncClass, data: unknown): 0 | 1 | undefined {
+  if (cls !== 'Email') return undefined;
+  return (data as Email).read ? 1 : 0;
+}
+
+/** ApplicationData of a Sync Add. Mail cannot be added (drafts only, 16.x; not done here). */
+export function encodeAdd(cls: SyncClass, data: unknown, ctx: EasContext): El {
+  switch (cls) {
+    case 'Calendar':
+      return encodeCalendar(data as CalendarItem, ctx);
+    case 'Contacts':
+      return encodeContact(data as Contact, ctx);
+    case 'Tasks':
+      return encodeTask(data as Task, ctx);
+    case 'Email':
+      throw new RangeError('mail cannot be added with Sync (MS-ASCMD 2.2.3.7.2: drafts only, 16.0+)');
+  }
+}
+
+/** A queued change, kept until the server confirms it. */
+export type ChangePayload =
+  | { readonly class: 'Email'; readonly change: EmailChange }
+  /** `previous` is the server's version the edit started from: encodeCalendarChange sends what changed. */
+  | { readonly class: 'Calendar'; readonly previous: CalendarItem; readonly next: CalendarItem }
+  | { readonly class: 'Contacts'; readonly next: Contact }
+  | { readonly class: 'Tasks'; readonly next: Task };
+
+/**
+ * ApplicationData of a Sync Change. No Supported element is sent on the initial
+ * Sync, so nothing is ghosted (MS-ASCMD 2.2.3.179): contacts and tasks carry the
+ * whole record; calendar follows encodeCalendarChange (never drops attendees).
+ */
+export function encodeChange(p: ChangePayload, ctx: EasContext): El {
+  switch (p.class) {
+    case 'Email':
+      return encodeEmailChange(p.change, ctx);
+    case 'Calendar':
+      return encodeCalendarChange(p.previous, p.next, ctx);
+    case 'Contacts':
+      return encodeContact(p.next, ctx);
+    case 'Tasks':
+      return encodeTask(p.next, ctx);
+  }
+}
+
+/** The item record after a change, for the optimistic local copy. */
+export function applyChange(p: ChangePayload, data: unknown): unknown {
+  if (p.class !== 'Email') return p.next;
+  const mail = data as Email;
+  const c = p.change;
+  return {
+    ...mail,
+    ...(c.read !== undefined && { read: c.read }),
+    ...(c.flag !== undefined && { flag: c.flag ?? undefined }),
+    ...(c.categories !== undefined && { categories: c.categories }),
+  };
+}
+
+/** Two queued changes of one item as one: the later fields win; calendar keeps the first `previous`. */
+export function mergeChanges(first: ChangePayload, later: ChangePayload): ChangePayload {
+  if (first.class === 'Email' && later.class === 'Email') return { class: 'Email', change: { ...first.change, ...later.change } };
+  if (first.class === 'Calendar' && later.class === 'Calendar') return { ...later, previous: first.previous };
+  return later;
+}
+
+/** How bodies are asked for. Mail: a preview; the whole body is fetched when opened. */
+export interface BodyOptions {
+  readonly mail: readonly BodyPreference[];
+  /** PIM items are edited and sent back whole, so their bodies come untruncated. */
+  readonly pim: readonly BodyPreference[];
+}
+
+export const DEFAULT_BODIES: BodyOptions = {
+  // MS-ASAIRS 2.2.2.12: HTML cut at 20 KB, plus a 255-character plain preview (14.0+).
+  mail: [{ type: 2, truncationSize: 20_000, preview: 255 }],
+  pim: [{ type: 1 }],
+};
+
+/** Options of a collection (MS-ASCMD 2.2.3.125.6). Conflict 1: the server wins (2.2.3.34). */
+export function syncOptions(cls: SyncClass, filterType: FilterType | undefined, bodies: BodyOptions, ctx: EasContext): SyncOptions {
+  const prefs = cls === 'Email' ? bodies.mail : bodies.pim;
+  const v14 = Number(ctx.version) >= 14;
+  return {
+    filterType: cls === 'Contacts' ? undefined : filterType,
+    bodyPreferences: prefs.map((p) => (v14 ? p : { ...p, preview: undefined })),
+    conflict: 1,
+  };
+}

@@ -1,0 +1,367 @@
+/**
+ * The sync engine: one object over the focused modules (account, folders,
+ * collections, apply, pending, push). It runs unchanged in a service worker, a
+ * page, a worker and Node: its only needs are a store, a fetch-shaped transport
+ * and timers.
+ *
+ * Per account, syncs run one at a time (a queue), and every write set that depends
+ * on what was read runs under a data lock shared with the local-edit API, so an
+ * edit made during a sync is neither lost nor applied twice.
+ *
+ * Hooks for what is built on top: `syncFolders` (Ping Status 2: exactly the changed
+ * folders), `syncHierarchy` (Ping Status 7), events for the UI and for relaying
+ * to other tabs.
+ */
+import type { DeviceInformation } from '../eas/commands/provision.ts';
+import type { CalendarItem } from '../eas/items/calendar.ts';
+import type { Contact } from '../eas/items/contact.ts';
+import type { EmailFlag } from '../eas/items/email.ts';
+import type { Task } from '../eas/items/task.ts';
+import type { EasExchange, Transport } from '../eas/http.ts';
+import type { FilterType } from '../eas/commands/sync.ts';
+import { wipeAccountOps, type Store } from '../store/db.ts';
+import type { AccountRecord, AccountState, FolderRecord, ItemRecord, SyncClass } from '../store/schema.ts';
+import { connect, deviceId, draftAccount, locateServer, type AccountSetup } from './account.ts';
+import { startResyncOps } from './apply.ts';
+import { DEFAULT_BODIES, type BodyOptions, type ChangePayload } from './classes.ts';
+import { syncCollections } from './collections.ts';
+import type { AccountRun } from './context.ts';
+import { SyncError, classify, type ErrorKind } from './errors.ts';
+import type { EngineEvent } from './events.ts';
+import { syncHierarchy } from './folders.ts';
+import { getAccount, getFolder, getFolders, getItem, getPending, putOp } from './local.ts';
+import { addEdit, changeEdit, deleteEdit, meetingResponseEdit, moveEdit, type Edit, type EditEnv } from './pending.ts';
+import { pushMeetingResponses, pushMoves } from './push.ts';
+import { IdSource, Mutexes, systemClock, type Clock } from './runtime.ts';
+import { Session } from './session.ts';
+
+export interface EngineOptions {
+  readonly store: Store;
+  readonly transport: Transport;
+  readonly clock?: Clock;
+  readonly onEvent?: (event: EngineEvent) => void;
+  /** For accounts set up with rememberPassword false (e.g. the CLI's --password-env). */
+  readonly password?: (account: AccountRecord) => string | undefined;
+  readonly deviceInformation?: DeviceInformation;
+  readonly userAgent?: string;
+  readonly bodies?: BodyOptions;
+  /** Every HTTP exchange, for the protocol inspector. */
+  readonly onExchange?: (exchange: EasExchange) => void;
+  /** Per-command retries and first back-off (see SessionDeps). */
+  readonly retries?: number;
+  readonly backoffMs?: number;
+}
+
+export interface SyncReport {
+  readonly ok: boolean;
+  readonly error?: { readonly kind: ErrorKind; readonly message: string };
+  readonly folderErrors: readonly { folderId: string; message: string; transient: boolean }[];
+  /** After a network failure: when a scheduler should try again. */
+  readonly retryAt?: number;
+}
+
+export type MeetingAnswer = 'accept' | 'tentative' | 'decline';
+
+export interface Engine {
+  addAccount(setup: AccountSetup): Promise<AccountRecord>;
+  removeAccount(accountId: string): Promise<void>;
+  accounts(): Promise<AccountRecord[]>;
+  /** FolderSync, queued moves and answers, then every chosen folder. */
+  syncAccount(accountId: string): Promise<SyncReport>;
+  /** Only these folders (Ping Status 2), queued edits included. */
+  syncFolders(accountId: string, folderIds: readonly string[]): Promise<SyncReport>;
+  /** FolderSync only (Ping Status 7). */
+  syncHierarchy(accountId: string): Promise<SyncReport>;
+  /** Keys to 0 and download again (one folder, or the whole account), keeping queued edits. */
+  fullResync(accountId: string, folderId?: string): Promise<SyncReport>;
+  /** New credentials; an account stopped by a 401 syncs again. */
+  setPassword(accountId: string, password: string): Promise<void>;
+  setFolderEnabled(accountId: string, folderId: string, enabled: boolean): Promise<void>;
+  setClassEnabled(accountId: string, cls: SyncClass, enabled: boolean): Promise<void>;
+  setFilter(accountId: string, cls: SyncClass, filter: FilterType): Promise<void>;
+  /** A new contact, event or task; returns its (provisional) ServerId. */
+  addItem(accountId: string, folderId: string, data: unknown): Promise<string>;
+  /** Replaces a contact, event or task with `next` (events: only what changed is sent). */
+  updateItem(accountId: string, folderId: string, serverId: string, next: unknown): Promise<void>;
+  markRead(accountId: string, folderId: string, serverId: string, read: boolean): Promise<void>;
+  setFlag(accountId: string, folderId: string, serverId: string, flag: EmailFlag | null): Promise<void>;
+  deleteItem(accountId: string, folderId: string, serverId: string): Promise<void>;
+  /** Moves a mail; returns its provisional ServerId in the destination. */
+  moveItem(accountId: string, folderId: string, serverId: string, dstFolderId: string): Promise<string>;
+  respondToMeeting(accountId: string, folderId: string, serverId: string, answer: MeetingAnswer): Promise<void>;
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+}
+
+const NETWORK_BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 900_000];
+
+export function createEngine(options: EngineOptions): Engine {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const listeners = new Set<(e: EngineEvent) => void>();
+  if (options.onEvent) listeners.add(options.onEvent);
+  const emit = (e: EngineEvent): void => listeners.forEach((l) => l(e));
+  const syncQueue = new Mutexes();
+  const dataLock = new Mutexes();
+  const ids = new IdSource(clock);
+  const inFlight = new Set<number>();
+  const failures = new Map<string, number>();
+  const sessionDeps = {
+    store, transport: options.transport, clock, emit,
+    deviceInformation: options.deviceInformation ?? { model: 'Web', friendlyName: 'EAS PWA', os: 'Web' },
+    userAgent: options.userAgent, onExchange: options.onExchange, retries: options.retries, backoffMs: options.backoffMs,
+  };
+  const idsReady = seedIds(store, ids);
+
+  function runFor(account: AccountRecord): AccountRun {
+    const password = account.password ?? options.password?.(account);
+    return {
+      session: new Session(sessionDeps, account, password),
+      store, clock, ids, emit, inFlight,
+      locked: (fn) => dataLock.run(account.id, fn),
+      bodies: options.bodies ?? DEFAULT_BODIES,
+    };
+  }
+
+  async function requireAccount(accountId: string): Promise<AccountRecord> {
+    const account = await getAccount(store, accountId);
+    if (!account) throw new RangeError(`no account ${accountId}`);
+    return account;
+  }
+
+  /** One sync job of an account: queued behind the others, errors turned into a report. */
+  function job(accountId: string, body: (run: AccountRun) => Promise<SyncReport['folderErrors']>): Promise<SyncReport> {
+    return syncQueue.run(accountId, async () => {
+      await idsReady;
+      const account = await requireAccount(accountId);
+      if (account.state.kind === 'auth' || account.state.kind === 'blocked') {
+        // Stopped until the user acts: no request at all (no retry storm on a 401).
+        return { ok: false, error: { kind: account.state.kind === 'auth' ? 'wrong-password' : 'blocked', message: account.state.message }, folderErrors: [] };
+      }
+      const run = runFor(account);
+      try {
+        await run.session.recheckVersion();
+        const folderErrors = await body(run);
+        failures.delete(accountId);
+        await run.locked(() => run.session.update({ lastSyncAt: clock.now(), state: { kind: 'ok' } }));
+        emit({ type: 'synced', accountId, at: clock.now() });
+        return { ok: true, folderErrors };
+      } catch (e) {
+        return failed(run, e);
+      }
+    });
+  }
+
+  async function failed(run: AccountRun, e: unknown): Promise<SyncReport> {
+    const err = classify(e, run.session.account.url);
+    const accountId = run.session.account.id;
+    emit({ type: 'error', accountId, kind: err.kind, message: err.message });
+    if (err.kind === 'wiped') return { ok: false, error: { kind: err.kind, message: err.message }, folderErrors: [] };
+    const state = stateFor(err);
+    if (state) {
+      await run.locked(() => run.session.update({ state }));
+      emit({ type: 'account', accountId, state });
+    }
+    const n = (failures.get(accountId) ?? 0) + 1;
+    failures.set(accountId, n);
+    const retryAt = err.kind === 'unreachable' || err.kind === 'busy' || err.kind === 'server'
+      ? clock.now() + (err.retryAfterMs ?? NETWORK_BACKOFF_MS[Math.min(n, NETWORK_BACKOFF_MS.length) - 1] ?? 900_000)
+      : undefined;
+    return { ok: false, error: { kind: err.kind, message: err.message }, folderErrors: [], retryAt };
+  }
+
+  /** Hierarchy, out-of-band pushes, collections; FolderSync once more if a collection asks (Status 12). */
+  async function fullCycle(run: AccountRun, only?: readonly string[]): Promise<SyncReport['folderErrors']> {
+    if (!only) await hierarchy(run);
+    await pushMoves(run);
+    await pushMeetingResponses(run);
+    let report = await syncCollections(run, only);
+    if (report.needFolderSync) {
+      await hierarchy(run);
+      report = await syncCollections(run, only);
+      if (report.needFolderSync) throw new SyncError('server', 'the server keeps reporting a changed folder hierarchy (Sync status 12)');
+    }
+    return report.errors;
+  }
+
+  async function hierarchy(run: AccountRun): Promise<void> {
+    const r = await run.locked(() => syncHierarchy(run.session, store));
+    if (r.added + r.updated + r.removed > 0 || r.reset) emit({ type: 'folders', accountId: run.session.account.id });
+  }
+
+  /** A local edit: read what it touches and commit its write set under the data lock. */
+  async function edit(accountId: string, folderId: string, build: (env: EditEnv, folder: FolderRecord) => Promise<Edit>): Promise<string> {
+    await idsReady;
+    return dataLock.run(accountId, async () => {
+      const account = await requireAccount(accountId);
+      const folder = await getFolder(store, accountId, folderId);
+      if (!folder) throw new RangeError(`no folder ${folderId}`);
+      const env: EditEnv = { account, ctx: { version: account.version ?? '14.1' }, now: clock.now(), nextId: () => ids.next(), inFlight };
+      const result = await build(env, folder);
+      await store.commit(result.ops);
+      emit({ type: 'changes', accountId, folderId, added: 0, changed: 1, deleted: 0 });
+      return result.serverId;
+    });
+  }
+
+  async function itemAndQueue(accountId: string, folderId: string, serverId: string): Promise<{ item: ItemRecord; queued: Awaited<ReturnType<typeof getPending>> }> {
+    const item = await getItem(store, accountId, folderId, serverId);
+    if (!item) throw new RangeError(`no item ${serverId} in folder ${folderId}`);
+    const queued = (await getPending(store, accountId)).filter((p) => p.folderId === folderId && p.serverId === serverId);
+    return { item, queued };
+  }
+
+  async function change(accountId: string, folderId: string, serverId: string, payload: (item: ItemRecord) => ChangePayload): Promise<void> {
+    await edit(accountId, folderId, async (env, folder) => {
+      const { item, queued } = await itemAndQueue(accountId, folderId, serverId);
+      return changeEdit(env, folder, item, payload(item), queued);
+    });
+  }
+
+  async function updateAccount(accountId: string, patch: (a: AccountRecord) => Partial<AccountRecord>): Promise<void> {
+    await dataLock.run(accountId, async () => {
+      const account = await requireAccount(accountId);
+      await store.commit([putOp('accounts', { ...account, ...patch(account) })]);
+    });
+  }
+
+  return {
+    async addAccount(setup) {
+      await idsReady;
+      try {
+        const device = await deviceId(store);
+        const found = await locateServer(setup, sessionDeps);
+        const draft = draftAccount({ ...setup, displayName: setup.displayName ?? found.displayName }, found.url, device, clock.now());
+        const session = new Session(sessionDeps, draft, setup.password, false);
+        await connect(session);
+        await store.commit([putOp('accounts', session.account)]);
+        session.persisted = true;
+        const run = { ...runFor(session.account), session };
+        await syncQueue.run(draft.id, () => hierarchy(run));
+        return session.account;
+      } catch (e) {
+        throw classify(e);
+      }
+    },
+
+    async removeAccount(accountId) {
+      await syncQueue.run(accountId, () => dataLock.run(accountId, () => store.commit(wipeAccountOps(accountId))));
+    },
+
+    accounts: () => store.db.getAll('accounts'),
+
+    syncAccount: (accountId) => job(accountId, (run) => fullCycle(run)),
+
+    syncFolders: (accountId, folderIds) => job(accountId, (run) => fullCycle(run, folderIds)),
+
+    syncHierarchy: (accountId) => job(accountId, async (run) => {
+      await hierarchy(run);
+      return [];
+    }),
+
+    fullResync: (accountId, folderId) => job(accountId, async (run) => {
+      await run.locked(async () => {
+        const folders = (await getFolders(store, accountId)).filter((f) => folderId === undefined || f.serverId === folderId);
+        const ops = folders.flatMap((f) => startResyncOps(f, clock.now()));
+        if (folderId === undefined) ops.push(putOp('accounts', { ...run.session.account, folderSyncKey: '0' }));
+        await store.commit(ops);
+        if (folderId === undefined) await run.session.update({ folderSyncKey: '0' });
+      });
+      return fullCycle(run, folderId === undefined ? undefined : [folderId]);
+    }),
+
+    async setPassword(accountId, password) {
+      await updateAccount(accountId, (a) => ({ password: a.password === undefined ? undefined : password, state: { kind: 'ok' } }));
+      emit({ type: 'account', accountId, state: { kind: 'ok' } });
+    },
+
+    async setFolderEnabled(accountId, folderId, enabled) {
+      await dataLock.run(accountId, async () => {
+        const folder = await getFolder(store, accountId, folderId);
+        if (folder) await store.commit([putOp('folders', { ...folder, enabled })]);
+      });
+    },
+
+    setClassEnabled: (accountId, cls, enabled) => updateAccount(accountId, (a) => ({ classes: { ...a.classes, [cls]: enabled } })),
+
+    setFilter: (accountId, cls, filter) => updateAccount(accountId, (a) => ({ filters: { ...a.filters, [cls]: filter } })),
+
+    addItem: (accountId, folderId, data) =>
+      edit(accountId, folderId, async (env, folder) => addEdit(env, folder, classOf(folder), data)),
+
+    updateItem: (accountId, folderId, serverId, next) =>
+      change(accountId, folderId, serverId, (item) => pimChange(item, next)),
+
+    markRead: (accountId, folderId, serverId, read) =>
+      change(accountId, folderId, serverId, () => ({ class: 'Email', change: { read } })),
+
+    setFlag: (accountId, folderId, serverId, flag) =>
+      change(accountId, folderId, serverId, () => ({ class: 'Email', change: { flag } })),
+
+    async deleteItem(accountId, folderId, serverId) {
+      await edit(accountId, folderId, async (env, folder) => {
+        const { item, queued } = await itemAndQueue(accountId, folderId, serverId);
+        return deleteEdit(env, folder, item, queued);
+      });
+    },
+
+    moveItem: (accountId, folderId, serverId, dstFolderId) =>
+      edit(accountId, folderId, async (env, folder) => {
+        const dst = await getFolder(store, accountId, dstFolderId);
+        if (!dst || dst.class !== 'Email' || folder.class !== 'Email') throw new RangeError('mail moves go between mail folders');
+        const { item, queued } = await itemAndQueue(accountId, folderId, serverId);
+        return moveEdit(env, folder, item, dst, queued);
+      }),
+
+    async respondToMeeting(accountId, folderId, serverId, answer) {
+      await edit(accountId, folderId, async (env, folder) => {
+        const { item } = await itemAndQueue(accountId, folderId, serverId);
+        return meetingResponseEdit(env, folder, item, { accept: 1, tentative: 2, decline: 3 }[answer] as 1 | 2 | 3);
+      });
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** The account state an error leaves: stopped until the user acts, or unchanged. */
+function stateFor(err: SyncError): AccountState | undefined {
+  switch (err.kind) {
+    case 'wrong-password':
+    case 'password-expired':
+      return { kind: 'auth', message: err.message };
+    case 'blocked':
+    case 'provisioning':
+      return { kind: 'blocked', message: err.message };
+    default:
+      return undefined;
+  }
+}
+
+function classOf(folder: FolderRecord): SyncClass {
+  if (folder.class === 'Calendar' || folder.class === 'Contacts' || folder.class === 'Tasks') return folder.class;
+  throw new RangeError(`items cannot be added to a ${folder.class ?? 'generic'} folder`);
+}
+
+function pimChange(item: ItemRecord, next: unknown): ChangePayload {
+  switch (item.class) {
+    case 'Calendar':
+      return { class: 'Calendar', previous: item.data as CalendarItem, next: next as CalendarItem };
+    case 'Contacts':
+      return { class: 'Contacts', next: next as Contact };
+    case 'Tasks':
+      return { class: 'Tasks', next: next as Task };
+    default:
+      throw new RangeError('mail is changed with markRead/setFlag');
+  }
+}
+
+/** Ids of new queued records stay above those already stored (they order the queue). */
+async function seedIds(store: Store, ids: IdSource): Promise<void> {
+  for (const name of ['pending', 'conflicts'] as const) {
+    const cursor = await store.db.transaction(name).store.openCursor(null, 'prev');
+    if (cursor) ids.seen(Number(cursor.key));
+  }
+}

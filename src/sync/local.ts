@@ -1,0 +1,93 @@
+/**
+ * Reads of the local store and the write-set pieces every module builds on.
+ * Writes are never done here: modules return WriteOps and commit them in one set.
+ */
+import { folderRange, type Store, type WriteOp } from '../store/db.ts';
+import type { AccountRecord, FolderRecord, ItemRecord, PendingRecord } from '../store/schema.ts';
+
+export async function getAccount(store: Store, id: string): Promise<AccountRecord | undefined> {
+  return store.db.get('accounts', id);
+}
+
+export async function getFolders(store: Store, accountId: string): Promise<FolderRecord[]> {
+  return store.db.getAll('folders', IDBKeyRange.bound([accountId], [accountId, []]));
+}
+
+export async function getFolder(store: Store, accountId: string, folderId: string): Promise<FolderRecord | undefined> {
+  return store.db.get('folders', [accountId, folderId]);
+}
+
+/** The account's queue, oldest first (ids increase with time). */
+export async function getPending(store: Store, accountId: string): Promise<PendingRecord[]> {
+  const all = await store.db.getAllFromIndex('pending', 'byAccount', accountId);
+  return all.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+}
+
+export async function getItem(store: Store, accountId: string, folderId: string, serverId: string): Promise<ItemRecord | undefined> {
+  return store.db.get('items', [accountId, folderId, serverId]);
+}
+
+export async function getItems(store: Store, accountId: string, folderId: string): Promise<ItemRecord[]> {
+  return store.db.getAll('items', folderRange(accountId, folderId));
+}
+
+/** The items with these ServerIds in one folder, read in one transaction (missing ones are absent). */
+export async function getItemsById(store: Store, accountId: string, folderId: string, ids: Iterable<string>): Promise<Map<string, ItemRecord>> {
+  const tx = store.db.transaction('items', 'readonly');
+  const unique = [...new Set(ids)];
+  const found = await Promise.all(unique.map((id) => tx.store.get([accountId, folderId, id])));
+  await tx.done;
+  const out = new Map<string, ItemRecord>();
+  found.forEach((item, i) => {
+    if (item) out.set(unique[i] as string, item);
+  });
+  return out;
+}
+
+/** Items held and unread, counted from the store (after a resync, to correct any drift). */
+export async function countFolder(store: Store, accountId: string, folderId: string): Promise<{ count: number; unread: number }> {
+  let count = 0;
+  let unread = 0;
+  let cursor = await store.db.transaction('items').store.openCursor(folderRange(accountId, folderId));
+  while (cursor) {
+    count += 1;
+    if (cursor.value.read === 0) unread += 1;
+    cursor = await cursor.continue();
+  }
+  return { count, unread };
+}
+
+export const putOp = (store: 'accounts' | 'folders' | 'items' | 'pending' | 'conflicts' | 'meta', value: unknown): WriteOp => ({ store, op: 'put', value });
+
+export function deleteItemOp(accountId: string, folderId: string, serverId: string): WriteOp {
+  return { store: 'items', op: 'delete', key: [accountId, folderId, serverId] };
+}
+
+export function deletePendingOp(id: number): WriteOp {
+  return { store: 'pending', op: 'delete', key: id };
+}
+
+/** A folder and everything stored under it: items, bodies, and its queued edits. */
+export function removeFolderOps(accountId: string, folderId: string, pending: readonly PendingRecord[]): WriteOp[] {
+  const lower = [accountId, folderId];
+  const upper = [accountId, folderId, []];
+  return [
+    { store: 'folders', op: 'delete', key: [accountId, folderId] },
+    { store: 'items', op: 'deleteRange', lower, upper },
+    { store: 'bodies', op: 'deleteRange', lower, upper },
+    ...pending.filter((p) => p.folderId === folderId && p.id !== undefined).map((p) => deletePendingOp(p.id as number)),
+  ];
+}
+
+/** Prefix of the ServerId under which a locally added item waits for its real one. */
+export const LOCAL_PREFIX = 'local:';
+/** Prefix of the ServerId of a mail moved locally whose MoveItems has not been confirmed. */
+export const MOVED_PREFIX = 'moved:';
+
+export const localId = (clientId: string): string => LOCAL_PREFIX + clientId;
+export const movedId = (serverId: string): string => MOVED_PREFIX + serverId;
+
+/** True for ServerIds the server does not know yet (local adds, unconfirmed moves). */
+export function isProvisional(serverId: string | undefined): boolean {
+  return serverId !== undefined && (serverId.startsWith(LOCAL_PREFIX) || serverId.startsWith(MOVED_PREFIX));
+}

@@ -1,0 +1,129 @@
+/**
+ * Queued edits that are not Sync commands: mail moves (MoveItems, MS-ASCMD 2.2.1.12)
+ * and meeting answers (MeetingResponse, MS-ASCMD 2.2.1.11). They go out before the
+ * Sync round, and each answer is applied in one write set.
+ */
+import { buildMeetingResponse, parseMeetingResponse, type MeetingResponseResult } from '../eas/commands/meetingresponse.ts';
+import { buildMoveItems, parseMoveItems, type MoveItemResult } from '../eas/commands/moveitems.ts';
+import { isRetryLater } from '../eas/status.ts';
+import type { WriteOp } from '../store/db.ts';
+import type { CalendarItem } from '../eas/items/calendar.ts';
+import type { FolderRecord, ItemRecord, PendingRecord } from '../store/schema.ts';
+import { MAX_ATTEMPTS } from './apply.ts';
+import { sending, type AccountRun } from './context.ts';
+import { deleteItemOp, deletePendingOp, getFolders, getItem, getPending, isProvisional, putOp } from './local.ts';
+import { answered, type MeetingResponsePayload, type MovePayload } from './pending.ts';
+
+/** Most items per MoveItems or MeetingResponse request. */
+const BATCH = 50;
+
+export async function pushMoves(run: AccountRun): Promise<void> {
+  const queue = await getPending(run.store, run.session.account.id);
+  const moves = queue.filter((p) => p.kind === 'move' && !isProvisional(p.serverId) && !run.inFlight.has(p.id as number)).slice(0, BATCH);
+  if (moves.length === 0) return;
+  const res = await sending(run, moves.map((m) => m.id), () =>
+    run.session.run(
+      (ctx) => buildMoveItems({ moves: moves.map((m) => ({ srcMsgId: m.serverId as string, srcFldId: m.folderId as string, dstFldId: (m.payload as MovePayload).dstFolderId })) }, ctx),
+      parseMoveItems,
+      (r) => r.status,
+    ));
+  await run.locked(async () => {
+    const ops: WriteOp[] = [];
+    const fresh = await getPending(run.store, run.session.account.id);
+    const folders = new Map((await getFolders(run.store, run.session.account.id)).map((f) => [f.serverId, f]));
+    for (const [i, m] of moves.entries()) {
+      if (!fresh.some((p) => p.id === m.id)) continue; // already settled
+      const result = res.results.find((r) => r.srcMsgId === m.serverId) ?? res.results[i];
+      ops.push(...(await settleMove(run, m, result, fresh, folders)));
+    }
+    await run.store.commit(ops);
+  });
+}
+
+/**
+ * MoveItems statuses (MS-ASCMD 2.2.3.177.10): 3 moved (the placeholder takes the new
+ * ServerId); 1 source gone, e.g. moved already by a request whose answer was lost
+ * (the destination's next Sync brings it); 2/4/5 refused (the mail goes back);
+ * 7 or no answer: try again.
+ */
+async function settleMove(run: AccountRun, m: PendingRecord, r: MoveItemResult | undefined, queue: readonly PendingRecord[], folders: Map<string, FolderRecord>): Promise<WriteOp[]> {
+  const p = m.payload as MovePayload;
+  const accountId = run.session.account.id;
+  const dst = folders.get(p.dstFolderId);
+  const src = folders.get(m.folderId as string);
+  const placeholder = dst ? await getItem(run.store, accountId, dst.serverId, p.placeholder) : undefined;
+  const followers = queue.filter((q) => q.folderId === p.dstFolderId && q.serverId === p.placeholder);
+  if (!r || r.status === 7 || isRetryLater(r.status)) return retryOps(m, r ? `MoveItems status ${r.status}` : 'no answer');
+  const ops: WriteOp[] = [deletePendingOp(m.id as number), deleteItemOp(accountId, p.dstFolderId, p.placeholder)];
+  if (r.status === 3 && r.dstMsgId) {
+    const keeps = !followers.some((q) => q.kind === 'delete' || q.kind === 'move');
+    if (placeholder && keeps) ops.push(putOp('items', { ...placeholder, serverId: r.dstMsgId }));
+    ops.push(...followers.map((q) => putOp('pending', { ...q, serverId: r.dstMsgId })));
+    return ops;
+  }
+  if (r.status === 1) return [...ops, ...followers.map((q) => deletePendingOp(q.id as number)), ...countOps(dst, placeholder, -1)];
+  // Refused: the mail returns to its folder with its edits.
+  if (placeholder && src) ops.push(putOp('items', { ...placeholder, folderId: src.serverId, serverId: m.serverId }), ...countOps(src, placeholder, 1));
+  ops.push(...countOps(dst, placeholder, -1), ...followers.map((q) => putOp('pending', { ...q, folderId: m.folderId, serverId: m.serverId })));
+  return ops;
+}
+
+function countOps(folder: FolderRecord | undefined, item: ItemRecord | undefined, sign: 1 | -1): WriteOp[] {
+  if (!folder || !item) return [];
+  const unread = item.read === 0 ? sign : 0;
+  return [putOp('folders', { ...folder, count: Math.max(0, folder.count + sign), unread: Math.max(0, folder.unread + unread) })];
+}
+
+function retryOps(p: PendingRecord, why: string): WriteOp[] {
+  if (p.attempts + 1 >= MAX_ATTEMPTS) return [deletePendingOp(p.id as number)];
+  return [putOp('pending', { ...p, attempts: p.attempts + 1, lastError: why })];
+}
+
+// ------------------------------------------------------------------ meeting responses
+
+export async function pushMeetingResponses(run: AccountRun): Promise<void> {
+  const queue = await getPending(run.store, run.session.account.id);
+  const answers = queue.filter((p) => p.kind === 'meetingResponse' && !run.inFlight.has(p.id as number)).slice(0, BATCH);
+  if (answers.length === 0) return;
+  const res = await sending(run, answers.map((a) => a.id), () =>
+    run.session.run(
+      (ctx) => buildMeetingResponse({
+        requests: answers.map((a) => ({
+          collectionId: a.folderId as string,
+          requestId: a.serverId as string,
+          userResponse: (a.payload as MeetingResponsePayload).userResponse,
+        })),
+      }, ctx),
+      parseMeetingResponse,
+      (r) => r.results[0]?.status,
+    ));
+  await run.locked(async () => {
+    const fresh = await getPending(run.store, run.session.account.id);
+    const calendars = (await getFolders(run.store, run.session.account.id)).filter((f) => f.class === 'Calendar');
+    const ops: WriteOp[] = [];
+    for (const [i, a] of answers.entries()) {
+      if (!fresh.some((p) => p.id === a.id)) continue;
+      const result = res.results.find((r) => r.requestId === a.serverId) ?? res.results[i];
+      ops.push(...(await settleAnswer(run, a, result, calendars)));
+    }
+    await run.store.commit(ops);
+  });
+}
+
+/**
+ * MeetingResponse statuses (MS-ASCMD 2.2.3.177.9): 1 done, and the calendar item the
+ * server names (CalendarId) is updated in place; 2 not a (current) meeting request,
+ * e.g. answered already: dropped; 3/4: try again.
+ */
+async function settleAnswer(run: AccountRun, a: PendingRecord, r: MeetingResponseResult | undefined, calendars: readonly FolderRecord[]): Promise<WriteOp[]> {
+  if (!r || r.status === 3 || r.status === 4 || isRetryLater(r.status)) return retryOps(a, r ? `MeetingResponse status ${r.status}` : 'no answer');
+  const ops: WriteOp[] = [deletePendingOp(a.id as number)];
+  if (r.status !== 1 || !r.calendarId) return ops;
+  for (const folder of calendars) {
+    const event = await getItem(run.store, run.session.account.id, folder.serverId, r.calendarId);
+    if (!event) continue;
+    const data = answered(event.data as CalendarItem, (a.payload as MeetingResponsePayload).userResponse);
+    ops.push(putOp('items', { ...event, data, updatedAt: run.clock.now() }));
+  }
+  return ops;
+}

@@ -1,0 +1,247 @@
+/**
+ * One account's conversation with its server: every command goes through `run`,
+ * which applies the error rules of MS-ASHTTP and MS-ASPROV in one place:
+ *
+ * - HTTP 449 (12.x) or status 140/142/143/144 (14.0+): Provision once, repeat the
+ *   command; asked again after that, give up with a `provisioning` error (never a loop).
+ * - HTTP 451 (MS-ASHTTP 3.1.5.2.2): follow X-MS-Location, at most 3 hops, and keep
+ *   the new URL in the account.
+ * - HTTP 503/429: wait for Retry-After (or a back-off), a few times, then `busy`.
+ * - Network failures and other 5xx: back off and retry a few times, then give up.
+ * - 401/403/456/457 and account statuses (MS-ASCMD 2.2.2): stop, no retry.
+ */
+import type { EasContext, EasRequest } from '../eas/command.ts';
+import { buildProvision, parseProvision, type DeviceInformation, type ProvisionResponse } from '../eas/commands/provision.ts';
+import {
+  EasClient, EasHttpError, EasNetworkError, EasRedirectError, EasRetryLaterError, negotiateVersion,
+  type EasExchange, type ServerOptions, type Transport,
+} from '../eas/http.ts';
+import { describeStatus, isAccountBlocked, needsProvisioning } from '../eas/status.ts';
+import { wipeAccountOps, type Store } from '../store/db.ts';
+import type { AccountRecord } from '../store/schema.ts';
+import type { El } from '../wbxml/tree.ts';
+import { SyncError, classify } from './errors.ts';
+import type { Emit } from './events.ts';
+import type { Clock } from './runtime.ts';
+
+/** MS-ASHTTP 3.1.5.2.2 lets the client bound redirects; three hops is plenty. */
+export const MAX_REDIRECTS = 3;
+/** OPTIONS is asked again when the version is older than this. */
+export const VERSION_RECHECK_MS = 24 * 60 * 60 * 1000;
+
+export interface SessionDeps {
+  readonly store: Store;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly emit: Emit;
+  readonly deviceInformation: DeviceInformation;
+  readonly userAgent?: string;
+  readonly onExchange?: (exchange: EasExchange) => void;
+  /** Retries after a network failure, 5xx or 503 before giving up. Default 3. */
+  readonly retries?: number;
+  /** First back-off delay; it doubles per retry. Default 1000 ms. */
+  readonly backoffMs?: number;
+  /** A Retry-After longer than this is not waited for here: the caller gets `busy`. Default 120 s. */
+  readonly maxWaitMs?: number;
+}
+
+export type StatusOf<T> = (response: T) => number | undefined;
+
+export class Session {
+  private readonly client: EasClient;
+  private current: AccountRecord;
+  /** False while the account is being set up: nothing to persist yet. */
+  persisted: boolean;
+
+  constructor(
+    private readonly deps: SessionDeps,
+    account: AccountRecord,
+    password: string | undefined,
+    persisted = true,
+  ) {
+    this.current = account;
+    this.persisted = persisted;
+    this.client = new EasClient(
+      {
+        url: account.url,
+        user: account.user,
+        domain: account.domain,
+        credentials: account.bearerToken
+          ? { kind: 'bearer', token: account.bearerToken }
+          : { kind: 'password', password: password ?? account.password ?? '' },
+        deviceId: account.deviceId,
+        deviceType: account.deviceType,
+        userAgent: deps.userAgent,
+        version: account.version ?? '14.1',
+        policyKey: account.policyKey,
+      },
+      deps.transport,
+      { onExchange: deps.onExchange, now: () => deps.clock.now() },
+    );
+  }
+
+  get account(): AccountRecord {
+    return this.current;
+  }
+
+  get deviceInformation(): DeviceInformation {
+    return this.deps.deviceInformation;
+  }
+
+  get ctx(): EasContext {
+    return { version: this.client.version };
+  }
+
+  /** Sends a command with the error rules above. `status` reads the response's top-level status. */
+  async run<T>(build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status?: StatusOf<T>): Promise<T> {
+    const state = { provisioned: false, hops: 0, attempts: 0 };
+    for (;;) {
+      try {
+        const ctx = this.ctx;
+        const result = parse(await this.client.send(build(ctx)), ctx);
+        const code = status?.(result);
+        if (code !== undefined && needsProvisioning(code)) {
+          await this.provisionOnce(state, `status ${code}: ${describeStatus(code)}`);
+          continue;
+        }
+        if (code !== undefined && isAccountBlocked(code)) throw new SyncError('blocked', `status ${code}: ${describeStatus(code)}`);
+        return result;
+      } catch (e) {
+        await this.recover(e, state);
+      }
+    }
+  }
+
+  /** HTTP OPTIONS with the same network rules (no provisioning involved). */
+  async options(): Promise<ServerOptions> {
+    const state = { provisioned: true, hops: 0, attempts: 0 };
+    for (;;) {
+      try {
+        return await this.client.options();
+      } catch (e) {
+        await this.recover(e, state);
+      }
+    }
+  }
+
+  /**
+   * OPTIONS and version negotiation (MS-ASHTTP 2.2.3, 2.2.4). Returns the account
+   * fields to keep. Throws `not-eas` when the answer lists no version we speak.
+   */
+  async negotiate(): Promise<Pick<AccountRecord, 'version' | 'versionCheckedAt' | 'serverVersions' | 'serverCommands'>> {
+    const opts = await this.options();
+    const version = negotiateVersion(opts.versions);
+    if (!version) {
+      const listed = [...opts.versions, ...opts.otherVersions].join(', ') || 'none';
+      throw new SyncError('not-eas', `no common ActiveSync version (server offers: ${listed})`);
+    }
+    this.client.version = version;
+    return { version, versionCheckedAt: this.deps.clock.now(), serverVersions: [...opts.versions], serverCommands: [...opts.commands] };
+  }
+
+  /** Asks OPTIONS again when the version is older than a day; a failure other than 401 keeps the old one. */
+  async recheckVersion(): Promise<void> {
+    const checked = this.current.versionCheckedAt ?? 0;
+    if (this.deps.clock.now() - checked < VERSION_RECHECK_MS) return;
+    try {
+      await this.update(await this.negotiate());
+    } catch (e) {
+      const err = classify(e);
+      if (err.kind === 'wrong-password' || err.kind === 'blocked') throw err;
+    }
+  }
+
+  /** Stores changed account fields (under the caller's lock), reading the latest record first. */
+  async update(patch: Partial<AccountRecord>): Promise<void> {
+    this.current = { ...this.current, ...patch };
+    if (!this.persisted) return;
+    const latest = await this.deps.store.db.get('accounts', this.current.id);
+    if (!latest) return; // removed meanwhile
+    this.current = { ...latest, ...patch };
+    await this.deps.store.commit([{ store: 'accounts', op: 'put', value: this.current }]);
+  }
+
+  /**
+   * Provision (MS-ASPROV 3.1.5.1): download the policy with the temporary key, then
+   * acknowledge it and keep the final key. A RemoteWipe in either answer is
+   * acknowledged and the account's local data erased.
+   */
+  async provision(): Promise<void> {
+    this.client.policyKey = undefined; // the first request carries none (MS-ASPROV 3.1.5.1.1)
+    const download = await this.provisionCommand({ kind: 'download', deviceInformation: this.deps.deviceInformation });
+    const policy = download.policy;
+    if (!policy || policy.status === 2 || !policy.policyKey) {
+      // Policy status 2: no policy for this client; commands go without a key.
+      await this.update({ policyKey: undefined });
+      return;
+    }
+    if (policy.status !== 1) throw new SyncError('provisioning', `Provision policy status ${policy.status}`);
+    this.client.policyKey = policy.policyKey;
+    const ack = await this.provisionCommand({ kind: 'acknowledge', policyKey: policy.policyKey, status: 1 });
+    const finalKey = ack.policy?.policyKey;
+    if (!finalKey || ack.policy?.status !== 1) throw new SyncError('provisioning', `Provision acknowledgement refused (policy status ${ack.policy?.status})`);
+    this.client.policyKey = finalKey;
+    await this.update({ policyKey: finalKey });
+  }
+
+  private async provisionCommand(req: Parameters<typeof buildProvision>[0]): Promise<ProvisionResponse> {
+    const res = await this.sendProvision(req);
+    if (res.remoteWipe || res.accountOnlyRemoteWipe) await this.remoteWipe(res.accountOnlyRemoteWipe);
+    if (res.status === 1) return res;
+    if (isAccountBlocked(res.status)) throw new SyncError('blocked', `Provision status ${res.status}: ${describeStatus(res.status)}`);
+    throw new SyncError('provisioning', `Provision status ${res.status}`);
+  }
+
+  private async sendProvision(req: Parameters<typeof buildProvision>[0]): Promise<ProvisionResponse> {
+    const state = { provisioned: true, hops: 0, attempts: 0 };
+    for (;;) {
+      try {
+        return parseProvision(await this.client.send(buildProvision(req, this.ctx)), this.ctx);
+      } catch (e) {
+        await this.recover(e, state);
+      }
+    }
+  }
+
+  /** MS-ASPROV 3.1.5.1.2.2: acknowledge first (the server may not answer), then erase. */
+  private async remoteWipe(accountOnly: boolean): Promise<never> {
+    try {
+      await this.sendProvision({ kind: 'remote-wipe', status: 1, accountOnly: accountOnly || undefined });
+    } catch {
+      // The wipe goes ahead even when the acknowledgement is lost.
+    }
+    if (this.persisted) await this.deps.store.commit(wipeAccountOps(this.current.id));
+    this.deps.emit({ type: 'wiped', accountId: this.current.id });
+    throw new SyncError('wiped', 'remote wipe requested by the server');
+  }
+
+  private async provisionOnce(state: { provisioned: boolean }, why: string): Promise<void> {
+    if (state.provisioned) throw new SyncError('provisioning', `server asks to provision again after a Provision (${why})`);
+    state.provisioned = true;
+    await this.provision();
+  }
+
+  /** Decides what to do about a failed attempt: returns to retry, throws to give up. */
+  private async recover(e: unknown, state: { provisioned: boolean; hops: number; attempts: number }): Promise<void> {
+    if (e instanceof SyncError) throw e;
+    if (e instanceof EasRedirectError) return this.redirect(e, state);
+    if (e instanceof EasHttpError && e.kind === 'needs-provisioning') return this.provisionOnce(state, 'HTTP 449');
+    const transient = e instanceof EasNetworkError || e instanceof EasRetryLaterError || (e instanceof EasHttpError && e.kind === 'server');
+    const err = classify(e, this.client.url);
+    if (!transient || err.kind === 'cors' || state.attempts >= (this.deps.retries ?? 3)) throw err;
+    state.attempts += 1;
+    const backoff = (this.deps.backoffMs ?? 1000) * 2 ** (state.attempts - 1);
+    const wait = e instanceof EasRetryLaterError && e.retryAfterMs !== undefined ? e.retryAfterMs : backoff;
+    if (wait > (this.deps.maxWaitMs ?? 120_000)) throw err;
+    await this.deps.clock.sleep(wait);
+  }
+
+  private async redirect(e: EasRedirectError, state: { hops: number }): Promise<void> {
+    state.hops += 1;
+    if (!e.location || state.hops > MAX_REDIRECTS) {
+      throw new SyncError('redirect', e.location ? `more than ${MAX_REDIRECTS} redirects` : 'HTTP 451 without X-MS-Location');
+    }
+    this.client.url = e.location;
+    await this.update({ url: e.location });
+  }
+}
