@@ -45,19 +45,29 @@ function windowOf(value: number | undefined): number {
 
 // ------------------------------------------------------------------ request shape
 
+/** A cached collection with the key the device holds now (the cache keeps no keys: they change every round). */
+function withCurrentKey(ctx: CommandContext, c: El): El[] {
+  const state = ctx.device.collections.get(textAt(c, 'CollectionId') ?? '');
+  return state ? [A('Collection', A('SyncKey', state.current.key), kids(c))] : [];
+}
+
+function collectionsOf(req: El): El[] {
+  return kids(kid(req, 'Collections') ?? req, 'Collection');
+}
+
 /** The request to work on: the body, or the cached one for an empty or Partial request (2.2.1.21.1). */
 function effectiveRequest(ctx: CommandContext): El | undefined {
   const body = ctx.body;
   const cached = ctx.device.lastSync;
-  if (!body) return cached;
+  if (!body) return cached && A('Sync', A('Collections', collectionsOf(cached).flatMap((c) => withCurrentKey(ctx, c))),
+    kid(cached, 'Wait'), kid(cached, 'HeartbeatInterval'), kid(cached, 'WindowSize'));
   if (body.name !== 'Sync') return undefined;
   if (!boolAt(body, 'Partial')) return body;
   if (!cached) return undefined;
-  const sent = kids(kid(body, 'Collections') ?? body, 'Collection');
+  const sent = collectionsOf(body);
   const sentIds = new Set(sent.map((c) => textAt(c, 'CollectionId')));
-  const rest = kids(kid(cached, 'Collections') ?? cached, 'Collection').filter((c) => !sentIds.has(textAt(c, 'CollectionId')));
-  const merged = [...sent, ...rest];
-  return A('Sync', A('Collections', merged),
+  const rest = collectionsOf(cached).filter((c) => !sentIds.has(textAt(c, 'CollectionId'))).flatMap((c) => withCurrentKey(ctx, c));
+  return A('Sync', A('Collections', [...sent, ...rest]),
     kid(body, 'Wait') ?? kid(cached, 'Wait'),
     kid(body, 'HeartbeatInterval') ?? kid(cached, 'HeartbeatInterval'),
     kid(body, 'WindowSize') ?? kid(cached, 'WindowSize'));
@@ -65,7 +75,7 @@ function effectiveRequest(ctx: CommandContext): El | undefined {
 
 /** Caches the request without its Commands, for the next empty or Partial Sync. */
 function cacheRequest(ctx: CommandContext, req: El): void {
-  const collections = kids(kid(req, 'Collections') ?? req, 'Collection').map((c) =>
+  const collections = collectionsOf(req).map((c) =>
     A('Collection', kids(c).filter((x) => x.name !== 'Commands' && x.name !== 'SyncKey')));
   ctx.device.lastSync = A('Sync', A('Collections', collections),
     kid(req, 'Wait'), kid(req, 'HeartbeatInterval'), kid(req, 'WindowSize'));
@@ -311,7 +321,7 @@ export async function sync(ctx: CommandContext): Promise<CommandResult> {
   if (!req) return { tree: A('Sync', A('Status', ctx.body ? 4 : 13)) }; // 13: empty/Partial without a cached request
   const hold = holdSeconds(ctx, req);
   if ('limit' in hold) return { tree: A('Sync', A('Status', 14), A('Limit', hold.limit)) };
-  const collections = kids(kid(req, 'Collections') ?? el('AirSync', 'Collections'), 'Collection');
+  const collections = collectionsOf(req);
   if (collections.length === 0) return { tree: A('Sync', A('Status', 4)) };
   if (ctx.body) cacheRequest(ctx, req);
   const rounds = collections.map((c) => prepare(ctx, c));

@@ -3,22 +3,16 @@
  * trees with `el` and reads answers with the tree helpers, independent of the
  * app's command modules (so the mock and the client check each other).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { decodeEas, easToXml, encodeEas } from '../../src/eas/wbxml.ts';
 import { kid, kids, ns, textAt, type El } from '../../src/wbxml/tree.ts';
+import { validateResponse } from '../support/xsd.ts';
 import { createMockServer, type MockServer, type MockServerOptions } from '../../mocks/server.ts';
 
-/**
- * With MOCK_XML_DUMP=dir set, every WBXML answer is also written there as XML,
- * for checking against Microsoft's XSDs with xmllint.
- */
-let dumped = 0;
-function dump(tree: El): void {
-  const dir = process.env['MOCK_XML_DUMP'];
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${String(++dumped).padStart(5, '0')}-${tree.name}.xml`), easToXml(tree));
+/** Every WBXML answer the tests receive is validated against Microsoft's XSDs (xmllint). */
+function checkSchema(tree: El): void {
+  const xml = easToXml(tree);
+  const r = validateResponse(xml);
+  if (!r.ok) throw new Error(`${tree.name} answer fails ${r.schema ?? 'XSD'}:\n${r.errors}\n${xml.slice(0, 4000)}`);
 }
 
 export const A = ns('AirSync');
@@ -87,7 +81,7 @@ export class TestClient {
     const bytes = new Uint8Array(await response.clone().arrayBuffer());
     const wbxml = response.headers.get('Content-Type')?.includes('wbxml') && bytes.length > 0;
     const tree = wbxml ? decodeEas(bytes) : null;
-    if (tree) dump(tree);
+    if (tree) checkSchema(tree);
     return { status: response.status, tree, response };
   }
 

@@ -1,0 +1,245 @@
+/** Sync against the mock as a client drives it: initial sync with paging, changes both ways, SyncKey rules. */
+import { describe, expect, it } from 'vitest';
+import { kid, kids, textAt, type El } from '../../src/wbxml/tree.ts';
+import { classOfType } from '../../mocks/model.ts';
+import { A, B, TestClient, folderId, fullSync, testServer } from './helpers.ts';
+
+const E = (name: string, ...c: (El | string)[]): El => ({ ns: 'Email', name, children: c });
+
+async function ready(version = '14.1', user = 'alice'): Promise<{ c: TestClient; adds: El[]; s: ReturnType<typeof testServer> }> {
+  const s = testServer();
+  const c = new TestClient(s, { version, user });
+  const fs = await c.folderSync();
+  return { c, adds: fs.adds, s };
+}
+
+function commands(collection: El | undefined, name: string): El[] {
+  return collection ? kids(kid(collection, 'Commands') ?? A('Commands'), name) : [];
+}
+
+describe('initial sync', () => {
+  it.each(['12.1', '14.1', '16.1'])('brings every item of every folder, paged by WindowSize (%s)', async (version) => {
+    const { c, adds, s } = await ready(version);
+    const mailbox = s.mock.world.mailboxes.get('alice');
+    for (const add of adds) {
+      const id = textAt(add, 'ServerId') ?? '';
+      if (!classOfType(Number(textAt(add, 'Type')))) continue; // Journal: not synced by EAS
+      const prefs = [B('BodyPreference', B('Type', 2), B('TruncationSize', 2000))];
+      const r = await fullSync(c, id, 37, prefs);
+      const store = mailbox?.folders.get(id)?.store;
+      expect(r.ids.size, textAt(add, 'DisplayName')).toBe(store?.items.size);
+      expect(r.rounds).toBe(Math.ceil((store?.items.size ?? 0) / 37)); // exact paging
+    }
+  });
+});
+
+/** FolderSync, then a full sync of one folder; returns its id and the current key. */
+async function synced(name: string, version = '14.1', options: El[] = []): Promise<{ c: TestClient; s: ReturnType<typeof testServer>; id: string; key: string; ids: Set<string> }> {
+  const { c, adds, s } = await ready(version);
+  const id = folderId(adds, name);
+  const r = await fullSync(c, id, 512, options);
+  return { c, s, id, key: r.key, ids: r.ids };
+}
+
+const collection = (key: string, id: string, ...rest: (El | false)[]): El =>
+  A('Collection', A('SyncKey', key), A('CollectionId', id), ...rest.filter((x): x is El => x !== false));
+
+describe('incremental sync', () => {
+  it('answers with an empty body when nothing changed, keeping the key (MS-ASCMD 2.2.1.21.2)', async () => {
+    const { c, id, key } = await synced('Inbox');
+    const r = await c.sync(collection(key, id));
+    expect(r.answer.status).toBe(200);
+    expect(r.answer.tree).toBeNull();
+    const again = await c.sync(collection(key, id)); // the key is still valid
+    expect(again.answer.tree).toBeNull();
+  });
+
+  it('sends a new mail as Add, an edited event as Change and a deleted contact as Delete, each with a new key', async () => {
+    const { c, s, adds } = await ready();
+    const inbox = await fullSync(c, folderId(adds, 'Inbox'), 512);
+    const cal = await fullSync(c, folderId(adds, 'Calendar'), 512);
+    const con = await fullSync(c, folderId(adds, 'Contacts'), 512);
+    const mail = s.control.newMail('alice');
+    const event = s.control.editEvent('alice');
+    const gone = s.control.deleteContact('alice');
+    const r1 = await c.sync(collection(inbox.key, folderId(adds, 'Inbox')));
+    expect(commands(r1.collection, 'Add').map((a) => textAt(a, 'ServerId'))).toEqual([mail.id]);
+    expect(textAt(r1.collection, 'SyncKey')).not.toBe(inbox.key);
+    const r2 = await c.sync(collection(cal.key, folderId(adds, 'Calendar')));
+    const change = commands(r2.collection, 'Change');
+    expect(change.map((x) => textAt(x, 'ServerId'))).toEqual([event?.id]);
+    expect(textAt(change[0], 'ApplicationData', 'Subject')).toMatch(/\(edit \d+\)$/);
+    const r3 = await c.sync(collection(con.key, folderId(adds, 'Contacts')));
+    expect(commands(r3.collection, 'Delete').map((x) => textAt(x, 'ServerId'))).toEqual([gone]);
+  });
+
+  it('answers a stale or unknown key with Status 3 and SyncKey 0', async () => {
+    const { c, id, key } = await synced('Contacts');
+    for (const bad of ['999.9', key.replace(/\d+$/, '1')]) {
+      const r = await c.sync(collection(bad, id));
+      expect(textAt(r.collection, 'Status')).toBe('3');
+      expect(textAt(r.collection, 'SyncKey')).toBe('0');
+    }
+  });
+
+  it('answers a repeat of the latest request (previous key) again, with the same items', async () => {
+    const { c, adds } = await ready();
+    const id = folderId(adds, 'Inbox');
+    const first = await c.sync(collection('0', id));
+    const k1 = textAt(first.collection, 'SyncKey') ?? '';
+    const page = await c.sync(collection(k1, id, A('WindowSize', 10)));
+    const lost = commands(page.collection, 'Add').map((a) => textAt(a, 'ServerId'));
+    // The answer was lost: the client sends the same request with the same key.
+    const again = await c.sync(collection(k1, id, A('WindowSize', 10)));
+    expect(commands(again.collection, 'Add').map((a) => textAt(a, 'ServerId'))).toEqual(lost);
+    const k2 = textAt(again.collection, 'SyncKey') ?? '';
+    const next = await c.sync(collection(k2, id, A('WindowSize', 10)));
+    const nextIds = commands(next.collection, 'Add').map((a) => textAt(a, 'ServerId'));
+    expect(nextIds.filter((x) => lost.includes(x))).toEqual([]);
+    expect(nextIds).toHaveLength(10);
+  });
+
+  it('adds a client item once even when the Add is repeated, mapping ClientId to the same ServerId', async () => {
+    const { c, s, id, key } = await synced('Contacts');
+    const add = A('Commands', A('Add', A('ClientId', 'c-1'), A('ApplicationData',
+      { ns: 'Contacts', name: 'FirstName', children: ['Kenji'] }, { ns: 'Contacts', name: 'LastName', children: ['Mori'] })));
+    const r1 = await c.sync(collection(key, id, A('GetChanges', '0'), add));
+    const resp1 = kids(kid(r1.collection as El, 'Responses') as El, 'Add');
+    expect(textAt(resp1[0], 'Status')).toBe('1');
+    const serverId = textAt(resp1[0], 'ServerId');
+    // Response lost: the same request again with the previous key.
+    const r2 = await c.sync(collection(key, id, A('GetChanges', '0'), add));
+    expect(textAt(kid(kid(r2.collection as El, 'Responses') as El, 'Add'), 'ServerId')).toBe(serverId);
+    const store = s.mock.world.mailboxes.get('alice')?.folders.get(id)?.store;
+    expect([...(store?.items.values() ?? [])].filter((i) => i.data.kind === 'pim' && JSON.stringify(i.data.props).includes('Kenji'))).toHaveLength(1);
+    // The client holds it already: the next sync does not send it back.
+    const r3 = await c.sync(collection(textAt(r2.collection, 'SyncKey') ?? '', id));
+    expect(r3.answer.tree).toBeNull();
+  });
+
+  it('answers Change and Delete of unknown items with Status 8', async () => {
+    const { c, id, key } = await synced('Contacts');
+    const r = await c.sync(collection(key, id, A('Commands',
+      A('Change', A('ServerId', 'nope:1'), A('ApplicationData', { ns: 'Contacts', name: 'FirstName', children: ['X'] })),
+      A('Delete', A('ServerId', 'nope:2')))));
+    const responses = kid(r.collection as El, 'Responses') as El;
+    expect(textAt(kid(responses, 'Change'), 'Status')).toBe('8');
+    expect(textAt(kid(responses, 'Delete'), 'Status')).toBe('8');
+  });
+
+  it('applies a client Change (Read flag) without echoing it, and others see it as a Change', async () => {
+    const { c, s, id, key, ids } = await synced('Inbox');
+    const target = [...ids][0] ?? '';
+    const r = await c.sync(collection(key, id, A('Commands', A('Change', A('ServerId', target), A('ApplicationData', E('Read', '1'))))));
+    expect(kid(r.collection as El, 'Responses')).toBeUndefined(); // success: no Responses entry
+    expect(commands(r.collection, 'Change')).toEqual([]);
+    const item = s.mock.world.mailboxes.get('alice')?.folders.get(id)?.store.items.get(target);
+    expect(item?.data.kind === 'mail' && item.data.read).toBe(true);
+    const other = new TestClient(s, { deviceId: 'DEV2' });
+    await other.folderSync();
+    const o = await fullSync(other, id, 512);
+    const seen = o.adds.find((a) => textAt(a, 'ServerId') === target);
+    expect(textAt(seen, 'ApplicationData', 'Read')).toBe('1');
+  });
+
+  it('lets the server win a conflict by default (Status 7, then the server version)', async () => {
+    const { c, s, id, key } = await synced('Calendar');
+    const edited = s.control.editEvent('alice');
+    const r = await c.sync(collection(key, id, A('Commands', A('Change', A('ServerId', edited?.id ?? ''),
+      A('ApplicationData', { ns: 'Calendar', name: 'Subject', children: ['mine'] })))));
+    expect(textAt(kid(kid(r.collection as El, 'Responses') as El, 'Change'), 'Status')).toBe('7');
+    const change = commands(r.collection, 'Change')[0];
+    expect(textAt(change, 'ApplicationData', 'Subject')).toMatch(/\(edit/);
+  });
+
+  it('deletes mail as a move to Deleted Items (DeletesAsMoves defaults to 1)', async () => {
+    const { c, s, id, key, ids } = await synced('Inbox');
+    const target = [...ids][3] ?? '';
+    await c.sync(collection(key, id, A('Commands', A('Delete', A('ServerId', target)))));
+    const box = s.mock.world.mailboxes.get('alice');
+    const trash = [...(box?.folders.values() ?? [])].find((f) => f.type === 4);
+    expect(box?.folders.get(id)?.store.items.has(target)).toBe(false);
+    expect(trash?.store.items.size).toBe(3); // 2 demo mails + this one
+  });
+
+  it('soft-deletes items that leave the FilterType window and adds those that enter it', async () => {
+    const { c, id } = await synced('Inbox', '14.1', [A('FilterType', 0)]);
+    const first = await c.sync(collection('0', id, A('Options', A('FilterType', 3))));
+    const week = await fullSync(c, id, 512, [A('FilterType', 3)]);
+    const key = week.key;
+    expect(first.collection).toBeDefined();
+    // Narrow to 1 day: the rest of the week goes as SoftDelete.
+    const r = await c.sync(collection(key, id, A('Options', A('FilterType', 1)), A('WindowSize', 512)));
+    const soft = commands(r.collection, 'SoftDelete');
+    expect(soft.length).toBeGreaterThan(0);
+    expect(commands(r.collection, 'Delete')).toEqual([]);
+    // Widen to 2 weeks: new Adds, nothing deleted.
+    const r2 = await c.sync(collection(textAt(r.collection, 'SyncKey') ?? '', id, A('Options', A('FilterType', 4)), A('WindowSize', 512)));
+    expect(commands(r2.collection, 'Add').length).toBeGreaterThan(soft.length);
+    expect(commands(r2.collection, 'SoftDelete')).toEqual([]);
+  });
+
+  it('holds a Sync with HeartbeatInterval until a change arrives', async () => {
+    const { c, s, id, key } = await synced('Inbox');
+    const pending = c.sync(collection(key, id), [A('HeartbeatInterval', 100)]);
+    await new Promise((r) => setTimeout(r, 50));
+    const mail = s.control.newMail('alice');
+    const r = await pending;
+    expect(commands(r.collection, 'Add').map((a) => textAt(a, 'ServerId'))).toEqual([mail.id]);
+  });
+
+  it('answers Wait out of range with Status 14 and the Limit', async () => {
+    const { c, id, key } = await synced('Notes');
+    const r = await c.post('Sync', A('Sync', A('Collections', collection(key, id)), A('Wait', 90)));
+    expect(textAt(r.tree as El, 'Status')).toBe('14');
+    expect(textAt(r.tree as El, 'Limit')).toBe('59');
+  });
+
+  it('reuses the cached request for an empty Sync request, and answers 13 without one', async () => {
+    const { c, s, id, key } = await synced('Inbox');
+    const fresh = new TestClient(s, { deviceId: 'FRESH' });
+    await fresh.folderSync();
+    expect(textAt((await fresh.post('Sync', null)).tree as El, 'Status')).toBe('13');
+    expect((await c.sync(collection(key, id))).answer.tree).toBeNull();
+    const mail = s.control.newMail('alice');
+    const r = await c.post('Sync', null);
+    const got = kid(kid(r.tree as El, 'Collections') as El, 'Collection') as El;
+    expect(commands(got, 'Add').map((a) => textAt(a, 'ServerId'))).toEqual([mail.id]);
+  });
+
+  it('answers Status 12 before the first FolderSync and for a folder the device does not know', async () => {
+    const s = testServer();
+    const c = new TestClient(s);
+    const r = await c.post('Sync', A('Sync', A('Collections', collection('0', '1'))));
+    expect(textAt(r.tree as El, 'Status')).toBe('12');
+    await c.folderSync();
+    const u = await c.sync(collection('0', '9999'));
+    expect(textAt(u.collection, 'Status')).toBe('12');
+  });
+
+  it('returns a Sync Fetch with the full item', async () => {
+    const { c, id, key, ids } = await synced('Inbox', '14.1', [B('BodyPreference', B('Type', 1), B('TruncationSize', 10))]);
+    const target = [...ids][0] ?? '';
+    const r = await c.sync(collection(key, id, A('Commands', A('Fetch', A('ServerId', target)))));
+    const fetch = kid(kid(r.collection as El, 'Responses') as El, 'Fetch');
+    expect(textAt(fetch, 'Status')).toBe('1');
+    expect(textAt(fetch, 'ApplicationData', 'Body', 'Truncated')).toBe('1');
+  });
+});
+
+describe('GetItemEstimate', () => {
+  const G = (name: string, ...c: (El | string | number)[]): El => ({ ns: 'GetItemEstimate', name, children: c.map((x) => (typeof x === 'number' ? String(x) : x)) });
+
+  it('counts what the next Sync would bring, and answers 3 for an unprimed and 4 for a bad key', async () => {
+    const { c, s, id, key } = await synced('Inbox');
+    s.control.newMail('alice');
+    s.control.newMail('alice');
+    const ask = (k: string, coll = id) => c.post('GetItemEstimate', G('GetItemEstimate', G('Collections', G('Collection', A('SyncKey', k), G('CollectionId', coll)))));
+    const est = (await ask(key)).tree as El;
+    expect(textAt(est, 'Response', 'Collection', 'Estimate')).toBe('2');
+    expect(textAt(est, 'Response', 'Status')).toBe('1');
+    expect(textAt((await ask('0')).tree as El, 'Response', 'Status')).toBe('3');
+    expect(textAt((await ask('77.7')).tree as El, 'Response', 'Status')).toBe('4');
+    expect(textAt((await ask(key, '424242')).tree as El, 'Response', 'Status')).toBe('2');
+  });
+});
