@@ -6,6 +6,7 @@
 import { buildMeetingResponse, parseMeetingResponse, type MeetingResponseResult } from '../eas/commands/meetingresponse.ts';
 import { buildMoveItems, parseMoveItems, type MoveItemResult } from '../eas/commands/moveitems.ts';
 import { isRetryLater } from '../eas/status.ts';
+import { atLeast } from '../eas/version.ts';
 import type { WriteOp } from '../store/db.ts';
 import type { CalendarItem } from '../eas/items/calendar.ts';
 import type { FolderRecord, ItemRecord, PendingRecord } from '../store/schema.ts';
@@ -92,6 +93,8 @@ export async function pushMeetingResponses(run: AccountRun): Promise<void> {
           collectionId: a.folderId as string,
           requestId: a.serverId as string,
           userResponse: (a.payload as MeetingResponsePayload).userResponse,
+          // 16.0+: the server tells the organizer (MS-ASCMD 2.2.3.163); before, that is the outbox's iTIP reply.
+          ...(atLeast(ctx.version, '16.0') && { sendResponse: {} }),
         })),
       }, ctx),
       parseMeetingResponse,

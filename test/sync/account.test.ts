@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseLogin, serverUrl } from '../../src/sync/account.ts';
+import { parseLogin, serverUrl, type AccountSetup } from '../../src/sync/account.ts';
 import { SyncError } from '../../src/sync/errors.ts';
 import { VERSION_RECHECK_MS } from '../../src/sync/session.ts';
 import { alice, engineFor, journaledStore, mockServer } from './support.ts';
@@ -102,7 +102,7 @@ describe('account setup', () => {
 });
 
 describe('setup errors in plain words', () => {
-  const setupError = async (transport: (r: Request) => Promise<Response>, setup = alice): Promise<SyncError> => {
+  const setupError = async (transport: (r: Request) => Promise<Response>, setup: AccountSetup = alice): Promise<SyncError> => {
     const { store } = await journaledStore();
     const { engine } = engineFor(store, transport, { retries: 0 });
     const e: unknown = await engine.addAccount(setup).catch((x: unknown) => x);
