@@ -31,12 +31,14 @@ export interface FaultSpec {
   /** Probability (0-1) that a request gets a random transport fault; 0 turns the mode off. */
   randomRate: number;
   randomSeed: number;
+  /** Longest delay of a random "slow answer" fault, in ms. */
+  randomLatencyMs: number;
 }
 
 export const NO_FAULTS: FaultSpec = {
   latencyMs: 0, unavailable: 0, retryAfter: 30, drop: 0, truncate: 0, unauthorized: 0, redirect: 0,
   redirectUrl: 'https://mail2.example.test/Microsoft-Server-ActiveSync', invalidSyncKey: 0, folderSyncRequired: 0,
-  randomRate: 0, randomSeed: 1,
+  randomRate: 0, randomSeed: 1, randomLatencyMs: 2000,
 };
 
 type Transport = 'unavailable' | 'unauthorized' | 'redirect' | 'drop' | 'truncate' | 'latency';
@@ -54,12 +56,12 @@ export interface StreamSpec {
 const KEYS: Record<string, keyof FaultSpec> = {
   latency: 'latencyMs', '503': 'unavailable', 'retry-after': 'retryAfter', drop: 'drop', truncate: 'truncate',
   '401': 'unauthorized', '451': 'redirect', sync3: 'invalidSyncKey', sync12: 'folderSyncRequired',
-  random: 'randomRate', seed: 'randomSeed',
+  random: 'randomRate', seed: 'randomSeed', 'random-latency': 'randomLatencyMs',
 };
 
 /**
  * The CLI/HTTP form: "latency=200,503=2,retry-after=5,drop=1,truncate=1,401=1,451=1,sync3=1,sync12=1,
- * random=0.1,seed=7" plus the change stream "mail=30,event=60,contact=90,user=alice".
+ * random=0.1,seed=7,random-latency=500" plus the change stream "mail=30,event=60,contact=90,user=alice".
  */
 export function parseFaultSpec(text: string): Partial<FaultSpec> & { stream?: StreamSpec } {
   const out: Partial<Record<keyof FaultSpec, number | string>> = {};
@@ -150,7 +152,7 @@ export class Faults {
     if (fault === 'unavailable') return new Response('Service Unavailable', { status: 503, headers: { 'Retry-After': String(this.spec.retryAfter) } });
     if (fault === 'unauthorized') return unauthorized();
     if (fault === 'redirect') return new Response(null, { status: 451, headers: { 'X-MS-Location': this.spec.redirectUrl } });
-    if (fault === 'latency') await delay(this.random.int(200, 2000));
+    if (fault === 'latency') await delay(this.random.int(0, this.spec.randomLatencyMs));
     const res = await next();
     if (fault !== 'drop' && fault !== 'truncate') return res;
     const body = new Uint8Array(await res.arrayBuffer());
