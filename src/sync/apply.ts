@@ -188,6 +188,7 @@ class CollectionApply {
     const r = this.responseFor(p);
     if (p.kind === 'add') return this.confirmAdd(p, r);
     const status = r?.status ?? 1; // Change/Delete: most servers answer only failures (MS-ASCMD 2.2.3.154)
+    if (status === 1 && p.kind === 'change') this.stamp(p.serverId as string);
     if (status === 1 || (p.kind === 'delete' && status === 8)) return this.drop(p);
     if (retryable(status)) return this.retry(p, `status ${status}`);
     if (p.kind === 'change') {
@@ -289,6 +290,19 @@ class CollectionApply {
       this.unread += unreadOf(item);
     }
     this.items.set(serverId, item);
+  }
+
+  /**
+   * The server now holds our version of this item and will not send it again: during a
+   * resync it counts as sent, so the purge at the end keeps it.
+   */
+  private stamp(serverId: string): void {
+    const item = this.items.get(serverId);
+    if (!item || this.s.resyncSince === undefined) return;
+    const stamped = { ...item, updatedAt: Math.max(this.env.now, this.s.resyncSince) };
+    this.ops.push(putOp('items', stamped));
+    this.items.set(serverId, stamped);
+    this.touched.add(serverId);
   }
 
   private removeItem(serverId: string, counted = true): void {
