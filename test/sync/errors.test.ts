@@ -190,7 +190,7 @@ describe('a malformed response', () => {
           if (data) data.children.splice(0, data.children.length, ...(data.children as El[]).filter((x) => x.name !== 'StartTime'));
         }
       }
-      return new Response(encodeEas(tree), { status: 200, headers: res.headers });
+      return new Response(encodeEas(tree).slice(), { status: 200, headers: res.headers });
     };
   }
 
