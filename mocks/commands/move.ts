@@ -14,9 +14,9 @@ function moveOne(ctx: CommandContext, move: El): El {
   const dst = ctx.mailbox.folders.get(textAt(move, 'DstFldId') ?? '');
   const result = (status: number, dstMsg?: string): El =>
     M('Response', M('SrcMsgId', srcMsg), M('Status', status), dstMsg !== undefined && M('DstMsgId', dstMsg));
+  if (src && src === dst) return result(4);
   if (!src || !src.store.items.has(srcMsg)) return result(1);
   if (!dst || !dst.store.cls) return result(2);
-  if (src.store === dst.store) return result(4);
   if (src.store.cls !== dst.store.cls) return result(5); // an item cannot change class
   const moved = moveItem(ctx.mock.world, src.store, dst.store, srcMsg);
   if (!moved) return result(5);

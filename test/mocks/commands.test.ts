@@ -1,0 +1,170 @@
+/** ItemOperations, Search, ResolveRecipients, Settings and MoveItems against the demo mailbox. */
+import { describe, expect, it } from 'vitest';
+import { fromBase64 } from '../../src/wbxml/base64.ts';
+import { decodeEas } from '../../src/eas/wbxml.ts';
+import { kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
+import { mailContent, type Mailbox } from '../../mocks/model.ts';
+import { A, B, TestClient, folderId, testServer } from './helpers.ts';
+
+const IO = ns('ItemOperations');
+const S = ns('Search');
+const R = ns('ResolveRecipients');
+const ST = ns('Settings');
+const M = ns('Move');
+
+async function setup(version = '14.1'): Promise<{ s: ReturnType<typeof testServer>; c: TestClient; adds: El[]; alice: Mailbox }> {
+  const s = testServer();
+  const c = new TestClient(s, { version });
+  const fs = await c.folderSync();
+  return { s, c, adds: fs.adds, alice: s.mock.world.mailboxes.get('alice') as Mailbox };
+}
+
+function mailWithAttachment(alice: Mailbox, inbox: string): { id: string; bytes: Uint8Array; index: number } {
+  for (const item of alice.folders.get(inbox)?.store.items.values() ?? []) {
+    if (item.data.kind !== 'mail') continue;
+    const atts = mailContent(item.data).attachments;
+    const index = atts.findIndex((a) => !a.inline);
+    if (index >= 0) return { id: item.id, bytes: (atts[index] as { bytes: Uint8Array }).bytes, index };
+  }
+  throw new Error('no attachment');
+}
+
+describe('ItemOperations', () => {
+  it('fetches an attachment by FileReference, whole or by byte range', async () => {
+    const { c, adds, alice } = await setup();
+    const att = mailWithAttachment(alice, folderId(adds, 'Inbox'));
+    const ref = `${att.id}:${att.index}`;
+    const r = await c.post('ItemOperations', IO('ItemOperations', IO('Fetch', IO('Store', 'Mailbox'), B('FileReference', ref))));
+    const fetch = kid(kid(r.tree as El, 'Response') as El, 'Fetch') as El;
+    expect(textAt(fetch, 'Status')).toBe('1');
+    expect(fromBase64(textAt(fetch, 'Properties', 'Data') ?? '')).toEqual(att.bytes);
+    const part = await c.post('ItemOperations', IO('ItemOperations', IO('Fetch', IO('Store', 'Mailbox'), B('FileReference', ref), IO('Options', IO('Range', '0-4')))));
+    const props = kid(kid(kid(part.tree as El, 'Response') as El, 'Fetch') as El, 'Properties') as El;
+    expect([textAt(props, 'Range'), textAt(props, 'Total')]).toEqual(['0-4', String(att.bytes.length)]);
+    expect(fromBase64(textAt(props, 'Data') ?? '')).toEqual(att.bytes.subarray(0, 5));
+    const bad = await c.post('ItemOperations', IO('ItemOperations', IO('Fetch', IO('Store', 'Mailbox'), B('FileReference', 'x:1:0'))));
+    expect(textAt(bad.tree as El, 'Response', 'Fetch', 'Status')).toBe('15');
+  });
+
+  it('fetches a whole mail as MIME, and answers multipart when asked (MS-ASCMD 2.2.1.10.1)', async () => {
+    const { c, adds, alice } = await setup();
+    const inbox = folderId(adds, 'Inbox');
+    const att = mailWithAttachment(alice, inbox);
+    const fetchMime = IO('ItemOperations', IO('Fetch', IO('Store', 'Mailbox'), A('CollectionId', inbox), A('ServerId', att.id),
+      IO('Options', B('BodyPreference', B('Type', 4)))));
+    const r = await c.post('ItemOperations', fetchMime);
+    const body = kid(kid(kid(kid(r.tree as El, 'Response') as El, 'Fetch') as El, 'Properties') as El, 'Body') as El;
+    expect(textAt(body, 'Type')).toBe('4');
+    expect(textAt(body, 'Data')).toMatch(/^From: .*\r\nTo: /);
+    expect(textAt(body, 'Data')).toContain('multipart/mixed');
+    const multi = await c.post('ItemOperations', fetchMime, {}, { 'MS-ASAcceptMultiPart': 'T' });
+    expect(multi.response.headers.get('Content-Type')).toBe('application/vnd.ms-sync.multipart');
+    const bytes = new Uint8Array(await multi.response.arrayBuffer());
+    const view = new DataView(bytes.buffer);
+    expect(view.getInt32(0, true)).toBe(2);
+    const wbxml = bytes.subarray(view.getInt32(4, true), view.getInt32(4, true) + view.getInt32(8, true));
+    const tree = decodeEas(wbxml);
+    const partNo = Number(textAt(tree, 'Response', 'Fetch', 'Properties', 'Body', 'Part'));
+    const mime = bytes.subarray(view.getInt32(4 + partNo * 8, true), view.getInt32(4 + partNo * 8, true) + view.getInt32(8 + partNo * 8, true));
+    expect(new TextDecoder().decode(mime)).toBe(textAt(body, 'Data'));
+  });
+
+  it('empties a folder (EmptyFolderContents)', async () => {
+    const { c, adds, alice } = await setup();
+    const trash = folderId(adds, 'Deleted Items');
+    const r = await c.post('ItemOperations', IO('ItemOperations', IO('EmptyFolderContents', A('CollectionId', trash))));
+    expect(textAt(r.tree as El, 'Response', 'EmptyFolderContents', 'Status')).toBe('1');
+    expect(alice.folders.get(trash)?.store.items.size).toBe(0);
+  });
+});
+
+describe('Search', () => {
+  it('finds GAL entries by name prefix, both demo users included, with Range and Total', async () => {
+    const { c } = await setup();
+    const q = (query: string, range = '0-9') => c.post('Search', S('Search', S('Store', S('Name', 'GAL'), S('Query', query), S('Options', S('Range', range)))));
+    const bob = (await q('bob')).tree as El;
+    const store = kid(kid(bob, 'Response') as El, 'Store') as El;
+    expect(textAt(store, 'Status')).toBe('1');
+    expect(kids(store, 'Result').map((r) => textAt(r, 'Properties', 'EmailAddress'))).toContain('bob@example.test');
+    const many = kid(kid((await q('a', '0-4')).tree as El, 'Response') as El, 'Store') as El;
+    expect(kids(many, 'Result')).toHaveLength(5);
+    expect(textAt(many, 'Range')).toBe('0-4');
+    expect(Number(textAt(many, 'Total'))).toBeGreaterThan(5);
+    const none = kid(kid((await q('zzzz')).tree as El, 'Response') as El, 'Store') as El;
+    expect(textAt(none, 'Total')).toBe('0');
+  });
+
+  it('searches the mailbox by free text within a folder and its subfolders (DeepTraversal)', async () => {
+    const { c, adds } = await setup();
+    const inbox = folderId(adds, 'Inbox');
+    const q = (deep: boolean) => c.post('Search', S('Search', S('Store', S('Name', 'Mailbox'),
+      S('Query', S('And', A('Class', 'Email'), A('CollectionId', inbox), S('FreeText', 'Project Sakura'))),
+      S('Options', S('Range', '0-99'), deep && S('DeepTraversal'), B('BodyPreference', B('Type', 1), B('TruncationSize', 100))))));
+    const shallow = kid(kid((await q(false)).tree as El, 'Response') as El, 'Store') as El;
+    const deep = kid(kid((await q(true)).tree as El, 'Response') as El, 'Store') as El;
+    expect(Number(textAt(deep, 'Total'))).toBeGreaterThan(Number(textAt(shallow, 'Total')));
+    const first = kid(deep, 'Result') as El;
+    expect(textAt(first, 'LongId')).toMatch(/:\d+$/);
+    expect(textAt(first, 'Properties', 'Subject')).toMatch(/Project Sakura|キックオフ/);
+  });
+});
+
+describe('ResolveRecipients', () => {
+  it('resolves an address, reports ambiguity and failure, and gives free/busy of a local user', async () => {
+    const { c } = await setup();
+    const r = await c.post('ResolveRecipients', R('ResolveRecipients', R('To', 'bob@example.test'), R('To', 'a'), R('To', 'nobody@nowhere.test'),
+      R('Options', R('Availability', R('StartTime', '2026-05-15T00:00:00.000Z'), R('EndTime', '2026-05-16T00:00:00.000Z')))));
+    const [bob, ambiguous, none] = kids(r.tree as El, 'Response');
+    expect([textAt(bob, 'Status'), textAt(bob, 'Recipient', 'EmailAddress'), textAt(bob, 'Recipient', 'Type')]).toEqual(['1', 'bob@example.test', '1']);
+    expect(textAt(bob, 'Recipient', 'Availability', 'MergedFreeBusy')).toMatch(/^[0-4]{48}$/);
+    expect(['2', '3']).toContain(textAt(ambiguous, 'Status'));
+    expect(Number(textAt(ambiguous, 'RecipientCount'))).toBeGreaterThan(1);
+    expect(textAt(none, 'Status')).toBe('4');
+  });
+});
+
+describe('Settings', () => {
+  it('sets and gets Oof', async () => {
+    const { c } = await setup();
+    const set = await c.post('Settings', ST('Settings', ST('Oof', ST('Set', ST('OofState', 1),
+      ST('OofMessage', ST('AppliesToInternal'), ST('Enabled', 1), ST('ReplyMessage', '休暇中です'), ST('BodyType', 'Text'))))));
+    expect(textAt(set.tree as El, 'Oof', 'Status')).toBe('1');
+    const get = await c.post('Settings', ST('Settings', ST('Oof', ST('Get', ST('BodyType', 'Text')))));
+    const got = kid(kid(get.tree as El, 'Oof') as El, 'Get') as El;
+    expect(textAt(got, 'OofState')).toBe('1');
+    const internal = kids(got, 'OofMessage').find((m) => kid(m, 'AppliesToInternal'));
+    expect(textAt(internal, 'ReplyMessage')).toBe('休暇中です');
+    const bad = await c.post('Settings', ST('Settings', ST('Oof', ST('Set', ST('OofState', 2)))));
+    expect(textAt(bad.tree as El, 'Oof', 'Status')).toBe('5');
+  });
+
+  it.each([['12.1', 'EmailAddresses'], ['14.0', 'EmailAddresses'], ['14.1', 'Accounts'], ['16.1', 'Accounts']])(
+    'gives UserInformation in the %s shape (%s) and takes DeviceInformation', async (version, shape) => {
+      const { c, s } = await setup(version);
+      const r = await c.post('Settings', ST('Settings', ST('UserInformation', ST('Get')),
+        ST('DeviceInformation', ST('Set', ST('Model', 'Test'), ST('FriendlyName', 'テスト端末')))));
+      const get = kid(kid(r.tree as El, 'UserInformation') as El, 'Get') as El;
+      expect(kid(get, shape)).toBeDefined();
+      expect(JSON.stringify(get)).toContain('alice@example.test');
+      expect(textAt(r.tree as El, 'DeviceInformation', 'Status')).toBe('1');
+      expect(s.mock.devices.find('alice', 'DEV1')?.information['FriendlyName']).toBe('テスト端末');
+    });
+});
+
+describe('MoveItems', () => {
+  it('moves a mail with a new ServerId and reports the statuses of MS-ASCMD 2.2.3.177.10', async () => {
+    const { c, adds, alice } = await setup();
+    const inbox = folderId(adds, 'Inbox');
+    const archive = folderId(adds, 'Archive');
+    const id = [...(alice.folders.get(inbox)?.store.items.keys() ?? [])][0] ?? '';
+    const move = (src: string, from: string, to: string) => M('Move', M('SrcMsgId', src), M('SrcFldId', from), M('DstFldId', to));
+    const r = await c.post('MoveItems', M('MoveItems', move(id, inbox, archive), move(id, inbox, archive), move('7:1', inbox, '4242'),
+      move(id, archive, archive), move('x', archive, folderId(adds, 'Calendar'))));
+    const results = kids(r.tree as El, 'Response').map((x) => textAt(x, 'Status'));
+    expect(results).toEqual(['3', '1', '1', '4', '1']);
+    const dst = textAt(kids(r.tree as El, 'Response')[0], 'DstMsgId') ?? '';
+    expect(alice.folders.get(archive)?.store.items.has(dst)).toBe(true);
+    expect(alice.folders.get(inbox)?.store.items.has(id)).toBe(false);
+    expect(textOf(kid(kids(r.tree as El, 'Response')[0] as El, 'SrcMsgId'))).toBe(id);
+  });
+});
