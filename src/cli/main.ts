@@ -9,6 +9,8 @@ type Subcommand = (args: string[]) => Promise<void>;
 
 const SUBCOMMANDS: Record<string, { run: () => Promise<Subcommand>; usage: string }> = {
   wbxml: { run: async () => wbxmlCommand, usage: WBXML_USAGE },
+  // Loaded on use, so `eas wbxml` does not load the mock's data generators.
+  mock: { run: async () => (await import('./mock.ts')).mockCommand, usage: 'eas mock --port P [--host H] [--seed N] [--faults SPEC]' },
 };
 
 function usage(): string {
