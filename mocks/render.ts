@@ -6,7 +6,7 @@ import { atLeast, type EasVersion } from '../src/eas/version.ts';
 import { el, kid, kids, ns, textOf, intAt, boolAt, type El } from '../src/wbxml/tree.ts';
 import { formatAddress, formatAddresses, mimeOf } from './mime.ts';
 import { mailContent, type Item, type Mail, type MeetingInfo, type Pim } from './model.ts';
-import { compactDate, htmlToText, isoDate, textToHtml, truncateUtf8, utf8Length } from './wire.ts';
+import { htmlToText, isoDate, textToHtml, truncateUtf8, utf8Length } from './wire.ts';
 
 const E = ns('Email');
 const E2 = ns('Email2');
@@ -117,21 +117,19 @@ export function globalObjId(uid: string): string {
   return btoa(bin);
 }
 
-/** Email-namespace Recurrences from a Calendar Recurrence, in the Email XSD's sequence order. */
+/**
+ * Email-namespace Recurrences from a Calendar Recurrence, in the Email XSD's sequence
+ * order. Until stays in the compact form (Email.xsd types it as a string, unlike the
+ * dateTime elements around it).
+ */
 function emailRecurrences(rec: El): El {
   const order = ['Type', 'Interval', 'Until', 'Occurrences', 'WeekOfMonth', 'DayOfMonth', 'DayOfWeek', 'MonthOfYear'];
   const children = order.flatMap((name) => {
     const c = kid(rec, name);
     if (!c) return name === 'Interval' ? [E(name, '1')] : [];
-    const text = name === 'Until' ? isoDate(Date.parse(compactToIso(textOf(c)))) : textOf(c);
-    return [E(name, text)];
+    return [E(name, textOf(c))];
   });
   return E('Recurrences', E('Recurrence', children));
-}
-
-function compactToIso(s: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : s;
 }
 
 /** Email MeetingRequest (MS-ASEMAIL 2.2.2.48), children in the XSD's sequence order. */
@@ -243,9 +241,4 @@ export function renderPim(pim: Pim, opts: RenderOptions): El[] {
 
 export function renderItem(item: Item, opts: RenderOptions): El[] {
   return item.data.kind === 'mail' ? renderMail(item, item.data, opts) : renderPim(item.data, opts);
-}
-
-/** The compact time of a Calendar property, for callers that need one. */
-export function calendarTime(ms: number): string {
-  return compactDate(ms);
 }

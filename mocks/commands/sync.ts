@@ -3,7 +3,7 @@
  * with the SyncKey state machine of state.ts.
  */
 import { atLeast } from '../../src/eas/version.ts';
-import { boolAt, el, intAt, kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
+import { boolAt, intAt, kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
 import { sleep, type CommandContext, type CommandResult } from '../context.ts';
 import { changeMail, changePim, draftFromClient, pimFromClient } from '../items.ts';
 import {
@@ -169,7 +169,7 @@ function clientDelete(ctx: CommandContext, round: Round, cmd: El, known: Map<str
   else removeItem(ctx.mock.world, folder.store, id);
 }
 
-function clientFetch(ctx: CommandContext, round: Round, cmd: El): void {
+function clientFetch(round: Round, cmd: El): void {
   const state = round.state as CollectionState;
   const id = textAt(cmd, 'ServerId') ?? '';
   const item = (round.folder as Folder).store.items.get(id);
@@ -185,7 +185,7 @@ function applyClientCommands(ctx: CommandContext, round: Round, commands: El): v
     if (cmd.name === 'Add') clientAdd(ctx, round, cmd, known);
     else if (cmd.name === 'Change') clientChange(ctx, round, cmd, known);
     else if (cmd.name === 'Delete') clientDelete(ctx, round, cmd, known, deleted);
-    else if (cmd.name === 'Fetch') clientFetch(ctx, round, cmd);
+    else if (cmd.name === 'Fetch') clientFetch(round, cmd);
   }
   state.lastDeleted = deleted;
   state.current = { key: state.current.key, known };
