@@ -1,5 +1,16 @@
 import { render } from 'preact';
+import { openStore } from '../store/db.ts';
 import { App } from './App.tsx';
+import { createClient } from './client.ts';
+import { collectTraces } from './inspector/trace-buffer.ts';
+import './styles.css';
+
+async function start(root: HTMLElement): Promise<void> {
+  const store = await openStore();
+  const client = await createClient(store);
+  collectTraces(client);
+  render(<App handles={{ db: store.db, client }} />, root);
+}
 
 const root = document.getElementById('app');
-if (root) render(<App />, root);
+if (root) void start(root);

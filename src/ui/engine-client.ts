@@ -1,0 +1,179 @@
+/**
+ * What the screens need from the sync engine, and nothing more. The screens read the
+ * IndexedDB store directly (src/store/schema.ts) and call this interface to change
+ * anything or to reach the server. The same interface fits an engine running in the
+ * page and one running in the service worker (then the calls and events travel over
+ * postMessage/BroadcastChannel).
+ *
+ * Local edits follow the engine's contract: the engine applies them to the store at
+ * once (optimistically) and queues them durably in `pending` until the server
+ * confirms; the UI only calls and then re-reads the store when `changed` arrives.
+ */
+import type { GalEntry } from '../eas/commands/search.ts';
+import type { UserResponse } from '../eas/commands/meetingresponse.ts';
+import type { FilterType } from '../eas/commands/sync.ts';
+import type { EasExchange } from '../eas/http.ts';
+import type { Address } from '../eas/items/addresses.ts';
+import type { Email, EmailFlag } from '../eas/items/email.ts';
+import type { AccountRecord, AttachmentRecord, BodyRecord, PushMode, StoreName, SyncClass } from '../store/schema.ts';
+
+/** One item in the store. */
+export interface ItemRef {
+  readonly accountId: string;
+  readonly folderId: string;
+  readonly serverId: string;
+}
+
+/** What the phone-style setup collects. */
+export interface AccountInput {
+  readonly email: string;
+  readonly password: string;
+  /** Server host or URL as the user typed it; with `ssl` it becomes the base URL. */
+  readonly server: string;
+  readonly ssl: boolean;
+  /** EAS user and domain after the `@`/`defaultcontext` rule (see setup/user-name.ts). */
+  readonly user: string;
+  readonly domain: string;
+  readonly description?: string;
+  readonly classes: Readonly<Record<SyncClass, boolean>>;
+}
+
+/** Server settings found by Autodiscover (MS-ASCMD 2.2.1.1) for the setup form. */
+export interface DiscoveredServer {
+  readonly url: string;
+  readonly displayName?: string;
+}
+
+export type SetupStep = 'autodiscover' | 'options' | 'provision' | 'folders';
+
+/** Why setup failed, in the words the setup screen shows. */
+export type SetupErrorKind = 'auth' | 'unreachable' | 'notEas' | 'blocked' | 'cors' | 'autodiscover' | 'unknown';
+
+export class SetupError extends Error {
+  constructor(
+    readonly kind: SetupErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SetupError';
+  }
+}
+
+export interface AccountSettingsPatch {
+  readonly classes?: Readonly<Record<SyncClass, boolean>>;
+  readonly filters?: Readonly<Record<SyncClass, FilterType>>;
+  readonly push?: PushMode;
+  readonly intervalMinutes?: number;
+}
+
+export interface OutgoingAttachment {
+  readonly name: string;
+  readonly contentType: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * A mail for the outbox. The engine builds the MIME message and sends it with
+ * SendMail, or SmartReply/SmartForward when `source` is set (falling back to SendMail).
+ * The payload of a `send` pending record is this object: the outbox view reads it.
+ */
+export interface OutgoingMail {
+  readonly accountId: string;
+  readonly to: readonly Address[];
+  readonly cc: readonly Address[];
+  readonly bcc: readonly Address[];
+  readonly subject: string;
+  readonly text: string;
+  readonly importance?: 0 | 1 | 2;
+  readonly attachments: readonly OutgoingAttachment[];
+  /**
+   * Reply or forward: the original, for SmartReply/SmartForward. `quoted` says that `text`
+   * already holds the quoted original (the engine then sends ReplaceMime, MS-ASCMD
+   * 2.2.3.148, so the server does not append it a second time); a forward keeps the
+   * original's attachments either way.
+   */
+  readonly source?: { readonly kind: 'reply' | 'replyAll' | 'forward'; readonly ref: ItemRef; readonly quoted: boolean };
+}
+
+/** A Mailbox search result (MS-ASCMD 2.2.1.16) that may not be in the local store. */
+export interface MailSearchHit {
+  /** Set when the item is in the local store too. */
+  readonly ref?: ItemRef;
+  readonly longId?: string;
+  readonly folderId?: string;
+  readonly email: Email;
+}
+
+/** One protocol exchange for the inspector. */
+export interface TraceEntry extends EasExchange {
+  readonly id: number;
+  readonly accountId: string;
+  readonly at: number;
+}
+
+export type EngineEvent =
+  /** Store contents changed; re-read what depends on these stores. */
+  | { readonly type: 'changed'; readonly accountId?: string; readonly stores: readonly StoreName[]; readonly folderIds?: readonly string[] }
+  | { readonly type: 'sync'; readonly accountId: string; readonly phase: 'start' | 'end' }
+  | { readonly type: 'online'; readonly online: boolean }
+  | { readonly type: 'newMail'; readonly accountId: string; readonly ref: ItemRef; readonly from?: string; readonly subject?: string }
+  | { readonly type: 'trace'; readonly entry: TraceEntry };
+
+export interface ClientStatus {
+  readonly online: boolean;
+  /** Accounts with a sync running now. */
+  readonly syncing: readonly string[];
+  /** True while the UI runs on the temporary stub (no server traffic). */
+  readonly stub: boolean;
+}
+
+export interface EngineClient {
+  // ---- accounts
+  /** Autodiscover from the email address; null when nothing was found. */
+  discover(email: string, password: string): Promise<DiscoveredServer | null>;
+  /** Verifies the account (OPTIONS, Provision, FolderSync) and stores it. Throws SetupError. */
+  addAccount(input: AccountInput, onStep?: (step: SetupStep) => void): Promise<AccountRecord>;
+  /** Removes the account and wipes its local data. */
+  removeAccount(accountId: string): Promise<void>;
+  updateAccount(accountId: string, patch: AccountSettingsPatch): Promise<void>;
+  /** After a 401: store the new password and resume. */
+  setPassword(accountId: string, password: string): Promise<void>;
+  setFolderEnabled(accountId: string, folderId: string, enabled: boolean): Promise<void>;
+
+  // ---- sync
+  /** Push local changes, then pull (all accounts when none is given). */
+  syncNow(accountId?: string): Promise<void>;
+  /** Forget sync state and download again: one folder or the whole account. */
+  fullResync(accountId: string, folderId?: string): Promise<void>;
+
+  // ---- mail
+  markRead(refs: readonly ItemRef[], read: boolean): Promise<void>;
+  setFlag(ref: ItemRef, flag: EmailFlag | null): Promise<void>;
+  moveItems(refs: readonly ItemRef[], toFolderId: string): Promise<void>;
+  /** Mail goes to Deleted Items; other classes are deleted. */
+  deleteItems(refs: readonly ItemRef[]): Promise<void>;
+  /** Queues the mail in the durable outbox; resolves once it is queued, not sent. */
+  sendMail(mail: OutgoingMail): Promise<void>;
+  /** Drops a queued send that has not gone out. */
+  discardOutgoing(pendingId: number): Promise<void>;
+  /** The full body (the list holds previews); cached in `bodies`. */
+  fetchBody(ref: ItemRef): Promise<BodyRecord>;
+  /** An attachment's bytes (ItemOperations Fetch), cached in `attachments`. */
+  fetchAttachment(accountId: string, fileReference: string): Promise<AttachmentRecord>;
+  searchMailbox(accountId: string, query: string, folderId?: string): Promise<MailSearchHit[]>;
+
+  // ---- calendar, contacts, tasks
+  createItem(accountId: string, folderId: string, data: unknown): Promise<ItemRef>;
+  /**
+   * `previous` is the record as read from the store; `next` is it with the user's edits.
+   * The engine sends only what changed (an alarm-only edit never touches attendees).
+   */
+  updateItem(ref: ItemRef, previous: unknown, next: unknown): Promise<void>;
+  /** MeetingResponse for an invitation mail or a calendar item; never adds a second event. */
+  respondToMeeting(ref: ItemRef, response: UserResponse, instance?: Date): Promise<void>;
+  searchGal(accountId: string, query: string): Promise<GalEntry[]>;
+
+  // ---- events
+  status(): ClientStatus;
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+}

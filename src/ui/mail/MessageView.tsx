@@ -1,0 +1,308 @@
+/**
+ * One mail: header, actions, an invitation's one-tap answers, the sanitized body in a
+ * sandboxed iframe (remote images only after consent, cid: parts inlined) and the
+ * attachments to download.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { Address } from '../../eas/items/addresses.ts';
+import type { Attachment } from '../../eas/items/airsyncbase.ts';
+import type { Email } from '../../eas/items/email.ts';
+import type { FolderRecord, ItemRecord } from '../../store/schema.ts';
+import { Icon } from '../components/Icon.tsx';
+import type { ItemRef } from '../engine-client.ts';
+import { useI18n } from '../i18n/index.ts';
+import { getBody } from '../data/read.ts';
+import { useApp, useLive } from '../data/live.ts';
+import { href, navigate } from '../router.ts';
+import { MailFrame } from './MailFrame.tsx';
+import { MoveDialog } from './MoveDialog.tsx';
+
+type RenderModule = typeof import('./render.ts');
+let renderModule: Promise<RenderModule> | undefined;
+const loadRender = () => (renderModule ??= import('./render.ts'));
+
+export function refOf(item: ItemRecord): ItemRef {
+  return { accountId: item.accountId, folderId: item.folderId, serverId: item.serverId };
+}
+
+export function addressText(a: Address | undefined): string {
+  if (!a) return '';
+  return a.name ? `${a.name} <${a.email}>` : a.email;
+}
+
+export interface MessageViewProps {
+  readonly item: ItemRecord;
+  readonly folders: readonly FolderRecord[];
+  readonly onBack?: () => void;
+}
+
+export function MessageView({ item, folders, onBack }: MessageViewProps) {
+  const { client } = useApp();
+  const { t, dateTime } = useI18n();
+  const mail = item.data as Email;
+  const ref = refOf(item);
+  const [moving, setMoving] = useState(false);
+  const flagged = mail.flag?.status === 2;
+
+  useEffect(() => {
+    if (item.read === 0) void client.markRead([ref], true);
+  }, [item.serverId]);
+
+  const act = (f: () => Promise<void>) => () => void f();
+  const remove = act(async () => {
+    await client.deleteItems([ref]);
+    onBack?.();
+  });
+  const toggleFlag = act(() => client.setFlag(ref, flagged ? null : { status: 2, flagType: 'Flag for follow up' }));
+  const markUnread = act(async () => {
+    await client.markRead([ref], false);
+    onBack?.();
+  });
+
+  return (
+    <article class="message" aria-labelledby="message-subject">
+      <div class="toolbar" role="toolbar" aria-label={t('mail.messages')}>
+        {onBack && (
+          <button type="button" class="icon-btn back" onClick={onBack} aria-label={t('common.back')}>
+            <Icon name="back" />
+          </button>
+        )}
+        <a class="icon-btn" href={href.compose('reply', ref)} aria-label={t('mail.reply')} title={t('mail.reply')}>
+          <Icon name="reply" />
+        </a>
+        <a class="icon-btn" href={href.compose('replyAll', ref)} aria-label={t('mail.replyAll')} title={t('mail.replyAll')}>
+          <Icon name="replyAll" />
+        </a>
+        <a class="icon-btn" href={href.compose('forward', ref)} aria-label={t('mail.forward')} title={t('mail.forward')}>
+          <Icon name="forward" />
+        </a>
+        <span class="spacer" />
+        <button type="button" class="icon-btn" aria-pressed={flagged} onClick={toggleFlag} aria-label={flagged ? t('mail.unflag') : t('mail.flag')} title={flagged ? t('mail.unflag') : t('mail.flag')}>
+          <Icon name="flag" />
+        </button>
+        <button type="button" class="icon-btn" onClick={markUnread} aria-label={t('mail.markUnread')} title={t('mail.markUnread')}>
+          <Icon name="read" />
+        </button>
+        <button type="button" class="icon-btn" onClick={() => setMoving(true)} aria-label={t('mail.move')} title={t('mail.move')}>
+          <Icon name="move" />
+        </button>
+        <button type="button" class="icon-btn" onClick={remove} aria-label={t('mail.delete')} title={t('mail.delete')}>
+          <Icon name="trash" />
+        </button>
+      </div>
+      <header class="message-head">
+        <h2 id="message-subject">{mail.subject || t('common.noSubject')}</h2>
+        {mail.importance === 2 && <p class="badge warn">{t('mail.importanceHigh')}</p>}
+        <dl class="addresses">
+          <dt>{t('mail.from')}</dt>
+          <dd>{addressText(mail.from) || t('common.unknownSender')}</dd>
+          {mail.to.length > 0 && (
+            <>
+              <dt>{t('mail.to')}</dt>
+              <dd>{mail.to.map(addressText).join(', ')}</dd>
+            </>
+          )}
+          {mail.cc.length > 0 && (
+            <>
+              <dt>{t('mail.cc')}</dt>
+              <dd>{mail.cc.map(addressText).join(', ')}</dd>
+            </>
+          )}
+          {mail.dateReceived && (
+            <>
+              <dt>{t('mail.date')}</dt>
+              <dd>
+                <time dateTime={mail.dateReceived.toISOString()}>{dateTime(mail.dateReceived)}</time>
+              </dd>
+            </>
+          )}
+        </dl>
+      </header>
+      {mail.meetingRequest && <Invitation item={item} />}
+      <MessageBody item={item} />
+      <AttachmentList accountId={item.accountId} attachments={mail.attachments.filter((a) => !a.isInline)} />
+      {moving && (
+        <MoveDialog
+          folders={folders.filter((f) => f.accountId === item.accountId && f.serverId !== item.folderId)}
+          onCancel={() => setMoving(false)}
+          onPick={async (folderId) => {
+            setMoving(false);
+            await client.moveItems([ref], folderId);
+            onBack?.();
+          }}
+        />
+      )}
+    </article>
+  );
+}
+
+function Invitation({ item }: { item: ItemRecord }) {
+  const { client } = useApp();
+  const { t, dateTime, time } = useI18n();
+  const m = (item.data as Email).meetingRequest;
+  const [answer, setAnswer] = useState<string | undefined>();
+  if (!m) return null;
+  const respond = (response: 1 | 2 | 3, label: string) => async () => {
+    await client.respondToMeeting(refOf(item), response);
+    setAnswer(label);
+  };
+  return (
+    <section class="invitation" aria-label={t('mail.invitation')}>
+      <p class="invitation-when">
+        <Icon name="calendar" /> {m.startTime && dateTime(m.startTime)}
+        {m.endTime && ` – ${time(m.endTime)}`}
+      </p>
+      {(m.location || m.locationDetail?.displayName) && (
+        <p>
+          <Icon name="pin" /> {m.location ?? m.locationDetail?.displayName}
+        </p>
+      )}
+      {answer ? (
+        <p role="status">{t('mail.answered', { answer })}</p>
+      ) : (
+        <div class="button-row">
+          <button type="button" class="btn primary" onClick={respond(1, t('mail.accept'))}>
+            {t('mail.accept')}
+          </button>
+          <button type="button" class="btn" onClick={respond(2, t('mail.tentative'))}>
+            {t('mail.tentative')}
+          </button>
+          <button type="button" class="btn" onClick={respond(3, t('mail.decline'))}>
+            {t('mail.decline')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+type BodyState =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'ready'; readonly srcdoc: string; readonly blocked: number };
+
+/** The body: fetched when missing, sanitized, cid: parts inlined, remote images on consent. */
+export function MessageBody({ item }: { item: ItemRecord }) {
+  const { client } = useApp();
+  const { t } = useI18n();
+  const ref = refOf(item);
+  const mail = item.data as Email;
+  const stored = useLive((db) => getBody(db, ref), [item.accountId, item.folderId, item.serverId], ['bodies']);
+  const [allowRemote, setAllowRemote] = useState(false);
+  const [state, setState] = useState<BodyState>({ kind: 'loading' });
+  const [fetchError, setFetchError] = useState<string | undefined>();
+
+  useEffect(() => setAllowRemote(false), [item.serverId]);
+  useEffect(() => {
+    if (stored.loading || stored.value) return;
+    setFetchError(undefined);
+    client.fetchBody(ref).catch((e: unknown) => setFetchError(e instanceof Error ? e.message : String(e)));
+  }, [stored.loading, stored.value === undefined, item.serverId]);
+
+  useEffect(() => {
+    const body = stored.value;
+    if (!body) return;
+    let alive = true;
+    void (async () => {
+      const r = await loadRender();
+      const content = await r.contentOf(body);
+      const cid = await inlineParts(item.accountId, mail.attachments, r.cidReferences(content.html), content.inline, r.dataUrl);
+      const out = r.render(content, cid, allowRemote);
+      if (alive) setState({ kind: 'ready', srcdoc: out.srcdoc, blocked: out.blocked });
+    })().catch((e: unknown) => alive && setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }));
+    return () => {
+      alive = false;
+    };
+  }, [stored.value, allowRemote]);
+
+  async function inlineParts(
+    accountId: string,
+    attachments: readonly Attachment[],
+    wanted: readonly string[],
+    have: ReadonlyMap<string, string>,
+    toDataUrl: (type: string, bytes: Uint8Array) => string,
+  ): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const id of wanted) {
+      if (have.has(id)) continue;
+      const a = attachments.find((x) => x.contentId?.replace(/^<|>$/g, '') === id);
+      if (!a) continue;
+      try {
+        const got = await client.fetchAttachment(accountId, a.fileReference);
+        if (got.contentType.startsWith('image/')) out.set(id, toDataUrl(got.contentType, got.bytes));
+      } catch {
+        // left out: the image shows as missing, the rest of the mail still renders
+      }
+    }
+    return out;
+  }
+
+  if (!stored.value) {
+    const preview = mail.body?.preview ?? (mail.body?.truncated === false ? mail.body.data : undefined);
+    return (
+      <div class="message-body pending">
+        {preview && <p class="preview">{preview}</p>}
+        <p role="status">{fetchError ? (navigator.onLine ? t('mail.bodyFailed', { message: fetchError }) : t('mail.bodyOffline')) : t('mail.bodyLoading')}</p>
+      </div>
+    );
+  }
+  if (state.kind === 'failed') return <p role="alert">{t('mail.bodyFailed', { message: state.message })}</p>;
+  if (state.kind === 'loading') return <p role="status">{t('mail.bodyLoading')}</p>;
+  return (
+    <div class="message-body">
+      {state.blocked > 0 && !allowRemote && (
+        <div class="notice" role="note">
+          <Icon name="image" /> <span>{t('mail.remoteBlocked')}</span>
+          <button type="button" class="btn small" onClick={() => setAllowRemote(true)}>
+            {t('mail.remoteAllow')}
+          </button>
+        </div>
+      )}
+      <MailFrame srcdoc={state.srcdoc} title={t('mail.messageContent')} />
+    </div>
+  );
+}
+
+function AttachmentList({ accountId, attachments }: { accountId: string; attachments: readonly Attachment[] }) {
+  const { client } = useApp();
+  const { t, bytes } = useI18n();
+  const [error, setError] = useState<string | undefined>();
+  if (attachments.length === 0) return null;
+  const download = (a: Attachment) => async () => {
+    try {
+      setError(undefined);
+      const got = await client.fetchAttachment(accountId, a.fileReference);
+      const url = URL.createObjectURL(new Blob([got.bytes as BlobPart], { type: got.contentType }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = a.displayName ?? 'attachment';
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <section class="attachments" aria-label={t('mail.attachments')}>
+      <h3>{t('mail.attachments')}</h3>
+      <ul>
+        {attachments.map((a) => (
+          <li key={a.fileReference}>
+            <button type="button" class="attachment" onClick={download(a)} aria-label={t('mail.download', { name: a.displayName ?? '' })}>
+              <Icon name="attach" />
+              <span class="name">{a.displayName}</span>
+              {a.estimatedDataSize !== undefined && <span class="size">{bytes(a.estimatedDataSize)}</span>}
+              <Icon name="download" />
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error && <p role="alert">{t('mail.bodyFailed', { message: error })}</p>}
+    </section>
+  );
+}
+
+/** After a move or delete on a small screen: back to the folder. */
+export function backToFolder(item: ItemRecord): void {
+  navigate(href.mail(item.accountId, item.folderId));
+}

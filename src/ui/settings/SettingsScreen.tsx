@@ -1,0 +1,173 @@
+/**
+ * Settings: accounts (classes, sync window per class, push/interval/manual, folders,
+ * full resync, removal with a wipe, protocol version and DeviceId), language,
+ * notifications and the protocol inspector switch.
+ */
+import { useState } from 'preact/hooks';
+import type { FilterType } from '../../eas/commands/sync.ts';
+import { SYNC_CLASSES, type AccountRecord, type FolderRecord, type PushMode, type SyncClass } from '../../store/schema.ts';
+import { usePrefs } from '../prefs.ts';
+import { Icon } from '../components/Icon.tsx';
+import { useApp, useLive } from '../data/live.ts';
+import { listAccounts, listAllFolders } from '../data/read.ts';
+import { useI18n, type LangChoice, type MessageKey } from '../i18n/index.ts';
+import { classOf } from '../mail/folders.ts';
+import { href } from '../router.ts';
+import { notificationsWanted, setNotificationsWanted } from '../status/notify.ts';
+
+/** FilterType values that make sense per class (MS-ASCMD 2.2.3.69.2). */
+const WINDOWS: Readonly<Record<SyncClass, readonly FilterType[]>> = {
+  Email: [1, 2, 3, 4, 5, 0],
+  Calendar: [4, 5, 6, 7, 0],
+  Contacts: [0],
+  Tasks: [0, 8],
+};
+
+export function SettingsScreen() {
+  const { t } = useI18n();
+  const prefs = usePrefs();
+  const accounts = useLive(listAccounts, [], ['accounts']).value ?? [];
+  const folders = useLive(listAllFolders, [], ['folders']).value ?? [];
+  const [notify, setNotify] = useState(notificationsWanted);
+  const denied = typeof Notification !== 'undefined' && Notification.permission === 'denied';
+  return (
+    <div class="screen-col">
+      <header class="bar">
+        <h1 tabIndex={-1}>{t('nav.settings')}</h1>
+      </header>
+      <div class="screen-body padded">
+        <div class="narrow">
+          <section class="card" aria-labelledby="accounts-title">
+            <h2 id="accounts-title">{t('settings.accounts')}</h2>
+            {accounts.length === 0 && <p class="hint">{t('settings.noAccounts')}</p>}
+            {accounts.map((a) => (
+              <AccountSettings key={a.id} account={a} folders={folders.filter((f) => f.accountId === a.id)} />
+            ))}
+            <a class="btn" href={href.setup()}>
+              <Icon name="plus" /> {t('settings.addAccount')}
+            </a>
+          </section>
+          <section class="card" aria-labelledby="lang-title">
+            <h2 id="lang-title">{t('settings.language')}</h2>
+            <label class="field">
+              <span class="visually-hidden">{t('settings.language')}</span>
+              <select value={prefs.langChoice} onChange={(e) => prefs.setLangChoice(e.currentTarget.value as LangChoice)}>
+                <option value="auto">{t('settings.langAuto')}</option>
+                <option value="en" lang="en">
+                  English
+                </option>
+                <option value="ja" lang="ja">
+                  日本語
+                </option>
+              </select>
+            </label>
+            <label class="check">
+              <input type="checkbox" checked={notify} disabled={denied} onChange={async (e) => setNotify(await setNotificationsWanted(e.currentTarget.checked))} />
+              {t('settings.notifications')}
+            </label>
+            {denied && <p class="hint">{t('settings.notificationsDenied')}</p>}
+          </section>
+          <section class="card" aria-labelledby="dev-title">
+            <h2 id="dev-title">{t('settings.developer')}</h2>
+            <label class="check">
+              <input type="checkbox" checked={prefs.inspector} onChange={(e) => prefs.setInspector(e.currentTarget.checked)} />
+              {t('settings.inspector')}
+            </label>
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function AccountSettings({ account, folders }: { account: AccountRecord; folders: readonly FolderRecord[] }) {
+  const { client } = useApp();
+  const { t, dateTime } = useI18n();
+  const name = account.displayName ?? account.email;
+  const update = (patch: Parameters<typeof client.updateAccount>[1]) => void client.updateAccount(account.id, patch);
+  const remove = () => confirm(t('settings.removeConfirm', { account: name })) && void client.removeAccount(account.id);
+  const resync = () => confirm(t('settings.fullResyncConfirm', { account: name })) && void client.fullResync(account.id);
+  return (
+    <details class="card" open>
+      <summary>
+        <strong>{name}</strong>
+      </summary>
+      <dl class="kv">
+        <dt>{t('settings.server')}</dt>
+        <dd>{account.url}</dd>
+        <dt>{t('setup.user')}</dt>
+        <dd>{account.domain ? `${account.domain}\\${account.user}` : account.user}</dd>
+        <dt>{t('settings.version')}</dt>
+        <dd>{account.version ?? '—'}</dd>
+        <dt>{t('settings.deviceId')}</dt>
+        <dd>
+          <code>{account.deviceId}</code>
+        </dd>
+        <dt>{t('settings.lastSync')}</dt>
+        <dd>{account.lastSyncAt ? dateTime(new Date(account.lastSyncAt)) : t('status.never')}</dd>
+      </dl>
+      <fieldset class="form" style={{ marginTop: '12px' }}>
+        <legend class="hint">{t('settings.classes')}</legend>
+        {SYNC_CLASSES.map((c) => (
+          <div key={c} class="row2" style={{ alignItems: 'center' }}>
+            <label class="check">
+              <input type="checkbox" checked={account.classes[c]} onChange={(e) => update({ classes: { ...account.classes, [c]: e.currentTarget.checked } })} />
+              {t(`class.${c}`)}
+            </label>
+            {WINDOWS[c].length > 1 && (
+              <label class="field">
+                <span class="visually-hidden">
+                  {t(`class.${c}`)} {t('settings.window')}
+                </span>
+                <select value={String(account.filters[c])} disabled={!account.classes[c]} onChange={(e) => update({ filters: { ...account.filters, [c]: Number(e.currentTarget.value) as FilterType } })}>
+                  {WINDOWS[c].map((w) => (
+                    <option key={w} value={String(w)}>
+                      {t(`window.${w}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+          </div>
+        ))}
+      </fieldset>
+      <label class="field" style={{ marginTop: '12px' }}>
+        <span>{t('settings.push')}</span>
+        <select value={account.push} onChange={(e) => update({ push: e.currentTarget.value as PushMode })}>
+          <option value="push">{t('settings.pushPush')}</option>
+          <option value="interval">{t('settings.pushInterval')}</option>
+          <option value="manual">{t('settings.pushManual')}</option>
+        </select>
+      </label>
+      {account.push === 'interval' && (
+        <label class="field">
+          <span>{t('settings.interval')}</span>
+          <input type="number" min={1} max={1440} value={account.intervalMinutes} onChange={(e) => update({ intervalMinutes: Math.max(1, Number(e.currentTarget.value) || 15) })} />
+        </label>
+      )}
+      {folders.length > 0 && (
+        <details style={{ marginTop: '12px' }}>
+          <summary>{t('settings.folders')}</summary>
+          {folders
+            .filter((f) => classOf(f))
+            .map((f) => (
+              <label class="check" key={f.serverId}>
+                <input type="checkbox" checked={f.enabled} onChange={(e) => void client.setFolderEnabled(account.id, f.serverId, e.currentTarget.checked)} />
+                {f.displayName}
+                {f.owner && <span class="hint"> · {t('mail.sharedBy', { owner: f.owner })}</span>}
+              </label>
+            ))}
+        </details>
+      )}
+      <p class="hint">{t('settings.fullResyncHelp')}</p>
+      <div class="button-row">
+        <button type="button" class="btn" onClick={resync}>
+          <Icon name="sync" /> {t('settings.fullResync')}
+        </button>
+        <button type="button" class="btn danger" onClick={remove}>
+          <Icon name="trash" /> {t('settings.removeAccount')}
+        </button>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * Account setup as on a phone: email and password first (Autodiscover is tried), then
+ * server, SSL, user name and domain with the `@`/`defaultcontext` rule shown live,
+ * then what to sync. Errors say what went wrong in plain words.
+ */
+import { useState } from 'preact/hooks';
+import { SYNC_CLASSES, type AccountRecord, type SyncClass } from '../../store/schema.ts';
+import { SetupError, type SetupErrorKind, type SetupStep } from '../engine-client.ts';
+import { useApp } from '../data/live.ts';
+import { useI18n, type MessageKey } from '../i18n/index.ts';
+import { href, navigate } from '../router.ts';
+import { looksLikeEmail, serverUrl, splitUserName } from './user-name.ts';
+
+type Stage = 'account' | 'server' | 'classes';
+
+const ERROR_TEXT: Readonly<Record<SetupErrorKind, MessageKey>> = {
+  auth: 'setup.err.auth',
+  unreachable: 'setup.err.unreachable',
+  notEas: 'setup.err.notEas',
+  blocked: 'setup.err.blocked',
+  cors: 'setup.err.cors',
+  autodiscover: 'setup.err.autodiscover',
+  unknown: 'setup.err.unknown',
+};
+
+const STEP_TEXT: Readonly<Record<SetupStep, MessageKey>> = {
+  autodiscover: 'setup.step.autodiscover',
+  options: 'setup.step.options',
+  provision: 'setup.step.provision',
+  folders: 'setup.step.folders',
+};
+
+export function SetupScreen() {
+  const { client } = useApp();
+  const { t } = useI18n();
+  const [stage, setStage] = useState<Stage>('account');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [description, setDescription] = useState('');
+  const [server, setServer] = useState('');
+  const [ssl, setSsl] = useState(true);
+  const [userName, setUserName] = useState('');
+  const [domain, setDomain] = useState('');
+  const [classes, setClasses] = useState<Record<SyncClass, boolean>>({ Email: true, Calendar: true, Contacts: true, Tasks: true });
+  const [busy, setBusy] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [invalid, setInvalid] = useState<ReadonlySet<string>>(new Set());
+  const [account, setAccount] = useState<AccountRecord | undefined>();
+
+  const split = splitUserName(userName || email, domain);
+
+  const fail = (e: unknown) => {
+    if (e instanceof SetupError) setError(t(ERROR_TEXT[e.kind], { message: e.message }));
+    else setError(t('setup.err.unknown', { message: e instanceof Error ? e.message : String(e) }));
+  };
+
+  const next = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    if (!looksLikeEmail(email) || !password) {
+      setInvalid(new Set([...(!looksLikeEmail(email) ? ['email'] : []), ...(!password ? ['password'] : [])]));
+      return setError(t(!looksLikeEmail(email) ? 'setup.badEmail' : 'setup.err.invalid'));
+    }
+    setInvalid(new Set());
+    setBusy(t('setup.discovering'));
+    try {
+      const found = await client.discover(email.trim(), password);
+      if (found) {
+        const url = new URL(found.url);
+        setServer(found.url);
+        setSsl(url.protocol === 'https:');
+      } else setError(t('setup.discoverFailed'));
+    } catch {
+      setError(t('setup.discoverFailed'));
+    } finally {
+      setBusy(undefined);
+      if (!userName) setUserName(email.trim());
+      setStage('server');
+    }
+  };
+
+  const verify = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    if (!server.trim()) {
+      setInvalid(new Set(['server']));
+      return setError(t('setup.badServer'));
+    }
+    setInvalid(new Set());
+    setBusy(t('setup.verifying'));
+    try {
+      const added = await client.addAccount(
+        { email: email.trim(), password, server: server.trim(), ssl, user: split.user, domain: split.domain, description: description.trim() || undefined, classes },
+        (step) => setBusy(t(STEP_TEXT[step])),
+      );
+      setAccount(added);
+      setStage('classes');
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const finish = async (e: Event) => {
+    e.preventDefault();
+    if (!account) return;
+    await client.updateAccount(account.id, { classes });
+    void client.syncNow(account.id);
+    navigate(href.mail(), true);
+  };
+
+  const status = (busy || error) && (
+    <p class={error ? 'error-text' : 'steps'} role={error ? 'alert' : 'status'}>
+      {error ?? busy}
+    </p>
+  );
+
+  return (
+    <div class="screen-col">
+      <header class="bar">
+        <h1 tabIndex={-1}>{t('setup.title')}</h1>
+      </header>
+      <div class="screen-body padded">
+        <div class="narrow">
+          {stage === 'account' && (
+            <form class="form" onSubmit={next} noValidate>
+              <p>{t('setup.intro')}</p>
+              <label class="field">
+                <span>{t('setup.email')}</span>
+                <input type="email" autoComplete="username" inputMode="email" value={email} aria-invalid={invalid.has('email') ? 'true' : undefined} onInput={(e) => setEmail(e.currentTarget.value)} required />
+              </label>
+              <label class="field">
+                <span>{t('setup.password')}</span>
+                <input type="password" autoComplete="current-password" value={password} aria-invalid={invalid.has('password') ? 'true' : undefined} onInput={(e) => setPassword(e.currentTarget.value)} required />
+              </label>
+              <label class="field">
+                <span>{t('setup.description')}</span>
+                <input type="text" value={description} placeholder={email} onInput={(e) => setDescription(e.currentTarget.value)} />
+              </label>
+              {status}
+              <div class="button-row end">
+                <button type="submit" class="btn primary" disabled={!!busy}>
+                  {t('common.next')}
+                </button>
+              </div>
+            </form>
+          )}
+          {stage === 'server' && (
+            <form class="form" onSubmit={verify} noValidate>
+              <h2>{t('setup.manual')}</h2>
+              <label class="field">
+                <span>{t('setup.server')}</span>
+                <input type="text" inputMode="url" autoComplete="url" value={server} aria-invalid={invalid.has('server') ? 'true' : undefined} aria-describedby="server-hint" onInput={(e) => setServer(e.currentTarget.value)} required />
+                <span class="hint" id="server-hint">
+                  {t('setup.serverHint')}
+                  {server.trim() && ` → ${serverUrl(server, ssl)}`}
+                </span>
+              </label>
+              <label class="check">
+                <input type="checkbox" checked={ssl} disabled={/^https?:\/\//i.test(server.trim())} onChange={(e) => setSsl(e.currentTarget.checked)} />
+                {t('setup.ssl')}
+              </label>
+              <label class="field">
+                <span>{t('setup.user')}</span>
+                <input type="text" autoComplete="username" autoCapitalize="none" value={userName} aria-describedby="user-rule" onInput={(e) => setUserName(e.currentTarget.value)} />
+              </label>
+              <label class="field">
+                <span>
+                  {t('setup.domain')} <span class="hint">({t('setup.domainHint')})</span>
+                </span>
+                <input type="text" autoCapitalize="none" value={domain} aria-describedby="user-rule" onInput={(e) => setDomain(e.currentTarget.value)} />
+              </label>
+              <div class="rule" id="user-rule">
+                <p>
+                  <strong>{t('setup.ruleTitle')}</strong>
+                </p>
+                <p>{t('setup.rule')}</p>
+                <p class="result" aria-live="polite">
+                  {t('setup.signsInAs', { user: split.user, domain: split.domain })}
+                </p>
+              </div>
+              <label class="field">
+                <span>{t('setup.password')}</span>
+                <input type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+              </label>
+              {status}
+              <div class="button-row end">
+                <button type="button" class="btn" onClick={() => setStage('account')} disabled={!!busy}>
+                  {t('common.back')}
+                </button>
+                <button type="submit" class="btn primary" disabled={!!busy}>
+                  {t('common.next')}
+                </button>
+              </div>
+            </form>
+          )}
+          {stage === 'classes' && (
+            <form class="form" onSubmit={finish}>
+              <fieldset>
+                <legend>
+                  <h2>{t('setup.classesTitle')}</h2>
+                </legend>
+                <p class="hint">{t('setup.classesIntro')}</p>
+                {SYNC_CLASSES.map((c) => (
+                  <label class="check" key={c}>
+                    <input type="checkbox" checked={classes[c]} onChange={(e) => setClasses({ ...classes, [c]: e.currentTarget.checked })} />
+                    {t(`class.${c}`)}
+                  </label>
+                ))}
+              </fieldset>
+              <div class="button-row end">
+                <button type="submit" class="btn primary">
+                  {t('setup.done')}
+                </button>
+              </div>
+            </form>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+/** Tasks: grouped by due date, completed with one tap, created and edited with due dates and reminders. */
+import { useState } from 'preact/hooks';
+import type { Task } from '../../eas/items/task.ts';
+import type { Db } from '../../store/db.ts';
+import type { ItemRecord } from '../../store/schema.ts';
+import { Icon } from '../components/Icon.tsx';
+import type { ItemRef } from '../engine-client.ts';
+import { useApp, useLive } from '../data/live.ts';
+import { getItem, listAllFolders, listFolderItems } from '../data/read.ts';
+import { useI18n, type MessageKey } from '../i18n/index.ts';
+import { classOf } from '../mail/folders.ts';
+import { href, navigate, type Route } from '../router.ts';
+import { SyncButton } from '../status/Status.tsx';
+import { localDayKey } from '../data/days.ts';
+import { applyTaskEdits, formFromTask, groupOf, taskDay, withCompletion, type TaskField, type TaskForm, type TaskGroup } from './task-edit.ts';
+
+type TasksRoute = Extract<Route, { name: 'tasks' }>;
+
+const refOf = (i: ItemRecord): ItemRef => ({ accountId: i.accountId, folderId: i.folderId, serverId: i.serverId });
+
+async function loadTasks(db: Db): Promise<ItemRecord[]> {
+  const folders = (await listAllFolders(db)).filter((f) => classOf(f) === 'Tasks' && f.enabled);
+  return (await Promise.all(folders.map((f) => listFolderItems(db, f.accountId, f.serverId)))).flat();
+}
+
+export function TasksScreen({ route }: { route: TasksRoute }) {
+  if (route.create) return <TaskEditor />;
+  if (route.ref) return <TaskPage taskRef={route.ref} />;
+  return <TaskList />;
+}
+
+const GROUPS: readonly [TaskGroup, MessageKey][] = [
+  ['overdue', 'tasks.overdue'],
+  ['today', 'tasks.today'],
+  ['upcoming', 'tasks.upcoming'],
+  ['someday', 'tasks.someday'],
+  ['completed', 'tasks.completed'],
+];
+
+function dueSort(a: ItemRecord, b: ItemRecord): number {
+  const da = taskDay((a.data as Task).dueDate, (a.data as Task).utcDueDate) || '~';
+  const dbb = taskDay((b.data as Task).dueDate, (b.data as Task).utcDueDate) || '~';
+  return da < dbb ? -1 : da > dbb ? 1 : ((a.data as Task).subject ?? '').localeCompare((b.data as Task).subject ?? '');
+}
+
+function TaskList() {
+  const { client } = useApp();
+  const { t, date } = useI18n();
+  const tasks = useLive(loadTasks, [], ['items', 'folders']);
+  const today = localDayKey(new Date());
+  const list = [...(tasks.value ?? [])].sort(dueSort);
+  const toggle = (i: ItemRecord) => () => {
+    const task = i.data as Task;
+    void client.updateItem(refOf(i), task, withCompletion(task, !task.complete));
+  };
+  return (
+    <div class="screen-col">
+      <header class="bar">
+        <h1 tabIndex={-1}>{t('nav.tasks')}</h1>
+        <SyncButton />
+        <a class="icon-btn" href={href.newTask()} aria-label={t('tasks.new')} title={t('tasks.new')}>
+          <Icon name="plus" />
+        </a>
+      </header>
+      <div class="screen-body">
+        {!tasks.loading && list.length === 0 && <p class="empty">{t('tasks.empty')}</p>}
+        {GROUPS.map(([group, label]) => {
+          const items = list.filter((i) => groupOf(i.data as Task, today) === group);
+          if (items.length === 0) return null;
+          return (
+            <section key={group} aria-labelledby={`group-${group}`}>
+              <h2 class="section-title" id={`group-${group}`}>
+                {t(label)}
+              </h2>
+              <ul class="plain-list">
+                {items.map((i) => {
+                  const task = i.data as Task;
+                  const subject = task.subject || t('common.noSubject');
+                  const due = taskDay(task.dueDate, task.utcDueDate);
+                  return (
+                    <li key={i.serverId} class="task-row">
+                      <label class="task-check">
+                        <input type="checkbox" checked={task.complete ?? false} onChange={toggle(i)} aria-label={task.complete ? t('tasks.reopen', { subject }) : t('tasks.complete', { subject })} />
+                      </label>
+                      <a href={href.tasks(refOf(i))}>
+                        <span class={task.complete ? 'done' : ''}>{subject}</span>
+                        {task.importance === 2 && <span class="badge warn"> {t('tasks.high')}</span>}
+                        {due && (
+                          <span class={'sub' + (group === 'overdue' ? ' overdue' : '')}>
+                            <br />
+                            {t('tasks.dueOn', { date: date(new Date(`${due}T00:00`)) })}
+                            {task.reminderSet && <Icon name="bell" size={14} label={t('tasks.reminder')} />}
+                          </span>
+                        )}
+                      </a>
+                    </li>
+                  );
+                })}
+              </ul>
+            </section>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function TaskPage({ taskRef }: { taskRef: ItemRef }) {
+  const item = useLive((db) => getItem(db, taskRef), [taskRef.serverId], ['items']);
+  if (!item.value) return item.loading ? null : <p class="empty">—</p>;
+  return <TaskEditor taskRef={taskRef} previous={item.value.data as Task} />;
+}
+
+function TaskEditor({ taskRef, previous }: { taskRef?: ItemRef; previous?: Task }) {
+  const { client, db } = useApp();
+  const { t } = useI18n();
+  const [form, setForm] = useState<TaskForm>(() => formFromTask(previous));
+  const [dirty, setDirty] = useState<ReadonlySet<TaskField>>(new Set());
+  const set = (key: TaskField, value: string) => {
+    setForm({ ...form, [key]: value });
+    setDirty(new Set([...dirty, key]));
+  };
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const next = applyTaskEdits(previous, form, dirty);
+    if (previous && taskRef) await client.updateItem(taskRef, previous, next);
+    else {
+      const folders = (await listAllFolders(db)).filter((f) => classOf(f) === 'Tasks');
+      const folder = folders.find((f) => f.type === 7) ?? folders[0];
+      if (!folder) return;
+      await client.createItem(folder.accountId, folder.serverId, next);
+    }
+    navigate(href.tasks());
+  };
+  const remove = async () => {
+    if (!taskRef || !confirm(t('common.confirmDelete'))) return;
+    await client.deleteItems([taskRef]);
+    navigate(href.tasks());
+  };
+  return (
+    <form class="screen-col" onSubmit={save} aria-labelledby="task-title">
+      <header class="bar">
+        <a class="icon-btn" href={href.tasks()} aria-label={t('common.cancel')}>
+          <Icon name="close" />
+        </a>
+        <h1 id="task-title" tabIndex={-1}>
+          {previous ? t('tasks.edit') : t('tasks.new')}
+        </h1>
+        {taskRef && (
+          <button type="button" class="icon-btn" onClick={() => void remove()} aria-label={t('common.delete')}>
+            <Icon name="trash" />
+          </button>
+        )}
+        <button type="submit" class="btn primary">
+          {t('common.save')}
+        </button>
+      </header>
+      <div class="screen-body padded">
+        <div class="form narrow">
+          <label class="field">
+            <span>{t('tasks.subject')}</span>
+            <input type="text" required value={form.subject} onInput={(e) => set('subject', e.currentTarget.value)} />
+          </label>
+          <div class="row2">
+            <label class="field">
+              <span>{t('tasks.start')}</span>
+              <input type="date" value={form.start} onInput={(e) => set('start', e.currentTarget.value)} />
+            </label>
+            <label class="field">
+              <span>{t('tasks.due')}</span>
+              <input type="date" value={form.due} onInput={(e) => set('due', e.currentTarget.value)} />
+            </label>
+          </div>
+          <label class="field">
+            <span>{t('tasks.importance')}</span>
+            <select value={form.importance} onChange={(e) => set('importance', e.currentTarget.value)}>
+              <option value="0">{t('tasks.low')}</option>
+              <option value="1">{t('tasks.normal')}</option>
+              <option value="2">{t('tasks.high')}</option>
+            </select>
+          </label>
+          <label class="field">
+            <span>{t('tasks.reminder')}</span>
+            <input type="datetime-local" value={form.reminder} onInput={(e) => set('reminder', e.currentTarget.value)} />
+          </label>
+          <label class="field">
+            <span>{t('tasks.notes')}</span>
+            <textarea rows={5} value={form.notes} onInput={(e) => set('notes', e.currentTarget.value)} />
+          </label>
+        </div>
+      </div>
+    </form>
+  );
+}
