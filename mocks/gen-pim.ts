@@ -90,13 +90,15 @@ export interface EventSpec {
   readonly categories?: readonly string[];
   readonly body?: string;
   readonly stamp: number;
+  /** A TimeZone blob to use as is (a meeting request's own); else the blob of `zone`. */
+  readonly timezone?: string;
 }
 
 /** A Calendar item's elements in the order Exchange sends them. */
 export function eventFor(s: EventSpec): Pim {
   const meeting = (s.meetingStatus ?? 0) !== 0;
   return pim([
-    C('Timezone', timezoneBlob(s.zone)),
+    C('Timezone', s.timezone ?? timezoneBlob(s.zone)),
     C('AllDayEvent', s.allDay ? '1' : '0'),
     C('BusyStatus', s.busy ?? 2),
     meeting && s.organizer && C('OrganizerName', s.organizer.name),

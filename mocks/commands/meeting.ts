@@ -57,10 +57,9 @@ function meetingOf(t: Target): { uid: string; organizer: Address; subject: strin
 function createFromRequest(ctx: CommandContext, m: MeetingInfo, subject: string): Item {
   const calendar = requireFolderOfType(ctx.mailbox, FolderType.Calendar);
   const pim = eventFor({
-    uid: m.uid, subject, zone: 'UTC', start: m.start, end: m.end, allDay: m.allDay, location: m.location,
-    organizer: m.organizer, meetingStatus: 3, responseType: 5, busy: 1, stamp: ctx.mock.world.clock(),
+    uid: m.uid, subject, zone: 'UTC', timezone: m.timezone, start: m.start, end: m.end, allDay: m.allDay,
+    location: m.location, organizer: m.organizer, meetingStatus: 3, responseType: 5, busy: 1, stamp: ctx.mock.world.clock(),
   });
-  pim.props[0] = { ns: 'Calendar', name: 'Timezone', children: [m.timezone] };
   return addItem(ctx.mock.world, calendar.store, pim);
 }
 

@@ -116,10 +116,11 @@ function clientAdd(ctx: CommandContext, round: Round, cmd: El, known: Map<string
     respond(round, 'Add', A('ClientId', clientId), A('ServerId', existing), A('Status', 1));
     return;
   }
-  if (!app || clientId === '') return respond(round, 'Add', A('ClientId', clientId), A('Status', 6));
+  // Status 6: no data, or a folder of no EAS class (Journal) that cannot hold items.
+  if (!app || clientId === '' || !store.cls) return respond(round, 'Add', A('ClientId', clientId), A('Status', 6));
   const data = store.cls === 'Email'
     ? emailAdd(ctx, round.folder as Folder, app)
-    : pimFromClient(ctx.mock.world, store.cls ?? 'Notes', app, ctx.user);
+    : pimFromClient(ctx.mock.world, store.cls, app, ctx.user);
   if (!data) return respond(round, 'Add', A('ClientId', clientId), A('Status', 6));
   const item = addItem(ctx.mock.world, store, data);
   state.clientIds.set(clientId, item.id);
@@ -207,7 +208,7 @@ function prepare(ctx: CommandContext, req: El): Round {
   const folder = ctx.mailbox.folders.get(id);
   if (key === undefined || id === '') return { ...round, status: 4 };
   // A collection the device's hierarchy does not have: FolderSync first (Status 12).
-  if (!folder || !ctx.device.folderKnown.has(id) || !folder.store.cls) return { ...round, status: 12, failKey: key };
+  if (!folder || !ctx.device.folderKnown.has(id)) return { ...round, status: 12, failKey: key };
   round.folder = folder;
   if (key === '0') return prime(ctx, round, req);
   const state = ctx.device.collections.get(id);
