@@ -1,4 +1,5 @@
 /** The HTTP face of the mock: auth, OPTIONS, query forms, provisioning, wipe, Autodiscover, MSW and node:http. */
+import { getResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEas } from '../../src/eas/wbxml.ts';
@@ -205,6 +206,13 @@ describe('MSW handlers', () => {
     const c = new TestClient(s);
     const r = await fetch(c.url('FolderSync'), { method: 'POST', headers: c.headers(), body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> });
     expect(textAt((await c.read(r)).tree as El, 'Status')).toBe('1');
+  });
+
+  it('answer through getResponse, as the app service worker calls them', async () => {
+    const c = new TestClient(s, { deviceId: 'SW' });
+    const request = new Request(c.url('FolderSync'), { method: 'POST', headers: c.headers(), body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> });
+    const r = await getResponse(mswHandlers(s), request);
+    expect(textAt((await c.read(r as Response)).tree as El, 'Status')).toBe('1');
   });
 });
 
