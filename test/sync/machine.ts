@@ -1,0 +1,87 @@
+/**
+ * A device that can be killed at any instant: its store lives only as long as the
+ * "process", and what survives a kill is the journal of write sets, exactly as
+ * with the CLI's journal file. A kill can land
+ *   - before a request reaches the server (the request is lost),
+ *   - after the server processed it, before the answer is read (the answer is lost),
+ *   - before a write set is journaled (the write set is lost),
+ *   - after it is journaled, before the store applied it (the restart replays it).
+ * After a kill, `boot` rebuilds the store from the journal (compacted into one
+ * snapshot write set once it grows long) and starts a new engine on it.
+ */
+import type { Rng } from '../../mocks/random.ts';
+import { applyOps, openStore, randomId, type Store, type WriteOp } from '../../src/store/db.ts';
+import type { StoreName } from '../../src/store/schema.ts';
+import { engineFor, type Harness } from './support.ts';
+
+export class Killed extends Error {
+  override readonly name = 'Killed';
+}
+
+const STORES: readonly StoreName[] = ['accounts', 'folders', 'items', 'pending', 'conflicts', 'bodies', 'attachments', 'meta'];
+
+export class Machine {
+  journal: (readonly WriteOp[])[] = [];
+  store: Store | undefined;
+  kills = 0;
+  private budget = Number.POSITIVE_INFINITY;
+  private killed = false;
+
+  constructor(
+    private readonly server: (r: Request) => Promise<Response>,
+    private readonly rng: Rng,
+  ) {}
+
+  get dead(): boolean {
+    return this.killed;
+  }
+
+  /** A new process: the store from the journal, an engine that dies after `ticks` crash points. */
+  async boot(ticks = Number.POSITIVE_INFINITY): Promise<Harness> {
+    this.store?.close();
+    this.killed = false;
+    this.budget = ticks;
+    const store = await openStore({ name: randomId(), journal: (ops) => this.journalWrite(ops) });
+    for (const ops of this.journal) {
+      try {
+        await applyOps(store.db, ops);
+      } catch {
+        // rejected when it was first applied, too
+      }
+    }
+    // Compaction now and then keeps the journal short, as the CLI does at start.
+    if (this.journal.length > 40) this.journal = [await snapshot(store)];
+    this.store = store;
+    return engineFor(store, (r) => this.transport(r), { retries: 1, backoffMs: 10 });
+  }
+
+  private tick(): void {
+    if (this.killed) throw new Killed('already dead');
+    this.budget -= 1;
+    if (this.budget > 0) return;
+    this.killed = true;
+    this.kills += 1;
+    throw new Killed('killed');
+  }
+
+  private async transport(r: Request): Promise<Response> {
+    this.tick();
+    const res = await this.server(r);
+    const bytes = await res.arrayBuffer(); // the server has finished with the request
+    if (this.rng.chance(0.5)) this.tick();
+    return new Response(res.status === 204 || bytes.byteLength === 0 ? null : bytes, { status: res.status, headers: res.headers });
+  }
+
+  private async journalWrite(ops: readonly WriteOp[]): Promise<void> {
+    this.tick();
+    this.journal.push(ops); // write sets are fresh objects, never changed after commit
+    if (this.rng.chance(0.3)) this.tick(); // journaled, not yet applied
+  }
+}
+
+/** Every record of the store as one write set (what the CLI's compaction writes). */
+export async function snapshot(store: Store): Promise<WriteOp[]> {
+  const ops: WriteOp[] = [];
+  for (const name of STORES) for (const value of await store.db.getAll(name)) ops.push({ store: name, op: 'put', value });
+  return ops;
+}
