@@ -110,10 +110,11 @@ export class Faults {
     this.random = rng(seed);
   }
 
+  /** Sets the given fields; anything that is not a FaultSpec field (the change stream) is ignored. */
   set(spec: Partial<FaultSpec>): void {
-    const { stream: _ignored, ...rest } = spec as Partial<FaultSpec> & { stream?: unknown };
-    this.spec = { ...this.spec, ...rest };
-    if (rest.randomSeed !== undefined) this.random = rng(rest.randomSeed);
+    const known = Object.entries(spec).filter(([k]) => k in NO_FAULTS);
+    this.spec = { ...this.spec, ...(Object.fromEntries(known) as Partial<FaultSpec>) };
+    if (spec.randomSeed !== undefined) this.random = rng(spec.randomSeed);
   }
 
   clear(): void {

@@ -62,7 +62,7 @@ function effectiveRequest(ctx: CommandContext): El | undefined {
   if (!body) return cached && A('Sync', A('Collections', collectionsOf(cached).flatMap((c) => withCurrentKey(ctx, c))),
     kid(cached, 'Wait'), kid(cached, 'HeartbeatInterval'), kid(cached, 'WindowSize'));
   if (body.name !== 'Sync') return undefined;
-  if (!boolAt(body, 'Partial')) return body;
+  if (!kid(body, 'Partial')) return body; // Partial is an empty tag: present means partial
   if (!cached) return undefined;
   const sent = collectionsOf(body);
   const sentIds = new Set(sent.map((c) => textAt(c, 'CollectionId')));
@@ -319,7 +319,11 @@ async function waitForChanges(ctx: CommandContext, rounds: Round[], seconds: num
 export async function sync(ctx: CommandContext): Promise<CommandResult> {
   if (ctx.device.folderKey === undefined || ctx.device.needFolderSync) return { tree: A('Sync', A('Status', 12)) };
   const req = effectiveRequest(ctx);
-  if (!req) return { tree: A('Sync', A('Status', ctx.body ? 4 : 13)) }; // 13: empty/Partial without a cached request
+  if (!req) {
+    // 13: an empty or Partial request with nothing cached (MS-ASCMD 2.2.3.177.17); 4: not a Sync body.
+    const incomplete = !ctx.body || (ctx.body.name === 'Sync' && kid(ctx.body, 'Partial') !== undefined);
+    return { tree: A('Sync', A('Status', incomplete ? 13 : 4)) };
+  }
   const hold = holdSeconds(ctx, req);
   if ('limit' in hold) return { tree: A('Sync', A('Status', 14), A('Limit', hold.limit)) };
   const collections = collectionsOf(req);

@@ -198,11 +198,27 @@ describe('incremental sync', () => {
     const fresh = new TestClient(s, { deviceId: 'FRESH' });
     await fresh.folderSync();
     expect(textAt((await fresh.post('Sync', null)).tree as El, 'Status')).toBe('13');
+    expect(textAt((await fresh.post('Sync', A('Sync', A('Partial')))).tree as El, 'Status')).toBe('13');
     expect((await c.sync(collection(key, id))).answer.tree).toBeNull();
     const mail = s.control.newMail('alice');
     const r = await c.post('Sync', null);
     const got = kid(kid(r.tree as El, 'Collections') as El, 'Collection') as El;
     expect(commands(got, 'Add').map((a) => textAt(a, 'ServerId'))).toEqual([mail.id]);
+  });
+
+  it('merges a Partial request with the cached collections, at the keys the device holds', async () => {
+    const { c, s, adds } = await ready();
+    const inbox = folderId(adds, 'Inbox');
+    const notes = folderId(adds, 'Notes');
+    const i = await fullSync(c, inbox, 512);
+    const n = await fullSync(c, notes, 512);
+    const both = await c.post('Sync', A('Sync', A('Collections', collection(i.key, inbox), collection(n.key, notes))));
+    expect(both.tree).toBeNull();
+    const mail = s.control.newMail('alice');
+    const r = await c.post('Sync', A('Sync', A('Collections', collection(n.key, notes)), A('Partial')));
+    const got = kids(kid(r.tree as El, 'Collections') as El, 'Collection');
+    const inboxAnswer = got.find((x) => textAt(x, 'CollectionId') === inbox);
+    expect(commands(inboxAnswer, 'Add').map((a) => textAt(a, 'ServerId'))).toEqual([mail.id]);
   });
 
   it('answers Status 12 before the first FolderSync and for a folder the device does not know', async () => {
