@@ -169,11 +169,21 @@ export function createEngine(options: EngineOptions): Engine {
     return { ok: false, error: { kind: err.kind, message: err.message }, folderErrors: [], retryAt };
   }
 
-  /** Hierarchy, out-of-band pushes, collections; FolderSync once more if a collection asks (Status 12). */
+  /**
+   * Hierarchy; meeting answers (so the pull sees their effect); Sync rounds (queued
+   * changes out, server changes in); mail moves (after the changes queued before
+   * them); and Sync again for edits that waited for a moved mail's new ServerId.
+   */
   async function fullCycle(run: AccountRun, only?: readonly string[]): Promise<SyncReport['folderErrors']> {
     if (!only) await hierarchy(run);
-    await pushMoves(run);
     await pushMeetingResponses(run);
+    const first = await collectionsWithHierarchy(run, only);
+    if (!(await pushMoves(run))) return first;
+    return [...first, ...(await collectionsWithHierarchy(run, only))];
+  }
+
+  /** Sync rounds; FolderSync once more if a collection asks (Status 12). */
+  async function collectionsWithHierarchy(run: AccountRun, only?: readonly string[]): Promise<SyncReport['folderErrors']> {
     let report = await syncCollections(run, only);
     if (report.needFolderSync) {
       await hierarchy(run);
@@ -308,8 +318,8 @@ export function createEngine(options: EngineOptions): Engine {
       edit(accountId, folderId, async (env, folder) => {
         const dst = await getFolder(store, accountId, dstFolderId);
         if (!dst || dst.class !== 'Email' || folder.class !== 'Email') throw new RangeError('mail moves go between mail folders');
-        const { item, queued } = await itemAndQueue(accountId, folderId, serverId);
-        return moveEdit(env, folder, item, dst, queued);
+        const { item } = await itemAndQueue(accountId, folderId, serverId);
+        return moveEdit(env, folder, item, dst);
       }),
 
     async respondToMeeting(accountId, folderId, serverId, answer) {

@@ -123,21 +123,20 @@ export function deleteEdit(env: EditEnv, folder: FolderRecord, item: ItemRecord,
 }
 
 /**
- * A mail moved to another folder (MoveItems, MS-ASCMD 2.2.1.12). Its unsent changes
- * follow it to the destination, re-keyed again when the server names the moved item.
+ * A mail moved to another folder (MoveItems, MS-ASCMD 2.2.1.12). Changes queued
+ * before the move stay on the source item and go out first (the move waits for
+ * them); later edits of the moved mail wait for the ServerId MoveItems gives.
  */
-export function moveEdit(env: EditEnv, src: FolderRecord, item: ItemRecord, dst: FolderRecord, queued: readonly PendingRecord[]): Edit {
+export function moveEdit(env: EditEnv, src: FolderRecord, item: ItemRecord, dst: FolderRecord): Edit {
   const placeholder = movedId(item.serverId);
   const moved: ItemRecord = { ...item, folderId: dst.serverId, serverId: placeholder, updatedAt: env.now };
   const payload: MovePayload = { dstFolderId: dst.serverId, placeholder };
-  const follow = queued.filter((p) => p.kind === 'change' && !env.inFlight.has(p.id as number));
   return {
     serverId: placeholder,
     ops: [
       deleteItemOp(env.account.id, src.serverId, item.serverId),
       putOp('items', moved),
       putOp('pending', pendingRecord(env, { kind: 'move', folderId: src.serverId, serverId: item.serverId, payload })),
-      ...follow.map((p) => putOp('pending', { ...p, folderId: dst.serverId, serverId: placeholder })),
       folderDelta(src, -1, -unreadOf(item)),
       folderDelta(dst, 1, unreadOf(item)),
     ],

@@ -18,10 +18,13 @@ import { answered, type MeetingResponsePayload, type MovePayload } from './pendi
 /** Most items per MoveItems or MeetingResponse request. */
 const BATCH = 50;
 
-export async function pushMoves(run: AccountRun): Promise<void> {
+/** Sends the queued moves that can go now; true when any did. */
+export async function pushMoves(run: AccountRun): Promise<boolean> {
   const queue = await getPending(run.store, run.session.account.id);
-  const moves = queue.filter((p) => p.kind === 'move' && !isProvisional(p.serverId) && !run.inFlight.has(p.id as number)).slice(0, BATCH);
-  if (moves.length === 0) return;
+  // A move waits for the edits queued before it on the same item (they go out in Sync first).
+  const waiting = (m: PendingRecord): boolean => queue.some((p) => p.id !== m.id && (p.id ?? 0) < (m.id ?? 0) && p.folderId === m.folderId && p.serverId === m.serverId);
+  const moves = queue.filter((p) => p.kind === 'move' && !isProvisional(p.serverId) && !run.inFlight.has(p.id as number) && !waiting(p)).slice(0, BATCH);
+  if (moves.length === 0) return false;
   const res = await sending(run, moves.map((m) => m.id), () =>
     run.session.run(
       (ctx) => buildMoveItems({ moves: moves.map((m) => ({ srcMsgId: m.serverId as string, srcFldId: m.folderId as string, dstFldId: (m.payload as MovePayload).dstFolderId })) }, ctx),
@@ -39,6 +42,7 @@ export async function pushMoves(run: AccountRun): Promise<void> {
     }
     await run.store.commit(ops);
   });
+  return true;
 }
 
 /**
@@ -62,7 +66,12 @@ async function settleMove(run: AccountRun, m: PendingRecord, r: MoveItemResult |
     ops.push(...followers.map((q) => putOp('pending', { ...q, serverId: r.dstMsgId })));
     return ops;
   }
-  if (r.status === 1) return [...ops, ...followers.map((q) => deletePendingOp(q.id as number)), ...countOps(dst, placeholder, -1)];
+  if (r.status === 1) {
+    // Known gap: edits of the moved mail made before this answer cannot be matched to the
+    // mail's new ServerId; they are kept as conflicts for the user to see.
+    const lost = followers.map((q): WriteOp => putOp('conflicts', { id: run.ids.next(), accountId, folderId: p.dstFolderId, serverId: p.placeholder, local: q.payload, at: run.clock.now() }));
+    return [...ops, ...followers.map((q) => deletePendingOp(q.id as number)), ...lost, ...countOps(dst, placeholder, -1)];
+  }
   // Refused: the mail returns to its folder with its edits.
   if (placeholder && src) ops.push(putOp('items', { ...placeholder, folderId: src.serverId, serverId: m.serverId }), ...countOps(src, placeholder, 1));
   ops.push(...countOps(dst, placeholder, -1), ...followers.map((q) => putOp('pending', { ...q, folderId: m.folderId, serverId: m.serverId })));
