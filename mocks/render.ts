@@ -242,3 +242,22 @@ export function renderPim(pim: Pim, opts: RenderOptions): El[] {
 export function renderItem(item: Item, opts: RenderOptions): El[] {
   return item.data.kind === 'mail' ? renderMail(item, item.data, opts) : renderPim(item.data, opts);
 }
+
+/**
+ * A server Change of a received mail carries only what can change on it, as
+ * Exchange sends it: Read, Flag, Categories and the last verb (MS-ASEMAIL 2.2.2);
+ * the client keeps everything else. Drafts (16.x) change as a whole.
+ */
+export function renderChange(item: Item, opts: RenderOptions): El[] {
+  const mail = item.data;
+  if (mail.kind !== 'mail' || mail.isDraft) return renderItem(item, opts);
+  const v = opts.version;
+  return [
+    E('Read', mail.read ? '1' : '0'),
+    mail.flag ?? E('Flag'),
+    ...(atLeast(v, '14.0') && mail.lastVerb
+      ? [E2('LastVerbExecuted', mail.lastVerb.verb), E2('LastVerbExecutionTime', isoDate(mail.lastVerb.time))]
+      : []),
+    ...(atLeast(v, '14.0') ? [categoriesEl('Email', mail.categories)] : []),
+  ];
+}

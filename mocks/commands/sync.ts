@@ -9,7 +9,7 @@ import { changeMail, changePim, draftFromClient, pimFromClient } from '../items.
 import {
   addItem, folderOfType, FolderType, listen, moveItem, removeItem, touchItem, type Folder, type Store,
 } from '../model.ts';
-import { readRenderOptions, renderItem } from '../render.ts';
+import { readRenderOptions, renderChange, renderItem } from '../render.ts';
 import {
   advance, applyOps, matchKey, pendingOps, resetCollection, rollback,
   type CollectionOptions, type CollectionState, type Op, type Pending,
@@ -254,7 +254,7 @@ function hasNews(r: Round): boolean {
 function commandEl(op: Op, r: Round): El {
   const render = (r.state?.options as CollectionOptions).render;
   if (op.kind === 'Add') return A('Add', A('ServerId', op.item.id), A('ApplicationData', renderItem(op.item, render)));
-  if (op.kind === 'Change') return A('Change', A('ServerId', op.item.id), A('ApplicationData', renderItem(op.item, render)));
+  if (op.kind === 'Change') return A('Change', A('ServerId', op.item.id), A('ApplicationData', renderChange(op.item, render)));
   return A(op.kind, A('ServerId', op.id));
 }
 

@@ -140,6 +140,23 @@ describe('incremental sync', () => {
     expect(textAt(seen, 'ApplicationData', 'Read')).toBe('1');
   });
 
+  it('sends another device’s flag change on a mail as a Change with only the changeable properties', async () => {
+    const { c, s, id, key, ids } = await synced('Inbox');
+    const target = [...ids][1] ?? '';
+    const other = new TestClient(s, { deviceId: 'DEV2' });
+    await other.folderSync();
+    const o = await fullSync(other, id, 512);
+    const flag = E('Flag', E('Status', '2'), E('FlagType', 'Flag for follow up'));
+    await other.sync(collection(o.key, id, A('Commands', A('Change', A('ServerId', target), A('ApplicationData', E('Read', '1'), flag)))));
+    const r = await c.sync(collection(key, id));
+    const change = commands(r.collection, 'Change')[0] as El;
+    const app = kid(change, 'ApplicationData') as El;
+    expect(textAt(change, 'ServerId')).toBe(target);
+    expect([textAt(app, 'Read'), textAt(app, 'Flag', 'Status')]).toEqual(['1', '2']);
+    expect(kid(app, 'Subject')).toBeUndefined();
+    expect(kid(app, 'Body')).toBeUndefined();
+  });
+
   it('lets the server win a conflict by default (Status 7, then the server version)', async () => {
     const { c, s, id, key } = await synced('Calendar');
     const edited = s.control.editEvent('alice');
