@@ -17,7 +17,7 @@ export interface DemoOptions {
   readonly now: () => number;
   /** Users and folders only, no items. */
   readonly empty: boolean;
-  /** Mails per demo user (alice, bob), spread over Inbox, three subfolders and Sent Items. */
+  /** Mails per user, spread over Inbox, three subfolders and Sent Items. */
   readonly mails: number;
   readonly contacts: number;
   readonly events: number;
@@ -116,7 +116,8 @@ function holidays(now: number): Pim[] {
   });
 }
 
-function populate(world: World, mb: Mailbox, f: StandardFolders, o: DemoOptions, seed: number, colleagues: Address[]): void {
+/** `inviteSlot`: one calendar slot is left for the meeting of the demo invitation. */
+function populate(world: World, mb: Mailbox, f: StandardFolders, o: DemoOptions, seed: number, colleagues: Address[], inviteSlot: boolean): void {
   const now = o.now();
   const gen: MailGen = { world, seed, owner: mb.user, colleagues };
   for (const [folder, kind, count, span] of mailPlan(f, o.mails)) addMails(gen, folder.store, kind, count, now, span);
@@ -124,8 +125,7 @@ function populate(world: World, mb: Mailbox, f: StandardFolders, o: DemoOptions,
   addMails(gen, f.deleted.store, 'inbox', 2, now - 90 * 86_400_000, 30);
   addAll(world, f.contacts.store, contacts(seed, o.contacts));
   addAll(world, f.family.store, contacts(seed + 7, 6));
-  // One calendar slot is left for the meeting of the demo invitation.
-  addAll(world, f.calendar.store, events(seed, Math.max(0, o.events - 1), now, mb.user, colleagues));
+  addAll(world, f.calendar.store, events(seed, Math.max(0, o.events - (inviteSlot ? 1 : 0)), now, mb.user, colleagues));
   addAll(world, f.holidays.store, holidays(now));
   addAll(world, f.tasks.store, tasks(seed, o.tasks, now));
   addAll(world, f.errands.store, tasks(seed + 3, 3, now));
@@ -173,9 +173,9 @@ export function buildDemoWorld(options: Partial<DemoOptions> & Pick<DemoOptions,
   shareFolder(bob.mb, alice.f.calendar.store, "Alice's calendar", FolderType.UserCalendar);
   world.gal.push(...users.map(galEntryForUser), ...galEntries(o.seed, o.gal));
   if (o.empty) return world;
-  populate(world, alice.mb, alice.f, o, o.seed, [addr(bob.mb.user), addr(carol.mb.user)]);
-  populate(world, bob.mb, bob.f, o, o.seed + 1, [addr(alice.mb.user), addr(carol.mb.user)]);
-  populate(world, carol.mb, carol.f, { ...o, mails: 20, contacts: 5, events: 5, tasks: 3, notes: 1 }, o.seed + 2, [addr(alice.mb.user)]);
+  populate(world, alice.mb, alice.f, o, o.seed, [addr(bob.mb.user), addr(carol.mb.user)], true);
+  populate(world, bob.mb, bob.f, o, o.seed + 1, [addr(alice.mb.user), addr(carol.mb.user)], true);
+  populate(world, carol.mb, carol.f, o, o.seed + 2, [addr(alice.mb.user), addr(bob.mb.user)], false);
   invitation(world, bob.f, bob.mb.user, alice.f, alice.mb.user, o.now(), o.seed);
   return world;
 }

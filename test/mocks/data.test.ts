@@ -18,7 +18,7 @@ function folder(w: World, user: string, name: string) {
 }
 
 describe('demo mailbox', () => {
-  it.each(['alice', 'bob'])('%s has 200+ mails in the Inbox and three subfolders, 50 contacts, 40 events, 20 tasks', (user) => {
+  it.each(['alice', 'bob', 'carol'])('%s has 200+ mails in the Inbox and three subfolders, 50 contacts, 40 events, 20 tasks', (user) => {
     const inbox = folder(world, user, 'Inbox');
     const mb = world.mailboxes.get(user) as Mailbox;
     const subs = [...mb.folders.values()].filter((f) => f.parentId === inbox.store.id && f.store.cls === 'Email');
