@@ -22,7 +22,7 @@ const COMMANDS: Record<number, string> = {
   0: 'Sync', 1: 'SendMail', 2: 'SmartForward', 3: 'SmartReply', 4: 'GetAttachment', 9: 'FolderSync',
   10: 'FolderCreate', 11: 'FolderDelete', 12: 'FolderUpdate', 13: 'MoveItems', 14: 'GetItemEstimate',
   15: 'MeetingResponse', 16: 'Search', 17: 'Settings', 18: 'Ping', 19: 'ItemOperations', 20: 'Provision',
-  21: 'ResolveRecipients', 22: 'ValidateCert', 23: 'Find',
+  21: 'ResolveRecipients', 22: 'ValidateCert',
 };
 
 /** MS-ASHTTP 2.2.1.1.1.1.3 command parameter tags. */

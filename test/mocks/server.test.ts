@@ -2,6 +2,7 @@
 import { getResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeBase64Query, OPTION_SAVE_IN_SENT } from '../../src/eas/http.ts';
 import { encodeEas } from '../../src/eas/wbxml.ts';
 import { kid, ns, textAt, type El } from '../../src/wbxml/tree.ts';
 import { mswHandlers } from '../../mocks/msw.ts';
@@ -59,6 +60,19 @@ describe('HTTP basics', () => {
     const c = new TestClient(s, { deviceId: 'B64DEV' });
     const key = await provisionFully(c);
     expect(textAt(await post(query(Number(key))), 'Status')).toBe('1');
+  });
+
+  it('reads the SaveInSent option bit of a base64 query built by the app’s own encoder', async () => {
+    const s = testServer();
+    const c = new TestClient(s, { version: '12.1' });
+    const q = encodeBase64Query({ version: '12.1', cmd: 'SendMail', locale: 0x0409, deviceId: 'B64', deviceType: 'TestDevice', params: { User: 'alice' }, options: OPTION_SAVE_IN_SENT });
+    const headers: Record<string, string> = { ...c.headers(), 'Content-Type': 'message/rfc822' };
+    delete headers['MS-ASProtocolVersion'];
+    const mime = 'From: alice@example.test\r\nTo: bob@example.test\r\nSubject: b64 send\r\n\r\nhi\r\n';
+    const r = await s.handle(new Request(`http://mock.test/Microsoft-Server-ActiveSync?${encodeURIComponent(q)}`, { method: 'POST', headers, body: mime }));
+    expect(r.status).toBe(200);
+    const sent = [...(s.mock.world.mailboxes.get('alice')?.folders.values() ?? [])].find((f) => f.type === 5);
+    expect([...(sent?.store.items.values() ?? [])].some((i) => i.data.kind === 'mail' && i.data.subject === 'b64 send')).toBe(true);
   });
 });
 
