@@ -11,6 +11,8 @@ const TOOLS: Record<string, string> = {
   wbxml2xml: 'libwbxml2-utils',
   xml2wbxml: 'libwbxml2-utils',
   xmllint: 'libxml2-utils',
+  // the e2e tests (test/e2e/) drive Debian's Chromium with playwright-core
+  chromium: 'chromium',
 };
 
 function has(command: string): boolean {
