@@ -23,8 +23,8 @@ function readRequest(ctx: CommandContext): { heartbeat: number; folders: PingFol
     ? kids(foldersEl, 'Folder').map((f) => ({ id: textAt(f, 'Id') ?? '', cls: textAt(f, 'Class') ?? '' }))
     : cached?.folders;
   const heartbeat = intAt(ctx.body, 'HeartbeatInterval') ?? cached?.heartbeat;
+  if (folders?.some((f) => f.id === '')) return 4; // a Folder without Id: syntax error
   if (!folders || heartbeat === undefined) return 3; // MS-ASCMD 2.2.3.177.11: parameters missing and none cached
-  if (folders.some((f) => f.id === '')) return 4;
   return { heartbeat, folders };
 }
 

@@ -39,7 +39,7 @@ describe('Ping', () => {
     expect(textAt((await c.post('Ping', ping(100, inbox))).tree as El, 'Status')).toBe('2');
   });
 
-  it('gives Status 5 with the limit for a heartbeat out of range, 6 with MaxFolders, 3 with nothing cached', async () => {
+  it('gives Status 5 with the limit for a heartbeat out of range, 6 with MaxFolders, 3 with nothing cached, 4 when malformed', async () => {
     const s = testServer({ config: { minHeartbeat: 60, maxHeartbeat: 3540, maxPingFolders: 2 } });
     const c = new TestClient(s);
     const fs = await c.folderSync();
@@ -51,6 +51,7 @@ describe('Ping', () => {
     const many = (await c.post('Ping', ping(60, inbox, inbox, inbox))).tree as El;
     expect([textAt(many, 'Status'), textAt(many, 'MaxFolders')]).toEqual(['6', '2']);
     expect(textAt((await c.post('Ping', null)).tree as El, 'Status')).toBe('3');
+    expect(textAt((await c.post('Ping', P('Ping', P('Folders', P('Folder', P('Class', 'Email')))))).tree as El, 'Status')).toBe('4');
   });
 
   it('reuses the last folders for an empty Ping, and answers 7 after the hierarchy changed', async () => {
