@@ -23,8 +23,8 @@ export function EventScreen({ route }: { route: EventRoute }) {
   if (ref && item.loading && !item.value) return null;
   const event = item.value?.data as CalendarItem | undefined;
   if (ref && !event) return <p class="empty">—</p>;
-  if (route.edit || !ref || !event) return <EventEditor eventRef={ref} previous={event} day={route.date} />;
-  return <EventDetail eventRef={ref} event={event} />;
+  if (route.edit || !ref || !event) return <EventEditor key={ref?.serverId ?? 'new'} eventRef={ref} previous={event} day={route.date} />;
+  return <EventDetail key={ref.serverId} eventRef={ref} event={event} />;
 }
 
 const RESPONSE_TEXT: Readonly<Record<number, MessageKey>> = {

@@ -38,7 +38,10 @@ export function ContactsScreen({ route }: { route: ContactsRoute }) {
 
 function initials(name: string): string {
   const parts = name.replace(/,/g, ' ').split(/\s+/).filter(Boolean);
-  return parts.length === 0 ? '?' : parts.slice(0, 2).map((p) => [...p][0]).join('').toUpperCase();
+  const first = [...(parts[0] ?? '?')][0] ?? '?';
+  // One character for Japanese and Chinese names, two initials for Latin ones.
+  if (/[\u3000-\u9fff\uac00-\ud7af]/.test(first)) return first;
+  return parts.slice(0, 2).map((p) => [...p][0]).join('').toUpperCase();
 }
 
 function matches(c: Contact, q: string): boolean {
@@ -219,7 +222,7 @@ function ContactPage({ contactRef, edit }: { contactRef: ItemRef; edit: boolean 
   const item = useLive((db) => getItem(db, contactRef), [contactRef.serverId], ['items']);
   if (!item.value) return item.loading ? null : <p class="empty">—</p>;
   const c = item.value.data as Contact;
-  return edit ? <ContactEditor contactRef={contactRef} previous={c} /> : <ContactDetail contactRef={contactRef} c={c} />;
+  return edit ? <ContactEditor key={contactRef.serverId} contactRef={contactRef} previous={c} /> : <ContactDetail contactRef={contactRef} c={c} />;
 }
 
 function ContactDetail({ contactRef, c }: { contactRef: ItemRef; c: Contact }) {

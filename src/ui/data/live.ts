@@ -55,7 +55,8 @@ export function useLive<T>(query: (db: Db) => Promise<T>, deps: readonly unknown
       } while (again && alive);
       running = false;
     };
-    setState((s) => ({ ...s, loading: true }));
+    // A new query (other deps) must not show the previous one's value meanwhile.
+    setState({ value: undefined, error: undefined, loading: true });
     void run();
     const off = client.subscribe((e: EngineEvent) => {
       if (e.type === 'changed' && e.stores.some((s) => stores.includes(s))) void run();
@@ -64,7 +65,6 @@ export function useLive<T>(query: (db: Db) => Promise<T>, deps: readonly unknown
       alive = false;
       off();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [db, client, ...deps]);
   return state;
 }

@@ -24,6 +24,19 @@ export function MailScreen({ route }: { route: MailRoute }) {
   const folders = useLive(listAllFolders, [], ['folders']).value ?? [];
   const pending = useLive((db) => listPending(db), [], ['pending']).value ?? [];
   const [drawer, setDrawer] = useState(false);
+  const routeKey = JSON.stringify(route);
+  useEffect(() => setDrawer(false), [routeKey]);
+  useEffect(() => {
+    if (!drawer) return;
+    document.querySelector<HTMLElement>('#folder-drawer a')?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setDrawer(false);
+      document.querySelector<HTMLElement>('.drawer-btn')?.focus();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [drawer]);
 
   const accountId = ('accountId' in route ? route.accountId : undefined) ?? accounts[0]?.id;
   const folderId = route.name === 'mail' ? (route.folderId ?? (accountId ? inboxOf(folders, accountId)?.serverId : undefined)) : undefined;

@@ -125,7 +125,7 @@ export function contentSecurityPolicy(origins: readonly string[]): string {
 
 const BASE_CSS =
   'html{color-scheme:light}body{margin:0;padding:12px 16px;font:15px/1.5 system-ui,-apple-system,"Hiragino Sans","Noto Sans CJK JP",sans-serif;color:#1b1f24;overflow-wrap:anywhere}' +
-  'img{max-width:100%;height:auto}table{max-width:100%}pre{white-space:pre-wrap}blockquote{margin:0 0 0 .5em;padding-left:.8em;border-left:3px solid #c8ced6;color:#4a5361}';
+  'img{max-width:100%}img:not([height]){height:auto}table{max-width:100%}pre{white-space:pre-wrap}blockquote{margin:0 0 0 .5em;padding-left:.8em;border-left:3px solid #c8ced6;color:#4a5361}';
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 

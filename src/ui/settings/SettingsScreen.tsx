@@ -109,7 +109,7 @@ function AccountSettings({ account, folders }: { account: AccountRecord; folders
       <fieldset class="form" style={{ marginTop: '12px' }}>
         <legend class="hint">{t('settings.classes')}</legend>
         {SYNC_CLASSES.map((c) => (
-          <div key={c} class="row2" style={{ alignItems: 'center' }}>
+          <div key={c} class="class-row">
             <label class="check">
               <input type="checkbox" checked={account.classes[c]} onChange={(e) => update({ classes: { ...account.classes, [c]: e.currentTarget.checked } })} />
               {t(`class.${c}`)}

@@ -44,6 +44,7 @@ export function SetupScreen() {
   const [classes, setClasses] = useState<Record<SyncClass, boolean>>({ Email: true, Calendar: true, Contacts: true, Tasks: true });
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
   const [invalid, setInvalid] = useState<ReadonlySet<string>>(new Set());
   const [account, setAccount] = useState<AccountRecord | undefined>();
 
@@ -69,9 +70,9 @@ export function SetupScreen() {
         const url = new URL(found.url);
         setServer(found.url);
         setSsl(url.protocol === 'https:');
-      } else setError(t('setup.discoverFailed'));
+      } else setNotice(t('setup.discoverFailed'));
     } catch {
-      setError(t('setup.discoverFailed'));
+      setNotice(t('setup.discoverFailed'));
     } finally {
       setBusy(undefined);
       if (!userName) setUserName(email.trim());
@@ -149,6 +150,11 @@ export function SetupScreen() {
           {stage === 'server' && (
             <form class="form" onSubmit={verify} noValidate>
               <h2>{t('setup.manual')}</h2>
+              {notice && (
+                <p class="notice" role="status">
+                  <span>{notice}</span>
+                </p>
+              )}
               <label class="field">
                 <span>{t('setup.server')}</span>
                 <input type="text" inputMode="url" autoComplete="url" value={server} aria-invalid={invalid.has('server') ? 'true' : undefined} aria-describedby="server-hint" onInput={(e) => setServer(e.currentTarget.value)} required />

@@ -108,7 +108,7 @@ function TaskList() {
 function TaskPage({ taskRef }: { taskRef: ItemRef }) {
   const item = useLive((db) => getItem(db, taskRef), [taskRef.serverId], ['items']);
   if (!item.value) return item.loading ? null : <p class="empty">—</p>;
-  return <TaskEditor taskRef={taskRef} previous={item.value.data as Task} />;
+  return <TaskEditor key={taskRef.serverId} taskRef={taskRef} previous={item.value.data as Task} />;
 }
 
 function TaskEditor({ taskRef, previous }: { taskRef?: ItemRef; previous?: Task }) {

@@ -176,11 +176,13 @@ const CONTACT_NAMES: readonly [string, string, string, string][] = [
   ['健太', '伊藤', 'けんた', 'いとう'], ['さくら', '山本', 'さくら', 'やまもと'], ['Mia', 'Anderson', '', ''], ['James', 'Taylor', '', ''],
 ];
 
+const ROMAJI: readonly string[] = ['h.tanaka', 'h.sato', 'i.suzuki', 'm.takahashi', '', '', '', '', '', '', 'k.ito', 's.yamamoto'];
+
 function contacts(): Contact[] {
   return CONTACT_NAMES.map(([first, last, yf, yl], i) => ({
     firstName: first, lastName: last, ...(yf ? { yomiFirstName: yf, yomiLastName: yl } : {}),
     fileAs: yf ? `${last} ${first}` : `${last}, ${first}`,
-    email1Address: `${(yf ? yl : last).toLowerCase()}.${i}@example.com`.replace(/[^\x20-\x7e]/g, 'x'),
+    email1Address: `${yf ? ROMAJI[i] ?? 'user' : last.toLowerCase()}@${['sample.example.jp', 'contoso.example', 'toto-sys.example.jp', 'fabrikam.example'][i % 4]}`,
     companyName: ['株式会社サンプル', 'Contoso Ltd.', '東都システム', 'Fabrikam GmbH'][i % 4],
     jobTitle: ['エンジニア', 'Product Manager', '営業部長', 'Designer'][i % 4],
     mobilePhoneNumber: `+81 90-${1000 + i * 37}-${2000 + i * 53}`,
