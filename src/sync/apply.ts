@@ -16,7 +16,7 @@ import type { SyncCollectionResult, SyncItemResponse, SyncServerCommand } from '
 import { isRetryLater } from '../eas/status.ts';
 import type { WriteOp } from '../store/db.ts';
 import type { AccountRecord, ConflictRecord, FolderRecord, ItemRecord, PendingRecord, SyncClass } from '../store/schema.ts';
-import { applyChange, decodeItem, readOf, sortKeyOf, type ChangePayload } from './classes.ts';
+import { applyChange, decodeItem, readOf, sameContent, sortKeyOf, type ChangePayload } from './classes.ts';
 import { deleteItemOp, deletePendingOp, isProvisional, localId, putOp } from './local.ts';
 import type { AddPayload } from './pending.ts';
 
@@ -143,6 +143,7 @@ class CollectionApply {
   /** Queued edits still alive, by ServerId (those of this folder). */
   private readonly queue = new Map<string, PendingRecord[]>();
   private readonly sentIds: Set<number>;
+  private readonly adopted = new Set<number>();
   private count: number;
   private unread: number;
   private added = 0;
@@ -237,11 +238,13 @@ class CollectionApply {
   private serverCommand(cmd: SyncServerCommand): void {
     if (cmd.kind === 'Delete' || cmd.kind === 'SoftDelete') return this.serverDelete(cmd.serverId, cmd.kind === 'Delete');
     const data = decodeItem(this.s.cls, cmd.applicationData, this.env.ctx);
+    if (cmd.kind === 'Add') this.adoptEarlierAdd(cmd.serverId, data);
     const queued = this.queue.get(cmd.serverId) ?? [];
     if (queued.some((p) => p.kind === 'delete' || p.kind === 'move')) return; // our delete/move goes out next
     const change = queued.find((p) => p.kind === 'change');
-    if (change && this.s.cls === 'Email') {
-      // Mail flags merge: the server's item with our unsent read/flag on top.
+    if (change && (this.s.cls === 'Email' || cmd.kind === 'Add')) {
+      // Mail flags merge; and an Add (a re-download, not a change on the server) is no
+      // conflict: the server's item with our unsent change on top, which still goes out.
       this.putItem(cmd.serverId, applyChange(change.payload as ChangePayload, data), true);
       return;
     }
@@ -250,6 +253,22 @@ class CollectionApply {
       this.drop(change);
     }
     this.putItem(cmd.serverId, data, true);
+  }
+
+  /**
+   * During a resync the server has forgotten our ClientIds: a queued add that reached
+   * it before shows up as a server Add. Such an add is taken as confirmed with that
+   * ServerId (and not sent again; adds wait while a folder resyncs).
+   */
+  private adoptEarlierAdd(serverId: string, data: unknown): void {
+    if (this.s.resyncSince === undefined || this.items.get(serverId)) return;
+    for (const p of this.env.pending) {
+      if (p.kind !== 'add' || p.folderId !== this.s.folder.serverId || !p.clientId || this.adopted.has(p.id as number)) continue;
+      if (this.sentIds.has(p.id as number) || !sameContent(this.s.cls, (p.payload as AddPayload).data, data, this.env.ctx)) continue;
+      this.adopted.add(p.id as number);
+      this.rekey(p, localId(p.clientId), serverId);
+      return;
+    }
   }
 
   /** Delete: gone on the server. SoftDelete: out of the filter window (MS-ASCMD 2.2.3.172), still on the server. */

@@ -83,6 +83,31 @@ export function encodeAdd(cls: SyncClass, data: unknown, ctx: EasContext): El {
   }
 }
 
+/**
+ * True when `theirs` (a server item) holds everything `mine` (a queued add) says:
+ * every simple top-level element of my Add is in theirs with the same text. Used
+ * after the server lost its sync state (Status 3) and with it the ClientId map, to
+ * recognize an add that reached the server before, instead of sending it twice.
+ */
+export function sameContent(cls: SyncClass, mine: unknown, theirs: unknown, ctx: EasContext): boolean {
+  try {
+    const a = leaves(encodeAdd(cls, mine, ctx));
+    const b = leaves(encodeAdd(cls, theirs, ctx));
+    return a.size > 0 && [...a].every(([k, v]) => b.get(k) === v);
+  } catch {
+    return false;
+  }
+}
+
+function leaves(appData: El): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of appData.children) {
+    if (typeof c === 'string' || c instanceof Uint8Array) continue;
+    if (c.children.every((x) => typeof x === 'string')) out.set(`${c.ns}:${c.name}`, c.children.join(''));
+  }
+  return out;
+}
+
 /** A queued change, kept until the server confirms it. */
 export type ChangePayload =
   | { readonly class: 'Email'; readonly change: EmailChange }

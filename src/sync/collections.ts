@@ -155,9 +155,11 @@ function filterOf(run: AccountRun, f: FolderRecord): 0 | 1 | 2 | 3 | 4 | 5 | 6 |
 async function syncRound(run: AccountRun, batch: readonly FolderRecord[], queue: readonly PendingRecord[], state: LoopState): Promise<void> {
   const ctx = run.session.ctx;
   const sentBy = new Map<string, PendingRecord[]>();
+  const resyncing = new Set<string>();
+  for (const f of batch) if (await run.store.db.get('meta', resyncKey(f.accountId, f.serverId))) resyncing.add(f.serverId);
   const collections: SyncCollection[] = batch.map((f) => {
     const cls = f.class as SyncClass;
-    const { sent, commands } = commandsFor(f, cls, queue, run.inFlight, ctx);
+    const { sent, commands } = commandsFor(f, cls, queue, run.inFlight, ctx, { holdAdds: resyncing.has(f.serverId) });
     sentBy.set(f.serverId, sent);
     state.sentLast.set(f.serverId, sent.length);
     return {
@@ -274,6 +276,7 @@ function afterOutcome(run: AccountRun, folderId: string, o: CollectionOutcome, s
     case 'ok': {
       if (o.added + o.changed + o.deleted > 0) run.emit({ type: 'changes', accountId, folderId, added: o.added, changed: o.changed, deleted: o.deleted });
       run.emit({ type: 'progress', accountId, folderId, count: o.count, estimate: o.estimate, done: !o.moreAvailable });
+      if (o.resynced) state.sentLast.delete(folderId); // adds held during the resync may go now
       if (o.moreAvailable) {
         state.work.add(folderId);
         state.window.set(folderId, Math.min(MAX_WINDOW, (state.window.get(folderId) ?? FIRST_WINDOW) * 2));

@@ -172,12 +172,15 @@ export const COMMANDS_PER_REQUEST = 100;
 /**
  * The queued adds, changes and deletes of a folder that can go out now, as Sync
  * commands: oldest first, one per item per request, none for a provisional
- * ServerId (it waits for its add or move), none already on its way.
+ * ServerId (it waits for its add or move), none already on its way. While the
+ * folder resyncs, adds wait: the server lost the ClientIds of earlier attempts, and
+ * the re-download shows whether an add got through (apply.ts adoptEarlierAdd).
  */
 export function commandsFor(
   folder: FolderRecord, cls: SyncClass, queue: readonly PendingRecord[], inFlight: ReadonlySet<number>, ctx: EasContext,
-  limit = COMMANDS_PER_REQUEST,
+  options: { readonly holdAdds?: boolean; readonly limit?: number } = {},
 ): { sent: PendingRecord[]; commands: SyncClientCommand[] } {
+  const limit = options.limit ?? COMMANDS_PER_REQUEST;
   const sent: PendingRecord[] = [];
   const commands: SyncClientCommand[] = [];
   const busy = new Set<string>();
@@ -190,6 +193,7 @@ export function commandsFor(
       continue;
     }
     busy.add(item);
+    if (p.kind === 'add' && options.holdAdds) continue;
     const command = commandOf(p, cls, ctx);
     if (!command) continue;
     sent.push(p);

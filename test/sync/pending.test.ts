@@ -2,13 +2,12 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { propText } from '../../mocks/meetings.ts';
 import { FolderType, requireFolderOfType, touchItem, type Item, type Mailbox } from '../../mocks/model.ts';
-import type { MockServer } from '../../mocks/server.ts';
 import type { CalendarItem } from '../../src/eas/items/calendar.ts';
 import type { Contact } from '../../src/eas/items/contact.ts';
 import type { Email } from '../../src/eas/items/email.ts';
 import type { Task } from '../../src/eas/items/task.ts';
 import { kids, textOf } from '../../src/wbxml/tree.ts';
-import { alice, diffViews, engineFor, journaledStore, localView, mockServer, serverView } from './support.ts';
+import { alice, diffViews, engineFor, journaledStore, localView, mockServer, pinVersion, serverView } from './support.ts';
 
 const text = (item: Item | undefined, ns: string, name: string): string | undefined => {
   if (item?.data.kind !== 'pim') return undefined;
@@ -16,21 +15,10 @@ const text = (item: Item | undefined, ns: string, name: string): string | undefi
   return p ? textOf(p) : undefined;
 };
 
-/** Answers OPTIONS with only the given versions, so the engine negotiates one of them. */
-function pinVersion(server: MockServer, versions: string): (r: Request) => Promise<Response> {
-  return async (r) => {
-    const res = await server.handle(r);
-    if (r.method !== 'OPTIONS') return res;
-    const headers = new Headers(res.headers);
-    headers.set('MS-ASProtocolVersions', versions);
-    return new Response(null, { status: res.status, headers });
-  };
-}
-
 async function synced(options: { version?: string } = {}) {
   const server = mockServer();
   const online = { up: true };
-  const base = options.version ? pinVersion(server, options.version) : server.handle;
+  const base = options.version ? pinVersion(server.handle, options.version) : server.handle;
   const transport = async (r: Request): Promise<Response> => {
     if (!online.up) throw new TypeError('offline');
     return base(r);

@@ -75,6 +75,17 @@ export function engineFor(store: Store, transport: (r: Request) => Promise<Respo
   return { engine, events, clock };
 }
 
+/** Answers OPTIONS with only the given versions, so the engine negotiates one of them. */
+export function pinVersion(handle: (r: Request) => Promise<Response>, versions: string): (r: Request) => Promise<Response> {
+  return async (r) => {
+    const res = await handle(r);
+    if (r.method !== 'OPTIONS') return res;
+    const headers = new Headers(res.headers);
+    headers.set('MS-ASProtocolVersions', versions);
+    return new Response(null, { status: res.status, headers });
+  };
+}
+
 export const alice = { email: 'alice@example.test', password: 'alicepass', server: MOCK_URL, userName: 'alice', defaultDomain: null };
 
 /** The server's view: folder id -> item ids, for the folders of the four synced classes. */
