@@ -5,15 +5,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-declare -A COMM=([postgres]=postgres [memcached]=memcached [dovecot]=dovecot [postfix]=master [sogod]=sogod)
 # PostgreSQL: SIGINT is its "fast" shutdown (SIGTERM would wait for clients to leave).
 declare -A SIGNAL=([postgres]=INT [memcached]=TERM [dovecot]=TERM [postfix]=TERM [sogod]=TERM)
-
-alive() { # a pid that exists and is not a zombie (PID 1 here may reap late)
-  local state
-  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ -n $state && $state != Z ]]
-}
 
 children() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ' || true; }
 
@@ -28,17 +21,6 @@ wait_gone() {
     (((SECONDS * 10) < deadline)) || return 1
     sleep 0.1
   done
-}
-
-recorded_pid() { # NAME: the recorded pid if it still runs the expected program
-  local f=$PEER_DIR/pids/$1.pid pid
-  pid=$(head -n1 "$f" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
-  [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "${COMM[$1]}" ]] || {
-    log "$1: pid $pid now runs $(cat "/proc/$pid/comm" 2>/dev/null), not ${COMM[$1]}: left alone"
-    return 1
-  }
-  echo "$pid"
 }
 
 kill_leftovers() { # NAME PID...: KILL what survived its parent
@@ -63,7 +45,11 @@ stop_sogod() {
 
 stop_daemon() {
   local name=$1 pid kids
-  pid=$(recorded_pid "$name") || { rm -f "$PEER_DIR/pids/$name.pid"; return 0; }
+  if ! pid=$(recorded_pid "$name"); then
+    [[ -f $PEER_DIR/pids/$name.pid ]] && log "$name: not running (or its pid now belongs to another program)"
+    rm -f "$PEER_DIR/pids/$name.pid"
+    return 0
+  fi
   log "stopping $name ($pid)"
   if [[ $name == sogod ]]; then
     stop_sogod "$pid"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Hand-run smoke test of the peer's ActiveSync, with curl and the project's own WBXML codec:
-# OPTIONS, FolderSync from 0, and an initial Sync of the Inbox (SyncKey 0, then the first key).
+# OPTIONS, FolderSync from 0, an initial Sync of the Inbox (SyncKey 0, then the first key), and
+# a GAL Search for bob.
 # Usage: smoke.sh [user] [password] [protocol version]   (defaults: alice alicepass 14.1)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -101,7 +102,21 @@ expect_inbox() {
   echo "Inbox count matches IMAP STATUS ($want)"
 }
 
+# The SQL user source is the GAL (isAddressBook): bob must be found by name.
+search_gal() {
+  cat >"$WORK/gal.xml" <<'EOF2'
+<Search xmlns="Search"><Store><Name>GAL</Name><Query>bob</Query><Options><Range>0-9</Range></Options></Store></Search>
+EOF2
+  eas Search "$WORK/gal.xml"
+  local status
+  status=$(first Status "$WORK/Search.xml")
+  [[ $status == 1 ]] || die "Search GAL: Status $status"
+  echo "Search GAL 'bob': Status 1, Total $(first Total "$WORK/Search.xml"):" \
+    "$(first DisplayName "$WORK/Search.xml") <$(first EmailAddress "$WORK/Search.xml")>"
+}
+
 options
 folder_sync
 sync_inbox
+search_gal
 echo "smoke ok ($USER_NAME, EAS $VERSION)"

@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-USERS=(alice bob) # login:password:given name:surname:phone:title, see user_row
+USERS=(alice bob) # surname "Example", mail <login>@example.test, see user_row
 declare -A PASSWORD=([alice]=alicepass [bob]=bobpass)
 declare -A GIVEN=([alice]=Alice [bob]=Bob)
 declare -A PHONE=([alice]='+49 30 1234501' [bob]='+49 30 1234502')
@@ -14,14 +14,33 @@ declare -A TITLE=([alice]='Engineer' [bob]='Product Manager')
 SOGO_DB_URL="postgresql://sogo:sogo@127.0.0.1:$PG_PORT/sogo"
 
 pidfile() { echo "$PEER_DIR/pids/$1.pid"; }
-running() { pid_alive "$(pidfile "$1")"; }
+running() { recorded_pid "$1" >/dev/null; }
 
-# spawn NAME CMD...: run CMD in its own session, detached, its pid recorded as NAME.
-spawn() {
-  local name=$1
+# Closes every inherited descriptor above 2, so that a daemon never holds the caller's pipes
+# open (`up.sh | tee` would otherwise never end). For subshells that exec a daemon.
+close_inherited_fds() {
+  local fd
+  for fd in /proc/"$BASHPID"/fd/*; do
+    fd=${fd##*/}
+    ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+  done
+  return 0
+}
+
+# detached LOG CMD...: run CMD (which daemonizes itself) with stdio on LOG only.
+detached() {
+  local log=$1
   shift
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pidfile "$name")" "$@" \
-    </dev/null >>"$PEER_DIR/logs/$name.log" 2>&1 &
+  (close_inherited_fds && exec "$@" </dev/null >>"$log" 2>&1)
+}
+
+# spawn NAME CMD...: run CMD in the background in its own session, its pid recorded as NAME.
+spawn() {
+  local name=$1 log=$PEER_DIR/logs/$1.log
+  shift
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
+  (close_inherited_fds && exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pidfile "$name")" "$@" \
+    </dev/null >>"$log" 2>&1) &
 }
 
 # wait_for SECONDS WHAT CMD...: retry CMD every 0.1 s until it succeeds.
@@ -45,7 +64,7 @@ record() {
 
 # ---------------------------------------------------------------------------- PostgreSQL
 
-pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1; }
+pg_bin() { printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1; }
 
 psql_as() {
   local user=$1
@@ -66,9 +85,9 @@ start_postgres() {
   if ! running postgres; then
     log "starting PostgreSQL on $PG_PORT"
     # A test database: durability is not wanted, speed is.
-    runuser -u postgres -- "$bin/pg_ctl" -D "$data" -w -t 30 -l "$PEER_DIR/logs/postgres.log" \
-      -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PEER_DIR/run/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start >/dev/null
+    detached "$PEER_DIR/logs/initdb.log" runuser -u postgres -- "$bin/pg_ctl" -D "$data" -w -t 30 \
+      -l "$PEER_DIR/logs/postgres.log" -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PEER_DIR/run/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start
     record postgres "$data/postmaster.pid"
   fi
   setup_database
@@ -209,7 +228,8 @@ start_dovecot() {
   write_dovecot_config
   running dovecot && return 0
   log "starting dovecot (IMAP 143, LMTP 24)"
-  /usr/sbin/dovecot -c "$PEER_DIR/dovecot/dovecot.conf"
+  # dovecot keeps the stderr it was started with: it must not be the caller's.
+  detached "$PEER_DIR/logs/dovecot.out" /usr/sbin/dovecot -c "$PEER_DIR/dovecot/dovecot.conf"
   wait_for 10 "dovecot pid" test -s "$PEER_DIR/run/dovecot/master.pid"
   record dovecot "$PEER_DIR/run/dovecot/master.pid"
   wait_for 10 "dovecot IMAP" port_open 143
@@ -234,9 +254,9 @@ mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 virtual_mailbox_domains = example.test
 virtual_transport = lmtp:inet:127.0.0.1:24
-# Nothing leaves this machine: any other domain bounces.
-default_transport = error:the SOGo test peer delivers only to example.test
-relay_transport = error:the SOGo test peer delivers only to example.test
+# Nothing leaves this machine: mail for any other domain is accepted and dropped.
+default_transport = discard:the SOGo test peer drops mail for other domains
+relay_transport = discard:the SOGo test peer drops mail for other domains
 alias_maps =
 alias_database =
 biff = no
@@ -255,7 +275,8 @@ start_postfix() {
   running postfix && return 0
   log "starting postfix on 25"
   # master -w returns once the real master has initialised (postfix start adds ~3 s of checks).
-  MAIL_CONFIG=$PEER_DIR/postfix /usr/lib/postfix/sbin/master -c "$PEER_DIR/postfix" -w
+  detached "$PEER_DIR/logs/postfix.out" \
+    env MAIL_CONFIG="$PEER_DIR/postfix" /usr/lib/postfix/sbin/master -c "$PEER_DIR/postfix" -w
   wait_for 10 "postfix pid" test -s "$pid"
   record postfix "$pid"
   wait_for 10 "postfix SMTP" port_open 25
@@ -337,8 +358,8 @@ start_sogod() {
     log "starting sogod on $SOGO_PORT"
     rm -f "$PEER_DIR/sogo/sogod.pid"
     # sogod forks: the pid file holds the watchdog, whose children are the workers.
-    (cd "$PEER_DIR/sogo" && runuser -u sogo -- env GNUSTEP_CONFIG_FILE="$PEER_DIR/sogo/GNUstep.conf" \
-      /usr/sbin/sogod </dev/null >>"$PEER_DIR/logs/sogod.out" 2>&1)
+    (cd "$PEER_DIR/sogo" && detached "$PEER_DIR/logs/sogod.out" runuser -u sogo -- \
+      env GNUSTEP_CONFIG_FILE="$PEER_DIR/sogo/GNUstep.conf" /usr/sbin/sogod)
     wait_for 15 "sogod pid" test -s "$PEER_DIR/sogo/sogod.pid"
     record sogod "$PEER_DIR/sogo/sogod.pid"
   fi
@@ -347,6 +368,7 @@ start_sogod() {
 
 main() {
   local start=$SECONDS
+  trap 'log "up.sh failed: what it started is recorded in $PEER_DIR/pids/; down.sh stops it"' ERR
   "$PEER_HERE/install.sh"
   install -d -m 755 "$PEER_DIR" "$PEER_DIR/pids" "$PEER_DIR/run" "$PEER_DIR/logs"
   # Daemons that drop root write their own logs.
