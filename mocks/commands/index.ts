@@ -5,6 +5,7 @@
 import type { Handler } from '../context.ts';
 import { getAttachment } from './attachment.ts';
 import { getItemEstimate } from './estimate.ts';
+import { find } from './find.ts';
 import { folderCreate, folderDelete, folderSync, folderUpdate } from './folders.ts';
 import { itemOperations } from './itemops.ts';
 import { meetingResponse } from './meeting.ts';
@@ -36,6 +37,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   ItemOperations: itemOperations,
   Provision: provision,
   ResolveRecipients: resolveRecipients,
+  Find: find,
 };
 
 /** Root element (namespace, name) of each command's response. */
@@ -56,4 +58,5 @@ export const STATUS_ROOT: Readonly<Record<string, { ns: string; name: string }>>
   Ping: { ns: 'Ping', name: 'Ping' },
   ItemOperations: { ns: 'ItemOperations', name: 'ItemOperations' },
   ResolveRecipients: { ns: 'ResolveRecipients', name: 'ResolveRecipients' },
+  Find: { ns: 'Find', name: 'Find' },
 };

@@ -41,8 +41,9 @@ export function galMatches(e: GalEntry, query: string): boolean {
   return words.some((w) => w.toLowerCase().startsWith(q));
 }
 
-function galResult(e: GalEntry): El {
-  return S('Result', S('Properties',
+/** GAL properties of an entry (GAL.xsd TopLevelSchemaProps), shared with Find. */
+export function galProperties(e: GalEntry): El[] {
+  return [
     G('DisplayName', e.displayName),
     e.phone !== undefined && G('Phone', e.phone),
     e.office !== undefined && G('Office', e.office),
@@ -53,20 +54,29 @@ function galResult(e: GalEntry): El {
     G('LastName', e.lastName),
     e.homePhone !== undefined && G('HomePhone', e.homePhone),
     e.mobilePhone !== undefined && G('MobilePhone', e.mobilePhone),
-    G('EmailAddress', e.email)));
+    G('EmailAddress', e.email),
+  ].filter((x): x is El => x !== false);
+}
+
+/** GAL entries matching the query, by display name. */
+export function galHits(ctx: CommandContext, query: string): GalEntry[] {
+  return ctx.mock.world.gal.filter((e) => galMatches(e, query)).sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+function galResult(e: GalEntry): El {
+  return S('Result', S('Properties', galProperties(e)));
 }
 
 function searchGal(ctx: CommandContext, s: El): El {
   const query = textAt(s, 'Query');
   const range = readRange(kid(s, 'Options'));
   if (query === undefined || !range) return store(2);
-  const hits = ctx.mock.world.gal.filter((e) => galMatches(e, query)).sort((a, b) => a.displayName.localeCompare(b.displayName));
-  return page(hits, range, galResult);
+  return page(galHits(ctx, query), range, galResult);
 }
 
 // ------------------------------------------------------------------ mailbox
 
-interface MailQuery {
+export interface MailQuery {
   collectionId?: string;
   freeText?: string;
   after?: number;
@@ -119,6 +129,17 @@ function scope(ctx: CommandContext, q: MailQuery, deep: boolean): [string, Folde
   return all.filter(([id]) => ids.has(id));
 }
 
+/** Mails matching `q` in the folders in scope, newest first; undefined for an unknown CollectionId. */
+export function mailboxHits(ctx: CommandContext, q: MailQuery, deep: boolean): [string, Item][] | undefined {
+  const folders = scope(ctx, q, deep);
+  if (!folders) return undefined;
+  const hits: [string, Item][] = [];
+  for (const [id, f] of folders) {
+    for (const item of f.store.items.values()) if (item.data.kind === 'mail' && mailMatches(item.data, q)) hits.push([id, item]);
+  }
+  return hits.sort((a, b) => (b[1].data as Mail).date - (a[1].data as Mail).date);
+}
+
 function searchMailbox(ctx: CommandContext, s: El): El {
   const options = kid(s, 'Options');
   const range = readRange(options);
@@ -126,13 +147,8 @@ function searchMailbox(ctx: CommandContext, s: El): El {
   const q = query && readMailQuery(query);
   if (!q || !range) return store(q === undefined && query ? 8 : 2); // 8: query too complex
   if (q.cls !== undefined && q.cls !== 'Email') return store(2);
-  const folders = scope(ctx, q, kid(options ?? s, 'DeepTraversal') !== undefined);
-  if (!folders) return store(2);
-  const hits: [string, Item][] = [];
-  for (const [id, f] of folders) {
-    for (const item of f.store.items.values()) if (item.data.kind === 'mail' && mailMatches(item.data, q)) hits.push([id, item]);
-  }
-  hits.sort((a, b) => (b[1].data as Mail).date - (a[1].data as Mail).date);
+  const hits = mailboxHits(ctx, q, kid(options ?? s, 'DeepTraversal') !== undefined);
+  if (!hits) return store(2);
   const render = readRenderOptions(options, ctx.version);
   return page(hits, range, ([id, item]) => S('Result', A('Class', 'Email'), S('LongId', item.id), A('CollectionId', id),
     S('Properties', renderMail(item, item.data as Mail, render))));

@@ -168,3 +168,24 @@ describe('MoveItems', () => {
     expect(textOf(kid(kids(r.tree as El, 'Response')[0] as El, 'SrcMsgId'))).toBe(id);
   });
 });
+
+describe('Find (16.1)', () => {
+  const FD = ns('Find');
+  const find = (c: TestClient, criterion: El) =>
+    c.post('Find', FD('Find', FD('SearchId', '6f1a2b3c-0000-4000-8000-000000000001'), FD('ExecuteSearch', criterion)));
+
+  it('searches the mailbox and the GAL, and refuses a range not starting at 0 (Status 4)', async () => {
+    const { c, adds } = await setup('16.1');
+    const mailbox = await find(c, FD('MailBoxSearchCriterion', FD('Query', FD('FreeText', 'Project Sakura'), A('Class', 'Email'),
+      A('CollectionId', folderId(adds, 'Inbox'))), FD('Options', FD('Range', '0-4'), FD('DeepTraversal'))));
+    const r = kid(mailbox.tree as El, 'Response') as El;
+    expect([textAt(mailbox.tree as El, 'Status'), textAt(r, 'Status'), textAt(r, 'Store'), textAt(r, 'Range')]).toEqual(['1', '1', 'Mailbox', '0-4']);
+    expect(textAt(kid(r, 'Result'), 'Properties', 'Subject')).toMatch(/Project Sakura|キックオフ/);
+    const gal = await find(c, FD('GalSearchCriterion', FD('Query', 'bob'), FD('Options', FD('Range', '0-9'))));
+    const g = kid(gal.tree as El, 'Response') as El;
+    expect(kids(g, 'Result').map((x) => textAt(x, 'Properties', 'EmailAddress'))).toContain('bob@example.test');
+    const bad = await find(c, FD('GalSearchCriterion', FD('Query', 'bob'), FD('Options', FD('Range', '5-9'))));
+    expect(textAt(bad.tree as El, 'Response', 'Status')).toBe('4');
+    expect((await find(new TestClient(c.server, { version: '14.1' }), FD('GalSearchCriterion', FD('Query', 'bob')))).status).toBe(501);
+  });
+});
