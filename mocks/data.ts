@@ -7,8 +7,8 @@ import { addMails, generateMail, personAddress, type MailGen, type MailKind } fr
 import { EN_PEOPLE } from './gen-text.ts';
 import { atLocal, contacts, eventFor, events, galEntries, galEntryForUser, notes, tasks } from './gen-pim.ts';
 import {
-  addItem, addUser, createWorld, FolderType, makeFolder, shareFolder, type Address, type Folder, type Mailbox, type Pim,
-  type Store, type User, type World,
+  addItem, addUser, createWorld, FolderType, makeFolder, shareFolder, type Address, type Folder, type Mailbox,
+  type OofMessage, type Pim, type Store, type User, type World,
 } from './model.ts';
 import { timezoneBlob } from './timezone.ts';
 
@@ -31,13 +31,15 @@ export const DEMO_DEFAULTS: Omit<DemoOptions, 'seed' | 'now'> = {
   empty: false, mails: 220, contacts: 50, events: 40, tasks: 20, notes: 5, gal: 100,
 };
 
-const OFF = { state: 0, internal: { enabled: false, text: '', bodyType: 'Text' as const } };
+function noOofMessage(): OofMessage {
+  return { enabled: false, text: '', bodyType: 'Text' };
+}
 
 function user(login: string, displayName: string, firstName: string, lastName: string, title: string): User {
   return {
     login, password: `${login}pass`, email: `${login}@example.test`, displayName, firstName, lastName, title,
     company: 'Example Corp', phone: '+81 3 5555 0100',
-    oof: { ...OFF, internal: { ...OFF.internal }, externalKnown: { ...OFF.internal }, externalUnknown: { ...OFF.internal } },
+    oof: { state: 0, internal: noOofMessage(), externalKnown: noOofMessage(), externalUnknown: noOofMessage() },
   };
 }
 

@@ -69,6 +69,17 @@ describe('ItemOperations', () => {
     expect(new TextDecoder().decode(mime)).toBe(textAt(body, 'Data'));
   });
 
+  it('moves a whole conversation (Move by ConversationId)', async () => {
+    const { c, adds, alice } = await setup();
+    const projects = folderId(adds, 'Projects プロジェクト');
+    const archive = folderId(adds, 'Archive');
+    const first = [...(alice.folders.get(projects)?.store.items.values() ?? [])][0];
+    const conv = first?.data.kind === 'mail' ? first.data.conversationId : new Uint8Array();
+    const r = await c.post('ItemOperations', IO('ItemOperations', IO('Move', IO('ConversationId', conv), IO('DstFldId', archive))));
+    expect(textAt(r.tree as El, 'Response', 'Move', 'Status')).toBe('1');
+    expect([...(alice.folders.get(archive)?.store.items.values() ?? [])].length).toBeGreaterThan(0);
+  });
+
   it('empties a folder (EmptyFolderContents)', async () => {
     const { c, adds, alice } = await setup();
     const trash = folderId(adds, 'Deleted Items');
@@ -142,7 +153,8 @@ describe('Settings', () => {
     'gives UserInformation in the %s shape (%s) and takes DeviceInformation', async (version, shape) => {
       const { c, s } = await setup(version);
       const r = await c.post('Settings', ST('Settings', ST('UserInformation', ST('Get')),
-        ST('DeviceInformation', ST('Set', ST('Model', 'Test'), ST('FriendlyName', 'テスト端末')))));
+        ST('DeviceInformation', ST('Set', ST('Model', 'Test'), ST('FriendlyName', 'テスト端末'))),
+        version >= '14.1' && ST('RightsManagementInformation', ST('Get'))));
       const get = kid(kid(r.tree as El, 'UserInformation') as El, 'Get') as El;
       expect(kid(get, shape)).toBeDefined();
       expect(JSON.stringify(get)).toContain('alice@example.test');
