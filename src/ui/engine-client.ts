@@ -123,8 +123,6 @@ export interface ClientStatus {
   readonly online: boolean;
   /** Accounts with a sync running now. */
   readonly syncing: readonly string[];
-  /** True while the UI runs on the temporary stub (no server traffic). */
-  readonly stub: boolean;
 }
 
 export interface EngineClient {

@@ -7,7 +7,7 @@ import './styles.css';
 
 async function start(root: HTMLElement): Promise<void> {
   const store = await openStore();
-  const client = await createClient(store);
+  const client = createClient(store);
   collectTraces(client);
   render(<App handles={{ db: store.db, client }} />, root);
 }

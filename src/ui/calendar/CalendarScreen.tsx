@@ -151,8 +151,8 @@ function Agenda({ days: list, occurrences }: { days: Date[]; occurrences: readon
         <section key={day.getTime()} class="agenda-day" aria-label={i18n.date(day)}>
           <h3 class={localDayKey(day) === today ? 'today' : ''}>{i18n.date(day)}</h3>
           {items.map((o) => (
-            <a key={o.ref.serverId + (o.instance?.getTime() ?? '')} class="event-row" href={href.event(o.ref)} aria-label={occurrenceLabel(o, i18n)}>
-              <span class="event-time">{o.allDay ? t('cal.allDay') : <>{time(o.start)}<br />{time(o.end)}</>}</span>
+            <a key={o.ref.serverId + (o.instance?.getTime() ?? '')} class="event-row" href={href.event(o.ref)}>
+              <span class="event-time">{o.allDay ? t('cal.allDay') : <>{time(o.start)}<span class="visually-hidden"> – </span><br />{time(o.end)}</>}</span>
               <span class={'event-main' + statusClass(o)}>
                 <span class="event-title">{o.fields.subject || t('common.noSubject')}</span>
                 {o.fields.location && <span class="event-sub"><br />{o.fields.location}</span>}

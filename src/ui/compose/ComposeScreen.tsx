@@ -33,8 +33,20 @@ const prefix = (p: string, subject = '') => (subject.toLowerCase().startsWith(p.
 export function bodyText(body: BodyRecord | undefined, fallback = ''): string {
   if (!body) return fallback;
   if (body.type === 1) return body.data;
-  if (body.type === 2) return new DOMParser().parseFromString(body.data, 'text/html').body.textContent ?? fallback;
+  if (body.type === 2) return htmlText(new DOMParser().parseFromString(body.data, 'text/html').body).replace(/\n{3,}/g, '\n\n').trim();
   return fallback;
+}
+
+const BLOCKS = new Set(['P', 'DIV', 'TR', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TABLE', 'BLOCKQUOTE', 'PRE', 'UL', 'OL']);
+
+/** The text of parsed HTML with line breaks where blocks and <br> are, tabs between cells. */
+function htmlText(node: Node): string {
+  if (node.nodeType === Node.TEXT_NODE) return (node.textContent ?? '').replace(/\s+/g, ' ');
+  if (!(node instanceof Element) || node.tagName === 'STYLE' || node.tagName === 'SCRIPT') return '';
+  if (node.tagName === 'BR') return '\n';
+  const inner = [...node.childNodes].map(htmlText).join('');
+  if (node.tagName === 'TD' || node.tagName === 'TH') return inner.trim() + '\t';
+  return BLOCKS.has(node.tagName) ? `\n${inner.trim()}\n` : inner;
 }
 
 export function quote(text: string): string {
@@ -179,7 +191,7 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
               <input type="text" inputMode="email" value={draft.bcc} onInput={(e) => set({ bcc: e.currentTarget.value })} />
             </label>
           ) : (
-            <button type="button" class="btn small" onClick={() => setShowBcc(true)}>
+            <button type="button" class="btn small" style={{ alignSelf: 'flex-start' }} onClick={() => setShowBcc(true)}>
               {t('mail.bcc')}
             </button>
           )}

@@ -40,7 +40,6 @@ export const en = {
   'status.fullResync': 'Full resync',
   'status.folderError': 'This folder could not be synced: {message}',
   'status.progress': '{count} of {total}',
-  'status.engineStub': 'Demo mode: the sync engine is not connected yet, changes stay on this device.',
   'status.password': 'Password for {account}',
 
   'mail.folders': 'Folders',

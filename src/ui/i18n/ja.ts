@@ -42,7 +42,6 @@ export const ja: Record<MessageKey, string> = {
   'status.fullResync': '完全再同期',
   'status.folderError': 'このフォルダを同期できませんでした: {message}',
   'status.progress': '{total} 件中 {count} 件',
-  'status.engineStub': 'デモモード: 同期エンジンは未接続です。変更はこの端末にのみ保存されます。',
   'status.password': '{account} のパスワード',
 
   'mail.folders': 'フォルダ',

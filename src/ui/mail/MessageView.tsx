@@ -288,7 +288,7 @@ function AttachmentList({ accountId, attachments }: { accountId: string; attachm
       <ul>
         {attachments.map((a) => (
           <li key={a.fileReference}>
-            <button type="button" class="attachment" onClick={download(a)} aria-label={t('mail.download', { name: a.displayName ?? '' })}>
+            <button type="button" class="attachment" onClick={download(a)} title={t('mail.download', { name: a.displayName ?? '' })}>
               <Icon name="attach" />
               <span class="name">{a.displayName}</span>
               {a.estimatedDataSize !== undefined && <span class="size">{bytes(a.estimatedDataSize)}</span>}

@@ -60,7 +60,6 @@ export function StatusBanners() {
   const online = useOnline();
   const accounts = useLive(listAccounts, [], ['accounts']).value ?? [];
   const [passwordFor, setPasswordFor] = useState<AccountRecord | undefined>();
-  const stub = client.status().stub;
   return (
     <div class="banners">
       {!online && (
@@ -68,7 +67,6 @@ export function StatusBanners() {
           <Icon name="offline" /> {t('status.offline')}
         </p>
       )}
-      {stub && accounts.length > 0 && <p class="banner info">{t('status.engineStub')}</p>}
       {accounts.map((a) => {
         const name = a.displayName ?? a.email;
         if (a.state.kind === 'auth')

@@ -1,5 +1,5 @@
 /**
- * Renders one mail through the real MessageView (store, stub client, sanitizer, sandboxed
+ * Renders one mail through the real MessageView (store, in-page engine client, sanitizer, sandboxed
  * iframe) for the hostile-mail test. `window.__showMail(html)` stores the body and mounts
  * the view; it resolves when the iframe has loaded the result.
  */
@@ -8,7 +8,7 @@ import { openStore } from '../../../src/store/db.ts';
 import type { Email } from '../../../src/eas/items/email.ts';
 import type { ItemRecord } from '../../../src/store/schema.ts';
 import { AppContext } from '../../../src/ui/data/live.ts';
-import { createStubClient } from '../../../src/ui/engine-stub.ts';
+import { createInPageClient } from '../../../src/ui/engine-adapter.ts';
 import { createI18n, I18nContext } from '../../../src/ui/i18n/index.ts';
 import { MessageView } from '../../../src/ui/mail/MessageView.tsx';
 import '../../../src/ui/styles.css';
@@ -27,7 +27,8 @@ declare global {
 
 async function main(): Promise<void> {
   const store = await openStore({ name: 'hostile-harness' });
-  const client = createStubClient(store);
+  // No server: the body and the inline part come from the store.
+  const client = createInPageClient({ store, transport: () => Promise.reject(new TypeError('no network in the harness')) });
   const root = document.getElementById('app');
   if (!root) return;
   await store.db.put('attachments', { accountId: ACCOUNT, fileReference: 'logo', contentType: 'image/png', bytes: PIXEL_PNG, size: PIXEL_PNG.length, lastUsed: Date.now() });
