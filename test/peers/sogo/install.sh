@@ -26,6 +26,7 @@ install_missing() {
   log "installing: ${missing[*]}"
   if [[ ! -e $policy ]]; then
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT # also if apt-get is interrupted
   fi
   echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
   export DEBIAN_FRONTEND=noninteractive
