@@ -223,8 +223,12 @@ function adaptProp(p: El, version: EasVersion): El | undefined {
   return p;
 }
 
+/** From 16.0 an exception is named by airsyncbase:InstanceId instead of ExceptionStartTime (MS-ASAIRS 2.2.2.25). */
 function adaptException(x: El, version: EasVersion): El {
-  const children = kids(x).map((c) => adaptProp(c, version)).filter((c): c is El => c !== undefined);
+  const children = kids(x).map((c) => {
+    if (c.name === 'ExceptionStartTime' && atLeast(version, '16.0')) return B('InstanceId', textOf(c));
+    return adaptProp(c, version);
+  }).filter((c): c is El => c !== undefined);
   return el(x.ns, x.name, children);
 }
 

@@ -3,8 +3,9 @@
  * with the SyncKey state machine of state.ts.
  */
 import { atLeast } from '../../src/eas/version.ts';
-import { boolAt, intAt, kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
+import { boolAt, el, intAt, kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
 import { sleep, type CommandContext, type CommandResult } from '../context.ts';
+import { changeInstance, deleteInstance, keepExceptions } from '../instances.ts';
 import { changeMail, changePim, draftFromClient, pimFromClient } from '../items.ts';
 import {
   addItem, folderOfType, FolderType, listen, moveItem, removeItem, touchItem, type Folder, type Store,
@@ -134,20 +135,35 @@ function emailAdd(ctx: CommandContext, folder: Folder, app: El): ReturnType<type
   return draftFromClient(ctx.mock.world, app, ctx.user, ctx.mock.world.clock());
 }
 
+/** The airsyncbase:InstanceId of a 16.x occurrence edit, echoed in Responses (MS-ASAIRS 2.2.2.25). */
+function instanceOf(ctx: CommandContext, cmd: El): string | undefined {
+  return atLeast(ctx.version, '16.0') ? textAt(cmd, 'InstanceId') : undefined;
+}
+
+function instanceEl(instance: string | undefined): El | undefined {
+  return instance !== undefined ? el('AirSyncBase', 'InstanceId', instance) : undefined;
+}
+
 function clientChange(ctx: CommandContext, round: Round, cmd: El, known: Map<string, number>): void {
   const state = round.state as CollectionState;
   const store = (round.folder as Folder).store;
   const id = textAt(cmd, 'ServerId') ?? '';
+  const instance = instanceOf(ctx, cmd);
   const item = store.items.get(id);
   const app = kid(cmd, 'ApplicationData');
-  if (!item || !app) return respond(round, 'Change', A('ServerId', id), A('Status', 8));
+  if (!item || !app) return respond(round, 'Change', A('ServerId', id), instanceEl(instance), A('Status', 8));
   const clientSeq = known.get(id);
   if (clientSeq !== undefined && item.seq > clientSeq && state.options?.conflict !== 0) {
     // Server wins (MS-ASCMD 2.2.3.34): the client's edit is dropped, the server version follows as a Change.
-    return respond(round, 'Change', A('ServerId', id), A('Status', 7));
+    return respond(round, 'Change', A('ServerId', id), instanceEl(instance), A('Status', 7));
   }
   if (item.data.kind === 'mail') changeMail(item.data, app);
-  else changePim(item.data, app, state.options?.supported);
+  else if (instance !== undefined) changeInstance(item.data, instance, app);
+  else {
+    const before = item.data.props;
+    changePim(item.data, app, state.options?.supported);
+    if (item.cls === 'Calendar' && atLeast(ctx.version, '16.0')) keepExceptions(before, item.data);
+  }
   touchItem(ctx.mock.world, store, item);
   known.set(id, item.seq);
 }
@@ -157,8 +173,18 @@ function clientDelete(ctx: CommandContext, round: Round, cmd: El, known: Map<str
   const state = round.state as CollectionState;
   const folder = round.folder as Folder;
   const id = textAt(cmd, 'ServerId') ?? '';
+  const instance = instanceOf(ctx, cmd);
+  const item = folder.store.items.get(id);
+  if (instance !== undefined) {
+    // One occurrence of a series (16.x): the series stays, with that occurrence deleted.
+    if (!item || item.data.kind !== 'pim') return respond(round, 'Delete', A('ServerId', id), instanceEl(instance), A('Status', 8));
+    deleteInstance(item.data, instance);
+    touchItem(ctx.mock.world, folder.store, item);
+    known.set(id, item.seq);
+    return;
+  }
   known.delete(id);
-  if (!folder.store.items.has(id)) {
+  if (!item) {
     if (!(round.repeat && state.lastDeleted.has(id))) respond(round, 'Delete', A('ServerId', id), A('Status', 8));
     deleted.add(id);
     return;

@@ -274,3 +274,51 @@ describe('GetItemEstimate', () => {
     expect(textAt((await ask(key, '424242')).tree as El, 'Response', 'Status')).toBe('2');
   });
 });
+
+describe('occurrences of a series in 16.x (InstanceId)', () => {
+  const C = (name: string, ...c: (El | string)[]): El => ({ ns: 'Calendar', name, children: c });
+
+  async function series(): Promise<{ c: TestClient; s: ReturnType<typeof testServer>; id: string; key: string; serverId: string; exceptions: number }> {
+    const { c, s, id, key } = await synced('Calendar', '16.1');
+    const store = s.mock.world.mailboxes.get('alice')?.folders.get(id)?.store;
+    const item = [...(store?.items.values() ?? [])].find((i) => i.data.kind === 'pim' && JSON.stringify(i.data.props).includes('Weekly sync'));
+    const exceptions = item?.data.kind === 'pim' ? kids(item.data.props.find((p) => p.name === 'Exceptions') as El).length : 0;
+    return { c, s, id, key, serverId: item?.id ?? '', exceptions };
+  }
+
+  const occurrence = '20260525T010000Z'; // a Monday 10:00 in Tokyo within the series, not yet an exception
+
+  it('deletes one occurrence, keeping the series; a 14.1 device sees it as an exception', async () => {
+    const { c, s, id, key, serverId, exceptions } = await series();
+    const r = await c.sync(collection(key, id, A('Commands', A('Delete', A('ServerId', serverId), B('InstanceId', occurrence)))));
+    expect(kid(r.collection as El, 'Responses')).toBeUndefined();
+    const old = new TestClient(s, { deviceId: 'OLD', version: '14.1' });
+    await old.folderSync();
+    const o = await fullSync(old, id, 512);
+    const app = kid(o.adds.find((a) => textAt(a, 'ServerId') === serverId) as El, 'ApplicationData') as El;
+    const list = kids(kid(app, 'Exceptions') as El, 'Exception');
+    expect(list).toHaveLength(exceptions + 1);
+    const mine = list.find((x) => textAt(x, 'ExceptionStartTime') === occurrence);
+    expect(textAt(mine, 'Deleted')).toBe('1');
+  });
+
+  it('changes one occurrence by InstanceId, and a change of the series subject keeps the exceptions', async () => {
+    const { c, id, key, serverId, exceptions } = await series();
+    const r1 = await c.sync(collection(key, id, A('Commands',
+      A('Change', A('ServerId', serverId), B('InstanceId', occurrence), A('ApplicationData', C('Subject', 'moved once'))))));
+    const k1 = textAt(r1.collection, 'SyncKey') ?? '';
+    const fetch = async (k: string) => {
+      const f = await c.sync(collection(k, id, A('Commands', A('Fetch', A('ServerId', serverId)))));
+      return { key: textAt(f.collection, 'SyncKey') ?? k, app: kid(kid(kid(f.collection as El, 'Responses') as El, 'Fetch') as El, 'ApplicationData') as El };
+    };
+    const f1 = await fetch(k1);
+    const list = kids(kid(f1.app, 'Exceptions') as El, 'Exception');
+    expect(list).toHaveLength(exceptions + 1);
+    expect(textAt(list.find((x) => textAt(x, 'InstanceId') === occurrence), 'Subject')).toBe('moved once');
+    const props = kids(f1.app).filter((p) => p.ns === 'Calendar' && p.name !== 'Exceptions' && p.name !== 'Subject');
+    await c.sync(collection(f1.key, id, A('Commands', A('Change', A('ServerId', serverId), A('ApplicationData', C('Subject', 'Weekly sync v2'), props)))));
+    const f2 = await fetch(f1.key);
+    expect(textAt(f2.app, 'Subject')).toBe('Weekly sync v2');
+    expect(kids(kid(f2.app, 'Exceptions') as El, 'Exception')).toHaveLength(exceptions + 1);
+  });
+});
