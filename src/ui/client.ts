@@ -21,7 +21,7 @@ export function deferred(ready: Promise<EngineClient>): EngineClient {
     c.subscribe((e) => listeners.forEach((l) => l(e)));
   });
   const special: Pick<EngineClient, 'status' | 'subscribe'> = {
-    status: (): ClientStatus => client?.status() ?? { online: navigator.onLine, syncing: [] },
+    status: (): ClientStatus => client?.status() ?? { online: globalThis.navigator?.onLine ?? true, syncing: [] },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -33,7 +33,7 @@ const prefix = (p: string, subject = '') => (subject.toLowerCase().startsWith(p.
 export function bodyText(body: BodyRecord | undefined, fallback = ''): string {
   if (!body) return fallback;
   if (body.type === 1) return body.data;
-  if (body.type === 2) return htmlText(new DOMParser().parseFromString(body.data, 'text/html').body).replace(/\n{3,}/g, '\n\n').trim();
+  if (body.type === 2) return htmlText(new DOMParser().parseFromString(body.data, 'text/html').body).replace(/[ \t]+\n/g, '\n').replace(/\n[ \t]+/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
   return fallback;
 }
 
