@@ -24,6 +24,7 @@ import type { AccountRecord, AccountState, FolderRecord, ItemRecord, SyncClass }
 import { connect, deviceId, draftAccount, locateServer, type AccountSetup } from './account.ts';
 import { startResyncOps } from './apply.ts';
 import { DEFAULT_BODIES, type BodyOptions, type ChangePayload } from './classes.ts';
+import { fetchBodies, type BodyType } from './bodies.ts';
 import { syncCollections } from './collections.ts';
 import type { AccountRun } from './context.ts';
 import { SyncError, classify, type ErrorKind } from './errors.ts';
@@ -89,6 +90,11 @@ export interface Engine {
   /** Moves a mail; returns its provisional ServerId in the destination. */
   moveItem(accountId: string, folderId: string, serverId: string, dstFolderId: string): Promise<string>;
   respondToMeeting(accountId: string, folderId: string, serverId: string, answer: MeetingAnswer): Promise<void>;
+  /**
+   * Whole bodies with ItemOperations (a mail being opened; MIME for export), by
+   * ServerId; kept in the `bodies` store when `cache` is set.
+   */
+  fetchBodies(accountId: string, folderId: string, serverIds: readonly string[], type: BodyType, cache?: boolean): Promise<Map<string, string>>;
   subscribe(listener: (event: EngineEvent) => void): () => void;
 }
 
@@ -327,6 +333,16 @@ export function createEngine(options: EngineOptions): Engine {
         const { item } = await itemAndQueue(accountId, folderId, serverId);
         return meetingResponseEdit(env, folder, item, { accept: 1, tentative: 2, decline: 3 }[answer] as 1 | 2 | 3);
       });
+    },
+
+    async fetchBodies(accountId, folderId, serverIds, type, cache = true) {
+      await idsReady;
+      const run = runFor(await requireAccount(accountId));
+      try {
+        return await fetchBodies(run, folderId, serverIds, type, cache);
+      } catch (e) {
+        throw classify(e, run.session.account.url);
+      }
     },
 
     subscribe(listener) {

@@ -3,7 +3,7 @@
  * Writes are never done here: modules return WriteOps and commit them in one set.
  */
 import { folderRange, type Store, type WriteOp } from '../store/db.ts';
-import type { AccountRecord, FolderRecord, ItemRecord, PendingRecord } from '../store/schema.ts';
+import type { AccountRecord, FolderRecord, ItemRecord, PendingRecord, StoreName } from '../store/schema.ts';
 
 export async function getAccount(store: Store, id: string): Promise<AccountRecord | undefined> {
   return store.db.get('accounts', id);
@@ -57,7 +57,7 @@ export async function countFolder(store: Store, accountId: string, folderId: str
   return { count, unread };
 }
 
-export const putOp = (store: 'accounts' | 'folders' | 'items' | 'pending' | 'conflicts' | 'meta', value: unknown): WriteOp => ({ store, op: 'put', value });
+export const putOp = (store: StoreName, value: unknown): WriteOp => ({ store, op: 'put', value });
 
 export function deleteItemOp(accountId: string, folderId: string, serverId: string): WriteOp {
   return { store: 'items', op: 'delete', key: [accountId, folderId, serverId] };
