@@ -27,20 +27,33 @@ function startOf(x: El): string {
   return textOf(kid(x, 'ExceptionStartTime') ?? kid(x, 'InstanceId'));
 }
 
-/** Replaces the exception of occurrence `instanceId` with one made of `children`. */
-function putException(pim: Pim, instanceId: string, children: El[]): void {
-  const others = exceptions(pim).filter((x) => startOf(x) !== instanceId);
-  setExceptions(pim, [...others, el('Calendar', 'Exception', el('Calendar', 'ExceptionStartTime', instanceId), children)]);
+/** Sets `children` on the exception of occurrence `instanceId` (made if missing), keeping its other properties. */
+function mergeException(pim: Pim, instanceId: string, children: El[]): void {
+  const list = exceptions(pim);
+  const old = list.find((x) => startOf(x) === instanceId);
+  const names = new Set(children.map((c) => c.name));
+  const kept = old ? kids(old).filter((c) => c.name !== 'ExceptionStartTime' && c.name !== 'InstanceId' && !names.has(c.name)) : [];
+  const next = el('Calendar', 'Exception', el('Calendar', 'ExceptionStartTime', instanceId), kept, children);
+  setExceptions(pim, [...list.filter((x) => x !== old), next]);
 }
 
 /** A Change with InstanceId: that occurrence gets the sent properties. */
 export function changeInstance(pim: Pim, instanceId: string, app: El): void {
-  putException(pim, instanceId, kids(app).filter((c) => EXCEPTION_PROPS.has(c.name)));
+  mergeException(pim, instanceId, kids(app).filter((c) => EXCEPTION_PROPS.has(c.name)));
 }
 
 /** A Delete with InstanceId: that occurrence is cancelled; the series stays. */
 export function deleteInstance(pim: Pim, instanceId: string): void {
-  putException(pim, instanceId, [el('Calendar', 'Deleted', '1')]);
+  mergeException(pim, instanceId, [el('Calendar', 'Deleted', '1')]);
+}
+
+/** A MeetingResponse for one occurrence (MS-ASCMD 2.2.3.92.1): its ResponseType; a decline removes it. */
+export function respondInstance(pim: Pim, instanceId: string, userResponse: number): void {
+  if (userResponse === 3) return deleteInstance(pim, instanceId);
+  mergeException(pim, instanceId, [
+    el('Calendar', 'BusyStatus', userResponse === 1 ? 2 : 1),
+    el('Calendar', 'ResponseType', userResponse === 1 ? 3 : 2),
+  ]);
 }
 
 const SERIES_SHAPE = ['Recurrence', 'StartTime', 'EndTime'];

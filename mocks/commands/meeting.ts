@@ -14,7 +14,8 @@ import {
   userByEmail, type Address, type Folder, type Item, type Mail, type Mailbox, type MeetingInfo,
 } from '../model.ts';
 import { eventFor } from '../gen-pim.ts';
-import { parseDate } from '../wire.ts';
+import { respondInstance } from '../instances.ts';
+import { compactDate, parseDate } from '../wire.ts';
 
 const MR = ns('MeetingResponse');
 
@@ -106,6 +107,8 @@ function respondOne(ctx: CommandContext, req: El): El {
   const target = findTarget(ctx, req);
   const meeting = target && meetingOf(target);
   if (!target || !meeting) return result(2);
+  // InstanceId names an occurrence of a calendar item, never of a request mail (MS-ASCMD 2.2.3.177.9).
+  if (textAt(req, 'InstanceId') !== undefined && target.item.data.kind === 'mail') return result(2);
   const world = ctx.mock.world;
   let event = findEvent(ctx.mailbox, meeting.uid);
   if (!event && target.item.data.kind === 'mail' && target.item.data.meeting) {
@@ -113,6 +116,8 @@ function respondOne(ctx: CommandContext, req: El): El {
     event = { folder: requireFolderOfType(ctx.mailbox, FolderType.Calendar), item };
   }
   if (!event || event.item.data.kind !== 'pim') return result(3);
+  const instance = textAt(req, 'InstanceId');
+  if (instance !== undefined) return respondToOccurrence(ctx, event, instance, response, requestId);
   let calendarId: string | undefined;
   if (response === 3) removeItem(world, event.folder.store, event.item.id); // a declined meeting leaves the calendar
   else {
@@ -123,6 +128,22 @@ function respondOne(ctx: CommandContext, req: El): El {
   if (atLeast(ctx.version, '16.0') && kid(req, 'SendResponse')) answerOrganizer(ctx, meeting, response, req);
   retireRequest(ctx, ctx.mailbox, target);
   return result(1, calendarId);
+}
+
+/**
+ * One occurrence of a recurring meeting (InstanceId, a dateTime, 14.1+): an exception of
+ * the series records the answer; the Result echoes the InstanceId. Status 2 when the
+ * item does not recur or the InstanceId is not a date (MS-ASCMD 2.2.3.177.9).
+ */
+function respondToOccurrence(ctx: CommandContext, event: Target, instance: string, response: 1 | 2 | 3, requestId: string | undefined): El {
+  const at = parseDate(instance);
+  const pim = event.item.data;
+  const result = (status: number, calendarId?: string): El => MR('Result', requestId !== undefined && MR('RequestId', requestId),
+    MR('Status', status), calendarId !== undefined && MR('CalendarId', calendarId), MR('InstanceId', instance));
+  if (at === undefined || pim.kind !== 'pim' || !pim.props.some((p) => p.name === 'Recurrence')) return result(2);
+  respondInstance(pim, compactDate(at), response);
+  touchItem(ctx.mock.world, event.folder.store, event.item);
+  return result(1, response === 3 ? undefined : event.item.id);
 }
 
 export function meetingResponse(ctx: CommandContext): CommandResult {

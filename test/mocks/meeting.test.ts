@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { kid, ns, textAt, type El } from '../../src/wbxml/tree.ts';
 import { findEvent, propText } from '../../mocks/meetings.ts';
-import type { Mail, Mailbox } from '../../mocks/model.ts';
+import { eventFor } from '../../mocks/gen-pim.ts';
+import { addItem, type Mail, type Mailbox } from '../../mocks/model.ts';
 import { A, TestClient, folderId, fullSync, testServer } from './helpers.ts';
 
 const MR = ns('MeetingResponse');
@@ -114,5 +115,30 @@ describe('iTIP through SendMail', () => {
     expect(eventsWithUid(box(s, 'bob'), 'uid-42@example.test')).toBe(1);
     const ev = findEvent(box(s, 'bob'), 'uid-42@example.test');
     expect(ev?.item.data.kind === 'pim' && propText(ev.item.data, 'Subject')).toBe('Design review (moved)');
+  });
+});
+
+describe('MeetingResponse for one occurrence (InstanceId)', () => {
+  it('records the answer as an exception of the series and echoes the InstanceId', async () => {
+    const s = testServer();
+    const c = new TestClient(s, { version: '14.1' });
+    const fs = await c.folderSync();
+    const calendar = folderId(fs.adds, 'Calendar');
+    const store = box(s, 'alice').folders.get(calendar)?.store;
+    if (!store) throw new Error('no calendar');
+    const C = ns('Calendar');
+    const series = addItem(s.mock.world, store, eventFor({
+      uid: 'series-1@example.test', subject: 'Team sync', zone: 'Europe/Berlin', start: Date.UTC(2026, 4, 18, 8), end: Date.UTC(2026, 4, 18, 9),
+      organizer: { name: 'Bob Becker', email: 'bob@example.test' }, meetingStatus: 3, responseType: 5, stamp: Date.UTC(2026, 4, 1),
+      recurrence: C('Recurrence', C('Type', 1), C('Interval', 1), C('DayOfWeek', 2)),
+    }));
+    const r = await respond(c, 1, calendar, series.id, MR('InstanceId', '2026-05-25T08:00:00.000Z'));
+    const result = kid(r.tree as El, 'Result') as El;
+    expect([textAt(result, 'Status'), textAt(result, 'CalendarId'), textAt(result, 'InstanceId')]).toEqual(['1', series.id, '2026-05-25T08:00:00.000Z']);
+    const exceptions = series.data.kind === 'pim' ? series.data.props.find((p) => p.name === 'Exceptions') : undefined;
+    const ex = exceptions?.children[0] as El;
+    expect([textAt(ex, 'ExceptionStartTime'), textAt(ex, 'ResponseType')]).toEqual(['20260525T080000Z', '3']);
+    expect(series.data.kind === 'pim' && propText(series.data, 'ResponseType')).toBe('5'); // the series itself is unanswered
+    expect(eventsWithUid(box(s, 'alice'), 'series-1@example.test')).toBe(1);
   });
 });
