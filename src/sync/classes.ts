@@ -14,14 +14,6 @@ import type { SyncClass } from '../store/schema.ts';
 import { SYNC_CLASSES } from '../store/schema.ts';
 import type { El } from '../wbxml/tree.ts';
 
-/** The record of each class, as the item codecs decode it. */
-export interface ClassData {
-  readonly Email: Email;
-  readonly Calendar: CalendarItem;
-  readonly Contacts: Contact;
-  readonly Tasks: Task;
-}
-
 export function isSyncClass(c: string | undefined): c is SyncClass {
   return (SYNC_CLASSES as readonly (string | undefined)[]).includes(c);
 }

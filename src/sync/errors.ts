@@ -70,16 +70,6 @@ export function isMalformed(e: unknown): boolean {
   return e instanceof WbxmlError || e instanceof EasProtocolError || (e instanceof SyncError && e.kind === 'protocol');
 }
 
-/** Errors worth trying again soon with a back-off. */
-export function isTransient(e: unknown): boolean {
-  return e instanceof SyncError && (e.kind === 'unreachable' || e.kind === 'busy' || e.kind === 'server');
-}
-
-/** Errors that stop the account until the user acts. */
-export function stopsAccount(e: unknown): boolean {
-  return e instanceof SyncError && ['wrong-password', 'password-expired', 'blocked', 'provisioning', 'wiped', 'cors'].includes(e.kind);
-}
-
 /** One SyncError for anything a command can throw. `url` is the endpoint, for the CORS test. */
 export function classify(e: unknown, url?: string): SyncError {
   if (e instanceof SyncError) return e;

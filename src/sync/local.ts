@@ -44,19 +44,6 @@ export async function getItemsById(store: Store, accountId: string, folderId: st
   return out;
 }
 
-/** Items held and unread, counted from the store (after a resync, to correct any drift). */
-export async function countFolder(store: Store, accountId: string, folderId: string): Promise<{ count: number; unread: number }> {
-  let count = 0;
-  let unread = 0;
-  let cursor = await store.db.transaction('items').store.openCursor(folderRange(accountId, folderId));
-  while (cursor) {
-    count += 1;
-    if (cursor.value.read === 0) unread += 1;
-    cursor = await cursor.continue();
-  }
-  return { count, unread };
-}
-
 export const putOp = (store: StoreName, value: unknown): WriteOp => ({ store, op: 'put', value });
 
 export function deleteItemOp(accountId: string, folderId: string, serverId: string): WriteOp {

@@ -61,7 +61,8 @@ describe('engine events and concurrency', () => {
     expect(named('First')).toHaveLength(1);
     expect(named('Second')).toHaveLength(1);
     const [id] = contacts.items.keys();
-    expect(contacts.items.get(id!)?.data.kind === 'pim' && contacts.items.get(id!)!.data.props.some((p) => p.name === 'JobTitle' && p.children[0] === 'While syncing')).toBe(true);
+    const edited = contacts.items.get(id!)?.data;
+    expect(edited?.kind === 'pim' && edited.props.some((p) => p.name === 'JobTitle' && p.children[0] === 'While syncing')).toBe(true);
     expect(await store.db.getAll('pending')).toEqual([]);
     expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
   });

@@ -6,7 +6,8 @@ import type { CalendarItem } from '../../src/eas/items/calendar.ts';
 import type { Contact } from '../../src/eas/items/contact.ts';
 import type { Email } from '../../src/eas/items/email.ts';
 import type { Task } from '../../src/eas/items/task.ts';
-import { kids, textOf } from '../../src/wbxml/tree.ts';
+import { decodeEas } from '../../src/eas/wbxml.ts';
+import { kid, kids, textOf, type El } from '../../src/wbxml/tree.ts';
 import { alice, diffViews, engineFor, journaledStore, localView, mockServer, pinVersion, serverView } from './support.ts';
 
 const text = (item: Item | undefined, ns: string, name: string): string | undefined => {
@@ -19,8 +20,13 @@ async function synced(options: { version?: string } = {}) {
   const server = mockServer();
   const online = { up: true };
   const base = options.version ? pinVersion(server.handle, options.version) : server.handle;
+  const sent: El[] = [];
   const transport = async (r: Request): Promise<Response> => {
     if (!online.up) throw new TypeError('offline');
+    if (r.url.includes('Cmd=Sync')) {
+      const bytes = new Uint8Array(await r.clone().arrayBuffer());
+      if (bytes.length) sent.push(decodeEas(bytes));
+    }
     return base(r);
   };
   const { store } = await journaledStore();
@@ -29,7 +35,7 @@ async function synced(options: { version?: string } = {}) {
   await h.engine.syncAccount(account.id);
   const mb = server.mock.world.mailboxes.get('alice') as Mailbox;
   const folder = (type: number) => requireFolderOfType(mb, type).store;
-  return { server, store, online, ...h, account, mb, folder };
+  return { server, store, online, ...h, account, mb, folder, sent };
 }
 
 describe('local edits of contacts, events and tasks', () => {
@@ -165,10 +171,31 @@ describe('mail: read, flag, move, delete', () => {
   });
 });
 
+describe('mail: edits before a move', () => {
+  it('read and flagged, then moved, offline: the mail arrives in the destination read and flagged', async () => {
+    const { server, store, online, engine, account, folder, mb } = await synced();
+    const inbox = folder(FolderType.Inbox);
+    const archive = [...mb.folders.values()].find((f) => f.type === 12)!.store;
+    const mail = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.read && !i.data.meeting)!;
+    const messageId = mail.data.kind === 'mail' ? mail.data.messageId : '';
+    online.up = false;
+    await engine.markRead(account.id, inbox.id, mail.id, true);
+    await engine.setFlag(account.id, inbox.id, mail.id, { status: 2 });
+    await engine.moveItem(account.id, inbox.id, mail.id, archive.id);
+    online.up = true;
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    const moved = [...archive.items.values()].filter((i) => i.data.kind === 'mail' && i.data.messageId === messageId);
+    expect(moved).toHaveLength(1);
+    expect(moved[0]!.data.kind === 'mail' && moved[0]!.data.read && moved[0]!.data.flag !== undefined).toBe(true);
+    expect(await store.db.getAll('pending')).toEqual([]);
+    expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
+  });
+});
+
 describe('calendar', () => {
   for (const version of ['16.1', '14.1']) {
     it(`an alarm-only change keeps the attendees (EAS ${version})`, async () => {
-      const { store, engine, account, folder } = await synced({ version });
+      const { store, engine, account, folder, sent } = await synced({ version });
       expect(account.version).toBe(version);
       const calendar = folder(FolderType.Calendar);
       const meeting = [...calendar.items.values()].find((i) => text(i, 'Calendar', 'MeetingStatus') === '1' && i.data.kind === 'pim' && i.data.props.some((p) => p.name === 'Attendees'))!;
@@ -183,6 +210,12 @@ describe('calendar', () => {
       expect(attendees && kids(attendees).length).toBe(attendeesBefore);
       const local = await store.db.get('items', [account.id, calendar.id, meeting.id]);
       expect((local!.data as CalendarItem).attendees?.length).toBe(attendeesBefore);
+      // What went on the wire: 16.x sends what changed plus the attendees (everything else is
+      // ghosted, MS-ASCAL 3.1.5.3); 14.1 and before send the whole item, attendees included.
+      const change = sent.flatMap((t) => kids(kid(t, 'Collections') ?? t, 'Collection')).flatMap((c) => kids(kid(c, 'Commands') ?? c, 'Change'))[0];
+      const names = kids(kid(change!, 'ApplicationData')!).map((e) => e.name);
+      if (version === '16.1') expect(names.sort()).toEqual(['Attendees', 'Reminder']);
+      else expect(names).toEqual(expect.arrayContaining(['Attendees', 'Reminder', 'StartTime', 'EndTime', 'Subject', 'Timezone']));
     });
   }
 
