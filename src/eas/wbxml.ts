@@ -11,7 +11,7 @@ import { EAS_VOCABULARY } from './codepages.ts';
 
 export const EAS_INDEX = new VocabularyIndex(EAS_VOCABULARY);
 
-export function encodeEas(root: El): Uint8Array {
+export function encodeEas(root: El): Uint8Array<ArrayBuffer> {
   return encodeWbxml(root, EAS_INDEX);
 }
 

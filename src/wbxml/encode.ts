@@ -16,7 +16,7 @@ const OPAQUE = 0xc3;
 const TAG_HAS_CONTENT = 0x40;
 const MAX_DEPTH = 100;
 
-export function encodeWbxml(root: El, vocab: VocabularyIndex): Uint8Array {
+export function encodeWbxml(root: El, vocab: VocabularyIndex): Uint8Array<ArrayBuffer> {
   const w = new Writer();
   for (const b of HEADER) w.byte(b);
   new TreeWriter(w, vocab).element(root, 0);
@@ -72,7 +72,7 @@ function hasContent(c: Child): boolean {
 
 /** A growable byte buffer. */
 class Writer {
-  private buf = new Uint8Array(4096);
+  private buf: Uint8Array<ArrayBuffer> = new Uint8Array(4096);
   private len = 0;
   private readonly utf8 = new TextEncoder();
 
@@ -111,7 +111,7 @@ class Writer {
     for (const g of groups) this.byte(g);
   }
 
-  result(): Uint8Array {
+  result(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);
   }
 }
