@@ -115,6 +115,7 @@ export function createEngine(options: EngineOptions): Engine {
     store, transport: options.transport, clock, emit,
     deviceInformation: options.deviceInformation ?? { model: 'Web', friendlyName: 'EAS PWA', os: 'Web' },
     userAgent: options.userAgent, onExchange: options.onExchange, retries: options.retries, backoffMs: options.backoffMs,
+    lockFor: (accountId: string) => <T>(fn: () => Promise<T>) => dataLock.run(accountId, fn),
   };
   const idsReady = seedIds(store, ids);
 
@@ -148,7 +149,7 @@ export function createEngine(options: EngineOptions): Engine {
         await run.session.recheckVersion();
         const folderErrors = await body(run);
         failures.delete(accountId);
-        await run.locked(() => run.session.update({ lastSyncAt: clock.now(), state: { kind: 'ok' } }));
+        await run.session.update({ lastSyncAt: clock.now(), state: { kind: 'ok' } });
         emit({ type: 'synced', accountId, at: clock.now() });
         return { ok: true, folderErrors };
       } catch (e) {
@@ -164,7 +165,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (err.kind === 'wiped') return { ok: false, error: { kind: err.kind, message: err.message }, folderErrors: [] };
     const state = stateFor(err);
     if (state) {
-      await run.locked(() => run.session.update({ state }));
+      await run.session.update({ state });
       emit({ type: 'account', accountId, state });
     }
     const n = (failures.get(accountId) ?? 0) + 1;
@@ -200,7 +201,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function hierarchy(run: AccountRun): Promise<void> {
-    const r = await run.locked(() => syncHierarchy(run.session, store));
+    const r = await syncHierarchy(run.session, store, run.locked);
     if (r.added + r.updated + r.removed > 0 || r.reset) emit({ type: 'folders', accountId: run.session.account.id });
   }
 
@@ -278,9 +279,10 @@ export function createEngine(options: EngineOptions): Engine {
       await run.locked(async () => {
         const folders = (await getFolders(store, accountId)).filter((f) => folderId === undefined || f.serverId === folderId);
         const ops = folders.flatMap((f) => startResyncOps(f, clock.now()));
-        if (folderId === undefined) ops.push(putOp('accounts', { ...run.session.account, folderSyncKey: '0' }));
+        const account = await requireAccount(accountId);
+        if (folderId === undefined) ops.push(putOp('accounts', { ...account, folderSyncKey: '0' }));
         await store.commit(ops);
-        if (folderId === undefined) await run.session.update({ folderSyncKey: '0' });
+        if (folderId === undefined) run.session.remember({ folderSyncKey: '0' });
       });
       return fullCycle(run, folderId === undefined ? undefined : [folderId]);
     }),

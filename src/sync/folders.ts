@@ -13,7 +13,7 @@ import type { Store, WriteOp } from '../store/db.ts';
 import type { AccountRecord, FolderRecord, PendingRecord } from '../store/schema.ts';
 import { isSyncClass } from './classes.ts';
 import { SyncError } from './errors.ts';
-import { getFolders, getPending, putOp, removeFolderOps } from './local.ts';
+import { getAccount, getFolders, getPending, putOp, removeFolderOps } from './local.ts';
 import type { Session } from './session.ts';
 
 export interface HierarchyResult {
@@ -24,22 +24,26 @@ export interface HierarchyResult {
   readonly reset: boolean;
 }
 
-/** Runs FolderSync (and the Status 9 reset) and commits the result. Call under the account's lock. */
-export async function syncHierarchy(session: Session, store: Store): Promise<HierarchyResult> {
-  const account = session.account;
-  let res = await folderSync(session, account.folderSyncKey);
-  const reset = res.status === 9 && account.folderSyncKey !== '0';
+/**
+ * Runs FolderSync (and the Status 9 reset), then commits the result with the new
+ * hierarchy key in one write set, under `locked` (the account's data lock).
+ */
+export async function syncHierarchy(session: Session, store: Store, locked: <T>(fn: () => Promise<T>) => Promise<T>): Promise<HierarchyResult> {
+  const key = session.account.folderSyncKey;
+  let res = await folderSync(session, key);
+  const reset = res.status === 9 && key !== '0';
   if (reset) res = await folderSync(session, '0');
-  if (res.status !== 1 || res.syncKey === undefined) {
-    throw new SyncError('server', `FolderSync status ${res.status}`);
-  }
-  const existing = await getFolders(store, account.id);
-  const pending = await getPending(store, account.id);
-  const plan = planHierarchy(account, existing, res, reset || account.folderSyncKey === '0', pending);
-  const updatedAccount = { ...session.account, folderSyncKey: res.syncKey };
-  await store.commit([...plan.ops, putOp('accounts', updatedAccount)]);
-  await session.update({ folderSyncKey: res.syncKey });
-  return { added: plan.added, updated: plan.updated, removed: plan.removed, reset };
+  const syncKey = res.syncKey;
+  if (res.status !== 1 || syncKey === undefined) throw new SyncError('server', `FolderSync status ${res.status}`);
+  return locked(async () => {
+    const account = (await getAccount(store, session.account.id)) ?? session.account;
+    const existing = await getFolders(store, account.id);
+    const pending = await getPending(store, account.id);
+    const plan = planHierarchy(account, existing, res, reset || key === '0', pending);
+    await store.commit([...plan.ops, putOp('accounts', { ...account, folderSyncKey: syncKey })]);
+    session.remember({ folderSyncKey: syncKey });
+    return { added: plan.added, updated: plan.updated, removed: plan.removed, reset };
+  });
 }
 
 function folderSync(session: Session, syncKey: string): Promise<FolderSyncResponse> {

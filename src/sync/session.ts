@@ -43,6 +43,8 @@ export interface SessionDeps {
   readonly backoffMs?: number;
   /** A Retry-After longer than this is not waited for here: the caller gets `busy`. Default 120 s. */
   readonly maxWaitMs?: number;
+  /** The account's data lock, under which `update` reads and writes the account record. */
+  readonly lockFor?: (accountId: string) => <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 export type StatusOf<T> = (response: T) => number | undefined;
@@ -151,14 +153,26 @@ export class Session {
     }
   }
 
-  /** Stores changed account fields (under the caller's lock), reading the latest record first. */
+  /**
+   * Stores changed account fields: under the account's data lock, on the latest record
+   * (so a setting changed meanwhile is kept). Never call it while holding that lock.
+   */
   async update(patch: Partial<AccountRecord>): Promise<void> {
-    this.current = { ...this.current, ...patch };
+    this.remember(patch);
     if (!this.persisted) return;
-    const latest = await this.deps.store.db.get('accounts', this.current.id);
-    if (!latest) return; // removed meanwhile
-    this.current = { ...latest, ...patch };
-    await this.deps.store.commit([{ store: 'accounts', op: 'put', value: this.current }]);
+    const write = async (): Promise<void> => {
+      const latest = await this.deps.store.db.get('accounts', this.current.id);
+      if (!latest) return; // removed meanwhile
+      this.current = { ...latest, ...patch };
+      await this.deps.store.commit([{ store: 'accounts', op: 'put', value: this.current }]);
+    };
+    const lock = this.deps.lockFor?.(this.current.id);
+    await (lock ? lock(write) : write());
+  }
+
+  /** Account fields a caller has just stored itself (in its own write set). */
+  remember(patch: Partial<AccountRecord>): void {
+    this.current = { ...this.current, ...patch };
   }
 
   /**
