@@ -133,7 +133,7 @@ function bodyOf(bytes: Uint8Array): BodyInit {
 export function toResponse(result: CommandResult): Response {
   const headers = commonHeaders();
   if ('tree' in result) {
-    return new Response(bodyOf(encodeEas(result.tree)), { status: 200, headers: { ...headers, 'Content-Type': WBXML_TYPE } });
+    return new Response(encodeEas(result.tree), { status: 200, headers: { ...headers, 'Content-Type': WBXML_TYPE } });
   }
   if ('empty' in result) return new Response(null, { status: 200, headers });
   if ('bytes' in result) {
