@@ -80,6 +80,8 @@ export interface Engine {
   setFolderEnabled(accountId: string, folderId: string, enabled: boolean): Promise<void>;
   setClassEnabled(accountId: string, cls: SyncClass, enabled: boolean): Promise<void>;
   setFilter(accountId: string, cls: SyncClass, filter: FilterType): Promise<void>;
+  /** A FilterType for one folder, over its class's; undefined returns to the class's. */
+  setFolderFilter(accountId: string, folderId: string, filter: FilterType | undefined): Promise<void>;
   /** A new contact, event or task; returns its (provisional) ServerId. */
   addItem(accountId: string, folderId: string, data: unknown): Promise<string>;
   /** Replaces a contact, event or task with `next` (events: only what changed is sent). */
@@ -139,6 +141,7 @@ export function createEngine(options: EngineOptions): Engine {
   function job(accountId: string, body: (run: AccountRun) => Promise<SyncReport['folderErrors']>): Promise<SyncReport> {
     return syncQueue.run(accountId, async () => {
       await idsReady;
+      await seedIds(store, ids);
       const account = await requireAccount(accountId);
       if (account.state.kind === 'auth' || account.state.kind === 'blocked') {
         // Stopped until the user acts: no request at all (no retry storm on a 401).
@@ -209,6 +212,7 @@ export function createEngine(options: EngineOptions): Engine {
   async function edit(accountId: string, folderId: string, build: (env: EditEnv, folder: FolderRecord) => Promise<Edit>): Promise<string> {
     await idsReady;
     return dataLock.run(accountId, async () => {
+      await seedIds(store, ids); // records queued by someone else (autoIncrement) stay untouched
       const account = await requireAccount(accountId);
       const folder = await getFolder(store, accountId, folderId);
       if (!folder) throw new RangeError(`no folder ${folderId}`);
@@ -238,6 +242,13 @@ export function createEngine(options: EngineOptions): Engine {
     await dataLock.run(accountId, async () => {
       const account = await requireAccount(accountId);
       await store.commit([putOp('accounts', { ...account, ...patch(account) })]);
+    });
+  }
+
+  async function updateFolder(accountId: string, folderId: string, patch: Partial<FolderRecord>): Promise<void> {
+    await dataLock.run(accountId, async () => {
+      const folder = await getFolder(store, accountId, folderId);
+      if (folder) await store.commit([putOp('folders', { ...folder, ...patch })]);
     });
   }
 
@@ -292,12 +303,9 @@ export function createEngine(options: EngineOptions): Engine {
       emit({ type: 'account', accountId, state: { kind: 'ok' } });
     },
 
-    async setFolderEnabled(accountId, folderId, enabled) {
-      await dataLock.run(accountId, async () => {
-        const folder = await getFolder(store, accountId, folderId);
-        if (folder) await store.commit([putOp('folders', { ...folder, enabled })]);
-      });
-    },
+    setFolderEnabled: (accountId, folderId, enabled) => updateFolder(accountId, folderId, { enabled }),
+
+    setFolderFilter: (accountId, folderId, filterType) => updateFolder(accountId, folderId, { filterType }),
 
     setClassEnabled: (accountId, cls, enabled) => updateAccount(accountId, (a) => ({ classes: { ...a.classes, [cls]: enabled } })),
 
