@@ -173,15 +173,13 @@ async function syncRound(run: AccountRun, batch: readonly FolderRecord[], queue:
     };
   });
   const ids = [...sentBy.values()].flat().map((p) => p.id);
-  const res = await sending(run, ids, () => sendSync(run, collections, batch, state));
-  if (!res) return;
-  if (res.empty) {
-    // MS-ASCMD 2.2.1.21.2: nothing changed in any collection of the request.
-    batch.forEach((f) => state.work.delete(f.serverId));
-    if (ids.length > 0) batch.forEach((f) => state.done.add(f.serverId));
-    return;
-  }
-  const outcomes = await run.locked(() => applyResponse(run, res, batch, sentBy));
+  const got = await sending(run, ids, () => sendSync(run, collections, batch, state));
+  if (!got) return;
+  // MS-ASCMD 2.2.1.21.2: an empty response means nothing changed in any collection. It is
+  // applied as such (same key, no commands), which also ends a resync with nothing left.
+  const res = got.empty ? { ...got, collections: batch.map((f) => unchanged(f)) } : got;
+  if (got.empty && ids.length > 0) batch.forEach((f) => state.done.add(f.serverId)); // our commands got no answer
+  const outcomes = await run.locked(() => applyResponse(run, res, batch, got.empty ? new Map() : sentBy));
   for (const [folderId, outcome] of outcomes) afterOutcome(run, folderId, outcome, state);
   for (const f of batch) {
     if (outcomes.has(f.serverId)) continue;
@@ -189,6 +187,10 @@ async function syncRound(run: AccountRun, batch: readonly FolderRecord[], queue:
     state.work.delete(f.serverId);
     state.done.add(f.serverId);
   }
+}
+
+function unchanged(f: FolderRecord): SyncResponse['collections'][number] {
+  return { collectionId: f.serverId, syncKey: f.syncKey, status: 1, moreAvailable: false, commands: [], responses: [] };
 }
 
 /**

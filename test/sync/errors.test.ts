@@ -50,6 +50,18 @@ describe('Sync Status 3 (invalid SyncKey)', () => {
   });
 });
 
+describe('Status 3 on a folder emptied on the server', () => {
+  it('ends the resync even when the server answers with an empty body', async () => {
+    const { server, store, engine, account, mb } = await synced();
+    const errands = [...mb.folders.values()].find((f) => f.name === 'Errands')!.store;
+    for (const id of [...errands.items.keys()]) removeItem(server.mock.world, errands, id);
+    expect(await engine.fullResync(account.id, errands.id)).toMatchObject({ ok: true }); // alone in its request
+    expect((await store.db.getAll('items')).filter((i) => i.folderId === errands.id)).toEqual([]);
+    expect((await store.db.get('folders', [account.id, errands.id]))?.count).toBe(0);
+    expect((await store.db.getAll('meta')).filter((m) => m.key.startsWith('resync:'))).toEqual([]);
+  });
+});
+
 describe('full resync', () => {
   it('of one folder or the whole account keeps queued edits and local items', async () => {
     const { server, store, journal, engine, account, mb } = await synced();
