@@ -274,9 +274,11 @@ class CollectionApply {
   /** Delete: gone on the server. SoftDelete: out of the filter window (MS-ASCMD 2.2.3.172), still on the server. */
   private serverDelete(serverId: string, hard: boolean): void {
     if (hard) {
+      // A queued move or meeting answer stays: its own command reports the item gone and
+      // cleans up (the moved mail's placeholder, push.ts).
       for (const p of this.queue.get(serverId) ?? []) {
         if (p.kind === 'change') this.conflict(serverId, 'deleted on the server');
-        this.drop(p);
+        if (p.kind === 'change' || p.kind === 'delete') this.drop(p);
       }
     }
     this.removeItem(serverId);
