@@ -56,13 +56,20 @@ function baseFiles(sources: Map<string, string>): Map<string, string> {
   return base;
 }
 
+/**
+ * Where another namespace's definitions must come from a file other than its base:
+ * ProvisionResponse.xsd refers to settings:DeviceInformation, which only SettingsResponse.xsd
+ * declares (it includes Settings.xsd in turn).
+ */
+const IMPORT_FROM: Readonly<Record<string, string>> = { Settings: 'SettingsResponse.xsd' };
+
 /** Adds xs:import for every other namespace the file declares, and xs:include of its namespace's base file. */
 function patch(file: string, xsd: string, base: Map<string, string>): string {
   const own = targetNamespace(xsd);
   const declared = new Set([...xsd.matchAll(/xmlns:\w+\s*=\s*"([^"]+)"/g)].map((m) => m[1]!));
   const lines: string[] = [];
   for (const ns of declared) {
-    const location = base.get(ns);
+    const location = IMPORT_FROM[ns] ?? base.get(ns);
     if (ns === XS || ns === own || !location) continue;
     if (!xsd.includes(`namespace="${ns}"`)) lines.push(`<xs:import namespace="${ns}" schemaLocation="${location}"/>`);
   }
