@@ -19,9 +19,11 @@ import type { EasContext, EasRequest } from '../command.ts';
 import { describeStatus } from '../status.ts';
 import { atLeast } from '../version.ts';
 import { missing, requireRoot, requireStatus } from './common.ts';
+import { buildDeviceInformation, type DeviceInformation } from './settings.ts';
+
+export type { DeviceInformation };
 
 const prov = ns('Provision');
-const settings = ns('Settings');
 
 /** MS-ASPROV 2.2.2.43: WBXML policy for 12.0 and later. */
 export const EAS_POLICY_TYPE = 'MS-EAS-Provisioning-WBXML';
@@ -101,42 +103,6 @@ export type RemoteWipeStatus =
 
 // ------------------------------------------------------------------ request
 
-/**
- * Device properties sent with the first Provision in 14.1+ (MS-ASPROV 2.2.2.53,
- * Settings DeviceInformation/Set of MS-ASCMD 2.2.3.45). Strings are at most 1024 characters.
- */
-export interface DeviceInformation {
-  readonly model?: string;
-  readonly imei?: string;
-  readonly friendlyName?: string;
-  readonly os?: string;
-  /** The language of the device, e.g. "English". */
-  readonly osLanguage?: string;
-  readonly phoneNumber?: string;
-  readonly userAgent?: string;
-  /** Whether the device may send SMS through the server (14.0+). */
-  readonly enableOutboundSms?: boolean;
-  readonly mobileOperator?: string;
-}
-
-/** settings:DeviceInformation/settings:Set with the known properties, in the schema's order. */
-export function deviceInformationElement(info: DeviceInformation): El {
-  return settings(
-    'DeviceInformation',
-    settings(
-      'Set',
-      opt('Settings', 'Model', info.model),
-      opt('Settings', 'IMEI', info.imei),
-      opt('Settings', 'FriendlyName', info.friendlyName),
-      opt('Settings', 'OS', info.os),
-      opt('Settings', 'OSLanguage', info.osLanguage),
-      opt('Settings', 'PhoneNumber', info.phoneNumber),
-      opt('Settings', 'UserAgent', info.userAgent),
-      opt('Settings', 'EnableOutboundSMS', info.enableOutboundSms),
-      opt('Settings', 'MobileOperator', info.mobileOperator),
-    ),
-  );
-}
 
 export type ProvisionRequest =
   /** Phase 1: download the policy (MS-ASPROV 3.1.5.1.1). DeviceInformation is sent in 14.1+ only. */
@@ -164,7 +130,7 @@ function provisionBody(req: ProvisionRequest, ctx: EasContext): El {
       return prov(
         'Provision',
         // MS-ASPROV 2.2.2.53: MUST in the initial request of 14.1, 16.0, 16.1; unsupported before.
-        atLeast(ctx.version, '14.1') && deviceInformationElement(req.deviceInformation),
+        atLeast(ctx.version, '14.1') && buildDeviceInformation(req.deviceInformation, ctx),
         policies(prov('PolicyType', policyTypeFor(ctx))),
       );
     case 'acknowledge':
