@@ -10,8 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { LEGACY_SPELLINGS } from '../../src/eas/codepages.ts';
 import { decodeEas, easFromXml, easToXml, encodeEas } from '../../src/eas/wbxml.ts';
 import type { El } from '../../src/wbxml/tree.ts';
-import { fuzzCorpus, LIBWBXML_ENCODED, SHARED_FIXTURES, sharedFixtureNames } from '../support/corpus.ts';
-import { runFuzz } from '../support/fuzz.ts';
+import { LIBWBXML_ENCODED, SHARED_FIXTURES, sharedFixtureNames } from '../support/corpus.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wbxml-xcheck-'));
 const fixture = (name: string) => readFileSync(join(SHARED_FIXTURES, name), 'utf8');

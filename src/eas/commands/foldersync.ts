@@ -9,7 +9,7 @@
  * Also home of the helpers shared by the other FolderHierarchy commands
  * (FolderCreate, FolderUpdate, FolderDelete).
  */
-import type { EasCommandName, EasContext, EasRequest } from '../command.ts';
+import type { EasContext, EasRequest } from '../command.ts';
 import type { El } from '../../wbxml/tree.ts';
 import { intAt, kids, ns, path, textAt } from '../../wbxml/tree.ts';
 import { missing, requireRoot, requireStatus, requireText, statusText } from './common.ts';

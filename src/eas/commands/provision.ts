@@ -14,7 +14,7 @@
  * the client acknowledges it, then erases the device (or this account's data).
  */
 import type { El } from '../../wbxml/tree.ts';
-import { intAt, kid, kids, ns, opt, path, textAt, textOf } from '../../wbxml/tree.ts';
+import { intAt, kid, kids, ns, path, textAt, textOf } from '../../wbxml/tree.ts';
 import type { EasContext, EasRequest } from '../command.ts';
 import { describeStatus } from '../status.ts';
 import { atLeast } from '../version.ts';

@@ -8,7 +8,7 @@
  * gives all-day events their local midnights and recurrences their local
  * wall-clock time; eventZone / allDayDates / allDayTimes below make it usable.
  */
-import { el, kid, kids, textOf, type El } from '../../wbxml/tree.ts';
+import { el, kid, kids, type El } from '../../wbxml/tree.ts';
 import { EasProtocolError, type EasContext } from '../command.ts';
 import { atLeast } from '../version.ts';
 import {
