@@ -54,9 +54,11 @@ function storesOf(e: SyncEvent): StoreName[] {
 export interface InPageOptions {
   readonly store: Store;
   readonly transport?: Transport;
+  /** Receives the engine, for a host that drives it beyond EngineClient (the service worker's Ping steps). */
+  readonly onEngine?: (engine: Engine) => void;
 }
 
-export function createInPageClient({ store, transport = (r) => fetch(r) }: InPageOptions): EngineClient {
+export function createInPageClient({ store, transport = (r) => fetch(r), onEngine }: InPageOptions): EngineClient {
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => listeners.forEach((l) => l(e));
   const syncing = new Set<string>();
@@ -70,6 +72,7 @@ export function createInPageClient({ store, transport = (r) => fetch(r) }: InPag
     },
     onExchange: (x) => emit({ type: 'trace', entry: { ...x, id: ++traceId, accountId: '', at: Date.now() } }),
   });
+  onEngine?.(engine);
   const changed = (accountId: string | undefined, ...stores: StoreName[]) => emit({ type: 'changed', accountId, stores });
   addEventListener('online', () => emit({ type: 'online', online: true }));
   addEventListener('offline', () => emit({ type: 'online', online: false }));
