@@ -1,0 +1,250 @@
+/**
+ * The same-origin proxy (`eas proxy`). EAS servers send no CORS headers, so a
+ * browser page may talk EAS only to its own origin. This server is that origin:
+ * it serves the built PWA and forwards the EAS endpoint (MS-ASHTTP 2.2.1.1:
+ * `/Microsoft-Server-ActiveSync`, OPTIONS and POST) and Autodiscover
+ * (`/autodiscover/autodiscover.xml`) to the real server.
+ *
+ * Everything is bounded: body size (413), connections (503), header size (431,
+ * by Node), time to receive a request, and the idle time of an upstream exchange.
+ */
+import { Agent as HttpAgent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { realpath } from 'node:fs/promises';
+import { EAS_PATH } from '../eas/http.ts';
+import { pointAutodiscoverAt } from './autodiscover.ts';
+import { forward, parseUpstream, requestUpstream, type Exchange, type ForwardRequest, type ForwardSettings, type Upstream } from './forward.ts';
+import { clientAddress, type ForwardedFor } from './headers.ts';
+import { formatRecord } from './log.ts';
+import { json, plainText } from './respond.ts';
+import { serveStatic } from './static.ts';
+import { isCrossOrigin, sessionId, Vault, vaultEndpoint, type VaultEndpoints } from './vault.ts';
+
+export interface ProxyOptions {
+  /** The EAS server's base URL; may carry a path prefix (`http://127.0.0.1:20000/SOGo`). */
+  readonly upstream: string;
+  readonly port: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** The built PWA; default `dist` under the working directory. */
+  readonly dist?: string;
+  /** Keep the EAS credentials on the proxy (see vault.ts). */
+  readonly vault?: boolean;
+  /** Longest silence of an upstream exchange; must exceed the longest Ping/Sync wait (59 min). Default 65 min. */
+  readonly idleTimeoutMs?: number;
+  /** Longest time to receive a whole request (headers and body) from the client. Default 15 min. */
+  readonly requestTimeoutMs?: number;
+  /** Default 50 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Open client connections; beyond it 503. Default 256. */
+  readonly maxConnections?: number;
+  /** Request line and headers; beyond it 431. Default 16 KiB. */
+  readonly maxHeaderBytes?: number;
+  /** Vault: a session unused this long is forgotten. Default 30 days. */
+  readonly sessionIdleMs?: number;
+  /** Vault: most sessions kept. Default 10 000. */
+  readonly maxSessions?: number;
+  /** Receives one line per request. Default: nothing is logged. */
+  readonly log?: (line: string) => void;
+  /** The vault's clock (tests). Default Date.now. */
+  readonly now?: () => number;
+}
+
+export const PROXY_DEFAULTS = {
+  host: '127.0.0.1',
+  dist: 'dist',
+  idleTimeoutMs: 65 * 60_000,
+  requestTimeoutMs: 15 * 60_000,
+  maxBodyBytes: 50 * 1024 * 1024,
+  maxConnections: 256,
+  maxHeaderBytes: 16 * 1024,
+  sessionIdleMs: 30 * 86_400_000,
+  maxSessions: 10_000,
+} as const;
+
+export interface RunningProxy {
+  /** `http://host:port` as bound (port 0 picks a free one). */
+  readonly url: string;
+  /** Open client connections now. */
+  connections(): number;
+  /** Vault sessions held now (0 without vault mode). */
+  sessions(): number;
+  close(): Promise<void>;
+}
+
+type Route = 'eas' | 'autodiscover' | 'vault' | 'static';
+
+/** EAS and Autodiscover paths are matched without regard to case, as IIS and Exchange do. */
+export function routeOf(pathname: string): Route {
+  const lower = pathname.toLowerCase();
+  if (lower === EAS_PATH.toLowerCase()) return 'eas';
+  if (lower === '/autodiscover/autodiscover.xml') return 'autodiscover';
+  if (lower === '/proxy' || lower.startsWith('/proxy/')) return 'vault';
+  return 'static';
+}
+
+const ALLOWED: Partial<Record<Route, readonly string[]>> = {
+  eas: ['OPTIONS', 'POST'], // MS-ASHTTP 2.2.1.1.1, 2.2.3
+  autodiscover: ['GET', 'POST'], // MS-OXDISCO 3.1.5: POST the request; GET only learns a redirect
+};
+
+interface Context {
+  readonly root: string;
+  readonly forward: ForwardSettings;
+  readonly vault?: VaultEndpoints;
+}
+
+/**
+ * How the client reached the proxy. The proxy itself speaks plain HTTP; a TLS
+ * terminator on the same machine may say `X-Forwarded-Proto: https`.
+ */
+function forwardedFor(req: IncomingMessage): ForwardedFor {
+  const client = clientAddress(req.socket.remoteAddress);
+  const loopback = client === '127.0.0.1' || client === '::1';
+  const said = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
+  return { client, proto: loopback && said === 'https' ? 'https' : 'http' };
+}
+
+function publicEndpoint(req: IncomingMessage, fwd: ForwardedFor): string {
+  return `${fwd.proto}://${req.headers.host ?? 'localhost'}${EAS_PATH}`;
+}
+
+/** The forwarding of an EAS or Autodiscover request, with the vault's credentials in vault mode. */
+function forwardRequest(req: IncomingMessage, res: ServerResponse, route: Route, url: URL, ctx: Context, x: Exchange): void {
+  const fwd = forwardedFor(req);
+  let f: ForwardRequest = { path: url.pathname + url.search, forwarded: fwd };
+  if (route === 'autodiscover') {
+    const endpoint = publicEndpoint(req, fwd);
+    f = { ...f, rewrite: (xml) => pointAutodiscoverAt(xml, endpoint) };
+  }
+  if (ctx.vault) {
+    if (isCrossOrigin(req)) {
+      x.note = 'cross-origin';
+      return json(res, 403, { error: 'cross-origin request refused' });
+    }
+    const id = sessionId(req);
+    const session = ctx.vault.vault.use(id);
+    if (!session || id === undefined) {
+      x.note = 'no vault session';
+      return json(res, 401, { error: 'no session: log in at /proxy/login' }); // no WWW-Authenticate: no browser dialog
+    }
+    const cookie = ctx.vault.vault.refreshCookie(id);
+    f = { ...f, authorization: session.authorization, ...(cookie ? { responseHeaders: { 'set-cookie': cookie } } : {}) };
+  }
+  forward(req, res, ctx.forward, f, x);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context, x: Exchange): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://proxy.invalid');
+  } catch {
+    return plainText(res, 400, 'Bad Request');
+  }
+  const route = routeOf(url.pathname);
+  const allowed = ALLOWED[route];
+  if (allowed && !allowed.includes(req.method ?? '')) {
+    return plainText(res, 405, 'Method Not Allowed', { Allow: allowed.join(', ') });
+  }
+  if (route === 'eas' || route === 'autodiscover') return forwardRequest(req, res, route, url, ctx, x);
+  if (route === 'vault') {
+    if (!ctx.vault) return plainText(res, 404, 'Not Found');
+    x.note = await vaultEndpoint(req, res, url.pathname, ctx.vault);
+    return;
+  }
+  x.bytesOut = await serveStatic(req, res, ctx.root, url.pathname);
+}
+
+/** The upstream's status for OPTIONS on the EAS endpoint with these credentials (the vault's login check). */
+function checkCredentials(s: ForwardSettings): (authorization: string) => Promise<number> {
+  return (authorization) => new Promise((resolve, reject) => {
+    const req = requestUpstream(s, 'OPTIONS', EAS_PATH, { host: s.upstream.host, authorization }, 30_000);
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.on('response', (up) => {
+      up.resume();
+      resolve(up.statusCode ?? 502);
+    });
+    req.end();
+  });
+}
+
+function makeAgent(upstream: Upstream, maxSockets: number): HttpAgent {
+  // Free upstream sockets are closed after 4 s, before a typical 5 s server keep-alive
+  // ends them from the other side while a request is being sent on them.
+  const options = { keepAlive: true, maxSockets, timeout: 4_000 };
+  return upstream.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts the proxy; resolves once it listens. Throws RangeError for a bad upstream, and when `dist` is missing. */
+export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  const o = { ...PROXY_DEFAULTS, ...options };
+  const upstream = parseUpstream(o.upstream);
+  const root = await realpath(o.dist);
+  const agent = makeAgent(upstream, o.maxConnections);
+  const settings: ForwardSettings = { upstream, agent, idleTimeoutMs: o.idleTimeoutMs, maxBodyBytes: o.maxBodyBytes };
+  const vault = o.vault ? new Vault({ idleMs: o.sessionIdleMs, maxSessions: o.maxSessions, now: o.now ?? Date.now }) : undefined;
+  const ctx: Context = { root, forward: settings, ...(vault ? { vault: { vault, check: checkCredentials(settings) } } : {}) };
+  const server = createServer({
+    maxHeaderSize: o.maxHeaderBytes,
+    requestTimeout: o.requestTimeoutMs, // receiving the request; a held Ping has been received already
+    headersTimeout: Math.min(60_000, o.requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(30_000, Math.max(250, o.requestTimeoutMs / 4)),
+    keepAliveTimeout: 5_000,
+  });
+  // A silent client socket outlives the upstream's idle timer, so the 504 is sent first.
+  server.setTimeout(o.idleTimeoutMs + 10_000);
+  server.maxConnections = o.maxConnections * 2; // far beyond the limit, connections are dropped without a word
+  let open = 0;
+  const over = new WeakSet<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open++;
+    if (open > o.maxConnections) over.add(socket);
+    socket.once('close', () => open--);
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const client = clientAddress(req.socket.remoteAddress);
+    const x: Exchange = { bytesIn: 0, bytesOut: 0, note: '' };
+    res.once('close', () => {
+      const status = res.headersSent ? res.statusCode : 499; // 499: the client left before any answer
+      const ms = Math.round(performance.now() - started);
+      const record = { client, method: req.method ?? '', target: req.url ?? '', status, ms, ...x };
+      o.log?.(formatRecord(record, new Date()));
+    });
+    if (over.has(req.socket)) {
+      x.note = 'too many connections';
+      return plainText(res, 503, 'Service Unavailable: too many connections', { 'Retry-After': '5', Connection: 'close' });
+    }
+    handle(req, res, ctx, x).catch((e: unknown) => {
+      x.note = `error: ${(e as Error).message}`;
+      if (res.headersSent) res.destroy();
+      else plainText(res, 500, 'Internal Server Error');
+    });
+  });
+  const sweep = vault ? setInterval(() => vault.sweep(), Math.min(o.sessionIdleMs, 3_600_000)).unref() : undefined;
+  const port = await listen(server, o.port, o.host);
+  const shown = o.host.includes(':') ? `[${o.host}]` : o.host;
+  return {
+    url: `http://${shown}:${port}`,
+    connections: () => open,
+    sessions: () => vault?.size ?? 0,
+    close: () => new Promise<void>((done) => {
+      clearInterval(sweep);
+      server.closeAllConnections();
+      agent.destroy();
+      server.close(() => done());
+    }),
+  };
+}
