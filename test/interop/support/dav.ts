@@ -93,3 +93,12 @@ export function property(text: string, name: string): string | undefined {
 export function withUid(objects: readonly DavObject[], uid: string): DavObject[] {
   return objects.filter((o) => properties(o.body, 'UID').some((p) => p.value === uid));
 }
+
+/** The first `BEGIN:<name>` ... `END:<name>` block of a text (a VEVENT without its VTIMEZONE's DTSTART). */
+export function component(text: string, name: 'VEVENT' | 'VTODO'): string {
+  const lines = contentLines(text);
+  const start = lines.indexOf(`BEGIN:${name}`);
+  const end = lines.indexOf(`END:${name}`, start);
+  if (start < 0 || end < 0) throw new Error(`no ${name} in ${text.slice(0, 200)}`);
+  return lines.slice(start, end + 1).join('\r\n');
+}
