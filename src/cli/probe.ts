@@ -1,0 +1,120 @@
+/**
+ * `eas probe --url URL --user U [--domain D] --password-env VAR [--version V]
+ *  [--json FILE] [--trace DIR] [--email ADDR]` (contract: ../shared/CONTRACTS.md).
+ *
+ * Runs the conformance suite of src/probe/ against a server, prints the table,
+ * and exits 1 when any case failed. --json writes the report; --trace writes
+ * every exchange as decoded XML (src/probe/trace.ts), which mocks/replay.ts can serve again.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Transport } from '../eas/http.ts';
+import { CLIENT_VERSIONS, type EasVersion } from '../eas/version.ts';
+import { runProbe } from '../probe/probe.ts';
+import { formatTable, type ProbeReport } from '../probe/report.ts';
+import type { ProbeTiming } from '../probe/session.ts';
+import { traceFiles, type TraceExchange } from '../probe/trace.ts';
+import { CliError, passwordFromEnv, required, UsageError } from './io.ts';
+
+export const PROBE_USAGE =
+  'eas probe --url URL --user U [--domain D] --password-env VAR [--version V] [--json FILE] [--trace DIR] [--email ADDR]';
+
+export interface ProbeDeps {
+  /** Tests: the network (default fetch). */
+  readonly transport?: Transport;
+  /** Tests: shorter bounds and pauses. */
+  readonly timing?: Partial<ProbeTiming>;
+  /** Tests: a fixed run id (scratch item names), e.g. to replay a trace. */
+  readonly runId?: string;
+  /** Where the table goes (default stdout). */
+  readonly write?: (text: string) => void;
+}
+
+interface Options {
+  readonly url: string;
+  readonly user: string;
+  readonly domain?: string;
+  readonly password: string;
+  readonly version?: EasVersion;
+  readonly json?: string;
+  readonly trace?: string;
+  readonly email?: string;
+}
+
+export async function probeCommand(args: string[], deps: ProbeDeps = {}): Promise<ProbeReport> {
+  const o = parseOptions(args);
+  const write = deps.write ?? ((text: string) => void process.stdout.write(text));
+  const trace = o.trace ? await traceWriter(o.trace) : undefined;
+  const report = await runProbe({
+    url: o.url,
+    user: o.user,
+    domain: o.domain,
+    password: o.password,
+    version: o.version,
+    email: o.email,
+    transport: deps.transport ?? ((r: Request) => fetch(r)),
+    runId: deps.runId,
+    timing: deps.timing,
+    onExchange: trace?.add,
+  });
+  await trace?.done();
+  write(`${formatTable(report)}\n`);
+  if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 1)}\n`);
+  const failed = report.cases.filter((c) => c.result === 'fail');
+  if (failed.length > 0) throw new CliError(`${failed.length} of ${report.cases.length} cases failed against ${report.server}: ${failed.map((c) => c.name).join(', ')}`);
+  return report;
+}
+
+/** The subcommand as main.ts runs it. */
+export async function probeMain(args: string[]): Promise<void> {
+  await probeCommand(args);
+}
+
+function parseOptions(args: string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        url: { type: 'string' }, user: { type: 'string' }, domain: { type: 'string' }, 'password-env': { type: 'string' },
+        version: { type: 'string' }, json: { type: 'string' }, trace: { type: 'string' }, email: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; usage: ${PROBE_USAGE}`);
+  }
+  const version = values.version;
+  if (version !== undefined && !(CLIENT_VERSIONS as readonly string[]).includes(version)) {
+    throw new UsageError(`--version must be one of ${CLIENT_VERSIONS.join(', ')}`);
+  }
+  return {
+    url: required(values, 'url'),
+    user: required(values, 'user'),
+    domain: values.domain || undefined,
+    password: passwordFromEnv(required(values, 'password-env')),
+    version: version as EasVersion | undefined,
+    json: values.json,
+    trace: values.trace,
+    email: values.email,
+  };
+}
+
+/** Writes each exchange's files as it happens, numbered in the order the answers came. */
+async function traceWriter(dir: string): Promise<{ add: (x: TraceExchange) => void; done: () => Promise<void> }> {
+  await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+    throw new CliError(`${dir}: cannot create the trace directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  });
+  let n = 0;
+  const writes: Promise<void>[] = [];
+  return {
+    add(x) {
+      n += 1;
+      for (const f of traceFiles(n, x)) writes.push(writeFile(join(dir, f.name), f.content));
+    },
+    async done() {
+      await Promise.all(writes);
+    },
+  };
+}
