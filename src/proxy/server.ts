@@ -217,12 +217,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const started = performance.now();
     const client = clientAddress(req.socket.remoteAddress);
     const x: Exchange = { bytesIn: 0, bytesOut: 0, note: '' };
-    res.once('close', () => {
+    // Logged after every other 'close' listener has said what happened.
+    res.once('close', () => queueMicrotask(() => {
       const status = res.headersSent ? res.statusCode : 499; // 499: the client left before any answer
       const ms = Math.round(performance.now() - started);
       const record = { client, method: req.method ?? '', target: req.url ?? '', status, ms, ...x };
       o.log?.(formatRecord(record, new Date()));
-    });
+    }));
     if (over.has(req.socket)) {
       x.note = 'too many connections';
       return plainText(res, 503, 'Service Unavailable: too many connections', { 'Retry-After': '5', Connection: 'close' });
