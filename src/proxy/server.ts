@@ -213,6 +213,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     if (open > o.maxConnections) over.add(socket);
     socket.once('close', () => open--);
   });
+  // RFC 9110 10.1.1: a client that sends Expect: 100-continue waits before sending its body;
+  // one announcing a body over the limit gets the 413 instead of the go-ahead.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length'] ?? '0') <= o.maxBodyBytes) res.writeContinue();
+    server.emit('request', req, res);
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const client = clientAddress(req.socket.remoteAddress);

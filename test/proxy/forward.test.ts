@@ -287,6 +287,28 @@ describe('limits', () => {
     expect(t.logs.filter((l) => l.includes('request body over the limit'))).toHaveLength(2);
   });
 
+  it('answers Expect: 100-continue with 413 for a body over the limit, and with 100 for one within', async () => {
+    const t = await startWithMock(dist.dist, { maxBodyBytes: 1000 });
+    const url = new URL(t.proxy.url);
+    const body = wbxml(FOLDER_SYNC);
+    const ask = (length: number) => new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: easPath('FolderSync'), agent: false,
+        headers: { Authorization: ALICE, 'MS-ASProtocolVersion': '14.1', 'Content-Type': WBXML, 'Content-Length': length, Expect: '100-continue' } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, continued });
+      });
+      req.on('continue', () => {
+        continued = true;
+        req.end(body);
+      });
+      req.on('error', reject);
+    });
+    expect(await ask(5000)).toEqual({ status: 413, continued: false });
+    expect(await ask(body.length)).toEqual({ status: 200, continued: true });
+    await t.stop();
+  });
+
   it('answers 503 beyond the connection limit, and serves again once connections close', async () => {
     const t = await startWithMock(dist.dist, { maxConnections: 2 });
     const url = new URL(t.proxy.url);
