@@ -18,6 +18,11 @@ export class ProbeNotSupported extends Error {
   override readonly name = 'ProbeNotSupported';
 }
 
+/** The case cannot run for want of something an earlier case should have given. */
+export class ProbeSkipped extends Error {
+  override readonly name = 'ProbeSkipped';
+}
+
 export function fail(detail: string): never {
   throw new ProbeFail(detail);
 }
@@ -39,6 +44,7 @@ export function expectStatus(what: string, status: number, text: (code: number) 
 export function verdictOf(e: unknown): { result: CaseResult; detail: string } {
   if (e instanceof ProbeFail) return { result: 'fail', detail: e.message };
   if (e instanceof ProbeNotSupported) return { result: 'not supported', detail: e.message };
+  if (e instanceof ProbeSkipped) return { result: 'skipped', detail: e.message };
   if (e instanceof EasHttpError) {
     // HTTP 501 Not Implemented: the server does not implement the command (RFC 9110 15.6.2).
     if (e.status === 501) return { result: 'not supported', detail: 'HTTP 501 Not Implemented' };

@@ -20,7 +20,7 @@ import { describeStatus } from '../eas/status.ts';
 import { atLeast, type EasVersion } from '../eas/version.ts';
 import type { El } from '../wbxml/tree.ts';
 import { buildMessage } from './mime.ts';
-import { expectStatus, fail } from './outcome.ts';
+import { expectStatus, fail, ProbeSkipped } from './outcome.ts';
 import type { TraceExchange } from './trace.ts';
 
 export type ProbeClass = 'Email' | 'Calendar' | 'Contacts' | 'Tasks';
@@ -130,7 +130,8 @@ export class ProbeSession {
   serverBuild?: string;
   /** Set once OPTIONS agreed on a version. */
   negotiated = false;
-  email: string;
+  /** The user's address: --email, Settings UserInformation, or the user name when it is one. */
+  private address?: string;
   folders: readonly FolderEntry[] = [];
   readonly collections = new Map<string, Collection>();
   /** Facts cases leave for later ones (estimate per class, the probe mail's subject...). */
@@ -143,7 +144,7 @@ export class ProbeSession {
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.windowSize = options.windowSize ?? 25;
     this.now = options.now ?? Date.now;
-    this.email = options.email ?? (options.user.includes('@') ? options.user : `${options.user}@${new URL(endpointUrl(options.url)).hostname}`);
+    this.address = options.email ?? (options.user.includes('@') ? options.user : undefined);
     this.client = new EasClient(
       {
         url: options.url,
@@ -158,6 +159,17 @@ export class ProbeSession {
       options.transport,
       { onExchange: options.onExchange, now: this.now },
     );
+  }
+
+  /** The user's address; cases that need it are skipped while it is unknown. */
+  get email(): string {
+    if (this.address === undefined) throw new ProbeSkipped("needs the user's address: Settings UserInformation gave none (or pass --email)");
+    return this.address;
+  }
+
+  /** Learnt from Settings UserInformation; --email wins. */
+  learnEmail(address: string): void {
+    if (this.options.email === undefined) this.address = address;
   }
 
   get version(): EasVersion {

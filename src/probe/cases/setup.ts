@@ -81,7 +81,7 @@ export const userInformationCase: ProbeCase = {
     if (!r.userInformation) fail('Settings: no UserInformation in the answer');
     expectStatus('Settings UserInformation', r.userInformation.status ?? 1, settingsStatusText);
     const address = addressOf(r) ?? fail('UserInformation: no SMTP address in the answer');
-    if (!s.options.email) s.email = address;
+    s.learnEmail(address);
     return `address ${address}`;
   },
 };
