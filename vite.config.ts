@@ -1,8 +1,65 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/** `npm start` serves the build; say where the demo is. */
+function demoHint(): Plugin {
+  return {
+    name: 'eas-demo-hint',
+    configurePreviewServer(server) {
+      server.httpServer.once('listening', () => {
+        const a = server.httpServer.address();
+        if (a && typeof a === 'object') console.info(`\n  Demo (built-in mock, alice/alicepass): http://${a.address}:${a.port}/?demo=1\n`);
+      });
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [preact()],
+  plugins: [
+    preact(),
+    VitePWA({
+      // src/sw.ts is our own service worker (the engine, the demo mock); Workbox only
+      // injects the precache manifest into it.
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      // Registered by src/ui/pwa.ts with workbox-window, which shows the update prompt.
+      injectRegister: false,
+      registerType: 'prompt',
+      manifestFilename: 'manifest.webmanifest',
+      includeAssets: ['icons/icon.svg', 'icons/apple-touch-icon.png'],
+      manifest: {
+        id: './',
+        name: 'EAS Mail',
+        short_name: 'EAS Mail',
+        description: 'Offline-first Exchange ActiveSync mail, calendar, contacts and tasks',
+        lang: 'en',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#1f4e79',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/maskable-192.png', sizes: '192x192', type: 'image/png', purpose: 'maskable' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      injectManifest: {
+        // The whole shell, lazy screens included, so every screen opens offline.
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        // The page's own copy of the demo server is for the no-service-worker fallback only.
+        globIgnores: ['**/demo-*.js'],
+        rollupFormat: 'iife',
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+      },
+      devOptions: { enabled: false },
+    }),
+    demoHint(),
+  ],
   server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 5173 },
   build: { target: 'es2022', sourcemap: true },
 });

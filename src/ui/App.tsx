@@ -13,6 +13,8 @@ import { MailScreen } from './mail/MailScreen.tsx';
 import { PrefsContext, usePrefs, type Prefs } from './prefs.ts';
 import { href, useRoute, type Route } from './router.ts';
 import { StatusBanners } from './status/Status.tsx';
+import { UpdateBanner } from './status/UpdateBanner.tsx';
+import { DemoPanel } from './demo/DemoPanel.tsx';
 import { useNewMailNotifications } from './status/notify.ts';
 
 const CalendarScreen = lazyScreen(() => import('./calendar/CalendarScreen.tsx').then((m) => m.CalendarScreen));
@@ -127,9 +129,11 @@ function Shell() {
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
+        <UpdateBanner />
         <StatusBanners />
         {accounts.loading ? null : showSetup ? <SetupScreen /> : <Screen route={route} />}
       </main>
+      <DemoPanel />
     </div>
   );
 }

@@ -1,15 +1,94 @@
 /**
- * The one place that chooses the engine behind the screens: the sync engine in this
- * page (engine-adapter.ts). It is loaded after the first paint (its own chunk), so the
- * screens render from the store at once; calls made meanwhile wait for it.
- * (The service-worker variant, when it comes, plugs in here with the same interface.)
+ * The one place that chooses where the engine runs:
+ * - in the service worker (the built app in a browser with service workers): calls
+ *   and steps travel as messages (engine-sw-adapter.ts), the worker runs the engine;
+ * - in this page otherwise (the dev server, tests in Node/happy-dom, `?sw=0`, or when
+ *   registration fails): engine-adapter.ts, with the demo server in the page too.
+ * Either way a leader tab (leader.ts) drives the schedule, and both are loaded after
+ * the first paint (their own chunks): the screens render from the store at once, and
+ * calls made meanwhile wait.
  */
+import type { DemoAction, DemoState } from '../sw/demo.ts';
+import { isDemoHost } from '../sw/demo-host.ts';
+import type { StepKind, StepResult } from '../sw/protocol.ts';
 import type { Store } from '../store/db.ts';
+import type { Engine } from '../sync/engine.ts';
 import type { ClientStatus, EngineClient, EngineEvent } from './engine-client.ts';
+import { startLeaderElection } from './leader.ts';
 
-export function createClient(store: Store): EngineClient {
-  const ready = import('./engine-adapter.ts').then((m) => m.createInPageClient({ store }));
-  return deferred(ready);
+export type RuntimeMode = 'sw' | 'page';
+
+export interface Runtime {
+  readonly client: EngineClient;
+  /** The demo server's fault panel (protocol.ts DemoAction). */
+  demo(action: DemoAction, user?: string): Promise<DemoState>;
+  readonly mode: Promise<RuntimeMode>;
+}
+
+interface Started {
+  readonly mode: RuntimeMode;
+  readonly client: EngineClient;
+  step(kind: StepKind): Promise<StepResult>;
+  demo(action: DemoAction, user?: string): Promise<DemoState>;
+}
+
+/** Service workers unless unavailable, not built (dev server), or turned off with ?sw=0. */
+export function wantsServiceWorker(): boolean {
+  const off = new URLSearchParams(globalThis.location?.search ?? '').get('sw') === '0';
+  return import.meta.env.PROD && !off && typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
+}
+
+export function createRuntime(store: Store): Runtime {
+  const started = (wantsServiceWorker() ? inWorker() : Promise.resolve(undefined)).then((s) => s ?? inPage(store));
+  void started.then((s) => {
+    // Visible to tests and to the curious: where the engine runs, and whether this tab leads.
+    document.documentElement.dataset['engine'] = s.mode;
+    startLeaderElection((k) => s.step(k), () => (document.documentElement.dataset['leader'] = 'true'));
+  });
+  return {
+    client: deferred(started.then((s) => s.client)),
+    demo: async (action, user) => (await started).demo(action, user),
+    mode: started.then((s) => s.mode),
+  };
+}
+
+async function inWorker(): Promise<Started | undefined> {
+  const { registerServiceWorker } = await import('./pwa.ts');
+  if (!(await registerServiceWorker())) return undefined;
+  const { createSwClient } = await import('./engine-sw-adapter.ts');
+  const client = createSwClient(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    if (!reg.active) throw new Error('no active service worker');
+    return reg.active;
+  });
+  return { mode: 'sw', client, step: (k) => client.step(k), demo: (a, u) => client.demo(a, u) };
+}
+
+async function inPage(store: Store): Promise<Started> {
+  const [{ createInPageClient }, { Scheduler }] = await Promise.all([import('./engine-adapter.ts'), import('../sw/steps.ts')]);
+  const demo = lazyDemo();
+  const transport = async (request: Request): Promise<Response> =>
+    isDemoHost(new URL(request.url).hostname) ? (await demo()).handle(request) : fetch(request);
+  let engine: Engine | undefined;
+  const client = createInPageClient({ store, transport, onEngine: (e) => (engine = e) });
+  if (!engine) throw new Error('the engine was not created');
+  const scheduler = new Scheduler({ client, engine, store });
+  return {
+    mode: 'page',
+    client,
+    step: (k) => scheduler.run(k),
+    demo: async (action, user) => {
+      const state = await (await demo()).act(action, user);
+      if (action === 'network-up' || action === 'new-mail') void client.syncNow().catch(() => undefined);
+      return state;
+    },
+  };
+}
+
+/** The demo server in the page (its own chunk, loaded on the first demo request). */
+function lazyDemo(): () => Promise<import('../sw/demo.ts').Demo> {
+  let demo: Promise<import('../sw/demo.ts').Demo> | undefined;
+  return () => (demo ??= import('../sw/demo.ts').then((m) => m.createDemo({ dbName: 'eas-pwa-demo-page', online: () => navigator.onLine })));
 }
 
 /** An EngineClient whose calls wait for the real one; listeners are attached when it comes. */

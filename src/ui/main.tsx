@@ -1,15 +1,15 @@
 import { render } from 'preact';
 import { openStore } from '../store/db.ts';
 import { App } from './App.tsx';
-import { createClient } from './client.ts';
+import { createRuntime } from './client.ts';
 import { collectTraces } from './inspector/trace-buffer.ts';
 import './styles.css';
 
 async function start(root: HTMLElement): Promise<void> {
   const store = await openStore();
-  const client = createClient(store);
+  const { client, demo } = createRuntime(store);
   collectTraces(client);
-  render(<App handles={{ db: store.db, client }} />, root);
+  render(<App handles={{ db: store.db, client, demo }} />, root);
 }
 
 const root = document.getElementById('app');

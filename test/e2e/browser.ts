@@ -36,3 +36,23 @@ export async function startAppServer(): Promise<AppServer> {
   if (!address || typeof address === 'string') throw new Error('vite did not listen');
   return { origin: `http://127.0.0.1:${address.port}`, close: () => server.close() };
 }
+
+/**
+ * The BUILT app (service workers need the real build: precache manifest, sw.js) served
+ * by `vite preview` on a free port of 127.0.0.1. Built once per test process into
+ * test-results/e2e-dist.
+ */
+export async function startBuiltServer(outDir = resolve(ROOT, 'test-results/e2e-dist')): Promise<AppServer> {
+  const { build, preview } = await import('vite');
+  await build({ root: ROOT, configFile: resolve(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const server = await preview({
+    root: ROOT,
+    configFile: resolve(ROOT, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('vite preview did not listen');
+  return { origin: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+}

@@ -4,6 +4,7 @@
  */
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
+import type { DemoAction, DemoState } from '../../sw/demo.ts';
 import type { Db } from '../../store/db.ts';
 import type { StoreName } from '../../store/schema.ts';
 import type { EngineClient, EngineEvent } from '../engine-client.ts';
@@ -11,6 +12,8 @@ import type { EngineClient, EngineEvent } from '../engine-client.ts';
 export interface AppHandles {
   readonly db: Db;
   readonly client: EngineClient;
+  /** The demo server's fault panel; absent where there is no demo (unit tests). */
+  readonly demo?: (action: DemoAction, user?: string) => Promise<DemoState>;
 }
 
 export const AppContext = createContext<AppHandles | null>(null);

@@ -246,6 +246,25 @@ export const en = {
   'setup.badEmail': 'Enter an email address like name@example.com.',
   'setup.badServer': 'Enter a server name or URL.',
 
+  'setup.demoIntro': 'No account at hand? The demo runs on a server built into this app, with a sample mailbox in English and Japanese.',
+  'setup.tryDemo': 'Try the demo',
+
+  'demo.open': 'Demo server',
+  'demo.title': 'Demo server',
+  'demo.intro': 'The demo account talks to a mock Exchange server inside this app. Make it misbehave and watch the app cope:',
+  'demo.dropNetwork': 'Drop the network',
+  'demo.restoreNetwork': 'Restore the network',
+  'demo.fail503': 'Next request: 503 (busy)',
+  'demo.invalidSyncKey': 'Next sync: invalid SyncKey',
+  'demo.newMail': 'New mail now',
+  'demo.networkDown': 'The demo server is unreachable.',
+  'demo.networkUp': 'The demo server is reachable.',
+  'demo.pending': 'Faults waiting: {busy} × 503, {synckey} × invalid SyncKey.',
+  'demo.done': 'Done: {action}',
+
+  'update.ready': 'A new version of the app is ready.',
+  'update.apply': 'Update',
+
   'class.Email': 'Mail',
   'class.Calendar': 'Calendar',
   'class.Contacts': 'Contacts',

@@ -248,6 +248,25 @@ export const ja: Record<MessageKey, string> = {
   'setup.badEmail': 'name@example.com のようなメールアドレスを入力してください。',
   'setup.badServer': 'サーバー名または URL を入力してください。',
 
+  'setup.demoIntro': 'アカウントがなくても試せます。デモはこのアプリに内蔵のサーバーで動き、英語と日本語のサンプルメールボックスがあります。',
+  'setup.tryDemo': 'デモを試す',
+
+  'demo.open': 'デモサーバー',
+  'demo.title': 'デモサーバー',
+  'demo.intro': 'デモアカウントはアプリ内蔵の模擬 Exchange サーバーにつながっています。障害を起こして、アプリの対応を見てください:',
+  'demo.dropNetwork': 'ネットワークを切断',
+  'demo.restoreNetwork': 'ネットワークを復旧',
+  'demo.fail503': '次のリクエストを 503 (混雑) に',
+  'demo.invalidSyncKey': '次の同期で SyncKey を無効に',
+  'demo.newMail': '新着メールを届ける',
+  'demo.networkDown': 'デモサーバーに接続できません。',
+  'demo.networkUp': 'デモサーバーに接続できます。',
+  'demo.pending': '待機中の障害: 503 × {busy}、無効な SyncKey × {synckey}。',
+  'demo.done': '実行しました: {action}',
+
+  'update.ready': 'アプリの新しいバージョンがあります。',
+  'update.apply': '更新',
+
   'class.Email': 'メール',
   'class.Calendar': 'カレンダー',
   'class.Contacts': '連絡先',

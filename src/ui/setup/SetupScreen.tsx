@@ -3,9 +3,11 @@
  * server, SSL, user name and domain with the `@`/`defaultcontext` rule shown live,
  * then what to sync. Errors say what went wrong in plain words.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { DEMO_ACCOUNT } from '../../sw/demo-host.ts';
 import { SYNC_CLASSES, type AccountRecord, type SyncClass } from '../../store/schema.ts';
-import { SetupError, type SetupErrorKind, type SetupStep } from '../engine-client.ts';
+import { SetupError, type AccountInput, type DiscoveredServer, type SetupErrorKind, type SetupStep } from '../engine-client.ts';
+import { demoRequested } from '../demo/demo-mode.ts';
 import { useApp } from '../data/live.ts';
 import { useI18n, type MessageKey } from '../i18n/index.ts';
 import { href, navigate } from '../router.ts';
@@ -31,7 +33,7 @@ const STEP_TEXT: Readonly<Record<SetupStep, MessageKey>> = {
 };
 
 export function SetupScreen() {
-  const { client } = useApp();
+  const { client, db } = useApp();
   const { t } = useI18n();
   const [stage, setStage] = useState<Stage>('account');
   const [email, setEmail] = useState('');
@@ -55,6 +57,26 @@ export function SetupScreen() {
     else setError(t('setup.err.unknown', { message: e instanceof Error ? e.message : String(e) }));
   };
 
+  /** Autodiscover, then the server form (filled in when something was found). */
+  const discover = async (mail: string, pass: string): Promise<DiscoveredServer | null> => {
+    setBusy(t('setup.discovering'));
+    try {
+      const found = await client.discover(mail, pass);
+      if (found) {
+        setServer(found.url);
+        setSsl(new URL(found.url).protocol === 'https:');
+      } else setNotice(t('setup.discoverFailed'));
+      return found;
+    } catch {
+      setNotice(t('setup.discoverFailed'));
+      return null;
+    } finally {
+      setBusy(undefined);
+      if (!userName) setUserName(mail);
+      setStage('server');
+    }
+  };
+
   const next = async (e: Event) => {
     e.preventDefault();
     setError(undefined);
@@ -63,20 +85,39 @@ export function SetupScreen() {
       return setError(t(!looksLikeEmail(email) ? 'setup.badEmail' : 'setup.err.invalid'));
     }
     setInvalid(new Set());
-    setBusy(t('setup.discovering'));
+    await discover(email.trim(), password);
+  };
+
+  /** "Try the demo": the demo account on the built-in server, through the same steps. */
+  const tryDemo = async (auto: boolean) => {
+    setError(undefined);
+    setEmail(DEMO_ACCOUNT.email);
+    setPassword(DEMO_ACCOUNT.password);
+    setUserName(DEMO_ACCOUNT.email);
+    const found = await discover(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password);
+    if (!auto || !found) return;
+    const login = splitUserName(DEMO_ACCOUNT.email, '');
+    const added = await add({ email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password, server: found.url, ssl: true, user: login.user, domain: login.domain, classes });
+    if (added) await complete(added);
+  };
+
+  useEffect(() => {
+    // `?demo=1` (what `npm start` prints): set the demo account up without a click.
+    if (demoRequested()) void db.count('accounts').then((n) => (n === 0 ? tryDemo(true) : undefined));
+  }, []);
+
+  const add = async (input: AccountInput): Promise<AccountRecord | undefined> => {
+    setBusy(t('setup.verifying'));
     try {
-      const found = await client.discover(email.trim(), password);
-      if (found) {
-        const url = new URL(found.url);
-        setServer(found.url);
-        setSsl(url.protocol === 'https:');
-      } else setNotice(t('setup.discoverFailed'));
-    } catch {
-      setNotice(t('setup.discoverFailed'));
+      const added = await client.addAccount(input, (step) => setBusy(t(STEP_TEXT[step])));
+      setAccount(added);
+      setStage('classes');
+      return added;
+    } catch (err) {
+      fail(err);
+      return undefined;
     } finally {
       setBusy(undefined);
-      if (!userName) setUserName(email.trim());
-      setStage('server');
     }
   };
 
@@ -88,27 +129,18 @@ export function SetupScreen() {
       return setError(t('setup.badServer'));
     }
     setInvalid(new Set());
-    setBusy(t('setup.verifying'));
-    try {
-      const added = await client.addAccount(
-        { email: email.trim(), password, server: server.trim(), ssl, user: split.user, domain: split.domain, description: description.trim() || undefined, classes },
-        (step) => setBusy(t(STEP_TEXT[step])),
-      );
-      setAccount(added);
-      setStage('classes');
-    } catch (err) {
-      fail(err);
-    } finally {
-      setBusy(undefined);
-    }
+    await add({ email: email.trim(), password, server: server.trim(), ssl, user: split.user, domain: split.domain, description: description.trim() || undefined, classes });
+  };
+
+  const complete = async (added: AccountRecord) => {
+    await client.updateAccount(added.id, { classes });
+    void client.syncNow(added.id);
+    navigate(href.mail(), true);
   };
 
   const finish = async (e: Event) => {
     e.preventDefault();
-    if (!account) return;
-    await client.updateAccount(account.id, { classes });
-    void client.syncNow(account.id);
-    navigate(href.mail(), true);
+    if (account) await complete(account);
   };
 
   const status = (busy || error) && (
@@ -143,6 +175,12 @@ export function SetupScreen() {
               <div class="button-row end">
                 <button type="submit" class="btn primary" disabled={!!busy}>
                   {t('common.next')}
+                </button>
+              </div>
+              <div class="demo-offer">
+                <p class="hint">{t('setup.demoIntro')}</p>
+                <button type="button" class="btn" onClick={() => void tryDemo(false)} disabled={!!busy}>
+                  {t('setup.tryDemo')}
                 </button>
               </div>
             </form>

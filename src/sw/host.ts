@@ -1,0 +1,148 @@
+/**
+ * The worker side of the page <-> worker protocol (protocol.ts): opens the engine on
+ * first use (again after the browser stopped the worker: all state is in IndexedDB),
+ * answers calls and steps, and relays engine events to every tab.
+ *
+ * After an edit the host pushes it at once (a sync of the folders it touched) and
+ * after a send it flushes the outbox, inside the same `waitUntil`; when that fails
+ * (offline) it asks for Background Sync so the browser retries with no tab open.
+ */
+import type { EngineClient, ItemRef, OutgoingMail } from '../ui/engine-client.ts';
+import { toWire, type Broadcast, type CallMethod, type FromWorker, type StepKind, type ToWorker } from './protocol.ts';
+import type { Demo } from './demo.ts';
+import { Scheduler, flushOutbox, outboxWaiting, type Hosted } from './steps.ts';
+
+export interface HostDeps {
+  /** Opens the store and the engine (called once per worker life). */
+  open(): Promise<Hosted>;
+  broadcast(message: Broadcast): void;
+  /** The pages' view of the connection, sent with every message. */
+  setOnline(online: boolean): void;
+  online(): boolean;
+  /** Asks the browser to run the outbox flush later (Background Sync), when it can. */
+  requestBackgroundSync(): Promise<void>;
+  readonly demo?: Demo;
+}
+
+export interface Host {
+  /** One incoming message; the promise is what the worker passes to `waitUntil`. */
+  handle(message: unknown, port: MessagePort | undefined): Promise<void>;
+  /** The Background Sync handler: flush; throws while mail still waits (the browser retries). */
+  backgroundSync(): Promise<void>;
+  hosted(): Promise<Hosted>;
+}
+
+const EDITS: ReadonlySet<CallMethod> = new Set(['markRead', 'setFlag', 'moveItems', 'deleteItems', 'createItem', 'updateItem', 'respondToMeeting']);
+
+function isMessage(m: unknown): m is ToWorker {
+  return typeof m === 'object' && m !== null && typeof (m as { kind?: unknown }).kind === 'string';
+}
+
+/** The folders an edit call touched, by account (its refs, or the folder it names). */
+export function touched(method: CallMethod, args: readonly unknown[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (accountId: string, folderId: string) => (out.get(accountId) ?? out.set(accountId, new Set()).get(accountId))?.add(folderId);
+  const first = args[0];
+  if (method === 'createItem') add(String(first), String(args[1]));
+  else for (const r of (Array.isArray(first) ? first : [first]) as ItemRef[]) if (r && typeof r === 'object') add(r.accountId, r.folderId);
+  if (method === 'moveItems' && typeof args[1] === 'string') for (const set of out.values()) set.add(args[1]);
+  return out;
+}
+
+export function createHost(deps: HostDeps): Host {
+  let opening: Promise<Hosted> | undefined;
+  let scheduler: Scheduler | undefined;
+  const working = new Set<string>();
+
+  const hosted = (): Promise<Hosted> =>
+    (opening ??= deps.open().then((h) => {
+      h.client.subscribe((event) => deps.broadcast({ kind: 'event', event }));
+      scheduler = new Scheduler(h);
+      return h;
+    }));
+
+  const reply = (port: MessagePort | undefined, m: FromWorker): void => port?.postMessage(m);
+
+  async function call(h: Hosted, method: CallMethod, args: readonly unknown[], port: MessagePort | undefined): Promise<unknown> {
+    const client = h.client as unknown as Record<CallMethod, (...a: unknown[]) => Promise<unknown>>;
+    if (method === 'addAccount') {
+      return h.client.addAccount(args[0] as Parameters<EngineClient['addAccount']>[0], (step) => reply(port, { kind: 'setupStep', step }));
+    }
+    return client[method](...args);
+  }
+
+  /** What a call leaves to do after it answered: push the edit, send the mail. */
+  async function after(h: Hosted, method: CallMethod, args: readonly unknown[]): Promise<void> {
+    if (method === 'sendMail') {
+      await flushOutbox(h, (args[0] as OutgoingMail).accountId).catch(() => undefined);
+      if (await outboxWaiting(h.store)) await deps.requestBackgroundSync().catch(() => undefined);
+    } else if (EDITS.has(method) && deps.online()) {
+      for (const [accountId, folders] of touched(method, args)) await h.engine.syncFolders(accountId, [...folders]).catch(() => undefined);
+    }
+  }
+
+  async function handle(message: unknown, port: MessagePort | undefined): Promise<void> {
+    if (!isMessage(message)) return;
+    if ('online' in message && typeof message.online === 'boolean') deps.setOnline(message.online);
+    switch (message.kind) {
+      case 'network':
+        return;
+      case 'alive':
+        return reply(port, { kind: 'done', value: working.has(message.id) });
+      case 'status': {
+        const h = opening ? await opening : undefined;
+        return reply(port, { kind: 'done', value: h ? h.client.status() : { online: deps.online(), syncing: [] } });
+      }
+      case 'demo':
+        if (!deps.demo) return reply(port, { kind: 'error', error: { name: 'Error', message: 'no demo here' } });
+        return run(undefined, port, async () => {
+          reply(port, { kind: 'done', value: await deps.demo?.act(message.action, message.user) });
+          // The demo's "connection" is back or the server has news: sync now, in this waitUntil.
+          if (message.action === 'network-up' || message.action === 'new-mail') await stepLater('sync');
+        }, true);
+      case 'call':
+        return run(message.id, port, async () => {
+          const h = await hosted();
+          const value = await call(h, message.method, message.args, port);
+          reply(port, { kind: 'done', value });
+          await after(h, message.method, message.args);
+          return undefined;
+        }, true);
+      case 'step':
+        return run(message.id, port, async () => step(message.step));
+    }
+  }
+
+  async function step(kind: StepKind): Promise<unknown> {
+    await hosted();
+    return scheduler?.run(kind);
+  }
+
+  /** A sync the worker starts by itself (after the demo network returns): errors stay here. */
+  async function stepLater(kind: StepKind): Promise<void> {
+    await step(kind).catch(() => undefined);
+  }
+
+  /** Runs `work`, answering on the port unless it answered itself (`answered`). */
+  async function run(id: string | undefined, port: MessagePort | undefined, work: () => Promise<unknown>, answered = false): Promise<void> {
+    if (id) working.add(id);
+    try {
+      const value = await work();
+      if (!answered) reply(port, { kind: 'done', value });
+    } catch (e) {
+      reply(port, { kind: 'error', error: toWire(e) });
+    } finally {
+      if (id) working.delete(id);
+    }
+  }
+
+  return {
+    handle,
+    hosted,
+    async backgroundSync() {
+      const h = await hosted();
+      await flushOutbox(h);
+      if (await outboxWaiting(h.store)) throw new Error('mail still waits in the outbox');
+    },
+  };
+}
