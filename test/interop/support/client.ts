@@ -5,8 +5,15 @@
  * Commands the engine has no API for yet (SendMail, Ping, Search) go through the protocol
  * layer's EasClient with the engine account's own DeviceId, user and negotiated version, as
  * the engine's outbox and Ping loop will.
+ *
+ * SOGo quirk: sogod closes the connection after every response without sending
+ * `Connection: close`, so a pooled keep-alive socket can be dead when reused, and fetch then
+ * fails with "other side closed" before the request reaches SOGo. The engine rides over it
+ * with its network retry; the direct commands here, which do not retry, use one connection
+ * per request instead (oneShotTransport).
  */
 import 'fake-indexeddb/auto';
+import { request as httpRequest } from 'node:http';
 import type { EasContext, EasRequest } from '../../../src/eas/command.ts';
 import { EasClient, type Transport } from '../../../src/eas/http.ts';
 import type { El } from '../../../src/wbxml/tree.ts';
@@ -38,6 +45,30 @@ export function pinnedTransport(version: PeerVersion): Transport {
     return new Response(await res.arrayBuffer(), { status: res.status, headers });
   };
 }
+
+/** node:http with no agent: a new connection per request, so never a socket SOGo has closed. */
+export const oneShotTransport: Transport = async (request) => {
+  const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(request.url, { method: request.method, headers: Object.fromEntries(request.headers), agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          for (const v of Array.isArray(value) ? value : [value ?? '']) headers.append(name, v);
+        }
+        const status = res.statusCode ?? 0;
+        const bytes = Buffer.concat(chunks);
+        resolve(new Response(status === 204 || status === 304 || bytes.length === 0 ? null : bytes, { status, headers }));
+      });
+    });
+    req.on('error', reject);
+    request.signal.addEventListener('abort', () => req.destroy(request.signal.reason as Error), { once: true });
+    req.end(body);
+  });
+};
 
 /** Sets the account up as a user would (server URL typed, user name without domain). */
 export async function connectClient(user: PeerUser, version: PeerVersion): Promise<PeerClient> {
@@ -112,7 +143,7 @@ export async function easClient(c: PeerClient): Promise<EasClient> {
       version: c.version,
       policyKey: a.policyKey,
     },
-    (r) => fetch(r),
+    oneShotTransport,
   );
 }
 
