@@ -70,6 +70,8 @@ export interface Demo {
   claims(url: URL, origin: string): boolean;
   handle(request: Request): Promise<Response>;
   act(action: DemoAction, user?: string): Promise<DemoState>;
+  /** The running mock, after its replay (tests compare mailboxes with it). */
+  server(): Promise<MockServer>;
 }
 
 /** Same-origin paths of the demo (the mock's control API and the mailbox view). */
@@ -175,6 +177,7 @@ export function createDemo(options: DemoOptions = {}): Demo {
     claims: (url, origin) => isDemoHost(url.hostname) || isControlPath(url, origin),
     handle,
     act,
+    server: async () => (await open()).server,
   };
 }
 
