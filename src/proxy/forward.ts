@@ -167,9 +167,16 @@ export function forward(req: IncomingMessage, res: ServerResponse, s: ForwardSet
     if (res.headersSent) res.destroy();
     else plainText(res, status, status === 413 ? 'Content Too Large' : note, status === 413 ? { Connection: 'close' } : {});
   };
+  let answer: IncomingMessage | undefined;
   upstream.on('timeout', () => fail(504, 'upstream idle timeout'));
-  upstream.on('error', (e) => fail(502, errorNote(e)));
-  upstream.on('response', (up) => relay(up, res, f, x, fail));
+  upstream.on('error', (e) => {
+    // A server may answer early (401, 413) and stop reading the body; its whole answer still counts.
+    if (!answer?.complete) fail(502, errorNote(e));
+  });
+  upstream.on('response', (up) => {
+    answer = up;
+    relay(up, res, f, x, fail);
+  });
   res.on('close', () => {
     if (!res.writableFinished) fail(499, 'client went away'); // aborts the upstream request too
     else done = true;

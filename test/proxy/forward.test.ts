@@ -146,6 +146,47 @@ describe('headers and the upstream path', () => {
   });
 });
 
+describe('early answers', () => {
+  it('relays an answer the upstream gives before the upload has ended', async () => {
+    // Like Apache and IIS, the upstream answers at once, drains the body for a while, then closes.
+    const early = await customUpstream((req, res) => {
+      req.resume();
+      res.writeHead(401, { 'Content-Type': 'text/plain' });
+      res.end('no credentials, no upload');
+      setTimeout(() => req.socket.destroy(), 100);
+    });
+    const t = await startWith(early, dist.dist);
+    const url = new URL(t.proxy.url);
+    let uploadEnded = 0;
+    const answer = await new Promise<{ status: number; body: string; at: number }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: easPath('SendMail'), agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, at: performance.now() }));
+      });
+      req.on('error', reject);
+      let sent = 0;
+      const more = (): void => {
+        if (sent >= 1_000_000) {
+          uploadEnded = performance.now();
+          return void req.end();
+        }
+        sent += 64 * 1024;
+        req.write(Buffer.alloc(64 * 1024, 120));
+        setTimeout(more, 20);
+      };
+      more();
+    });
+    while (uploadEnded === 0) await sleep(20);
+    await t.stop();
+    expect(answer.status).toBe(401);
+    expect(answer.body).toBe('no credentials, no upload');
+    expect(answer.at).toBeLessThan(uploadEnded);
+  });
+});
+
 describe('streaming and long polls', () => {
   it('delivers a slow answer as it comes, not when the upstream has finished', async () => {
     let upstreamDone = 0;
