@@ -170,10 +170,13 @@ function checkCredentials(s: ForwardSettings): (authorization: string) => Promis
   });
 }
 
+/**
+ * One upstream connection per request (`Connection: close`), as nginx does by default.
+ * sogod closes its connection after every answer without saying so; a POST sent on such
+ * a pooled socket fails, and since the body was streamed it cannot be sent again.
+ */
 function makeAgent(upstream: Upstream, maxSockets: number): HttpAgent {
-  // Free upstream sockets are closed after 4 s, before a typical 5 s server keep-alive
-  // ends them from the other side while a request is being sent on them.
-  const options = { keepAlive: true, maxSockets, timeout: 4_000 };
+  const options = { keepAlive: false, maxSockets };
   return upstream.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
 }
 

@@ -100,6 +100,25 @@ describe('EAS through the proxy', () => {
       expect(Number(res.headers['content-length'])).toBe(res.body.length);
     });
 
+  it('opens a connection per upstream request: a server that closes after each answer without saying so (sogod) never sees a request on a dead socket', async () => {
+    const answered = new WeakSet<object>();
+    const sogodLike = await customUpstream((req, res) => {
+      req.resume();
+      if (answered.has(req.socket)) return; // a second request on the connection is never answered
+      answered.add(req.socket);
+      res.end('ok');
+      setTimeout(() => req.socket.destroy(), 40); // closes a while after the answer, no Connection: close
+    });
+    const t = await startWith(sogodLike, dist.dist);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await raw(t.proxy.url, { method: 'POST', path: easPath('Sync'), body: 'x' })).status);
+      await sleep(10);
+    }
+    await t.stop();
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+  });
+
   it('answers 502 when the upstream cannot be reached', async () => {
     const gone = await customUpstream(() => undefined);
     const t = await startWith(gone, dist.dist);
