@@ -10,7 +10,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readTrace, type TraceEntry } from '../src/probe/trace.ts';
+import { headerPair, readTrace, type TraceEntry } from '../src/probe/trace.ts';
 import { parseQuery } from './query.ts';
 
 export interface Replay {
@@ -59,7 +59,7 @@ export function createReplay(entries: readonly TraceEntry[]): Replay {
 
 function responseOf(e: TraceEntry): Response {
   const headers = new Headers();
-  for (const [name, value] of e.meta.responseHeaders) {
+  for (const [name, value] of e.meta.responseHeaders.map(headerPair)) {
     if (!TRANSFER_HEADERS.has(name.toLowerCase())) headers.append(name, value);
   }
   // 204, 304 and the like carry no body (Fetch standard, null body status).

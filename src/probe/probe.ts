@@ -28,7 +28,7 @@ export function probeCases(): ProbeCase[] {
     deviceInformationCase,
     autodiscoverCase,
     folderSyncCase,
-    ...PROBE_CLASSES.flatMap((cls) => [estimateCase(cls), initialSyncCase(cls), incrementalSyncCase(cls)]),
+    ...PROBE_CLASSES.flatMap((cls) => [initialSyncCase(cls), estimateCase(cls), incrementalSyncCase(cls)]),
     sendMailCase,
     mailRoundTripCase,
     roundTripCase('Calendar'),

@@ -134,8 +134,8 @@ export class ProbeSession {
   private address?: string;
   folders: readonly FolderEntry[] = [];
   readonly collections = new Map<string, Collection>();
-  /** Facts cases leave for later ones (estimate per class, the probe mail's subject...). */
-  readonly notes = new Map<string, string>();
+  /** GetItemEstimate asked right after priming each class's folder: the estimate, or what went wrong. */
+  readonly estimates = new Map<ProbeClass, { readonly estimate: number } | { readonly error: unknown }>();
   private clientIds = 0;
 
   constructor(readonly options: ProbeOptions) {

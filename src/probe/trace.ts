@@ -43,8 +43,9 @@ export interface TraceMeta {
   readonly url: string;
   readonly status: number;
   readonly ms: number;
-  readonly requestHeaders: ReadonlyArray<readonly [string, string]>;
-  readonly responseHeaders: ReadonlyArray<readonly [string, string]>;
+  /** "name: value", one per header line, credentials redacted. */
+  readonly requestHeaders: readonly string[];
+  readonly responseHeaders: readonly string[];
   readonly request: TraceBody;
   readonly response: TraceBody;
 }
@@ -72,6 +73,16 @@ export function redactHeaders(headers: ReadonlyArray<readonly [string, string]>)
   });
 }
 
+function headerLines(headers: ReadonlyArray<readonly [string, string]>): string[] {
+  return redactHeaders(headers).map(([name, value]) => `${name}: ${value}`);
+}
+
+/** A "name: value" line of a trace back to the pair (header names never contain a colon). */
+export function headerPair(line: string): [string, string] {
+  const colon = line.indexOf(':');
+  return colon < 0 ? [line.trim(), ''] : [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+}
+
 /** `0007-Sync`: the common start of the exchange's file names. */
 export function traceBaseName(n: number, cmd: string): string {
   return `${String(n).padStart(4, '0')}-${cmd}`;
@@ -95,8 +106,8 @@ export function traceFiles(n: number, x: TraceExchange): TraceFile[] {
     url: x.url,
     status: x.status,
     ms: Math.round(x.ms),
-    requestHeaders: redactHeaders(x.requestHeaders),
-    responseHeaders: redactHeaders(x.responseHeaders),
+    requestHeaders: headerLines(x.requestHeaders),
+    responseHeaders: headerLines(x.responseHeaders),
     request: body('request', x.requestBytes, x.requestHeaders),
     response: body('response', x.responseBytes, x.responseHeaders),
   };

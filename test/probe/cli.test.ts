@@ -69,9 +69,10 @@ describe('eas probe (CLI)', () => {
 
       const files = (await readdir(trace)).sort();
       expect(files.slice(0, 3)).toEqual(['0001-OPTIONS.json', '0002-Provision.json', '0002-Provision.request.xml']);
-      const provision = JSON.parse(await readFile(join(trace, '0002-Provision.json'), 'utf8')) as { status: number; responseHeaders: string[][] };
+      const provision = JSON.parse(await readFile(join(trace, '0002-Provision.json'), 'utf8')) as { status: number; requestHeaders: string[]; responseHeaders: string[] };
       expect(provision.status).toBe(503);
-      expect(provision.responseHeaders).toContainEqual(['retry-after', '30']);
+      expect(provision.responseHeaders).toContain('retry-after: 30');
+      expect(provision.requestHeaders).toContain('authorization: Basic <redacted>');
       expect(await readFile(join(trace, '0002-Provision.request.xml'), 'utf8')).toContain('<PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>');
       const everything = (await Promise.all(files.map((f) => readFile(join(trace, f), 'utf8')))).join('\n');
       expect(everything).not.toContain(btoa('alice:alicepass'));

@@ -87,6 +87,27 @@ describe('eas probe with faults', () => {
     expect(report.summary.notSupported).toBe(6);
   });
 
+  it.each([
+    ['404', new Response('Not Found', { status: 404 }), 'not supported', 'HTTP 404 at http://mock.example.test/autodiscover/autodiscover.xml'],
+    [
+      'a web page',
+      new Response('<html><body>Welcome</body></html>', { headers: { 'Content-Type': 'text/html; charset=utf-8' } }),
+      'not supported',
+      'an HTML page (text/html; charset=utf-8) at http://mock.example.test/autodiscover/autodiscover.xml, not an Autodiscover answer',
+    ],
+    [
+      'an Autodiscover Error',
+      new Response('<Autodiscover><Response><Error><ErrorCode>600</ErrorCode><Message>Invalid Request</Message></Error></Response></Autodiscover>', { headers: { 'Content-Type': 'text/xml' } }),
+      'fail',
+      'Autodiscover error 600: Invalid Request',
+    ],
+    ['401', new Response(null, { status: 401 }), 'fail', 'HTTP 401 at http://mock.example.test/autodiscover/autodiscover.xml'],
+  ])('Autodiscover answered with %s', async (_what, answer, result, detail) => {
+    const mock = newMock();
+    const report = await probeMock(intercept(mock.handle, (r) => (/autodiscover/i.test(r.url) ? answer.clone() : undefined)));
+    expect(report.cases.find((c) => c.name === 'Autodiscover')).toMatchObject({ result, detail });
+  });
+
   it('a malformed answer fails the case with the parse error', async () => {
     const mock = newMock();
     const broken = intercept(mock.handle, (_r, cmd) =>

@@ -29,6 +29,8 @@ describe('probe trace files', () => {
     expect(meta).toMatchObject({
       n: 7, cmd: 'FolderSync', method: 'POST', status: 200, ms: 13,
       request: { form: 'wbxml', file: '0007-FolderSync.request.xml' }, response: { form: 'none' },
+      requestHeaders: ['authorization: Basic <redacted>', 'content-type: application/vnd.ms-sync.wbxml'],
+      responseHeaders: ['content-type: application/vnd.ms-sync.wbxml'],
     });
     expect(files[1]!.content).toContain('<FolderSync xmlns="FolderHierarchy">');
     expect(files[1]!.content).toContain('<SyncKey>0</SyncKey>');

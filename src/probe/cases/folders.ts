@@ -24,28 +24,20 @@ function folderFor(s: ProbeSession, cls: ProbeClass): NonNullable<ReturnType<Pro
   return folder;
 }
 
-export function estimateCase(cls: ProbeClass): ProbeCase {
-  return {
-    name: `${cls}: GetItemEstimate`,
-    needs: ['FolderSync'],
-    commands: ['GetItemEstimate', 'Sync'],
-    async run(s, signal) {
-      // MS-ASCMD 2.2.1.9: the collection must be primed (Sync with SyncKey 0) first; the key is not advanced.
-      const c = s.collection(cls, folderFor(s, cls));
-      await s.syncOnce(c, signal);
-      if (c.syncKey === '0') fail('Sync with SyncKey 0 gave no new SyncKey');
-      const collection: EstimateCollection = atLeast(s.version, '14.0')
-        ? { syncKey: c.syncKey, collectionId: c.folder.serverId, options: [{ filterType: c.filterType }] }
-        : { syncKey: c.syncKey, collectionId: c.folder.serverId, class: cls, filterType: c.filterType };
-      const r = await s.call(buildGetItemEstimate({ collections: [collection] }, s.ctx), parseGetItemEstimate, signal);
-      expectStatus('GetItemEstimate', r.status, getItemEstimateStatusText);
-      const one = r.responses[0] ?? fail('GetItemEstimate: no Response');
-      expectStatus('GetItemEstimate', one.status, getItemEstimateStatusText);
-      if (one.estimate === undefined) fail('GetItemEstimate: no Estimate in the Response');
-      s.notes.set(`${cls} estimate`, String(one.estimate));
-      return `${one.estimate} items to sync in ${c.folder.displayName}`;
-    },
-  };
+/**
+ * GetItemEstimate with the key of a freshly primed folder (MS-ASCMD 2.2.1.9):
+ * the number of items the initial Sync is about to bring. Asked by the initial
+ * Sync case between priming and paging; the GetItemEstimate case judges it.
+ */
+async function estimate(s: ProbeSession, c: Collection, signal: AbortSignal): Promise<number> {
+  const collection: EstimateCollection = atLeast(s.version, '14.0')
+    ? { syncKey: c.syncKey, collectionId: c.folder.serverId, options: [{ filterType: c.filterType }] }
+    : { syncKey: c.syncKey, collectionId: c.folder.serverId, class: c.cls, filterType: c.filterType };
+  const r = await s.call(buildGetItemEstimate({ collections: [collection] }, s.ctx), parseGetItemEstimate, signal);
+  expectStatus('GetItemEstimate', r.status, getItemEstimateStatusText);
+  const one = r.responses[0] ?? fail('GetItemEstimate: no Response');
+  expectStatus('GetItemEstimate', one.status, getItemEstimateStatusText);
+  return one.estimate ?? fail('GetItemEstimate: no Estimate in the Response');
 }
 
 export function initialSyncCase(cls: ProbeClass): ProbeCase {
@@ -59,12 +51,30 @@ export function initialSyncCase(cls: ProbeClass): ProbeCase {
       // MS-ASCMD 2.2.3.181.4: SyncKey 0 primes the state and returns the first key.
       const prime = await s.syncOnce(c, signal);
       if (prime.empty || c.syncKey === '0') fail('Sync with SyncKey 0 gave no new SyncKey');
+      if (s.advertises('GetItemEstimate')) {
+        s.estimates.set(cls, await estimate(s, c, signal).then((n) => ({ estimate: n }), (error: unknown) => ({ error })));
+      }
       const { items, pages } = await pageThrough(s, c, signal);
       const broken = [...c.items.values()].filter((i) => i.error !== undefined);
       if (broken.length > 0) fail(`${broken.length} of ${items} items do not decode; ${broken[0]?.serverId}: ${broken[0]?.error}`);
-      const estimate = s.notes.get(`${cls} estimate`);
-      const note = estimate !== undefined && Number(estimate) !== items ? `; GetItemEstimate said ${estimate}` : '';
-      return `${items} items in ${pages} pages of at most ${s.windowSize}${note}`;
+      return `${items} items in ${pages} pages of at most ${s.windowSize}`;
+    },
+  };
+}
+
+export function estimateCase(cls: ProbeClass): ProbeCase {
+  return {
+    name: `${cls}: GetItemEstimate`,
+    needs: [`${cls}: Sync initial`],
+    commands: ['GetItemEstimate'],
+    async run(s) {
+      const asked = s.estimates.get(cls) ?? fail('GetItemEstimate was not asked');
+      if ('error' in asked) throw asked.error;
+      const synced = s.synced(cls).items.size;
+      if (asked.estimate !== synced) {
+        fail(`estimate ${asked.estimate} right after priming, but the initial Sync then brought ${synced} items`);
+      }
+      return `estimate ${asked.estimate} right after priming = the items the initial Sync brought`;
     },
   };
 }
