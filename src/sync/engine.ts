@@ -18,13 +18,16 @@ import type { Contact } from '../eas/items/contact.ts';
 import type { EmailFlag } from '../eas/items/email.ts';
 import type { Task } from '../eas/items/task.ts';
 import type { EasExchange, Transport } from '../eas/http.ts';
+import { buildPing, parsePing } from '../eas/commands/ping.ts';
+import type { SearchRange } from '../eas/commands/search.ts';
 import type { FilterType } from '../eas/commands/sync.ts';
 import { wipeAccountOps, type Store } from '../store/db.ts';
-import type { AccountRecord, AccountState, FolderRecord, ItemRecord, SyncClass } from '../store/schema.ts';
+import type { AccountRecord, AccountState, AttachmentRecord, BodyRecord, FolderRecord, ItemRecord, PushMode, SyncClass } from '../store/schema.ts';
 import { connect, deviceId, draftAccount, locateServer, type AccountSetup } from './account.ts';
 import { startResyncOps } from './apply.ts';
 import { DEFAULT_BODIES, type BodyOptions, type ChangePayload } from './classes.ts';
-import { fetchBodies, type BodyType } from './bodies.ts';
+import { DEFAULT_ATTACHMENT_CACHE, fetchAttachment, fetchInline, type AttachmentCache } from './attachments.ts';
+import { fetchBodies, openBody, type BodyType, type BodyWish } from './bodies.ts';
 import { syncCollections } from './collections.ts';
 import type { AccountRun } from './context.ts';
 import { SyncError, classify, type ErrorKind } from './errors.ts';
@@ -33,7 +36,10 @@ import { syncHierarchy } from './folders.ts';
 import { getAccount, getFolder, getFolders, getItem, getPending, putOp } from './local.ts';
 import { addEdit, changeEdit, deleteEdit, meetingResponseEdit, moveEdit, type Edit, type EditEnv } from './pending.ts';
 import { pushMeetingResponses, pushMoves } from './push.ts';
-import { IdSource, Mutexes, systemClock, type Clock } from './runtime.ts';
+import { flushOutbox, outboxRecord, type OutboxPayload, type OutgoingMessage } from './outbox.ts';
+import { pushStep, runPush, type PushDeps, type PushOptions, type PushStep, type StopReason } from './ping.ts';
+import { IdSource, Mutex, Mutexes, systemClock, type Clock } from './runtime.ts';
+import { searchGal, searchMailbox, type GalSearchResult, type MailboxSearchOptions, type MailboxSearchResult } from './search.ts';
 import { Session } from './session.ts';
 
 export interface EngineOptions {
@@ -51,6 +57,8 @@ export interface EngineOptions {
   /** Per-command retries and first back-off (see SessionDeps). */
   readonly retries?: number;
   readonly backoffMs?: number;
+  /** Bytes the attachment cache may hold (least recently used out first). Default 50 MB. */
+  readonly attachmentCacheBytes?: number;
 }
 
 export interface SyncReport {
@@ -97,8 +105,41 @@ export interface Engine {
    * ServerId; kept in the `bodies` store when `cache` is set.
    */
   fetchBodies(accountId: string, folderId: string, serverIds: readonly string[], type: BodyType, cache?: boolean): Promise<Map<string, string>>;
+  /**
+   * The whole body of a mail being opened, from the `bodies` store or fetched and kept
+   * there: MIME where only MIME is faithful (inline images, S/MIME), else HTML ('auto').
+   */
+  openBody(accountId: string, folderId: string, serverId: string, wish?: BodyWish): Promise<BodyRecord>;
+  /** An attachment's bytes (ItemOperations Fetch, multipart), cached under the size limit. */
+  fetchAttachment(accountId: string, fileReference: string): Promise<AttachmentRecord>;
+  /** The inline part a mail's HTML names as cid:<contentId>, when the mail has it. */
+  fetchInline(accountId: string, folderId: string, serverId: string, contentId: string): Promise<AttachmentRecord | undefined>;
+
+  /** Queues a mail in the durable outbox; returns its `pending` id. It goes out with the next sync or flush. */
+  queueMail(mail: OutgoingMessage): Promise<number>;
+  /** Drops a queued mail; false when it is being sent right now. */
+  discardMail(accountId: string, id: number): Promise<boolean>;
+  /** Puts a failed mail back in the queue. */
+  retryMail(accountId: string, id: number): Promise<void>;
+  /** Sends what the outbox holds (one account, or all): what Background Sync calls. */
+  flushOutbox(accountId?: string): Promise<SyncReport>;
+
+  /** GAL entries matching the text (Search, store GAL). */
+  searchGal(accountId: string, query: string, range?: SearchRange): Promise<GalSearchResult>;
+  /** Mail on the server matching the text (Find on 16.1 servers that have it, else Search). */
+  searchMailbox(accountId: string, query: string, options?: MailboxSearchOptions): Promise<MailboxSearchResult>;
+
+  /** Push, interval or manual sync, and the interval. */
+  setPushMode(accountId: string, mode: PushMode, intervalMinutes?: number): Promise<void>;
+  /** Runs the Ping loop until the signal aborts or the account needs the user; see ping.ts. */
+  push(accountId: string, options?: PushOptions): Promise<StopReason>;
+  /** One step of the Ping loop (a service worker runs one per waitUntil). */
+  pushStep(accountId: string, options?: PushOptions): Promise<PushStep>;
+  /** Ends the Ping loops' back-off at once (the network is back). */
+  wakePush(accountId?: string): void;
   subscribe(listener: (event: EngineEvent) => void): () => void;
 }
+
 
 const NETWORK_BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 900_000];
 
@@ -120,6 +161,12 @@ export function createEngine(options: EngineOptions): Engine {
     lockFor: (accountId: string) => <T>(fn: () => Promise<T>) => dataLock.run(accountId, fn),
   };
   const idsReady = seedIds(store, ids);
+  const cacheLock = new Mutex();
+  const attachmentCache: AttachmentCache = {
+    limit: options.attachmentCacheBytes ?? DEFAULT_ATTACHMENT_CACHE,
+    lock: (fn) => cacheLock.run(fn),
+  };
+  const wakers = new Map<string, AbortController>();
 
   function runFor(account: AccountRecord): AccountRun {
     const password = account.password ?? options.password?.(account);
@@ -138,7 +185,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /** One sync job of an account: queued behind the others, errors turned into a report. */
-  function job(accountId: string, body: (run: AccountRun) => Promise<SyncReport['folderErrors']>): Promise<SyncReport> {
+  function job(accountId: string, body: (run: AccountRun) => Promise<SyncReport['folderErrors']>, stamp = true): Promise<SyncReport> {
     return syncQueue.run(accountId, async () => {
       await idsReady;
       await seedIds(store, ids);
@@ -152,6 +199,7 @@ export function createEngine(options: EngineOptions): Engine {
         await run.session.recheckVersion();
         const folderErrors = await body(run);
         failures.delete(accountId);
+        if (!stamp) return { ok: true, folderErrors };
         await run.session.update({ lastSyncAt: clock.now(), state: { kind: 'ok' } });
         emit({ type: 'synced', accountId, at: clock.now() });
         return { ok: true, folderErrors };
@@ -180,11 +228,12 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /**
-   * Hierarchy; meeting answers (so the pull sees their effect); Sync rounds (queued
+   * The outbox; hierarchy; meeting answers (so the pull sees their effect); Sync rounds (queued
    * changes out, server changes in); mail moves (after the changes queued before
    * them); and Sync again for edits that waited for a moved mail's new ServerId.
    */
   async function fullCycle(run: AccountRun, only?: readonly string[]): Promise<SyncReport['folderErrors']> {
+    await flushOutbox(run);
     if (!only) await hierarchy(run);
     await pushMeetingResponses(run);
     const first = await collectionsWithHierarchy(run, only);
@@ -252,6 +301,55 @@ export function createEngine(options: EngineOptions): Engine {
     });
   }
 
+  /** Work that needs the server now (a mail opened, a search): outside the sync queue, errors classified. */
+  async function online<T>(accountId: string, fn: (run: AccountRun) => Promise<T>): Promise<T> {
+    await idsReady;
+    const account = await requireAccount(accountId);
+    if (account.state.kind === 'auth' || account.state.kind === 'blocked') {
+      throw new SyncError(account.state.kind === 'auth' ? 'wrong-password' : 'blocked', account.state.message);
+    }
+    const run = runFor(account);
+    try {
+      return await fn(run);
+    } catch (e) {
+      const err = classify(e, run.session.account.url);
+      if (stateFor(err)) await failed(run, err);
+      throw err;
+    }
+  }
+
+  const syncAccount = (accountId: string): Promise<SyncReport> => job(accountId, (run) => fullCycle(run));
+  const syncFolders = (accountId: string, folderIds: readonly string[]): Promise<SyncReport> => job(accountId, (run) => fullCycle(run, folderIds));
+  const syncHierarchyOnly = (accountId: string): Promise<SyncReport> => job(accountId, async (run) => {
+    await hierarchy(run);
+    return [];
+  });
+
+  const pushDeps: PushDeps = {
+    store, clock, emit, syncAccount, syncFolders, syncHierarchy: syncHierarchyOnly,
+    async ping(account, req, signal) {
+      const run = runFor(account);
+      try {
+        return await run.session.run((ctx) => buildPing(req, ctx), parsePing, (r) => r.status, { signal, retries: 0 });
+      } catch (e) {
+        if (signal.aborted) throw e;
+        const err = classify(e, account.url);
+        if (stateFor(err)) await failed(run, err);
+        throw err;
+      }
+    },
+  };
+
+  /** The signal that ends an account's back-off sleep early; a new one after each wake. */
+  function wakeSignal(accountId: string): AbortSignal {
+    let c = wakers.get(accountId);
+    if (!c || c.signal.aborted) {
+      c = new AbortController();
+      wakers.set(accountId, c);
+    }
+    return c.signal;
+  }
+
   return {
     async addAccount(setup) {
       await idsReady;
@@ -277,14 +375,11 @@ export function createEngine(options: EngineOptions): Engine {
 
     accounts: () => store.db.getAll('accounts'),
 
-    syncAccount: (accountId) => job(accountId, (run) => fullCycle(run)),
+    syncAccount,
 
-    syncFolders: (accountId, folderIds) => job(accountId, (run) => fullCycle(run, folderIds)),
+    syncFolders,
 
-    syncHierarchy: (accountId) => job(accountId, async (run) => {
-      await hierarchy(run);
-      return [];
-    }),
+    syncHierarchy: syncHierarchyOnly,
 
     fullResync: (accountId, folderId) => job(accountId, async (run) => {
       await run.locked(async () => {
@@ -353,6 +448,75 @@ export function createEngine(options: EngineOptions): Engine {
       } catch (e) {
         throw classify(e, run.session.account.url);
       }
+    },
+
+    openBody: (accountId, folderId, serverId, wish = 'auto') => online(accountId, (run) => openBody(run, folderId, serverId, wish)),
+
+    fetchAttachment: (accountId, fileReference) => online(accountId, (run) => fetchAttachment(run, attachmentCache, fileReference)),
+
+    fetchInline: (accountId, folderId, serverId, contentId) =>
+      online(accountId, (run) => fetchInline(run, attachmentCache, folderId, serverId, contentId)),
+
+    async queueMail(mail) {
+      await idsReady;
+      const id = await dataLock.run(mail.accountId, async () => {
+        await seedIds(store, ids);
+        const record = outboxRecord(await requireAccount(mail.accountId), mail, ids.next(), clock.now());
+        await store.commit([putOp('pending', record)]);
+        return record.id as number;
+      });
+      emit({ type: 'outbox', accountId: mail.accountId, id, state: 'queued' });
+      return id;
+    },
+
+    discardMail: (accountId, id) =>
+      dataLock.run(accountId, async () => {
+        const p = await store.db.get('pending', id);
+        if (!p || p.kind !== 'send' || p.accountId !== accountId) return true;
+        if (inFlight.has(id)) return false;
+        await store.commit([{ store: 'pending', op: 'delete', key: id }]);
+        emit({ type: 'outbox', accountId, id, state: 'discarded' });
+        return true;
+      }),
+
+    async retryMail(accountId, id) {
+      await dataLock.run(accountId, async () => {
+        const p = await store.db.get('pending', id);
+        if (!p || p.kind !== 'send' || (p.payload as OutboxPayload).state !== 'failed') return;
+        await store.commit([putOp('pending', { ...p, attempts: 0, lastError: undefined, payload: { ...(p.payload as OutboxPayload), state: 'queued' } })]);
+      });
+      emit({ type: 'outbox', accountId, id, state: 'queued' });
+    },
+
+    async flushOutbox(accountId) {
+      const ids = accountId ? [accountId] : (await store.db.getAllKeys('accounts'));
+      const reports = await Promise.all(ids.map((id) => job(id, async (run) => {
+        await flushOutbox(run);
+        return [];
+      }, false)));
+      const bad = reports.find((r) => !r.ok);
+      return bad ?? { ok: true, folderErrors: [] };
+    },
+
+    searchGal: (accountId, query, range) => online(accountId, (run) => searchGal(run, query, range)),
+
+    searchMailbox: (accountId, query, searchOptions) => online(accountId, (run) => searchMailbox(run, query, searchOptions)),
+
+    setPushMode: (accountId, mode, intervalMinutes) =>
+      updateAccount(accountId, (a) => ({ push: mode, intervalMinutes: intervalMinutes ?? a.intervalMinutes })),
+
+    async push(accountId, pushOptions = {}) {
+      await idsReady;
+      return runPush(pushDeps, accountId, pushOptions, () => wakeSignal(accountId));
+    },
+
+    async pushStep(accountId, pushOptions = {}) {
+      await idsReady;
+      return pushStep(pushDeps, accountId, pushOptions);
+    },
+
+    wakePush(accountId) {
+      for (const [id, c] of wakers) if (accountId === undefined || id === accountId) c.abort();
     },
 
     subscribe(listener) {

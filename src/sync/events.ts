@@ -41,6 +41,25 @@ export type EngineEvent =
   /** A sync of the account ended. */
   | { readonly type: 'synced'; readonly accountId: string; readonly at: number }
   /** The server ordered a remote wipe; the account and its data are gone. */
-  | { readonly type: 'wiped'; readonly accountId: string };
+  | { readonly type: 'wiped'; readonly accountId: string }
+  /** A queued mail changed state (record `id` of `pending`); 'sent' and 'discarded' ones have left the queue. */
+  | {
+      readonly type: 'outbox';
+      readonly accountId: string;
+      readonly id: number;
+      readonly state: 'queued' | 'sending' | 'sent' | 'failed' | 'discarded';
+      /** Why the last try did not send it. */
+      readonly error?: string;
+    }
+  /** The push loop's state, for a status line: waiting on a Ping, backing off, or stopped. */
+  | {
+      readonly type: 'push';
+      readonly accountId: string;
+      readonly state: 'ping' | 'backoff' | 'stopped';
+      /** With 'ping': the heartbeat in seconds. */
+      readonly heartbeat?: number;
+      /** With 'backoff': when the next try is due (ms since the epoch). */
+      readonly retryAt?: number;
+    };
 
 export type Emit = (event: EngineEvent) => void;

@@ -13,7 +13,7 @@
 import type { EasContext, EasRequest } from '../eas/command.ts';
 import { buildProvision, parseProvision, type DeviceInformation, type ProvisionResponse } from '../eas/commands/provision.ts';
 import {
-  EasClient, EasHttpError, EasNetworkError, EasRedirectError, EasRetryLaterError, negotiateVersion,
+  EasClient, EasHttpError, EasNetworkError, EasRedirectError, EasRetryLaterError, negotiateVersion, readMultipart,
   type EasExchange, type ServerOptions, type Transport,
 } from '../eas/http.ts';
 import { describeStatus, isAccountBlocked, needsProvisioning } from '../eas/status.ts';
@@ -48,6 +48,13 @@ export interface SessionDeps {
 }
 
 export type StatusOf<T> = (response: T) => number | undefined;
+
+export interface RunOptions {
+  /** Cancels the request (a Ping's timeout, the caller giving up); the signal's reason is thrown. */
+  readonly signal?: AbortSignal;
+  /** Retries after a network failure or 5xx for this command (default: the session's). */
+  readonly retries?: number;
+}
 
 export class Session {
   private readonly client: EasClient;
@@ -95,20 +102,39 @@ export class Session {
   }
 
   /** Sends a command with the error rules above. `status` reads the response's top-level status. */
-  async run<T>(build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status?: StatusOf<T>): Promise<T> {
-    const state = { provisioned: false, hops: 0, attempts: 0 };
+  async run<T>(build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status?: StatusOf<T>, options: RunOptions = {}): Promise<T> {
+    const got = await this.runWith(async (req) => ({ root: await this.client.send(req, { signal: options.signal }), parts: [] }), build, parse, status, options);
+    return got.result;
+  }
+
+  /**
+   * Like `run`, asking for a multipart answer (MS-ASHTTP 2.2.1.1.2.5, ItemOperations):
+   * the binary parts come back next to the result (parts[0] is the WBXML). A server may
+   * answer inline anyway; then `parts` holds only the body.
+   */
+  async runMultipart<T>(build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status?: StatusOf<T>, options: RunOptions = {}): Promise<{ result: T; parts: Uint8Array[] }> {
+    return this.runWith(async (req) => readMultipart(await this.client.sendRaw(req, { acceptMultiPart: true, signal: options.signal })), build, parse, status, options);
+  }
+
+  private async runWith<T>(
+    send: (req: EasRequest) => Promise<{ root: El | null; parts: Uint8Array[] }>,
+    build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status: StatusOf<T> | undefined, options: RunOptions,
+  ): Promise<{ result: T; parts: Uint8Array[] }> {
+    const state = { provisioned: false, hops: 0, attempts: 0, retries: options.retries };
     for (;;) {
       try {
         const ctx = this.ctx;
-        const result = parse(await this.client.send(build(ctx)), ctx);
+        const got = await send(build(ctx));
+        const result = parse(got.root, ctx);
         const code = status?.(result);
         if (code !== undefined && needsProvisioning(code)) {
           await this.provisionOnce(state, `status ${code}: ${describeStatus(code)}`);
           continue;
         }
         if (code !== undefined && isAccountBlocked(code)) throw new SyncError('blocked', `status ${code}: ${describeStatus(code)}`);
-        return result;
+        return { result, parts: got.parts };
       } catch (e) {
+        if (options.signal?.aborted) throw options.signal.reason;
         await this.recover(e, state);
       }
     }
@@ -236,13 +262,13 @@ export class Session {
   }
 
   /** Decides what to do about a failed attempt: returns to retry, throws to give up. */
-  private async recover(e: unknown, state: { provisioned: boolean; hops: number; attempts: number }): Promise<void> {
+  private async recover(e: unknown, state: { provisioned: boolean; hops: number; attempts: number; retries?: number }): Promise<void> {
     if (e instanceof SyncError) throw e;
     if (e instanceof EasRedirectError) return this.redirect(e, state);
     if (e instanceof EasHttpError && e.kind === 'needs-provisioning') return this.provisionOnce(state, 'HTTP 449');
     const transient = e instanceof EasNetworkError || e instanceof EasRetryLaterError || (e instanceof EasHttpError && e.kind === 'server');
     const err = classify(e, this.client.url);
-    if (!transient || err.kind === 'cors' || state.attempts >= (this.deps.retries ?? 3)) throw err;
+    if (!transient || err.kind === 'cors' || state.attempts >= (state.retries ?? this.deps.retries ?? 3)) throw err;
     state.attempts += 1;
     const backoff = (this.deps.backoffMs ?? 1000) * 2 ** (state.attempts - 1);
     const wait = e instanceof EasRetryLaterError && e.retryAfterMs !== undefined ? e.retryAfterMs : backoff;
