@@ -1,20 +1,15 @@
 /**
  * EngineClient over the sync engine running in this page (src/sync/engine.ts).
  * Engine events become store-change notifications for the screens; every HTTP
- * exchange goes to the protocol inspector.
- *
- * TEMPORARY parts, until the engine has them (marked below): the outbox (SendMail /
- * SmartReply / SmartForward), body and attachment downloads (ItemOperations), GAL and
- * Mailbox search, push/interval settings. Until then sends wait in `pending` as
- * OutgoingMail payloads (the engine leaves kind 'send' alone), downloads answer from
- * the store, and searches return nothing from the server.
+ * exchange goes to the protocol inspector. Sends go to the engine's durable outbox and
+ * are flushed at once when online; bodies, attachments and searches ask the server.
  */
 import { createEngine, type Engine, type MeetingAnswer } from '../sync/engine.ts';
 import { locateServer } from '../sync/account.ts';
 import { SyncError, type ErrorKind } from '../sync/errors.ts';
 import type { EngineEvent as SyncEvent } from '../sync/events.ts';
 import type { Transport } from '../eas/http.ts';
-import { randomId, type Store } from '../store/db.ts';
+import type { Store } from '../store/db.ts';
 import type { StoreName } from '../store/schema.ts';
 import { SYNC_CLASSES } from '../store/schema.ts';
 import { SetupError, type ClientStatus, type EngineClient, type EngineEvent, type SetupErrorKind } from './engine-client.ts';
@@ -48,6 +43,10 @@ function storesOf(e: SyncEvent): StoreName[] {
       return ['conflicts', 'items', 'pending'];
     case 'wiped':
       return ['accounts', 'folders', 'items', 'pending', 'bodies', 'attachments'];
+    case 'outbox':
+      return ['pending'];
+    case 'push':
+      return [];
   }
 }
 
@@ -67,8 +66,10 @@ export function createInPageClient({ store, transport = (r) => fetch(r), onEngin
     store,
     transport,
     onEvent: (e) => {
+      const stores = storesOf(e);
+      if (stores.length === 0) return;
       const folderIds = 'folderId' in e && e.folderId ? [e.folderId] : undefined;
-      emit({ type: 'changed', accountId: e.accountId, stores: storesOf(e), folderIds: e.type === 'changes' ? folderIds : undefined });
+      emit({ type: 'changed', accountId: e.accountId, stores, folderIds: e.type === 'changes' ? folderIds : undefined });
     },
     onExchange: (x) => emit({ type: 'trace', entry: { ...x, id: ++traceId, accountId: '', at: Date.now() } }),
   });
@@ -129,9 +130,7 @@ export function createInPageClient({ store, transport = (r) => fetch(r), onEngin
         if (patch.filters && patch.filters[c] !== account.filters[c]) await engine.setFilter(accountId, c, patch.filters[c]);
       }
       if (patch.push !== undefined || patch.intervalMinutes !== undefined) {
-        // TEMPORARY: the engine has no setter for these yet; they only steer the scheduler.
-        const fresh = await db.get('accounts', accountId);
-        if (fresh) await db.put('accounts', { ...fresh, push: patch.push ?? fresh.push, intervalMinutes: patch.intervalMinutes ?? fresh.intervalMinutes });
+        await engine.setPushMode(accountId, patch.push ?? account.push, patch.intervalMinutes);
       }
       changed(accountId, 'accounts', 'folders');
     },
@@ -163,31 +162,29 @@ export function createInPageClient({ store, transport = (r) => fetch(r), onEngin
       for (const r of refs) await engine.deleteItem(r.accountId, r.folderId, r.serverId);
     },
     async sendMail(mail) {
-      // TEMPORARY: queued for the engine's outbox (not written yet).
-      await db.add('pending', { accountId: mail.accountId, kind: 'send', clientId: randomId(), payload: mail, createdAt: Date.now(), attempts: 0 });
+      await engine.queueMail(mail);
       changed(mail.accountId, 'pending');
+      if (navigator.onLine) void sync(mail.accountId, () => engine.flushOutbox(mail.accountId));
     },
     async discardOutgoing(pendingId) {
       const p = await db.get('pending', pendingId);
-      if (p?.kind === 'send') await db.delete('pending', pendingId);
-      changed(p?.accountId, 'pending');
+      if (p?.kind !== 'send') return;
+      if (!(await engine.discardMail(p.accountId, pendingId))) throw new Error('the message is being sent right now');
+      changed(p.accountId, 'pending');
     },
-    async fetchBody(r) {
-      // TEMPORARY: ItemOperations Fetch is not in the engine yet.
-      const body = await db.get('bodies', [r.accountId, r.folderId, r.serverId]);
-      if (!body) throw new Error('the full message is not downloaded yet');
-      return body;
+    fetchBody: (r) => engine.openBody(r.accountId, r.folderId, r.serverId),
+    fetchAttachment: (accountId, fileReference) => engine.fetchAttachment(accountId, fileReference),
+    async searchMailbox(accountId, query, folderId) {
+      const { hits } = await engine.searchMailbox(accountId, query, { folderId });
+      return hits.map((h) => ({
+        ref: h.local && h.folderId && h.serverId ? { accountId, folderId: h.folderId, serverId: h.serverId } : undefined,
+        longId: h.longId,
+        folderId: h.folderId,
+        email: h.email,
+      }));
     },
-    async fetchAttachment(accountId, fileReference) {
-      const a = await db.get('attachments', [accountId, fileReference]);
-      if (!a) throw new Error('the attachment is not downloaded yet');
-      return a;
-    },
-    async searchMailbox() {
-      return [];
-    },
-    async searchGal() {
-      return [];
+    async searchGal(accountId, query) {
+      return [...(await engine.searchGal(accountId, query)).entries];
     },
     async createItem(accountId, folderId, data) {
       const serverId = await engine.addItem(accountId, folderId, data);
