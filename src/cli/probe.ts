@@ -46,6 +46,7 @@ export async function probeCommand(args: string[], deps: ProbeDeps = {}): Promis
   const o = parseOptions(args);
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
   const trace = o.trace ? await traceWriter(o.trace) : undefined;
+  let resent = 0;
   const report = await runProbe({
     url: o.url,
     user: o.user,
@@ -53,13 +54,16 @@ export async function probeCommand(args: string[], deps: ProbeDeps = {}): Promis
     password: o.password,
     version: o.version,
     email: o.email,
-    transport: deps.transport ?? ((r: Request) => fetch(r)),
+    transport: deps.transport ?? staleConnectionRetry(fetch, () => (resent += 1)),
     runId: deps.runId,
     timing: deps.timing,
     onExchange: trace?.add,
   });
   await trace?.done();
   write(`${formatTable(report)}\n`);
+  if (resent > 0) {
+    write(`note: ${resent} request(s) sent again: the server had closed a kept-alive connection without "Connection: close"\n`);
+  }
   if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 1)}\n`);
   const failed = report.cases.filter((c) => c.result === 'fail');
   if (failed.length > 0) throw new CliError(`${failed.length} of ${report.cases.length} cases failed against ${report.server}: ${failed.map((c) => c.name).join(', ')}`);
@@ -69,6 +73,32 @@ export async function probeCommand(args: string[], deps: ProbeDeps = {}): Promis
 /** The subcommand as main.ts runs it. */
 export async function probeMain(args: string[]): Promise<void> {
   await probeCommand(args);
+}
+
+/**
+ * fetch, sending a request once more when the connection was closed before any
+ * answer came (undici: UND_ERR_SOCKET, "other side closed"). HTTP/1.1 lets a
+ * server close an idle kept-alive connection at any time (RFC 9112 9.3.1), and
+ * undici then fails a request it had just written to that connection; browsers
+ * resend in that case. SOGo (SOPE) does this to about one request in a hundred.
+ * A failure after the answer began is not retried (fetch has resolved by then).
+ */
+export function staleConnectionRetry(send: typeof fetch, onResend: () => void): Transport {
+  return async (request) => {
+    const copy = request.clone();
+    try {
+      return await send(request);
+    } catch (e) {
+      if (!closedBeforeAnswer(e)) throw e;
+      onResend();
+      return send(copy);
+    }
+  };
+}
+
+function closedBeforeAnswer(e: unknown): boolean {
+  const cause = e instanceof TypeError ? (e as TypeError & { cause?: { code?: unknown } }).cause : undefined;
+  return cause?.code === 'UND_ERR_SOCKET';
 }
 
 function parseOptions(args: string[]): Options {

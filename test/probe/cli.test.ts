@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { staleConnectionRetry } from '../../src/cli/probe.ts';
 import type { ProbeReport } from '../../src/probe/report.ts';
 import { CASE_NAMES } from './helpers.ts';
 
@@ -89,4 +90,37 @@ describe('eas probe (CLI)', () => {
     expect(unset.code).toBe(1);
     expect(unset.stderr).toBe('eas probe: environment variable EAS_PROBE_UNSET_VAR (--password-env) is not set\n');
   }, 60_000);
+});
+
+describe('staleConnectionRetry', () => {
+  const socketClosed = (): TypeError => Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET', message: 'other side closed' } });
+
+  it('sends a request once more, body and all, when the connection closed before any answer', async () => {
+    const bodies: string[] = [];
+    let resent = 0;
+    const send = async (input: RequestInfo | URL): Promise<Response> => {
+      bodies.push(await (input as Request).text());
+      if (bodies.length === 1) throw socketClosed();
+      return new Response('ok');
+    };
+    const transport = staleConnectionRetry(send as typeof fetch, () => (resent += 1));
+    const res = await transport(new Request('http://server.test/x', { method: 'POST', body: 'payload' }));
+    expect(await res.text()).toBe('ok');
+    expect(bodies).toEqual(['payload', 'payload']);
+    expect(resent).toBe(1);
+  });
+
+  it('does not retry other failures, nor a second close', async () => {
+    const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+    let calls = 0;
+    const failing = (e: Error) => (async () => {
+      calls += 1;
+      throw e;
+    }) as unknown as typeof fetch;
+    await expect(staleConnectionRetry(failing(refused), () => undefined)(new Request('http://server.test/'))).rejects.toBe(refused);
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(staleConnectionRetry(failing(socketClosed()), () => undefined)(new Request('http://server.test/'))).rejects.toThrow('fetch failed');
+    expect(calls).toBe(2);
+  });
 });

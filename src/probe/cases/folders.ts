@@ -211,6 +211,15 @@ export const mailRoundTripCase: ProbeCase = {
     const mail = await s.waitForMail(subject, signal);
     // MS-ASEMAIL 2.2.2.58: Read is one of the properties a client changes on a received mail.
     await changeAndDelete(s, s.synced('Email'), mail.serverId, encodeEmailChange({ read: true }, s.ctx), signal);
-    return `added by SendMail as ${mail.serverId}, marked read, deleted`;
+    const trash = s.folderOfType(4);
+    if (!trash) return `added by SendMail as ${mail.serverId}, marked read, deleted`;
+    // MS-ASCMD 2.2.3.43: with DeletesAsMoves 0 the deletion is permanent, so the mail is not in Deleted Items.
+    const deleted = s.collections.get(trash.serverId) ?? s.collection('Email', trash, 1);
+    if (deleted.syncKey === '0') await s.syncOnce(deleted, signal);
+    await s.syncUntilQuiet(deleted, signal);
+    if ([...deleted.items.values()].some((i) => i.subject === subject)) {
+      fail(`deleted with DeletesAsMoves 0, which is permanent, but the mail went to ${trash.displayName}`);
+    }
+    return `added by SendMail as ${mail.serverId}, marked read, deleted for good (not in ${trash.displayName})`;
   },
 };
