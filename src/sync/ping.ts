@@ -164,7 +164,7 @@ export async function pushStep(deps: PushDeps, accountId: string, options: PushO
   if (!woken && state.retryAt !== undefined && state.retryAt > now) return { kind: 'wait', ms: state.retryAt - now };
   const step = new Step(deps, account, s, { ...state, retryAt: undefined }, options.signal);
   const result = await step.run();
-  await deps.store.commit([putOp('meta', { key: stateKey(accountId), value: step.state })]);
+  await step.save();
   if (result.kind === 'wait') deps.emit({ type: 'push', accountId, state: 'backoff', retryAt: step.state.retryAt });
   if (result.kind === 'stop') deps.emit({ type: 'push', accountId, state: 'stopped' });
   return result;
@@ -219,13 +219,17 @@ class Step {
     return this.account.id;
   }
 
+  save(): Promise<void> {
+    return this.deps.store.commit([putOp('meta', { key: stateKey(this.accountId), value: this.state })]);
+  }
+
   async run(): Promise<PushStep> {
     const bounds = this.bounds();
     if (bounds.lo > bounds.hi) return { kind: 'stop', reason: 'heartbeat' };
     if (!this.state.synced || (await this.unprimed())) {
       const caught = await this.afterSync(await this.deps.syncAccount(this.accountId));
       if (caught) return caught;
-      this.state = { ...this.state, synced: true };
+      this.state = { ...this.state, synced: true, failures: 0, lastError: undefined };
     }
     const folders = await this.pingFolders();
     if (folders.length === 0) return { kind: 'wait', ms: this.s.max * 1000 };
@@ -233,6 +237,8 @@ class Step {
     const ids = folders.map((f) => f.serverId);
     const full = !this.state.accepted || this.state.sentHeartbeat !== heartbeat || !sameSet(this.state.folders, ids);
     const request: PingRequest = full ? { heartbeatInterval: heartbeat, folders: folders.map((f) => ({ id: f.serverId, class: f.class as PingClass })) } : {};
+    // What is known so far is kept before the long wait: a worker stopped mid-Ping resumes from it.
+    await this.save();
     this.deps.emit({ type: 'push', accountId: this.accountId, state: 'ping', heartbeat });
     const started = this.deps.clock.now();
     let res: PingResponse;
@@ -329,7 +335,10 @@ class Step {
   /** Status 5: the limit is a minimum when our heartbeat was below it, else a maximum. */
   private limit(limit: number | undefined, sent: number): PushStep {
     if (limit === undefined) return this.backoff('Ping status 5 without a HeartbeatInterval');
-    const patch = limit > sent ? { serverMin: limit } : { serverMax: limit };
+    // A new minimum above the old maximum (or the reverse) replaces it: the server changed its mind.
+    const patch = limit > sent
+      ? { serverMin: limit, serverMax: (this.state.serverMax ?? limit) < limit ? undefined : this.state.serverMax }
+      : { serverMax: limit, serverMin: (this.state.serverMin ?? limit) > limit ? undefined : this.state.serverMin };
     this.state = { ...this.state, ...patch, heartbeat: limit, accepted: false };
     return { kind: 'again' };
   }
