@@ -41,18 +41,41 @@ export function pimFromClient(world: World, cls: ItemClass, app: El, user: User)
 }
 
 /**
- * Applies a client Change to a PIM item. Elements the Change omits are removed,
- * except ghosted ones: those not listed in the collection's Supported element
- * (MS-ASCMD 2.2.3.179). The body is kept when the Change carries none.
+ * Applies a client Change to a PIM item. The body is kept when the Change carries none.
+ *
+ * - Up to 14.1 the Change replaces the item: elements it omits are removed, except
+ *   ghosted ones, those not listed in the collection's Supported element
+ *   (MS-ASCMD 2.2.3.179).
+ * - With `ghostOmitted` (Calendar in 16.0 and 16.1, MS-ASCAL 3.1.5.3) every top-level
+ *   element left out keeps its value, the elements sent replace theirs in place, and an
+ *   empty element clears its value.
  */
-export function changePim(pim: Pim, app: El, supported: ReadonlySet<string> | undefined): void {
+export function changePim(pim: Pim, app: El, supported: ReadonlySet<string> | undefined, ghostOmitted = false): void {
   const incoming = kids(app).filter((c) => !isBody(c));
+  const body = readBody(app);
+  if (body) pim.body = body;
+  if (ghostOmitted) {
+    pim.props = mergeProps(pim.props, incoming);
+    return;
+  }
   const sent = new Set(incoming.map(propKey));
   const ghosted = pim.props.filter((p) => !sent.has(propKey(p)) && supported !== undefined && !supported.has(propKey(p)));
   pim.props = [...incoming, ...ghosted];
-  const body = readBody(app);
-  if (body) pim.body = body;
 }
+
+/** The stored elements with the sent ones replacing theirs (in place), new ones added, empty ones clearing. */
+function mergeProps(stored: readonly El[], sent: readonly El[]): El[] {
+  const byKey = new Map(sent.map((c) => [propKey(c), c]));
+  const kept = stored.flatMap((p) => {
+    const next = byKey.get(propKey(p));
+    if (!next) return [p];
+    return isEmpty(next) ? [] : [next];
+  });
+  const storedKeys = new Set(stored.map(propKey));
+  return [...kept, ...sent.filter((c) => !storedKeys.has(propKey(c)) && !isEmpty(c))];
+}
+
+const isEmpty = (e: El): boolean => e.children.every((c) => c === '');
 
 /** Changes a client may make to a received mail: Read, Flag, Categories (MS-ASEMAIL 3.1.5.3). */
 export function changeMail(mail: Mail, app: El): void {

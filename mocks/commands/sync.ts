@@ -161,8 +161,9 @@ function clientChange(ctx: CommandContext, round: Round, cmd: El, known: Map<str
   else if (instance !== undefined) changeInstance(item.data, instance, app);
   else {
     const before = item.data.props;
-    changePim(item.data, app, state.options?.supported);
-    if (item.cls === 'Calendar' && atLeast(ctx.version, '16.0')) keepExceptions(before, item.data);
+    const calendar16 = item.cls === 'Calendar' && atLeast(ctx.version, '16.0');
+    changePim(item.data, app, state.options?.supported, calendar16);
+    if (calendar16) keepExceptions(before, item.data);
   }
   touchItem(ctx.mock.world, store, item);
   known.set(id, item.seq);
