@@ -6,20 +6,18 @@
  * layer's EasClient with the engine account's own DeviceId, user and negotiated version, as
  * the engine's outbox and Ping loop will.
  *
- * SOGo quirk: sogod closes the connection after every response without sending
- * `Connection: close`, so a pooled keep-alive socket can be dead when reused, and fetch then
- * fails with "other side closed" before the request reaches SOGo. The engine rides over it
- * with its network retry; the direct commands here, which do not retry, use one connection
- * per request instead (oneShotTransport).
+ * The engine uses fetch, as in the product, and rides over SOGo's dead keep-alive sockets
+ * (support/http.ts) with its network retry; the direct commands here, which do not retry, use
+ * one connection per request (oneShotTransport).
  */
 import 'fake-indexeddb/auto';
-import { request as httpRequest } from 'node:http';
 import type { EasContext, EasRequest } from '../../../src/eas/command.ts';
 import { EasClient, type Transport } from '../../../src/eas/http.ts';
 import type { El } from '../../../src/wbxml/tree.ts';
 import { folderRange, openStore, randomId, type Store } from '../../../src/store/db.ts';
 import type { AccountRecord, FolderRecord, ItemRecord } from '../../../src/store/schema.ts';
 import { createEngine, type Engine } from '../../../src/sync/engine.ts';
+import { oneShotTransport } from './http.ts';
 import { SOGO_URL, type PeerUser, type PeerVersion } from './peer.ts';
 
 export interface PeerClient {
@@ -45,30 +43,6 @@ export function pinnedTransport(version: PeerVersion): Transport {
     return new Response(await res.arrayBuffer(), { status: res.status, headers });
   };
 }
-
-/** node:http with no agent: a new connection per request, so never a socket SOGo has closed. */
-export const oneShotTransport: Transport = async (request) => {
-  const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(request.url, { method: request.method, headers: Object.fromEntries(request.headers), agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          for (const v of Array.isArray(value) ? value : [value ?? '']) headers.append(name, v);
-        }
-        const status = res.statusCode ?? 0;
-        const bytes = Buffer.concat(chunks);
-        resolve(new Response(status === 204 || status === 304 || bytes.length === 0 ? null : bytes, { status, headers }));
-      });
-    });
-    req.on('error', reject);
-    request.signal.addEventListener('abort', () => req.destroy(request.signal.reason as Error), { once: true });
-    req.end(body);
-  });
-};
 
 /** Sets the account up as a user would (server URL typed, user name without domain). */
 export async function connectClient(user: PeerUser, version: PeerVersion): Promise<PeerClient> {

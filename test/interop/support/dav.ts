@@ -4,6 +4,7 @@
  * (test/peers/sogo/seed/dav.ts); reading objects back is added here.
  */
 import { Dav } from '../../peers/sogo/seed/dav.ts';
+import { oneShotTransport } from './http.ts';
 import { SOGO_ORIGIN, type PeerUser } from './peer.ts';
 
 export interface DavObject {
@@ -24,7 +25,7 @@ export class DavClient {
   }
 
   async get(href: string): Promise<string> {
-    const res = await fetch(new URL(href, SOGO_ORIGIN), { headers: { Authorization: this.auth } });
+    const res = await oneShotTransport(new Request(new URL(href, SOGO_ORIGIN), { headers: { Authorization: this.auth } }));
     const text = await res.text();
     if (res.status !== 200) throw new Error(`GET ${href}: HTTP ${res.status} ${text.slice(0, 200)}`);
     return text;

@@ -50,12 +50,27 @@ export class Dav {
   ): Promise<string> {
     const all: Record<string, string> = { Authorization: this.auth, ...headers };
     if (body !== undefined) all['Content-Type'] ??= 'application/xml; charset=utf-8';
-    const response = await fetch(new URL(path, this.base), { method, headers: all, body: body ?? null });
+    const response = await fetchRetrying(new URL(path, this.base), { method, headers: all, body: body ?? null });
     const text = await response.text();
     if (!expected.includes(response.status)) {
       throw new DavError(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
     }
     return text;
+  }
+}
+
+/**
+ * sogod closes its connection after every response without sending `Connection: close`, so
+ * fetch may reuse a pooled socket that is already closed and fail ("other side closed",
+ * ECONNRESET) before the request reaches SOGo. PROPFIND, REPORT, PUT and DELETE are idempotent
+ * (RFC 9110 9.2.2, RFC 4918): one more try on a fresh connection is safe.
+ */
+async function fetchRetrying(url: URL, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e; // fetch reports network failures as TypeError
+    return fetch(url, init);
   }
 }
 
