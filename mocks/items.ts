@@ -19,7 +19,11 @@ export function parseAddresses(text: string | undefined): Address[] {
 }
 
 const isBody = (c: El): boolean => c.ns === 'AirSyncBase' && c.name === 'Body';
-const propKey = (c: El): string => `${c.ns}:${c.name}`;
+/**
+ * The field an element sets. calendar:Location (up to 14.1) and airsyncbase:Location
+ * (16.x, MS-ASAIRS 2.2.2.27) are one field, stored in whichever form the client sent.
+ */
+const propKey = (c: El): string => (c.name === 'Location' && (c.ns === 'Calendar' || c.ns === 'AirSyncBase') ? 'Calendar:Location' : `${c.ns}:${c.name}`);
 
 function readBody(app: El): Pim['body'] {
   const body = kid(app, 'Body', 'AirSyncBase');
