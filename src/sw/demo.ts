@@ -8,7 +8,8 @@
  * - any request to `example.test` or a subdomain (RFC 2606 reserves the name, so no
  *   real server can live there): Autodiscover and `/Microsoft-Server-ActiveSync`;
  * - on the app's own origin, the mock's control API `/mock-control/...` and the
- *   demo's read-only view `/__demo/mailbox?user=bob&folder=Inbox`.
+ *   demo's read-only views `/__demo/folders?user=alice` and
+ *   `/__demo/mailbox?user=bob&folder=Inbox` (the end-to-end tests read them).
  *
  * The mock's world lives in the worker's memory, and the browser stops idle workers.
  * So that a restarted worker serves the same mailbox, the world is rebuilt the same
@@ -136,6 +137,7 @@ export function createDemo(options: DemoOptions = {}): Demo {
     if (!control && (networkDown || !online())) throw networkError();
     const { server, db } = await open();
     if (/^\/__demo\/mailbox$/i.test(url.pathname)) return mailboxView(server, url);
+    if (/^\/__demo\/folders$/i.test(url.pathname)) return foldersView(server, url);
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.clone().arrayBuffer();
     const at = now();
     const response = (await getResponse(mswHandlers(server), request)) ?? new Response('Not Found', { status: 404 });
@@ -186,6 +188,15 @@ function shouldLog(url: URL, method: string, status: number): boolean {
   if (status === 401 || status === 451 || status === 503) return false;
   if (/^\/mock-control\//i.test(url.pathname)) return method === 'POST' && !/\/faults/i.test(url.pathname);
   return url.searchParams.get('Cmd') !== 'Ping';
+}
+
+/** `/__demo/folders?user=alice`: every folder of a mock mailbox with its item count (for the e2e tests). */
+function foldersView(server: MockServer, url: URL): Response {
+  const user = url.searchParams.get('user') ?? 'alice';
+  const mailbox = server.mock.world.mailboxes.get(user);
+  if (!mailbox) return Response.json({ error: `no user ${user}` }, { status: 404 });
+  const folders = [...mailbox.folders].map(([id, f]) => ({ id, name: f.name, type: f.type, count: f.store.items.size }));
+  return Response.json({ user, folders });
 }
 
 /** `/__demo/mailbox?user=bob&folder=Inbox`: the subjects in a mock folder (for the e2e tests). */

@@ -2,8 +2,9 @@
  * The e2e harness: the app served by Vite on 127.0.0.1 and Debian's Chromium driven by
  * playwright-core (no downloaded browser).
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 
@@ -37,22 +38,49 @@ export async function startAppServer(): Promise<AppServer> {
   return { origin: `http://127.0.0.1:${address.port}`, close: () => server.close() };
 }
 
+/** The built app and where it lies on disk (tests may change files there: a new version). */
+export interface BuiltServer extends AppServer {
+  readonly dir: string;
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json', '.png': 'image/png', '.svg': 'image/svg+xml', '.map': 'application/json',
+};
+
 /**
- * The BUILT app (service workers need the real build: precache manifest, sw.js) served
- * by `vite preview` on a free port of 127.0.0.1. Built once per test process into
- * test-results/e2e-dist.
+ * The BUILT app (service workers need the real build: precache manifest, sw.js), built
+ * once into `outDir` and served by a plain static server on a free port of 127.0.0.1:
+ * no caching, files read on every request, unknown paths get index.html.
  */
-export async function startBuiltServer(outDir = resolve(ROOT, 'test-results/e2e-dist')): Promise<AppServer> {
-  const { build, preview } = await import('vite');
-  await build({ root: ROOT, configFile: resolve(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  const server = await preview({
-    root: ROOT,
-    configFile: resolve(ROOT, 'vite.config.ts'),
-    logLevel: 'error',
-    build: { outDir },
-    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+export async function startBuiltServer(outDir = resolve(ROOT, 'test-results/e2e-dist'), rebuild = true): Promise<BuiltServer> {
+  if (rebuild) {
+    const { build } = await import('vite');
+    // Vitest sets NODE_ENV=test, which would make a development build (import.meta.env.PROD false).
+    const env = process.env['NODE_ENV'];
+    process.env['NODE_ENV'] = 'production';
+    try {
+      await build({ root: ROOT, configFile: resolve(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    } finally {
+      process.env['NODE_ENV'] = env;
+    }
+  }
+  const server = createHttpServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(outDir, path));
+    if (!file.startsWith(outDir) || !existsSync(file) || statSync(file).isDirectory()) file = join(outDir, 'index.html');
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+    res.end(readFileSync(file));
   });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('vite preview did not listen');
-  return { origin: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the static server did not listen');
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    dir: outDir,
+    close: () => new Promise((ok) => {
+      server.closeAllConnections();
+      server.close(() => ok());
+    }),
+  };
 }

@@ -45,8 +45,7 @@ function hostFor(open: () => Promise<Hosted>, extra: { requested?: string[] } = 
   });
 }
 
-async function realHosted(store: Store): Promise<Hosted> {
-  const demo = createDemo({ dbName: randomId() });
+async function realHosted(store: Store, demo = createDemo({ dbName: randomId() })): Promise<Hosted> {
   let engine: Engine | undefined;
   const client = createInPageClient({ store, transport: (r) => demo.handle(r), onEngine: (e) => (engine = e) });
   if (!engine) throw new Error('no engine');
@@ -66,7 +65,8 @@ afterAll(() => {
 describe('engine in the worker, screens in the page', () => {
   it('sets up the demo account with its steps, syncs, and relays events to the page', async () => {
     const { store } = await journaledStore();
-    const host = hostFor(() => realHosted(store));
+    const demo = createDemo({ dbName: randomId() });
+    const host = hostFor(() => realHosted(store, demo));
     const client = createSwClient(fakeWorker(() => host));
     const events: EngineEvent[] = [];
     client.subscribe((e) => events.push(e));
@@ -87,8 +87,16 @@ describe('engine in the worker, screens in the page', () => {
     expect(client.status().syncing).toEqual([]);
     expect(await store.db.count('items')).toBeGreaterThan(200);
 
-    const step = await client.step('tick');
-    expect(step.nextInMs).toBeGreaterThanOrEqual(5_000);
+    // A tick holds one Ping (push is the default); new mail on the server ends it.
+    const before = await store.db.count('items');
+    const tick = client.step('tick');
+    await new Promise((r) => setTimeout(r, 300));
+    await demo.act('new-mail', 'alice');
+    expect((await tick).nextInMs).toBe(0);
+    expect(await store.db.count('items')).toBe(before + 1);
+
+    await client.updateAccount(account.id, { push: 'interval', intervalMinutes: 15 });
+    expect((await client.step('tick')).nextInMs).toBe(60_000);
   });
 
   it('turns setup failures back into SetupError with their kind', async () => {
@@ -111,7 +119,7 @@ describe('engine in the worker, screens in the page', () => {
         if (hanging) await new Promise(() => undefined); // stopped mid-call: never answers
         return 'result';
       }) }) as unknown as EngineClient,
-      engine: { accounts: async () => [] } as unknown as Hosted['engine'],
+      engine: { accounts: async () => [], flushOutbox: async () => ({ ok: true, folderErrors: [] }) } as unknown as Hosted['engine'],
       store: {} as Store,
     });
     let host = hostFor(async () => fake('first'));
@@ -136,8 +144,12 @@ describe('engine in the worker, screens in the page', () => {
     const requested: string[] = [];
     const hosted: Hosted = {
       client: { markRead: async () => undefined, moveItems: async () => undefined, sendMail: async () => undefined, subscribe: () => () => undefined } as unknown as EngineClient,
-      engine: { syncFolders: async (a: string, f: string[]) => void pushed.push([a, f]), accounts: async () => [] } as unknown as Hosted['engine'],
-      store: { db: { getAll: async () => [{ kind: 'send' }] } } as unknown as Store,
+      engine: {
+        syncFolders: async (a: string, f: string[]) => void pushed.push([a, f]),
+        accounts: async () => [],
+        flushOutbox: async () => ({ ok: false, folderErrors: [] }),
+      } as unknown as Hosted['engine'],
+      store: { db: { getAll: async () => [{ kind: 'send', payload: { state: 'queued' } }, { kind: 'send', payload: { state: 'failed' } }] } } as unknown as Store,
     };
     const host = hostFor(async () => hosted, { requested });
     const client = createSwClient(fakeWorker(() => host));

@@ -107,6 +107,8 @@ export function SetupScreen() {
   }, []);
 
   const add = async (input: AccountInput): Promise<AccountRecord | undefined> => {
+    // On the setup route the shell keeps this screen up once the account exists (until "Done").
+    navigate(href.setup(), true);
     setBusy(t('setup.verifying'));
     try {
       const added = await client.addAccount(input, (step) => setBusy(t(STEP_TEXT[step])));

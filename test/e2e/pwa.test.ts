@@ -1,0 +1,298 @@
+/**
+ * The installed app in real Chromium: the BUILT app (service worker, precache) on a
+ * static server, the engine in the service worker, the demo server (the mock) inside it.
+ * One phone-sized profile goes through a day: setup through the demo, the initial sync
+ * with its progress, an HTML mail, a reply written offline and sent when back online
+ * (and delivered to bob in the mock), an invitation accepted once, a reload with no
+ * network. Then a fresh profile whose service worker is stopped mid-sync (CDP), and an
+ * update prompt for a new version. Screenshots at 390×844 go to
+ * test-results/screenshots/pwa-*.png; new screens go through axe-core.
+ */
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, ROOT, startBuiltServer, type BuiltServer } from './browser.ts';
+
+const SHOTS = resolve(ROOT, 'test-results/screenshots');
+const AXE = resolve(ROOT, 'node_modules/axe-core/axe.min.js');
+const PHONE = { width: 390, height: 844 };
+
+interface AxeViolation {
+  id: string;
+  impact?: string;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+}
+
+/** Local item counts per folder, read from the app's IndexedDB. */
+function localCounts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const open = indexedDB.open('eas-pwa');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('items').objectStore('items').getAll();
+          req.onsuccess = () => {
+            const out: Record<string, number> = {};
+            for (const i of req.result as { folderId: string }[]) out[i.folderId] = (out[i.folderId] ?? 0) + 1;
+            open.result.close();
+            resolve(out);
+          };
+        };
+      }),
+  );
+}
+
+interface ServerFolder {
+  id: string;
+  name: string;
+  type: number;
+  count: number;
+}
+
+/** The mock's folders (through the service worker's demo view). */
+async function serverFolders(page: Page, user = 'alice'): Promise<ServerFolder[]> {
+  return page.evaluate(async (u) => ((await (await fetch(`/__demo/folders?user=${u}`)).json()) as { folders: ServerFolder[] }).folders, user);
+}
+
+async function serverSubjects(page: Page, user: string, folder = 'Inbox'): Promise<string[]> {
+  return page.evaluate(
+    async ([u, f]) => ((await (await fetch(`/__demo/mailbox?user=${u}&folder=${encodeURIComponent(f ?? '')}`)).json()) as { items: { subject?: string }[] }).items.map((i) => i.subject ?? ''),
+    [user, folder] as const,
+  );
+}
+
+/** Every synced folder of the four classes holds what the server holds. */
+async function countsMatch(page: Page): Promise<string[]> {
+  const local = await localCounts(page);
+  const synced = new Set([2, 3, 4, 5, 7, 8, 9, 12, 13, 14, 15]);
+  return (await serverFolders(page)).filter((f) => synced.has(f.type) && (local[f.id] ?? 0) !== f.count).map((f) => `${f.name}: local ${local[f.id] ?? 0}, server ${f.count}`);
+}
+
+async function setFaults(page: Page, spec: string): Promise<void> {
+  await page.evaluate(async (s) => void (await fetch('/mock-control/faults', { method: 'POST', body: JSON.stringify({ spec: s }) })), spec);
+}
+
+async function waitForWorker(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset['engine'] === 'sw' && !!navigator.serviceWorker.controller, null, { timeout: 30_000 });
+}
+
+async function phone(browser: Browser, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: PHONE, locale, timezoneId: 'Asia/Tokyo', deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  return { context, page };
+}
+
+/** From the setup screen through "Try the demo"; `beforeSync` runs before "Done" starts the initial sync. */
+async function setUpDemo(page: Page, beforeSync?: () => Promise<void>): Promise<void> {
+  await page.getByRole('button', { name: 'Try the demo' }).click();
+  await expect.poll(() => page.getByLabel('Server').inputValue(), { timeout: 30_000 }).toBe('https://example.test/Microsoft-Server-ActiveSync');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('heading', { name: 'What to sync' }).waitFor({ timeout: 30_000 });
+  await beforeSync?.();
+  await page.getByRole('button', { name: 'Done' }).click();
+}
+
+describe('the PWA in Chromium', () => {
+  let server: BuiltServer;
+  let browser: Browser;
+  const a11y: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startBuiltServer();
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const shot = async (page: Page, name: string, audit = false) => {
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: resolve(SHOTS, `pwa-${name}.png`) });
+    if (audit) a11y.push(...(await axeProblems(page)).map((p) => `${name}: ${p}`));
+  };
+
+  it('is installable: manifest, icons, a service worker that controls the page', async () => {
+    const { context, page } = await phone(browser);
+    await page.goto(`${server.origin}/`);
+    await waitForWorker(page);
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel=manifest]')?.href ?? '';
+      return (await (await fetch(href)).json()) as { display: string; start_url: string; icons: { sizes: string; purpose: string; src: string }[] };
+    });
+    expect(manifest.display).toBe('standalone');
+    expect(manifest.icons.map((i) => `${i.sizes} ${i.purpose}`).sort()).toEqual(['192x192 any', '192x192 maskable', '512x512 any', '512x512 maskable']);
+    for (const icon of manifest.icons) expect(await page.evaluate(async (src) => (await fetch(src)).headers.get('content-type'), icon.src)).toBe('image/png');
+    // Chromium's own installability verdict (test profiles are incognito, which alone would refuse).
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('a day with the demo account: setup, initial sync, HTML mail, offline reply, invitation, offline reload', async () => {
+    const { context, page } = await phone(browser);
+    await page.goto(`${server.origin}/`);
+    await page.getByRole('heading', { name: 'Add an account' }).waitFor();
+    await waitForWorker(page);
+    await shot(page, 'setup', true);
+
+    // Setup through the demo; the mock answers slowly so the initial sync can be watched.
+    await setUpDemo(page, () => setFaults(page, 'latency=150'));
+    await page.getByRole('listbox', { name: 'Inbox' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Folders' }).click();
+    const tree = page.getByRole('navigation', { name: 'Folders' });
+    await tree.getByRole('progressbar').first().waitFor({ timeout: 30_000 });
+    await shot(page, 'initial-sync');
+    await setFaults(page, 'latency=0');
+    await expect.poll(() => tree.getByRole('progressbar').count(), { timeout: 60_000 }).toBe(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => countsMatch(page), { timeout: 60_000 }).toEqual([]);
+    await page.getByRole('button', { name: 'Demo server' }).waitFor();
+    await shot(page, 'mail-list', true);
+
+    // An HTML mail.
+    const bobsMail = page.getByRole('option').filter({ hasText: 'Bob Becker' }).filter({ hasText: '出張の件' });
+    await bobsMail.click();
+    await page.getByRole('heading', { name: '出張の件' }).waitFor();
+    await page.waitForFunction(() => (document.querySelector<HTMLIFrameElement>('iframe.mail-frame')?.contentDocument?.body?.innerText ?? '').length > 20, null, { timeout: 30_000 });
+    await shot(page, 'html-mail');
+
+    // Reply with no network: queued in the outbox.
+    await context.setOffline(true);
+    await page.getByRole('status').filter({ hasText: 'You are offline' }).waitFor();
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.getByRole('heading', { name: 'Reply' }).waitFor();
+    await expect(page.getByLabel('Subject').inputValue()).resolves.toBe('Re: 出張の件');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: '出張の件' }).waitFor();
+    await page.evaluate(() => (location.hash = location.hash.replace(/^#\/mail\/([^/]+).*/, '#/outbox/$1')));
+    await page.getByText('Waiting to send').waitFor();
+    await shot(page, 'outbox-offline', true);
+    expect(await serverSubjects(page, 'bob')).not.toContain('Re: 出張の件');
+
+    // Back online: the leader syncs, the outbox goes out, bob has the reply.
+    await context.setOffline(false);
+    await page.getByText('The outbox is empty.').waitFor({ timeout: 60_000 });
+    await expect.poll(() => serverSubjects(page, 'bob'), { timeout: 30_000 }).toContain('Re: 出張の件');
+
+    // An invitation, accepted in one tap: exactly one event.
+    await page.evaluate(() => (location.hash = '#/mail'));
+    await page.getByRole('option').filter({ hasText: 'Project kickoff' }).first().click();
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.getByText('Answer sent: Accept').waitFor();
+    await shot(page, 'invitation-accepted');
+    const kickoffEvents = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const open = indexedDB.open('eas-pwa');
+            open.onsuccess = () => {
+              const req = open.result.transaction('items').objectStore('items').getAll();
+              req.onsuccess = () => {
+                const items = req.result as { class: string; data: { subject?: string } }[];
+                open.result.close();
+                resolve(items.filter((i) => i.class === 'Calendar' && (i.data.subject ?? '').startsWith('Project kickoff')).length);
+              };
+            };
+          }),
+      );
+    await page.getByRole('button', { name: 'Send and receive' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Send and receive' }).isDisabled()).toBe(false);
+    await expect.poll(kickoffEvents, { timeout: 30_000 }).toBe(1);
+    await page.evaluate(() => (location.hash = '#/calendar/agenda'));
+    await page.getByText('Project kickoff / キックオフ').first().waitFor({ timeout: 30_000 });
+    await shot(page, 'calendar');
+    expect(await kickoffEvents()).toBe(1);
+
+    // The demo's fault panel.
+    await page.getByRole('button', { name: 'Demo server' }).click();
+    await page.getByRole('dialog', { name: 'Demo server' }).getByText('The demo server is reachable.').waitFor();
+    await shot(page, 'demo-panel', true);
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // Reload with no network: the shell from the precache, the data from IndexedDB.
+    const before = await localCounts(page);
+    await context.setOffline(true);
+    await page.goto(`${server.origin}/#/mail`);
+    await page.getByRole('listbox', { name: 'Inbox' }).waitFor();
+    await expect.poll(() => page.getByRole('option').count()).toBeGreaterThan(5);
+    await page.getByRole('status').filter({ hasText: 'You are offline' }).waitFor();
+    await shot(page, 'offline-reload');
+    for (const [hash, text] of [['#/calendar/agenda', 'Project kickoff / キックオフ'], ['#/contacts', 'Bob Becker'], ['#/tasks', 'Overdue']] as const) {
+      await page.evaluate((h) => (location.hash = h), hash);
+      await page.getByText(text).first().waitFor();
+    }
+    expect(await localCounts(page)).toEqual(before);
+    await context.setOffline(false);
+    await context.close();
+  }, 300_000);
+
+  it('recovers when the browser stops the service worker in the middle of the initial sync', async () => {
+    const { context, page } = await phone(browser);
+    await page.goto(`${server.origin}/`);
+    await waitForWorker(page);
+    await setUpDemo(page, () => setFaults(page, 'latency=200'));
+    const tree = page.getByRole('navigation', { name: 'Folders' });
+    await page.getByRole('button', { name: 'Folders' }).click();
+    await tree.getByRole('progressbar').first().waitFor({ timeout: 30_000 });
+    const partial = Object.values(await localCounts(page)).reduce((a, b) => a + b, 0);
+
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+
+    // The latency fault died with the worker; the leader notices the lost step and sends it again.
+    await expect.poll(() => countsMatch(page), { timeout: 90_000, interval: 1000 }).toEqual([]);
+    await expect.poll(() => tree.getByRole('progressbar').count(), { timeout: 30_000 }).toBe(0);
+    const total = Object.values(await localCounts(page)).reduce((a, b) => a + b, 0);
+    console.info(`stopped the worker with ${partial} items stored; recovered to ${total}`);
+    expect(partial).toBeLessThan(total);
+    await context.close();
+  }, 180_000);
+
+  it('offers a new version and switches to it on "Update"', async () => {
+    const dir = resolve(ROOT, 'test-results/e2e-dist-update');
+    cpSync(server.dir, dir, { recursive: true });
+    const v1 = await startBuiltServer(dir, false);
+    try {
+      const { context, page } = await phone(browser);
+      await page.goto(`${v1.origin}/`);
+      await waitForWorker(page);
+      // A new deployment: a different service worker script.
+      const sw = resolve(dir, 'sw.js');
+      writeFileSync(sw, `${readFileSync(sw, 'utf8')}\n// v2 ${Date.now()}\n`);
+      await page.evaluate(async () => void (await (await navigator.serviceWorker.getRegistration())?.update()));
+      await page.getByText('A new version of the app is ready.').waitFor({ timeout: 30_000 });
+      await shot(page, 'update', true);
+      const reloaded = page.waitForEvent('load');
+      await page.getByRole('button', { name: 'Update' }).click();
+      await reloaded;
+      await waitForWorker(page);
+      expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBeNull();
+      await expect(page.getByText('A new version of the app is ready.').count()).resolves.toBe(0);
+      await context.close();
+    } finally {
+      await v1.close();
+    }
+  }, 120_000);
+
+  it('has no serious or critical accessibility violation on the new screens (axe-core)', () => {
+    expect(a11y).toEqual([]);
+  });
+});
