@@ -12,7 +12,7 @@ const SUBCOMMANDS: Record<string, { run: () => Promise<Subcommand>; usage: strin
   // Loaded on use, so `eas wbxml` does not load the mock's data generators.
   mock: { run: async () => (await import('./mock.ts')).mockCommand, usage: 'eas mock --port P [--host H] [--seed N] [--faults SPEC]' },
   proxy: { run: async () => (await import('./proxy.ts')).proxyCommand, usage: 'eas proxy --upstream URL --port P [--host H] [--dist DIR] [--vault] [--idle-timeout S] [--max-body MB] [--max-connections N] [--session-days D]' },
-  probe: { run: async () => (await import('./probe.ts')).probeMain, usage: 'eas probe --url URL --user U [--domain D] --password-env VAR [--version V] [--json FILE] [--trace DIR] [--email ADDR]' },
+  probe: { run: async () => (await import('./probe.ts')).probeMain, usage: 'eas probe --url URL --user U [--domain D] --password-env VAR [--version V] [--json FILE] [--trace DIR] [--email ADDR] [--window N]' },
   sync: { run: async () => (await import('./sync.ts')).syncCommand, usage: 'eas sync --url URL --user U [--domain D] --password-env VAR --state DIR --out DIR [--export] [--filter N|Class=N,...]' },
 };
 

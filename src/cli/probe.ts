@@ -1,6 +1,8 @@
 /**
  * `eas probe --url URL --user U [--domain D] --password-env VAR [--version V]
- *  [--json FILE] [--trace DIR] [--email ADDR]` (contract: ../shared/CONTRACTS.md).
+ *  [--json FILE] [--trace DIR] [--email ADDR] [--window N]` (contract: ../shared/CONTRACTS.md).
+ * --email: the user's address when Settings UserInformation gives none;
+ * --window: the WindowSize of the initial Sync pages (default 25), small to test paging on small folders.
  *
  * Runs the conformance suite of src/probe/ against a server, prints the table,
  * and exits 1 when any case failed. --json writes the report; --trace writes
@@ -18,7 +20,7 @@ import { traceFiles, type TraceExchange } from '../probe/trace.ts';
 import { CliError, passwordFromEnv, required, UsageError } from './io.ts';
 
 export const PROBE_USAGE =
-  'eas probe --url URL --user U [--domain D] --password-env VAR [--version V] [--json FILE] [--trace DIR] [--email ADDR]';
+  'eas probe --url URL --user U [--domain D] --password-env VAR [--version V] [--json FILE] [--trace DIR] [--email ADDR] [--window N]';
 
 export interface ProbeDeps {
   /** Tests: the network (default fetch). */
@@ -40,6 +42,7 @@ interface Options {
   readonly json?: string;
   readonly trace?: string;
   readonly email?: string;
+  readonly windowSize?: number;
 }
 
 export async function probeCommand(args: string[], deps: ProbeDeps = {}): Promise<ProbeReport> {
@@ -54,6 +57,7 @@ export async function probeCommand(args: string[], deps: ProbeDeps = {}): Promis
     password: o.password,
     version: o.version,
     email: o.email,
+    windowSize: o.windowSize,
     transport: deps.transport ?? staleConnectionRetry(fetch, () => (resent += 1)),
     runId: deps.runId,
     timing: deps.timing,
@@ -76,29 +80,46 @@ export async function probeMain(args: string[]): Promise<void> {
 }
 
 /**
- * fetch, sending a request once more when the connection was closed before any
- * answer came (undici: UND_ERR_SOCKET, "other side closed"). HTTP/1.1 lets a
- * server close an idle kept-alive connection at any time (RFC 9112 9.3.1), and
- * undici then fails a request it had just written to that connection; browsers
- * resend in that case. SOGo (SOPE) does this to about one request in a hundred.
+ * fetch, sending a request again (up to twice) when the connection was closed
+ * or reset before any answer came (undici: UND_ERR_SOCKET "other side closed",
+ * ECONNRESET). HTTP/1.1
+ * lets a server close an idle kept-alive connection at any time (RFC 9112
+ * 9.3.1), and undici then fails a request it had just written to that
+ * connection; browsers resend in that case. SOGo (SOPE) does this now and then.
  * A failure after the answer began is not retried (fetch has resolved by then).
+ * The error that remains names its cause, which "fetch failed" alone does not.
  */
 export function staleConnectionRetry(send: typeof fetch, onResend: () => void): Transport {
   return async (request) => {
-    const copy = request.clone();
-    try {
-      return await send(request);
-    } catch (e) {
-      if (!closedBeforeAnswer(e)) throw e;
-      onResend();
-      return send(copy);
+    for (let attempt = 0; ; attempt++) {
+      const copy = request.clone();
+      try {
+        return await send(copy);
+      } catch (e) {
+        if (!closedBeforeAnswer(e) || attempt === 2) throw withCause(e);
+        onResend();
+      }
     }
   };
 }
 
+function causeOf(e: unknown): { code?: unknown; message?: unknown } | undefined {
+  const cause = e instanceof TypeError ? (e as TypeError & { cause?: unknown }).cause : undefined;
+  return typeof cause === 'object' && cause !== null ? cause : undefined;
+}
+
+/** undici's "other side closed", or a reset or broken pipe, before fetch resolved. */
+const CLOSED_CODES: ReadonlySet<unknown> = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
 function closedBeforeAnswer(e: unknown): boolean {
-  const cause = e instanceof TypeError ? (e as TypeError & { cause?: { code?: unknown } }).cause : undefined;
-  return cause?.code === 'UND_ERR_SOCKET';
+  return CLOSED_CODES.has(causeOf(e)?.code);
+}
+
+function withCause(e: unknown): unknown {
+  const cause = causeOf(e);
+  if (!(e instanceof TypeError) || !cause) return e;
+  const code = typeof cause.code === 'string' ? ` (${cause.code})` : '';
+  return new TypeError(`${e.message}: ${String(cause.message ?? cause)}${code}`, { cause });
 }
 
 function parseOptions(args: string[]): Options {
@@ -109,6 +130,7 @@ function parseOptions(args: string[]): Options {
       options: {
         url: { type: 'string' }, user: { type: 'string' }, domain: { type: 'string' }, 'password-env': { type: 'string' },
         version: { type: 'string' }, json: { type: 'string' }, trace: { type: 'string' }, email: { type: 'string' },
+        window: { type: 'string' },
       },
       strict: true,
     }));
@@ -119,6 +141,11 @@ function parseOptions(args: string[]): Options {
   if (version !== undefined && !(CLIENT_VERSIONS as readonly string[]).includes(version)) {
     throw new UsageError(`--version must be one of ${CLIENT_VERSIONS.join(', ')}`);
   }
+  const window = values.window === undefined ? undefined : Number(values.window);
+  // MS-ASCMD 2.2.3.199: WindowSize is 1 to 512.
+  if (window !== undefined && !(Number.isInteger(window) && window >= 1 && window <= 512)) {
+    throw new UsageError('--window must be a whole number from 1 to 512');
+  }
   return {
     url: required(values, 'url'),
     user: required(values, 'user'),
@@ -128,6 +155,7 @@ function parseOptions(args: string[]): Options {
     json: values.json,
     trace: values.trace,
     email: values.email,
+    windowSize: window,
   };
 }
 

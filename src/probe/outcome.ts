@@ -40,15 +40,20 @@ export function expectStatus(what: string, status: number, text: (code: number) 
   fail(`${what}: Status ${status} (${text(status)})`);
 }
 
-/** The result and detail for an error a case body threw. */
-export function verdictOf(e: unknown): { result: CaseResult; detail: string } {
+/**
+ * The result and detail for an error a case body threw. `errorText` gives the
+ * text of the latest error answer with that HTTP status, if it had one.
+ */
+export function verdictOf(e: unknown, errorText?: (status: number) => string | undefined): { result: CaseResult; detail: string } {
   if (e instanceof ProbeFail) return { result: 'fail', detail: e.message };
   if (e instanceof ProbeNotSupported) return { result: 'not supported', detail: e.message };
   if (e instanceof ProbeSkipped) return { result: 'skipped', detail: e.message };
   if (e instanceof EasHttpError) {
     // HTTP 501 Not Implemented: the server does not implement the command (RFC 9110 15.6.2).
     if (e.status === 501) return { result: 'not supported', detail: 'HTTP 501 Not Implemented' };
-    return { result: 'fail', detail: e.status === 0 ? e.message : `HTTP ${e.status}${e.kind === 'not-wbxml' ? ` ${e.message}` : ''}` };
+    if (e.status === 0 || e.kind === 'not-wbxml') return { result: 'fail', detail: e.status === 0 ? e.message : `HTTP 200 ${e.message}` };
+    const text = errorText?.(e.status);
+    return { result: 'fail', detail: `HTTP ${e.status}${text ? `: ${text}` : ''}` };
   }
   if (e instanceof EasProtocolError) return { result: 'fail', detail: `malformed response: ${e.message}` };
   const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

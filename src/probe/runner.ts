@@ -61,7 +61,7 @@ async function runBounded(c: ProbeCase, s: ProbeSession): Promise<{ result: Case
     const detail = await Promise.race([c.run(s, abort.signal), bound]);
     return { result: 'pass', detail };
   } catch (e) {
-    return verdictOf(e);
+    return verdictOf(e, (status) => s.errorText(status));
   } finally {
     clearTimeout(timer);
   }

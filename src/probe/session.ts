@@ -137,6 +137,7 @@ export class ProbeSession {
   /** GetItemEstimate asked right after priming each class's folder: the estimate, or what went wrong. */
   readonly estimates = new Map<ProbeClass, { readonly estimate: number } | { readonly error: unknown }>();
   private clientIds = 0;
+  private lastError?: { readonly status: number; readonly text?: string };
 
   constructor(readonly options: ProbeOptions) {
     this.runId = options.runId ?? randomId();
@@ -157,7 +158,7 @@ export class ProbeSession {
         version: options.version ?? '14.1',
       },
       options.transport,
-      { onExchange: options.onExchange, now: this.now },
+      { onExchange: (x) => this.observe(x), now: this.now },
     );
   }
 
@@ -170,6 +171,17 @@ export class ProbeSession {
   /** Learnt from Settings UserInformation; --email wins. */
   learnEmail(address: string): void {
     if (this.options.email === undefined) this.address = address;
+  }
+
+  /** Every EAS exchange: kept for error details, passed on to the trace. */
+  private observe(x: TraceExchange): void {
+    if (x.status >= 400) this.lastError = { status: x.status, text: errorPreview(x.responseBytes) };
+    this.options.onExchange?.(x);
+  }
+
+  /** The text of the latest error answer with this HTTP status (a plain-text or HTML body), for the detail. */
+  errorText(status: number): string | undefined {
+    return this.lastError?.status === status ? this.lastError.text : undefined;
   }
 
   get version(): EasVersion {
@@ -364,6 +376,13 @@ function merge(previous: ItemSummary, next: ItemSummary): ItemSummary {
 }
 
 // ------------------------------------------------------------------ small helpers
+
+/** The first 120 characters of a text error body, tags and runs of white space removed. */
+function errorPreview(bytes: Uint8Array): string | undefined {
+  if (bytes.length === 0 || (bytes[0] === 0x03 && bytes[1] === 0x01)) return undefined;
+  const text = new TextDecoder().decode(bytes.subarray(0, 2000)).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text ? text.slice(0, 120) : undefined;
+}
 
 /** 8 hex digits from the platform's random source (crypto in browsers and Node). */
 export function randomId(): string {

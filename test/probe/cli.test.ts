@@ -57,14 +57,14 @@ describe('eas probe (CLI)', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(`eas probe: 1 of ${CASE_NAMES.length} cases failed against ${mock.url}/Microsoft-Server-ActiveSync: Provision\n`);
       const lines = run.stdout.trimEnd().split('\n');
-      expect(lines.find((l) => l.startsWith('Provision '))).toMatch(/^Provision\s+fail\s+HTTP 503\s+\d+$/);
+      expect(lines.find((l) => l.startsWith('Provision '))).toMatch(/^Provision\s+fail\s+HTTP 503: Service Unavailable\s+\d+$/);
       expect(lines.at(-1)).toBe(`${CASE_NAMES.length - 1} pass, 1 fail, 0 not supported, 0 skipped (${CASE_NAMES.length} cases)`);
 
       const report = JSON.parse(await readFile(json, 'utf8')) as ProbeReport;
       expect(Object.keys(report)).toEqual(['server', 'version', 'serverBuild', 'cases', 'summary']);
       expect(report.version).toBe('16.1');
       expect(report.cases.map((c) => c.name)).toEqual(CASE_NAMES);
-      expect(report.cases[1]).toMatchObject({ name: 'Provision', result: 'fail', detail: 'HTTP 503' });
+      expect(report.cases[1]).toMatchObject({ name: 'Provision', result: 'fail', detail: 'HTTP 503: Service Unavailable' });
       expect(Object.keys(report.cases[0]!)).toEqual(['name', 'result', 'detail', 'ms']);
       expect(report.summary).toEqual({ pass: CASE_NAMES.length - 1, fail: 1, notSupported: 0, skipped: 0, total: CASE_NAMES.length });
 
@@ -110,17 +110,23 @@ describe('staleConnectionRetry', () => {
     expect(resent).toBe(1);
   });
 
-  it('does not retry other failures, nor a second close', async () => {
-    const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+  it('does not retry other failures, gives up after two resends, and names the cause', async () => {
+    const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' } });
     let calls = 0;
-    const failing = (e: Error) => (async () => {
+    const failing = (e: () => Error) => (async () => {
       calls += 1;
-      throw e;
+      throw e();
     }) as unknown as typeof fetch;
-    await expect(staleConnectionRetry(failing(refused), () => undefined)(new Request('http://server.test/'))).rejects.toBe(refused);
+    const request = (): Request => new Request('http://server.test/');
+    await expect(staleConnectionRetry(failing(() => refused), () => undefined)(request())).rejects.toThrow('fetch failed: connect ECONNREFUSED 127.0.0.1:9 (ECONNREFUSED)');
     expect(calls).toBe(1);
     calls = 0;
-    await expect(staleConnectionRetry(failing(socketClosed()), () => undefined)(new Request('http://server.test/'))).rejects.toThrow('fetch failed');
-    expect(calls).toBe(2);
+    await expect(staleConnectionRetry(failing(socketClosed), () => undefined)(request())).rejects.toThrow('fetch failed: other side closed (UND_ERR_SOCKET)');
+    expect(calls).toBe(3);
+    calls = 0;
+    const reset = (): Error => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET', message: 'read ECONNRESET' } });
+    let resent = 0;
+    await expect(staleConnectionRetry(failing(reset), () => (resent += 1))(request())).rejects.toThrow('fetch failed: read ECONNRESET (ECONNRESET)');
+    expect([calls, resent]).toEqual([3, 2]);
   });
 });
