@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Address } from '../../eas/items/addresses.ts';
 import type { Attachment } from '../../eas/items/airsyncbase.ts';
 import type { Email } from '../../eas/items/email.ts';
-import type { FolderRecord, ItemRecord } from '../../store/schema.ts';
+import type { BodyRecord, FolderRecord, ItemRecord } from '../../store/schema.ts';
 import { Icon } from '../components/Icon.tsx';
 import type { ItemRef } from '../engine-client.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -191,16 +191,18 @@ export function MessageBody({ item }: { item: ItemRecord }) {
   const [allowRemote, setAllowRemote] = useState(false);
   const [state, setState] = useState<BodyState>({ kind: 'loading' });
   const [fetchError, setFetchError] = useState<string | undefined>();
+  // What the download answered: shown at once, without waiting for a store-change event.
+  const [fetched, setFetched] = useState<BodyRecord | undefined>();
+  const body = stored.value ?? (fetched?.serverId === item.serverId ? fetched : undefined);
 
   useEffect(() => setAllowRemote(false), [item.serverId]);
   useEffect(() => {
     if (stored.loading || stored.value) return;
     setFetchError(undefined);
-    client.fetchBody(ref).catch((e: unknown) => setFetchError(e instanceof Error ? e.message : String(e)));
+    client.fetchBody(ref).then(setFetched, (e: unknown) => setFetchError(e instanceof Error ? e.message : String(e)));
   }, [stored.loading, stored.value === undefined, item.serverId]);
 
   useEffect(() => {
-    const body = stored.value;
     if (!body) return;
     let alive = true;
     void (async () => {
@@ -213,7 +215,7 @@ export function MessageBody({ item }: { item: ItemRecord }) {
     return () => {
       alive = false;
     };
-  }, [stored.value, allowRemote]);
+  }, [body, allowRemote]);
 
   async function inlineParts(
     accountId: string,
@@ -237,7 +239,7 @@ export function MessageBody({ item }: { item: ItemRecord }) {
     return out;
   }
 
-  if (!stored.value) {
+  if (!body) {
     const preview = mail.body?.preview ?? (mail.body?.truncated === false ? mail.body.data : undefined);
     return (
       <div class="message-body pending">
