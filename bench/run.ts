@@ -5,10 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatTable, type Row } from './table.ts';
+import { benchUi } from './ui.ts';
 import { benchWbxml } from './wbxml.ts';
 
 const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = {
   wbxml: benchWbxml,
+  ui: benchUi,
 };
 
 async function main(): Promise<void> {

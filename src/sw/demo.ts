@@ -5,8 +5,9 @@
  * service workers cannot share one scope.
  *
  * What it answers:
- * - any request to `example.test` or a subdomain (RFC 2606 reserves the name, so no
- *   real server can live there): Autodiscover and `/Microsoft-Server-ActiveSync`;
+ * - requests to `example.test` and `autodiscover.example.test` (RFC 2606 reserves the
+ *   name, so no real server can live there; see demo-host.ts): Autodiscover and
+ *   `/Microsoft-Server-ActiveSync`;
  * - on the app's own origin, the mock's control API `/mock-control/...` and the
  *   demo's read-only views `/__demo/folders?user=alice` and
  *   `/__demo/mailbox?user=bob&folder=Inbox` (the end-to-end tests read them).

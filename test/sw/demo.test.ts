@@ -20,6 +20,7 @@ describe('the demo server', () => {
     expect(claims(`${ORIGIN}/Microsoft-Server-ActiveSync`)).toBe(false);
     expect(claims('https://mail.example.com/Microsoft-Server-ActiveSync')).toBe(false);
     expect(claims('https://example.test.evil.com/Microsoft-Server-ActiveSync')).toBe(false);
+    expect(claims('https://mail.example.test/Microsoft-Server-ActiveSync')).toBe(false);
     expect(claims('http://other.host/mock-control/state')).toBe(false);
   });
 
