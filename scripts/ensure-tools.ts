@@ -5,6 +5,7 @@
  * apt-get line when it cannot install.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** command on PATH → Debian package that provides it */
 const TOOLS: Record<string, string> = {
@@ -15,12 +16,22 @@ const TOOLS: Record<string, string> = {
   chromium: 'chromium',
 };
 
+/** file the tests need → Debian package that provides it */
+const FILES: Record<string, string> = {
+  // Japanese text in the e2e screenshots (Chromium falls back to boxes without a CJK font)
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc': 'fonts-noto-cjk',
+};
+
 function has(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
 function main(): number {
-  const missing = [...new Set(Object.entries(TOOLS).filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg))];
+  const needed = [
+    ...Object.entries(TOOLS).filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg),
+    ...Object.entries(FILES).filter(([file]) => !existsSync(file)).map(([, pkg]) => pkg),
+  ];
+  const missing = [...new Set(needed)];
   if (missing.length === 0) return 0;
   const line = `apt-get install -y ${missing.join(' ')}`;
   if (process.getuid?.() !== 0 || !has('apt-get')) {
