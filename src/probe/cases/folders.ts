@@ -123,7 +123,12 @@ export function incrementalSyncCase(cls: ProbeClass): ProbeCase {
 /** A Sync carrying one client command; returns the server's Response for it, if it sent one. */
 async function command(s: ProbeSession, c: Collection, cmd: SyncClientCommand, signal: AbortSignal): Promise<SyncItemResponse | undefined> {
   const r = await s.syncOnce(c, signal, { commands: [cmd], deletesAsMoves: false });
-  return r.result?.responses.find((x) => x.kind === cmd.kind && ('clientId' in cmd ? 'clientId' in x && x.clientId === cmd.clientId : 'serverId' in x && x.serverId === cmd.serverId));
+  return r.result?.responses.find((x) => x.kind === cmd.kind && idOf(x) === idOf(cmd));
+}
+
+/** An Add is named by its ClientId, the other commands by their ServerId. */
+function idOf(x: SyncClientCommand | SyncItemResponse): string | undefined {
+  return x.kind === 'Add' ? x.clientId : x.serverId;
 }
 
 /** Change and Delete are answered in Responses only when they fail (MS-ASCMD 2.2.3.154). */
