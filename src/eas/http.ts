@@ -454,8 +454,18 @@ export class EasNotWbxmlError extends EasHttpError {
 export class EasNetworkError extends EasHttpError {
   override readonly name = 'EasNetworkError';
   constructor(override readonly cause: unknown) {
-    super('network', 0, `network failure: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super('network', 0, `network failure: ${causeChain(cause)}`);
   }
+}
+
+/** "fetch failed: other side closed": fetch hides the socket's reason one or two causes deep. */
+function causeChain(e: unknown): string {
+  const parts: string[] = [];
+  for (let c = e, depth = 0; c !== undefined && depth < 4; depth++) {
+    parts.push(c instanceof Error ? c.message : String(c));
+    c = c instanceof Error ? c.cause : undefined;
+  }
+  return [...new Set(parts)].join(': ');
 }
 
 const SIMPLE_KINDS: Readonly<Record<number, EasHttpErrorKind>> = {

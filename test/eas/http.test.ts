@@ -424,3 +424,11 @@ describe('multipart ItemOperations responses (MS-ASCMD 2.2.1.10.1.1)', () => {
     expect(got.parts).toHaveLength(1);
   });
 });
+
+describe('network failures', () => {
+  it('name the socket-level reason that fetch hides in its cause', () => {
+    const socket = new Error('other side closed');
+    const fetchError = new TypeError('fetch failed', { cause: socket });
+    expect(new EasNetworkError(fetchError).message).toBe('network failure: fetch failed: other side closed');
+  });
+});
