@@ -12,7 +12,7 @@ import { createInPageClient } from '../../../src/ui/engine-adapter.ts';
 import { createI18n, I18nContext } from '../../../src/ui/i18n/index.ts';
 import { MessageView } from '../../../src/ui/mail/MessageView.tsx';
 import '../../../src/ui/styles.css';
-import { PIXEL_PNG } from './demo-data.ts';
+import { demoAccount, PIXEL_PNG } from './demo-data.ts';
 
 const ACCOUNT = 'hostile';
 const FOLDER = 'inbox';
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   const client = createInPageClient({ store, transport: () => Promise.reject(new TypeError('no network in the harness')) });
   const root = document.getElementById('app');
   if (!root) return;
+  // The engine answers attachments for known accounts only (from its cache here).
+  await store.db.put('accounts', { ...demoAccount(Date.now()), id: ACCOUNT });
   await store.db.put('attachments', { accountId: ACCOUNT, fileReference: 'logo', contentType: 'image/png', bytes: PIXEL_PNG, size: PIXEL_PNG.length, lastUsed: Date.now() });
   window.__showMail = async (html: string) => {
     const serverId = `h${++n}`;
