@@ -253,7 +253,7 @@ async function applyResponse(
     const mine = (sentBy.get(c.collectionId) ?? []).filter((p) => live.has(p.id));
     const items = complete
       ? new Map((await getItems(run.store, account.id, folder.serverId)).map((i): [string, ItemRecord] => [i.serverId, i]))
-      : await getItemsById(run.store, account.id, folder.serverId, namedIds(c, mine));
+      : await getItemsById(run.store, account.id, folder.serverId, namedIds(c, mine), c.commands.filter((x) => x.kind === 'Add').map((x) => x.serverId));
     sent.set(c.collectionId, { folder, cls: folder.class as SyncClass, sent: mine, items, resyncSince, complete });
   }
   const plan = planResponse(res.collections, sent, { account, ctx: run.session.ctx, now: run.clock.now(), pending, nextId: () => run.ids.next() });
@@ -262,10 +262,10 @@ async function applyResponse(
   return new Map(plan.outcomes);
 }
 
-/** ServerIds a collection's part of the response touches: server commands, our commands, our adds. */
+/** ServerIds a collection's part of the response touches: server commands other than Add, our commands, our adds. */
 function namedIds(c: SyncResponse['collections'][number], sent: readonly PendingRecord[]): string[] {
   return [
-    ...c.commands.map((x) => x.serverId),
+    ...c.commands.flatMap((x) => (x.kind === 'Add' ? [] : [x.serverId])),
     ...c.responses.flatMap((r) => ('serverId' in r && r.serverId !== undefined ? [r.serverId] : [])),
     ...sent.flatMap((p) => (p.serverId !== undefined ? [p.serverId] : [])),
     ...sent.flatMap((p) => (p.clientId !== undefined ? [localId(p.clientId)] : [])),

@@ -35,12 +35,13 @@ export async function pushMoves(run: AccountRun): Promise<boolean> {
     const ops: WriteOp[] = [];
     const fresh = await getPending(run.store, run.session.account.id);
     const folders = new Map((await getFolders(run.store, run.session.account.id)).map((f) => [f.serverId, f]));
+    const counts = new Counts();
     for (const [i, m] of moves.entries()) {
       if (!fresh.some((p) => p.id === m.id)) continue; // already settled
       const result = res.results.find((r) => r.srcMsgId === m.serverId) ?? res.results[i];
-      ops.push(...(await settleMove(run, m, result, fresh, folders)));
+      ops.push(...(await settleMove(run, m, result, fresh, folders, counts)));
     }
-    await run.store.commit(ops);
+    await run.store.commit([...ops, ...counts.ops(folders)]);
   });
   return true;
 }
@@ -49,39 +50,62 @@ export async function pushMoves(run: AccountRun): Promise<boolean> {
  * MoveItems statuses (MS-ASCMD 2.2.3.177.10): 3 moved (the placeholder takes the new
  * ServerId); 1 source gone, e.g. moved already by a request whose answer was lost
  * (the destination's next Sync brings it); 2/4/5 refused (the mail goes back);
- * 7 or no answer: try again.
+ * 7 or no answer: try again, up to MAX_ATTEMPTS, then the mail goes back too.
  */
-async function settleMove(run: AccountRun, m: PendingRecord, r: MoveItemResult | undefined, queue: readonly PendingRecord[], folders: Map<string, FolderRecord>): Promise<WriteOp[]> {
+async function settleMove(
+  run: AccountRun, m: PendingRecord, r: MoveItemResult | undefined, queue: readonly PendingRecord[], folders: Map<string, FolderRecord>, counts: Counts,
+): Promise<WriteOp[]> {
   const p = m.payload as MovePayload;
   const accountId = run.session.account.id;
   const dst = folders.get(p.dstFolderId);
   const src = folders.get(m.folderId as string);
   const placeholder = dst ? await getItem(run.store, accountId, dst.serverId, p.placeholder) : undefined;
   const followers = queue.filter((q) => q.folderId === p.dstFolderId && q.serverId === p.placeholder);
-  if (!r || r.status === 7 || isRetryLater(r.status)) return retryOps(m, r ? `MoveItems status ${r.status}` : 'no answer');
+  const again = !r || r.status === 7 || isRetryLater(r.status);
+  if (again && m.attempts + 1 < MAX_ATTEMPTS) return [putOp('pending', { ...m, attempts: m.attempts + 1, lastError: r ? `MoveItems status ${r.status}` : 'no answer' })];
   const ops: WriteOp[] = [deletePendingOp(m.id as number), deleteItemOp(accountId, p.dstFolderId, p.placeholder)];
-  if (r.status === 3 && r.dstMsgId) {
+  if (r?.status === 3 && r.dstMsgId) {
     const keeps = !followers.some((q) => q.kind === 'delete' || q.kind === 'move');
     if (placeholder && keeps) ops.push(putOp('items', { ...placeholder, serverId: r.dstMsgId }));
+    else counts.shift(dst, placeholder, -1); // a queued delete or move of the moved mail follows
     ops.push(...followers.map((q) => putOp('pending', { ...q, serverId: r.dstMsgId })));
     return ops;
   }
-  if (r.status === 1) {
+  counts.shift(dst, placeholder, -1);
+  if (r?.status === 1) {
     // Known gap: edits of the moved mail made before this answer cannot be matched to the
     // mail's new ServerId; they are kept as conflicts for the user to see.
     const lost = followers.map((q): WriteOp => putOp('conflicts', { id: run.ids.next(), accountId, folderId: p.dstFolderId, serverId: p.placeholder, local: q.payload, at: run.clock.now() }));
-    return [...ops, ...followers.map((q) => deletePendingOp(q.id as number)), ...lost, ...countOps(dst, placeholder, -1)];
+    return [...ops, ...followers.map((q) => deletePendingOp(q.id as number)), ...lost];
   }
-  // Refused: the mail returns to its folder with its edits.
-  if (placeholder && src) ops.push(putOp('items', { ...placeholder, folderId: src.serverId, serverId: m.serverId }), ...countOps(src, placeholder, 1));
-  ops.push(...countOps(dst, placeholder, -1), ...followers.map((q) => putOp('pending', { ...q, folderId: m.folderId, serverId: m.serverId })));
+  // Refused or given up: the mail returns to its folder with its edits.
+  if (placeholder && src) {
+    ops.push(putOp('items', { ...placeholder, folderId: src.serverId, serverId: m.serverId }));
+    counts.shift(src, placeholder, 1);
+  }
+  ops.push(...followers.map((q) => putOp('pending', { ...q, folderId: m.folderId, serverId: m.serverId })));
   return ops;
 }
 
-function countOps(folder: FolderRecord | undefined, item: ItemRecord | undefined, sign: 1 | -1): WriteOp[] {
-  if (!folder || !item) return [];
-  const unread = item.read === 0 ? sign : 0;
-  return [putOp('folders', { ...folder, count: Math.max(0, folder.count + sign), unread: Math.max(0, folder.unread + unread) })];
+/**
+ * Count changes of the folders a batch of moves touches, written once per folder at the
+ * end: two moves into one folder must add up, not overwrite each other.
+ */
+class Counts {
+  private readonly deltas = new Map<string, { count: number; unread: number }>();
+
+  shift(folder: FolderRecord | undefined, item: ItemRecord | undefined, sign: 1 | -1): void {
+    if (!folder || !item) return;
+    const d = this.deltas.get(folder.serverId) ?? { count: 0, unread: 0 };
+    this.deltas.set(folder.serverId, { count: d.count + sign, unread: d.unread + (item.read === 0 ? sign : 0) });
+  }
+
+  ops(folders: ReadonlyMap<string, FolderRecord>): WriteOp[] {
+    return [...this.deltas].flatMap(([id, d]) => {
+      const f = folders.get(id);
+      return f ? [putOp('folders', { ...f, count: Math.max(0, f.count + d.count), unread: Math.max(0, f.unread + d.unread) })] : [];
+    });
+  }
 }
 
 function retryOps(p: PendingRecord, why: string): WriteOp[] {

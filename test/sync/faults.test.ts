@@ -193,11 +193,22 @@ async function runSeed(server: MockServer, seed: number): Promise<{ lives: numbe
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true, folderErrors: [] });
   const problems = c.checks.map((check) => check()).filter((x): x is string => x !== undefined);
   const store = machine.store!;
-  problems.push(...diffViews(serverView(server), await localView(store, account.id)));
+  problems.push(...diffViews(serverView(server), await localView(store, account.id)), ...(await countProblems(store, account.id)));
   if ((await store.db.getAll('pending')).length > 0) problems.push('queue not empty');
   if (problems.length) throw new Error(`seed ${seed}: ${problems.join('; ')} (faults: ${server.control.faults.log.slice(-20).join(' ')})`);
   store.close();
   return { lives, kills: machine.kills };
+}
+
+/** Each folder's count and unread count equal what the store holds. */
+async function countProblems(store: import('../../src/store/db.ts').Store, accountId: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of await store.db.getAll('folders', IDBKeyRange.bound([accountId], [accountId, []]))) {
+    const items = await store.db.getAll('items', IDBKeyRange.bound([accountId, f.serverId], [accountId, f.serverId, []]));
+    const unread = items.filter((i) => i.read === 0).length;
+    if (f.count !== items.length || f.unread !== unread) out.push(`folder ${f.serverId} (${f.displayName}): count ${f.count}/${items.length}, unread ${f.unread}/${unread}`);
+  }
+  return out;
 }
 
 describe('offline edits through random faults', () => {
