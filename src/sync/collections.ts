@@ -27,7 +27,7 @@ import { planResponse, resyncKey, type CollectionOutcome, type SentCollection } 
 import { isSyncClass, syncOptions } from './classes.ts';
 import { sending, type AccountRun } from './context.ts';
 import { SyncError, isMalformed } from './errors.ts';
-import { getFolders, getItems, getItemsById, getPending, localId, putOp } from './local.ts';
+import { getFolders, getItems, getItemsById, getMovedIn, getPending, localId, movedInOp, putOp } from './local.ts';
 import { commandsFor, foldersWithCommands } from './pending.ts';
 
 export const FIRST_WINDOW = 25;
@@ -244,6 +244,7 @@ async function applyResponse(
   const pending = await getPending(run.store, account.id);
   const live = new Set(pending.map((p) => p.id));
   const sent = new Map<string, SentCollection>();
+  const extra: WriteOp[] = [];
   for (const c of res.collections) {
     const folder = fresh.get(c.collectionId);
     if (!folder || !batch.some((b) => b.serverId === c.collectionId)) continue;
@@ -251,13 +252,18 @@ async function applyResponse(
     const resyncSince = (marker?.value as { since?: number } | undefined)?.since;
     const complete = resyncSince !== undefined && !c.moreAvailable && c.status === 1;
     const mine = (sentBy.get(c.collectionId) ?? []).filter((p) => live.has(p.id));
+    const adds = c.commands.flatMap((x) => (x.kind === 'Add' ? [x.serverId] : []));
+    const movedIn = await getMovedIn(run.store, account.id, folder.serverId);
+    // An Add names an item already held only during a resync or for a mail moved in here.
+    const probed = resyncSince !== undefined ? adds : adds.filter((id) => movedIn.includes(id));
     const items = complete
       ? new Map((await getItems(run.store, account.id, folder.serverId)).map((i): [string, ItemRecord] => [i.serverId, i]))
-      : await getItemsById(run.store, account.id, folder.serverId, namedIds(c, mine), c.commands.filter((x) => x.kind === 'Add').map((x) => x.serverId));
+      : await getItemsById(run.store, account.id, folder.serverId, namedIds(c, mine), probed);
     sent.set(c.collectionId, { folder, cls: folder.class as SyncClass, sent: mine, items, resyncSince, complete });
+    if (movedIn.length > 0 && c.status === 1) extra.push(movedInOp(account.id, folder.serverId, c.moreAvailable ? movedIn.filter((id) => !adds.includes(id)) : []));
   }
   const plan = planResponse(res.collections, sent, { account, ctx: run.session.ctx, now: run.clock.now(), pending, nextId: () => run.ids.next() });
-  await run.store.commit(plan.ops);
+  await run.store.commit([...plan.ops, ...extra]);
   for (const c of plan.conflicts) run.emit({ type: 'conflict', accountId: account.id, ...c });
   return new Map(plan.outcomes);
 }

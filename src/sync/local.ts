@@ -56,6 +56,24 @@ export async function getItemsById(store: Store, accountId: string, folderId: st
 
 export const putOp = (store: StoreName, value: unknown): WriteOp => ({ store, op: 'put', value });
 
+/**
+ * `meta` key of the ServerIds MoveItems gave mails moved into a folder (MS-ASCMD
+ * 2.2.3.54). The folder's next Sync may bring them as Adds of items already held; only
+ * those (and every Add during a resync) are looked up before a response is applied.
+ */
+export const movedInKey = (accountId: string, folderId: string): string => `movedin:${accountId}:${folderId}`;
+
+export async function getMovedIn(store: Store, accountId: string, folderId: string): Promise<string[]> {
+  const found = await store.db.get('meta', movedInKey(accountId, folderId));
+  return Array.isArray(found?.value) ? (found.value as string[]) : [];
+}
+
+/** The write op that stores a folder's moved-in list (deletes it when empty). */
+export function movedInOp(accountId: string, folderId: string, ids: readonly string[]): WriteOp {
+  const key = movedInKey(accountId, folderId);
+  return ids.length > 0 ? putOp('meta', { key, value: [...ids] }) : { store: 'meta', op: 'delete', key };
+}
+
 export function deleteItemOp(accountId: string, folderId: string, serverId: string): WriteOp {
   return { store: 'items', op: 'delete', key: [accountId, folderId, serverId] };
 }

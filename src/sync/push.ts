@@ -12,7 +12,7 @@ import type { CalendarItem } from '../eas/items/calendar.ts';
 import type { FolderRecord, ItemRecord, PendingRecord } from '../store/schema.ts';
 import { MAX_ATTEMPTS } from './apply.ts';
 import { sending, type AccountRun } from './context.ts';
-import { deleteItemOp, deletePendingOp, getFolders, getItem, getPending, isProvisional, putOp } from './local.ts';
+import { deleteItemOp, deletePendingOp, getFolders, getItem, getMovedIn, getPending, isProvisional, movedInOp, putOp } from './local.ts';
 import { answered, type MeetingResponsePayload, type MovePayload } from './pending.ts';
 
 /** Most items per MoveItems or MeetingResponse request. */
@@ -35,13 +35,13 @@ export async function pushMoves(run: AccountRun): Promise<boolean> {
     const ops: WriteOp[] = [];
     const fresh = await getPending(run.store, run.session.account.id);
     const folders = new Map((await getFolders(run.store, run.session.account.id)).map((f) => [f.serverId, f]));
-    const counts = new Counts();
+    const effects = new MoveEffects();
     for (const [i, m] of moves.entries()) {
       if (!fresh.some((p) => p.id === m.id)) continue; // already settled
       const result = res.results.find((r) => r.srcMsgId === m.serverId) ?? res.results[i];
-      ops.push(...(await settleMove(run, m, result, fresh, folders, counts)));
+      ops.push(...(await settleMove(run, m, result, fresh, folders, effects)));
     }
-    await run.store.commit([...ops, ...counts.ops(folders)]);
+    await run.store.commit([...ops, ...effects.ops(folders), ...(await effects.movedInOps(run))]);
   });
   return true;
 }
@@ -53,7 +53,7 @@ export async function pushMoves(run: AccountRun): Promise<boolean> {
  * 7 or no answer: try again, up to MAX_ATTEMPTS, then the mail goes back too.
  */
 async function settleMove(
-  run: AccountRun, m: PendingRecord, r: MoveItemResult | undefined, queue: readonly PendingRecord[], folders: Map<string, FolderRecord>, counts: Counts,
+  run: AccountRun, m: PendingRecord, r: MoveItemResult | undefined, queue: readonly PendingRecord[], folders: Map<string, FolderRecord>, effects: MoveEffects,
 ): Promise<WriteOp[]> {
   const p = m.payload as MovePayload;
   const accountId = run.session.account.id;
@@ -66,12 +66,14 @@ async function settleMove(
   const ops: WriteOp[] = [deletePendingOp(m.id as number), deleteItemOp(accountId, p.dstFolderId, p.placeholder)];
   if (r?.status === 3 && r.dstMsgId) {
     const keeps = !followers.some((q) => q.kind === 'delete' || q.kind === 'move');
-    if (placeholder && keeps) ops.push(putOp('items', { ...placeholder, serverId: r.dstMsgId }));
-    else counts.shift(dst, placeholder, -1); // a queued delete or move of the moved mail follows
+    if (placeholder && keeps) {
+      ops.push(putOp('items', { ...placeholder, serverId: r.dstMsgId }));
+      effects.movedIn(p.dstFolderId, r.dstMsgId);
+    } else effects.shift(dst, placeholder, -1); // a queued delete or move of the moved mail follows
     ops.push(...followers.map((q) => putOp('pending', { ...q, serverId: r.dstMsgId })));
     return ops;
   }
-  counts.shift(dst, placeholder, -1);
+  effects.shift(dst, placeholder, -1);
   if (r?.status === 1) {
     // Known gap: edits of the moved mail made before this answer cannot be matched to the
     // mail's new ServerId; they are kept as conflicts for the user to see.
@@ -81,18 +83,31 @@ async function settleMove(
   // Refused or given up: the mail returns to its folder with its edits.
   if (placeholder && src) {
     ops.push(putOp('items', { ...placeholder, folderId: src.serverId, serverId: m.serverId }));
-    counts.shift(src, placeholder, 1);
+    effects.shift(src, placeholder, 1);
   }
   ops.push(...followers.map((q) => putOp('pending', { ...q, folderId: m.folderId, serverId: m.serverId })));
   return ops;
 }
 
 /**
- * Count changes of the folders a batch of moves touches, written once per folder at the
- * end: two moves into one folder must add up, not overwrite each other.
+ * What a batch of moves changes per folder, written once per folder at the end: counts
+ * (two moves into one folder must add up, not overwrite each other), and the ServerIds
+ * of mails moved in (see movedInKey).
  */
-class Counts {
+class MoveEffects {
   private readonly deltas = new Map<string, { count: number; unread: number }>();
+  private readonly arrived = new Map<string, string[]>();
+
+  movedIn(folderId: string, serverId: string): void {
+    this.arrived.set(folderId, [...(this.arrived.get(folderId) ?? []), serverId]);
+  }
+
+  async movedInOps(run: AccountRun): Promise<WriteOp[]> {
+    const accountId = run.session.account.id;
+    const ops: WriteOp[] = [];
+    for (const [folderId, ids] of this.arrived) ops.push(movedInOp(accountId, folderId, [...(await getMovedIn(run.store, accountId, folderId)), ...ids]));
+    return ops;
+  }
 
   shift(folder: FolderRecord | undefined, item: ItemRecord | undefined, sign: 1 | -1): void {
     if (!folder || !item) return;
