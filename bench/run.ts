@@ -5,11 +5,13 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatTable, type Row } from './table.ts';
+import { benchSync } from './sync.ts';
 import { benchUi } from './ui.ts';
 import { benchWbxml } from './wbxml.ts';
 
 const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = {
   wbxml: benchWbxml,
+  sync: benchSync,
   ui: benchUi,
 };
 
