@@ -238,7 +238,8 @@ async function originalOf(run: AccountRun, m: OutboxPayload, full: boolean): Pro
   const cached = await run.store.db.get('bodies', [run.session.account.id, ref.folderId, ref.serverId]);
   const forward = m.source?.kind === 'forward';
   const wholeMime = full && forward && !isProvisional(ref.serverId) ? await tryFetch(run, ref, 4) : undefined;
-  const head = wholeMime ?? (cached?.type === 4 ? cached.data : undefined) ?? (isProvisional(ref.serverId) ? undefined : await tryFetch(run, ref, 4, HEADER_BYTES));
+  // Threading headers are for replies only; a forward starts its own thread.
+  const head = forward ? undefined : (cached?.type === 4 ? cached.data : undefined) ?? (isProvisional(ref.serverId) ? undefined : await tryFetch(run, ref, 4, HEADER_BYTES));
   const headers = head ? readHeaders(head) : new Map<string, string[]>();
   const messageId = messageIds(headers.get('message-id')?.[0])[0];
   const references = [...messageIds(headers.get('references')?.[0]), ...(messageId ? [messageId] : [])];
@@ -291,9 +292,9 @@ export function htmlText(html: string): string {
     .trim();
 }
 
-/** The text with the original below it, as a server's Smart* would have added it. */
+/** The text with the original below it, as a server's Smart* would have added it (when anything is known of it). */
 function withQuote(text: string, m: OutboxPayload, o: Original | undefined): string {
-  if (!o || !m.source || m.source.quoted) return text;
+  if (!o || !m.source || m.source.quoted || (!o.from && o.subject === undefined && !o.text)) return text;
   const fmt = (a: Address | undefined): string => (a ? (a.name ? `${a.name} <${a.email}>` : a.email) : '');
   const header = [
     '-----Original Message-----',
