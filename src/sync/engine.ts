@@ -37,7 +37,7 @@ import { getAccount, getFolder, getFolders, getItem, getPending, putOp } from '.
 import { addEdit, changeEdit, deleteEdit, meetingResponseEdit, moveEdit, type Edit, type EditEnv } from './pending.ts';
 import { pushMeetingResponses, pushMoves } from './push.ts';
 import { flushOutbox, outboxRecord, type OutboxPayload, type OutgoingMessage } from './outbox.ts';
-import { pushStep, runPush, type PushDeps, type PushOptions, type PushStep, type StopReason } from './ping.ts';
+import { clearBackoff, pushStep, runPush, type PushDeps, type PushOptions, type PushStep, type StopReason } from './ping.ts';
 import { IdSource, Mutex, Mutexes, systemClock, type Clock } from './runtime.ts';
 import { searchGal, searchMailbox, type GalSearchResult, type MailboxSearchOptions, type MailboxSearchResult } from './search.ts';
 import { Session } from './session.ts';
@@ -135,8 +135,8 @@ export interface Engine {
   push(accountId: string, options?: PushOptions): Promise<StopReason>;
   /** One step of the Ping loop (a service worker runs one per waitUntil). */
   pushStep(accountId: string, options?: PushOptions): Promise<PushStep>;
-  /** Ends the Ping loops' back-off at once (the network is back). */
-  wakePush(accountId?: string): void;
+  /** Ends the Ping loops' back-off at once (the network is back); all accounts when none is given. */
+  wakePush(accountId?: string): Promise<void>;
   subscribe(listener: (event: EngineEvent) => void): () => void;
 }
 
@@ -515,8 +515,12 @@ export function createEngine(options: EngineOptions): Engine {
       return pushStep(pushDeps, accountId, pushOptions);
     },
 
-    wakePush(accountId) {
-      for (const [id, c] of wakers) if (accountId === undefined || id === accountId) c.abort();
+    async wakePush(accountId) {
+      const ids = accountId ? [accountId] : await store.db.getAllKeys('accounts');
+      for (const id of ids) {
+        await clearBackoff(store, id);
+        wakers.get(id)?.abort();
+      }
     },
 
     subscribe(listener) {

@@ -150,7 +150,7 @@ function settings(o: PushOptions): Settings {
 }
 
 /** One step: perhaps a catch-up sync, one Ping, and what its answer asks for. */
-export async function pushStep(deps: PushDeps, accountId: string, options: PushOptions = {}, woken = false): Promise<PushStep> {
+export async function pushStep(deps: PushDeps, accountId: string, options: PushOptions = {}): Promise<PushStep> {
   const s = settings(options);
   const account = await getAccount(deps.store, accountId);
   if (!account) {
@@ -161,7 +161,7 @@ export async function pushStep(deps: PushDeps, accountId: string, options: PushO
   if (account.push !== 'push') return stop(deps, accountId, 'not-push');
   const state = await readState(deps.store, accountId, s);
   const now = deps.clock.now();
-  if (!woken && state.retryAt !== undefined && state.retryAt > now) return { kind: 'wait', ms: state.retryAt - now };
+  if (state.retryAt !== undefined && state.retryAt > now) return { kind: 'wait', ms: state.retryAt - now };
   const step = new Step(deps, account, s, { ...state, retryAt: undefined }, options.signal);
   const result = await step.run();
   await step.save();
@@ -170,29 +170,32 @@ export async function pushStep(deps: PushDeps, accountId: string, options: PushO
   return result;
 }
 
-/** Runs steps until stopped; `wake` ends a back-off early (the network came back). */
+/** Runs steps until stopped; `wake` gives the signal that ends a back-off sleep early (see clearBackoff). */
 export async function runPush(deps: PushDeps, accountId: string, options: PushOptions, wake: () => AbortSignal): Promise<StopReason> {
-  let woken = false;
   for (;;) {
     if (options.signal?.aborted) return 'aborted';
+    const woken = wake(); // taken before the step reads the state, so no wake falls in between
     let step: PushStep;
     try {
-      step = await pushStep(deps, accountId, options, woken);
+      step = await pushStep(deps, accountId, options);
     } catch (e) {
       if (options.signal?.aborted) return 'aborted';
       throw e;
     }
-    woken = false;
     if (step.kind === 'stop') return step.reason;
     if (step.kind === 'again') continue;
-    const wakeSignal = wake();
     try {
-      await deps.clock.sleep(step.ms, anySignal(options.signal, wakeSignal));
+      await deps.clock.sleep(step.ms, anySignal(options.signal, woken));
     } catch {
       if (options.signal?.aborted) return 'aborted';
-      woken = wakeSignal.aborted;
     }
   }
+}
+
+/** Forgets a stored back-off (the network is back): the next step pings at once, in this process or a restarted one. */
+export async function clearBackoff(store: Store, accountId: string): Promise<void> {
+  const found = (await store.db.get('meta', stateKey(accountId)))?.value as PushState | undefined;
+  if (found?.retryAt !== undefined) await store.commit([putOp('meta', { key: stateKey(accountId), value: { ...found, retryAt: undefined } })]);
 }
 
 function stop(deps: PushDeps, accountId: string, reason: StopReason): PushStep {

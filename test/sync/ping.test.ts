@@ -245,12 +245,13 @@ describe('Ping loop', () => {
     expect(step.kind).toBe('wait');
     expect(sent.length).toBe(requests);
 
-    // The network comes back; wakePush ends the wait at once (here a long one, in real time).
+    // The network comes back; wakePush ends the wait at once (made an hour long here: 36 s real).
     clock.instant = false;
     net.online = true;
-    const loop = start(revived, accountId, { ...options, backoffMs: 600_000, maxBackoffMs: 600_000 });
+    await store.commit([{ store: 'meta', op: 'put', value: { key: stateKey(accountId), value: { ...(await pushState(store, accountId)), retryAt: clock.now() + 3_600_000 } } }]);
+    const loop = start(revived, accountId, options);
     await new Promise((r) => setTimeout(r, 20));
-    revived.wakePush(accountId);
+    await revived.wakePush(accountId);
     await until(() => pings(sent.slice(requests)).length >= 1, 'a Ping after the wake');
     expect(sent.slice(requests).map((s) => s.cmd).slice(0, 2)).toEqual(['FolderSync', 'Sync']); // the catch-up sync first
     expect(await pushState(store, accountId)).toMatchObject({ failures: 0, synced: true });
