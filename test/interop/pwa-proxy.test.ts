@@ -119,11 +119,12 @@ describe('the built PWA through eas proxy against SOGo, in Chromium', () => {
       await server.waitFor({ timeout: 30_000 });
       await server.fill(new URL(proxy.origin).host);
       await page.getByLabel('Use SSL (https)').uncheck();
-      // User "alice" with no @ and an empty Domain: the rule gives domain `defaultcontext`, so
-      // the EAS user is `defaultcontext\alice` (MS-ASHTTP 2.2.1.1.1.2.5). SOGo takes the part
-      // after the backslash as the login and accepts it; `alice@example.test` would instead
-      // send `example.test\alice`, which this peer's LDAP-less user source would also strip,
-      // but the plain login name is what a SOGo user knows.
+      // User "alice" with no @ and an empty Domain: the setup rule (setup/user-name.ts) gives
+      // the domain `defaultcontext`, so HTTP Basic and the User parameter carry
+      // `defaultcontext\alice` (MS-ASHTTP 2.2.1.1.1.2.5). SOGo's ActiveSync keeps only the part
+      // after the backslash as the login, so this signs in as alice (seen with curl: Basic
+      // `defaultcontext\alice:alicepass` gets 200 where a wrong password gets 401). The login
+      // name is what a SOGo user knows; the rule's live line shows the domain it will send.
       await page.getByLabel('User name', { exact: true }).fill(ALICE.login);
       await page.getByRole('textbox', { name: /^Domain/ }).fill('');
       await page.getByText('defaultcontext').first().waitFor();
@@ -159,6 +160,8 @@ describe('the built PWA through eas proxy against SOGo, in Chromium', () => {
       await page.getByRole('button', { name: 'Send' }).click();
       await eventually(`"${subject}" in bob's IMAP Inbox`, async () => ((await countBySubject(BOB, 'INBOX', subject)) > 0 ? true : undefined), 45_000);
       expect(await countBySubject(BOB, 'INBOX', subject)).toBe(1);
+      // SaveInSentItems (MS-ASCMD 2.2.3.157): the server filed one copy in alice's Sent.
+      expect(await countBySubject(ALICE, 'Sent', subject)).toBe(1);
       await shot(page, 'sent');
     } catch (e) {
       await shot(page, 'failure');
