@@ -25,6 +25,18 @@ export function formatAddresses(list: readonly Address[]): string {
   return list.map(formatAddress).join(', ');
 }
 
+/**
+ * An address as EAS carries it in Email:To/From/Cc: plain UTF-8 text, the display name quoted
+ * (MS-ASEMAIL 2.2.2.79, 2.2.2.36): servers decode RFC 2047 words before sending.
+ */
+export function textAddress(a: Address): string {
+  return a.name ? `"${a.name.replace(/["\\]/g, '\\$&')}" <${a.email}>` : `<${a.email}>`;
+}
+
+export function textAddresses(list: readonly Address[]): string {
+  return list.map(textAddress).join(', ');
+}
+
 function base64Lines(bytes: Uint8Array): string {
   return (toBase64(bytes).match(/.{1,76}/g) ?? []).join(CRLF);
 }

@@ -4,7 +4,7 @@
  */
 import { atLeast, type EasVersion } from '../src/eas/version.ts';
 import { el, kid, kids, ns, textOf, intAt, boolAt, type El } from '../src/wbxml/tree.ts';
-import { formatAddress, formatAddresses, mimeOf } from './mime.ts';
+import { mimeOf, textAddress, textAddresses } from './mime.ts';
 import { mailContent, type Item, type Mail, type MeetingInfo, type Pim } from './model.ts';
 import { htmlToText, isoDate, textToHtml, truncateUtf8, utf8Length } from './wire.ts';
 
@@ -143,7 +143,7 @@ function meetingRequestEl(mail: Mail, m: MeetingInfo, version: EasVersion): El {
     E('InstanceType', m.recurrence ? '1' : '0'),
     !v16 && E('Location', m.location),
     v16 && B('Location', B('DisplayName', m.location)),
-    E('Organizer', formatAddress(m.organizer)),
+    E('Organizer', textAddress(m.organizer)),
     E('Reminder', '15'),
     E('ResponseRequested', '1'),
     m.recurrence && emailRecurrences(m.recurrence),
@@ -168,7 +168,7 @@ function email2Els(mail: Mail, version: EasVersion): El[] {
   }
   out.push(E2('ReceivedAsBcc', '0'));
   if (atLeast(version, '16.0')) {
-    if (mail.isDraft && mail.bcc.length > 0) out.push(E2('Bcc', formatAddresses(mail.bcc)));
+    if (mail.isDraft && mail.bcc.length > 0) out.push(E2('Bcc', textAddresses(mail.bcc)));
     out.push(E2('IsDraft', mail.isDraft ? '1' : '0'));
   }
   return out;
@@ -178,11 +178,11 @@ function email2Els(mail: Mail, version: EasVersion): El[] {
 export function renderMail(item: Item, mail: Mail, opts: RenderOptions): El[] {
   const v = opts.version;
   const out: El[] = [
-    E('To', formatAddresses(mail.to)),
-    mail.cc.length > 0 && E('Cc', formatAddresses(mail.cc)),
-    E('From', formatAddress(mail.from)),
+    E('To', textAddresses(mail.to)),
+    mail.cc.length > 0 && E('Cc', textAddresses(mail.cc)),
+    E('From', textAddress(mail.from)),
     E('Subject', mail.subject),
-    mail.replyTo.length > 0 && E('ReplyTo', formatAddresses(mail.replyTo)),
+    mail.replyTo.length > 0 && E('ReplyTo', textAddresses(mail.replyTo)),
     E('DateReceived', isoDate(mail.date)),
     E('DisplayTo', mail.to.map((a) => a.name || a.email).join('; ')),
     E('ThreadTopic', mail.subject.replace(/^((re|fw|fwd|aw|wg)\s*:\s*)+/i, '')),

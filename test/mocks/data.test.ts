@@ -6,6 +6,7 @@ import { buildDemoWorld, generateItems } from '../../mocks/data.ts';
 import { propText } from '../../mocks/meetings.ts';
 import { mailContent, type Mailbox, type World } from '../../mocks/model.ts';
 import { timezoneBlob } from '../../mocks/timezone.ts';
+import { readRenderOptions, renderItem } from '../../mocks/render.ts';
 import { NOW } from './helpers.ts';
 
 const world = buildDemoWorld({ seed: 1, now: () => NOW });
@@ -107,5 +108,16 @@ describe('bulk generator', () => {
       generateItems(w, mb, f.store, 1000, 3);
       expect(f.store.items.size).toBe(1000);
     }
+  });
+});
+
+describe('addresses on the wire', () => {
+  it('sends From/To as decoded UTF-8 text, as EAS servers do, never as RFC 2047 words', () => {
+    const inbox = folder(world, 'alice', 'Inbox');
+    const items = [...inbox.store.items.values()].filter((i) => i.data.kind === 'mail');
+    const opts = readRenderOptions(undefined, '14.1');
+    const froms = items.map((i) => textOf(renderItem(i, opts).find((e) => e.name === 'From')));
+    expect(froms.some((f) => /^"[^"]*[\u3040-\u30ff\u4e00-\u9fff][^"]*" <[^>]+@[^>]+>$/.test(f))).toBe(true);
+    expect(froms.filter((f) => f.includes('=?'))).toEqual([]);
   });
 });
