@@ -94,14 +94,6 @@ export async function items(c: PeerClient, folderId: string): Promise<ItemRecord
   return c.store.db.getAll('items', folderRange(c.accountId, folderId));
 }
 
-/** The folder's slash path as IMAP names it ("INBOX/Projects"), from the ParentId chain. */
-export async function folderPath(c: PeerClient, folder: FolderRecord): Promise<string> {
-  const byId = new Map((await folders(c)).map((f) => [f.serverId, f]));
-  const names: string[] = [];
-  for (let f: FolderRecord | undefined = folder; f; f = byId.get(f.parentId)) names.unshift(f.displayName);
-  return names.join('/');
-}
-
 /** The protocol client of the engine's account: same DeviceId, user, version and policy key. */
 export async function easClient(c: PeerClient): Promise<EasClient> {
   const a = await account(c);
