@@ -22,8 +22,8 @@ import type { ServiceWorkerGlobal } from './sw/types.ts';
 declare const self: ServiceWorkerGlobal & { __WB_MANIFEST: (string | PrecacheEntry)[] };
 
 const OUTBOX_TAG = 'outbox';
-let pagesOnline = true;
-const online = (): boolean => self.navigator.onLine && pagesOnline;
+// The worker's own view of the connection (it follows the browser's, emulation included).
+const online = (): boolean => self.navigator.onLine;
 const demo = createDemo({ online });
 const origin = self.location.origin;
 
@@ -42,7 +42,6 @@ const host = createHost({
     return { client, engine, store };
   },
   broadcast: (m: Broadcast) => channel.postMessage(m),
-  setOnline: (v) => (pagesOnline = v),
   online,
   requestBackgroundSync: async () => {
     await self.registration.sync?.register(OUTBOX_TAG);

@@ -3,9 +3,10 @@
  * first use (again after the browser stopped the worker: all state is in IndexedDB),
  * answers calls and steps, and relays engine events to every tab.
  *
- * After an edit the host pushes it at once (a sync of the folders it touched) and
- * after a send it flushes the outbox, inside the same `waitUntil`; when that fails
- * (offline) it asks for Background Sync so the browser retries with no tab open.
+ * After an edit the host pushes it at once (a sync of the folders it touched); after a
+ * send it registers Background Sync and flushes the outbox, inside the same
+ * `waitUntil`. The browser fires the sync when it is online, tab or no tab; the
+ * handler throws while mail still waits, so the browser tries again later.
  */
 import type { EngineClient, ItemRef, OutgoingMail } from '../ui/engine-client.ts';
 import { toWire, type Broadcast, type CallMethod, type FromWorker, type StepKind, type ToWorker } from './protocol.ts';
@@ -16,8 +17,7 @@ export interface HostDeps {
   /** Opens the store and the engine (called once per worker life). */
   open(): Promise<Hosted>;
   broadcast(message: Broadcast): void;
-  /** The pages' view of the connection, sent with every message. */
-  setOnline(online: boolean): void;
+  /** The connection as this worker sees it. */
   online(): boolean;
   /** Asks the browser to run the outbox flush later (Background Sync), when it can. */
   requestBackgroundSync(): Promise<void>;
@@ -74,8 +74,10 @@ export function createHost(deps: HostDeps): Host {
   /** What a call leaves to do after it answered: push the edit, send the mail. */
   async function after(h: Hosted, method: CallMethod, args: readonly unknown[]): Promise<void> {
     if (method === 'sendMail') {
-      await flushOutbox(h, (args[0] as OutgoingMail).accountId).catch(() => undefined);
-      if (await outboxWaiting(h.store)) await deps.requestBackgroundSync().catch(() => undefined);
+      // Registered first: if this worker is stopped while the send retries, the browser
+      // still sends the mail when it is online again, with or without a tab.
+      await deps.requestBackgroundSync().catch(() => undefined);
+      await flushOutbox(h, (args[0] as OutgoingMail).accountId);
     } else if (EDITS.has(method) && deps.online()) {
       for (const [accountId, folders] of touched(method, args)) await h.engine.syncFolders(accountId, [...folders]).catch(() => undefined);
     }
@@ -83,10 +85,7 @@ export function createHost(deps: HostDeps): Host {
 
   async function handle(message: unknown, port: MessagePort | undefined): Promise<void> {
     if (!isMessage(message)) return;
-    if ('online' in message && typeof message.online === 'boolean') deps.setOnline(message.online);
     switch (message.kind) {
-      case 'network':
-        return;
       case 'alive':
         return reply(port, { kind: 'done', value: working.has(message.id) });
       case 'status': {

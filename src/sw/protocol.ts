@@ -36,13 +36,11 @@ export interface StepResult {
 }
 
 export type ToWorker =
-  | { readonly kind: 'call'; readonly id: string; readonly method: CallMethod; readonly args: readonly unknown[]; readonly online?: boolean }
-  | { readonly kind: 'step'; readonly id: string; readonly step: StepKind; readonly online?: boolean }
+  | { readonly kind: 'call'; readonly id: string; readonly method: CallMethod; readonly args: readonly unknown[] }
+  | { readonly kind: 'step'; readonly id: string; readonly step: StepKind }
   /** Is the message `id` still being worked on? (false after the worker was restarted) */
   | { readonly kind: 'alive'; readonly id: string }
   | { readonly kind: 'status' }
-  /** The page's view of the connection (no answer). */
-  | { readonly kind: 'network'; readonly online: boolean }
   | { readonly kind: 'demo'; readonly action: DemoAction; readonly user?: string };
 
 export interface WireError {

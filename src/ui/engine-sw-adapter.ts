@@ -91,7 +91,7 @@ export function createSwClient(worker: () => Promise<ServiceWorker>): SwClient {
     for (let attempt = 0; ; attempt++) {
       const id = newId();
       try {
-        return await send({ kind: 'call', id, method, args, online: navigator.onLine }, onStep, id);
+        return await send({ kind: 'call', id, method, args }, onStep, id);
       } catch (e) {
         if (!(e instanceof WorkerRestarted) || !REPEATABLE.has(method) || attempt >= 2) throw e;
       }
@@ -106,7 +106,7 @@ export function createSwClient(worker: () => Promise<ServiceWorker>): SwClient {
     addAccount: (input, onStep) => call('addAccount', [input], onStep) as ReturnType<EngineClient['addAccount']>,
     step: async (kind) => {
       const id = newId();
-      return (await send({ kind: 'step', id, step: kind, online: navigator.onLine }, undefined, id)) as StepResult;
+      return (await send({ kind: 'step', id, step: kind }, undefined, id)) as StepResult;
     },
     demo: async (action, user) => (await send({ kind: 'demo', action, user })) as DemoState,
     status: () => ({ online: navigator.onLine, syncing: [...syncing] }),

@@ -277,6 +277,41 @@ describe('the PWA in Chromium', () => {
     await context.close();
   }, 180_000);
 
+  it('sends the outbox by Background Sync with no tab open and the worker stopped', async () => {
+    const { context, page } = await phone(browser);
+    await page.goto(`${server.origin}/?demo=1`);
+    await waitForWorker(page);
+    await page.getByRole('listbox', { name: 'Inbox' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('option').filter({ hasText: 'Travel itinerary' }).first().click();
+    await page.getByRole('heading', { name: 'Travel itinerary' }).waitFor();
+    await context.setOffline(true);
+    await page.getByRole('link', { name: 'Reply', exact: true }).click();
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: 'Travel itinerary' }).waitFor();
+    const tags = () => page.evaluate(async () => (await (navigator.serviceWorker.ready as Promise<ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } }>)).sync.getTags());
+    await expect.poll(tags).toContain('outbox');
+
+    // The worker stopped (the send it was retrying dies with it) and no tab of the app:
+    // only the browser's sync event can send the mail now.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await page.waitForTimeout(500);
+    await page.close();
+    // A page of the demo's own view (no app code runs there) shows carol's Inbox. It is
+    // opened before going online: Playwright's setOffline waits on a stopped worker.
+    const probe = await context.newPage();
+    const carolsInbox = async () => {
+      await probe.goto(`${server.origin}/__demo/mailbox?user=carol&folder=Inbox`);
+      return probe.evaluate(() => document.body.innerText);
+    };
+    expect(await carolsInbox()).not.toContain('Re: Travel itinerary');
+    await context.setOffline(false);
+    await expect.poll(carolsInbox, { timeout: 60_000, interval: 1000 }).toContain('Re: Travel itinerary');
+    expect(await probe.evaluate(() => document.documentElement.dataset['engine'] ?? 'no app')).toBe('no app');
+    await context.close();
+  }, 120_000);
+
   it('offers a new version and switches to it on "Update"', async () => {
     const dir = resolve(ROOT, 'test-results/e2e-dist-update');
     cpSync(server.dir, dir, { recursive: true });

@@ -39,7 +39,6 @@ function hostFor(open: () => Promise<Hosted>, extra: { requested?: string[] } = 
   return createHost({
     open,
     broadcast: broadcaster(),
-    setOnline: () => undefined,
     online: () => true,
     requestBackgroundSync: async () => void extra.requested?.push('outbox'),
   });
@@ -139,7 +138,7 @@ describe('engine in the worker, screens in the page', () => {
     expect(calls.filter((c) => c.endsWith('markRead'))).toHaveLength(1);
   }, 20_000);
 
-  it('pushes an edit at once and asks for Background Sync while mail waits', async () => {
+  it('pushes an edit at once, asks for Background Sync after a send, and keeps it while mail waits', async () => {
     const pushed: [string, string[]][] = [];
     const requested: string[] = [];
     const hosted: Hosted = {
