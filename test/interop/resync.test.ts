@@ -9,7 +9,7 @@ import type { CalendarItem } from '../../src/eas/items/calendar.ts';
 import type { SyncClass } from '../../src/store/schema.ts';
 import { close, connectClient, folders, items, syncAll, type PeerClient } from './support/client.ts';
 import { ALICE, VERSIONS, countsOf, reseed } from './support/peer.ts';
-import { expectSummaryMatches, readSummary, runSyncCli, tempDir } from './support/summary.ts';
+import { expectSummaryMatches, readSummary, removeTempDirs, runSyncCli, tempDir } from './support/summary.ts';
 
 type Snapshot = Record<string, Record<string, string>>;
 
@@ -60,6 +60,7 @@ describe('a full resync changes nothing', () => {
   beforeAll(async () => {
     await reseed();
   });
+  afterAll(removeTempDirs);
 
   describe.each(VERSIONS)('the engine, EAS %s', (version) => {
     let c: PeerClient | undefined;

@@ -4,16 +4,17 @@
  * seed.sh right after seeding). 14.1 through the real CLI process; 12.1 through the same
  * command in-process with the OPTIONS answer narrowed to 12.1.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncCommand } from '../../src/cli/sync.ts';
 import { pinnedTransport } from './support/client.ts';
 import { ALICE, BOB, countsOf, reseed } from './support/peer.ts';
-import { expectSummaryMatches, readSummary, runSyncCli, syncArgs, tempDir } from './support/summary.ts';
+import { expectSummaryMatches, readSummary, removeTempDirs, runSyncCli, syncArgs, tempDir } from './support/summary.ts';
 
 describe('eas sync totals equal the servers\' own counts', () => {
   beforeAll(async () => {
     await reseed();
   });
+  afterAll(removeTempDirs);
 
   it.each([ALICE, BOB])('EAS 14.1, the CLI process, $login: every class and every folder', async (user) => {
     const dir = tempDir(`counts-${user.login}`);

@@ -3,7 +3,7 @@
  * the servers themselves gave after seeding (expected-counts.json).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -23,8 +23,17 @@ export interface Summary {
   readonly totals: Readonly<Record<SummaryFolder['class'], number>>;
 }
 
+const made: string[] = [];
+
 export function tempDir(label: string): string {
-  return mkdtempSync(join(tmpdir(), `eas-interop-${label}-`));
+  const dir = mkdtempSync(join(tmpdir(), `eas-interop-${label}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the directories tempDir made (for afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export function syncArgs(user: PeerUser, state: string, out: string, extra: readonly string[] = []): string[] {
