@@ -20,9 +20,8 @@ export type RuntimeMode = 'sw' | 'page';
 
 export interface Runtime {
   readonly client: EngineClient;
-  /** The demo server's fault panel (protocol.ts DemoAction). */
+  /** The demo server's fault panel (demo.ts DemoAction), wherever the demo runs. */
   demo(action: DemoAction, user?: string): Promise<DemoState>;
-  readonly mode: Promise<RuntimeMode>;
 }
 
 interface Started {
@@ -33,7 +32,7 @@ interface Started {
 }
 
 /** Service workers unless unavailable, not built (dev server), or turned off with ?sw=0. */
-export function wantsServiceWorker(): boolean {
+function wantsServiceWorker(): boolean {
   const off = new URLSearchParams(globalThis.location?.search ?? '').get('sw') === '0';
   return import.meta.env.PROD && !off && typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
 }
@@ -48,7 +47,6 @@ export function createRuntime(store: Store): Runtime {
   return {
     client: deferred(started.then((s) => s.client)),
     demo: async (action, user) => (await started).demo(action, user),
-    mode: started.then((s) => s.mode),
   };
 }
 

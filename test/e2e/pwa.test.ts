@@ -338,6 +338,70 @@ describe('the PWA in Chromium', () => {
     }
   }, 120_000);
 
+  it('drives the mock from the fault panel: new mail, invalid SyncKey, 503, a dropped network', async () => {
+    const { context, page } = await phone(browser);
+    await page.goto(`${server.origin}/?demo=1`);
+    await waitForWorker(page);
+    await page.getByRole('listbox', { name: 'Inbox' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => countsMatch(page), { timeout: 60_000 }).toEqual([]);
+    const inboxId = async () => (await serverFolders(page)).find((f) => f.type === 2)?.id ?? '';
+    const localInbox = async () => (await localCounts(page))[await inboxId()] ?? 0;
+    const panel = page.getByRole('dialog', { name: 'Demo server' });
+    const act = async (label: string) => {
+      await page.getByRole('button', { name: 'Demo server' }).click();
+      await panel.getByRole('button', { name: label }).click();
+      await panel.getByText(`Done: ${label}`).waitFor();
+      await panel.getByRole('button', { name: 'Close' }).click();
+    };
+
+    const before = await localInbox();
+    await act('New mail now');
+    await expect.poll(localInbox, { timeout: 30_000 }).toBe(before + 1);
+
+    // Status 3: the folder is downloaded again and matched by ServerId: nothing lost, nothing twice.
+    await act('Next sync: invalid SyncKey');
+    await expect.poll(async () => (await page.evaluate(async () => (await (await fetch('/mock-control/state')).json()) as { log: string[] })).log, { timeout: 30_000 }).toContain('sync3');
+    await expect.poll(() => countsMatch(page), { timeout: 60_000 }).toEqual([]);
+
+    // 503 with Retry-After 5 s: the engine waits and goes on.
+    await act('Next request: 503 (busy)');
+    await act('New mail now');
+    await expect.poll(localInbox, { timeout: 60_000 }).toBe(before + 2);
+
+    // The demo network dropped: new mail waits on the server until it is back.
+    await act('Drop the network');
+    await page.getByRole('button', { name: 'Demo server' }).click();
+    await panel.getByText('The demo server is unreachable.').waitFor();
+    await panel.getByRole('button', { name: 'New mail now' }).click();
+    await panel.getByText('Done: New mail now').waitFor();
+    await shot(page, 'demo-network-down');
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Send and receive' }).click();
+    await page.waitForTimeout(2_000);
+    expect(await localInbox()).toBe(before + 2);
+    await act('Restore the network');
+    await expect.poll(localInbox, { timeout: 60_000 }).toBe(before + 3);
+    await expect.poll(() => countsMatch(page), { timeout: 30_000 }).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('in Japanese: the demo offer, `?demo=1` setting the account up by itself, the fault panel', async () => {
+    const fresh = await phone(browser, 'ja-JP');
+    await fresh.page.goto(`${server.origin}/`);
+    await fresh.page.getByRole('button', { name: 'デモを試す' }).waitFor();
+    await shot(fresh.page, 'ja-setup', true);
+    await fresh.context.close();
+
+    const { context, page } = await phone(browser, 'ja-JP');
+    await page.goto(`${server.origin}/?demo=1`);
+    await page.getByRole('listbox', { name: 'Inbox' }).waitFor({ timeout: 60_000 }); // the server's folder name
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    await page.getByRole('button', { name: 'デモサーバー' }).click();
+    await page.getByText('デモサーバーに接続できます。').waitFor();
+    await shot(page, 'ja-demo-panel', true);
+    await context.close();
+  }, 120_000);
+
   it('has no serious or critical accessibility violation on the new screens (axe-core)', () => {
     expect(a11y).toEqual([]);
   });
