@@ -258,7 +258,8 @@ describe('the PWA in Chromium', () => {
     const { context, page } = await phone(browser);
     await page.goto(`${server.origin}/`);
     await waitForWorker(page);
-    await setUpDemo(page, () => setFaults(page, 'latency=200'));
+    // Every answer a second late: the stop lands between the requests of the initial sync.
+    await setUpDemo(page, () => setFaults(page, 'latency=1000'));
     const tree = page.getByRole('navigation', { name: 'Folders' });
     await page.getByRole('button', { name: 'Folders' }).click();
     await tree.getByRole('progressbar').first().waitFor({ timeout: 30_000 });
@@ -384,6 +385,31 @@ describe('the PWA in Chromium', () => {
     await expect.poll(() => countsMatch(page), { timeout: 30_000 }).toEqual([]);
     await context.close();
   }, 240_000);
+
+  it('elects one leader among tabs, hands over when it closes, and tells every tab of changes', async () => {
+    const { context, page: first } = await phone(browser);
+    await first.goto(`${server.origin}/?demo=1`);
+    await waitForWorker(first);
+    await first.getByRole('listbox', { name: 'Inbox' }).waitFor({ timeout: 60_000 });
+    const second = await context.newPage();
+    await second.goto(`${server.origin}/#/mail`);
+    await waitForWorker(second);
+    await second.getByRole('listbox', { name: 'Inbox' }).waitFor();
+    const leader = (p: Page) => p.evaluate(() => document.documentElement.dataset['leader'] === 'true');
+    expect([await leader(first), await leader(second)]).toEqual([true, false]);
+
+    // A change made through one tab shows in the other without a reload (BroadcastChannel).
+    const subject = (p: Page) => p.getByRole('option').first().textContent();
+    const top = await subject(second);
+    await first.getByRole('button', { name: 'Demo server' }).click();
+    await first.getByRole('button', { name: 'New mail now' }).click();
+    await expect.poll(() => subject(second), { timeout: 30_000 }).not.toBe(top);
+
+    // The leader goes; the other tab takes over the schedule.
+    await first.close();
+    await expect.poll(() => leader(second), { timeout: 10_000 }).toBe(true);
+    await context.close();
+  }, 120_000);
 
   it('in Japanese: the demo offer, `?demo=1` setting the account up by itself, the fault panel', async () => {
     const fresh = await phone(browser, 'ja-JP');
