@@ -1,23 +1,14 @@
 /**
  * The client under test, pointed at the SOGo peer: the sync engine (src/sync/engine.ts) on a
- * fresh in-memory store (fake-indexeddb, as the CLI uses), with the real network (fetch).
- *
- * Commands the engine has no API for yet (SendMail, Ping, Search) go through the protocol
- * layer's EasClient with the engine account's own DeviceId, user and negotiated version, as
- * the engine's outbox and Ping loop will.
- *
- * The engine uses fetch, as in the product, and rides over SOGo's dead keep-alive sockets
- * (support/http.ts) with its network retry; the direct commands here, which do not retry, use
- * one connection per request (oneShotTransport).
+ * fresh in-memory store (fake-indexeddb, as the CLI uses), with the real network (fetch), as
+ * in the product. The engine rides over SOGo's dead keep-alive sockets (support/http.ts) with
+ * its network retry, at the price of its first back-off (1 s) each time.
  */
 import 'fake-indexeddb/auto';
-import type { EasContext, EasRequest } from '../../../src/eas/command.ts';
-import { EasClient, type Transport } from '../../../src/eas/http.ts';
-import type { El } from '../../../src/wbxml/tree.ts';
+import type { Transport } from '../../../src/eas/http.ts';
 import { folderRange, openStore, randomId, type Store } from '../../../src/store/db.ts';
-import type { AccountRecord, FolderRecord, ItemRecord } from '../../../src/store/schema.ts';
+import type { FolderRecord, ItemRecord } from '../../../src/store/schema.ts';
 import { createEngine, type Engine } from '../../../src/sync/engine.ts';
-import { oneShotTransport } from './http.ts';
 import { SOGO_URL, type PeerUser, type PeerVersion } from './peer.ts';
 
 export interface PeerClient {
@@ -26,6 +17,8 @@ export interface PeerClient {
   readonly engine: Engine;
   readonly store: Store;
   readonly accountId: string;
+  /** Every HTTP exchange the engine made, in order: command, HTTP status (0: no answer), when it ended. */
+  readonly exchanges: { readonly cmd: string; readonly status: number; readonly at: number }[];
 }
 
 /**
@@ -47,7 +40,13 @@ export function pinnedTransport(version: PeerVersion): Transport {
 /** Sets the account up as a user would (server URL typed, user name without domain). */
 export async function connectClient(user: PeerUser, version: PeerVersion): Promise<PeerClient> {
   const store = await openStore({ name: `interop-${user.login}-${randomId(6)}` });
-  const engine = createEngine({ store, transport: pinnedTransport(version), userAgent: 'eas-pwa-interop' });
+  const exchanges: PeerClient['exchanges'] = [];
+  const engine = createEngine({
+    store,
+    transport: pinnedTransport(version),
+    userAgent: 'eas-pwa-interop',
+    onExchange: (e) => exchanges.push({ cmd: e.cmd, status: e.status, at: Date.now() }),
+  });
   const account = await engine.addAccount({
     email: user.email,
     password: user.password,
@@ -56,7 +55,7 @@ export async function connectClient(user: PeerUser, version: PeerVersion): Promi
     defaultDomain: null,
   });
   if (account.version !== version) throw new Error(`negotiated ${account.version ?? 'nothing'}, wanted ${version}`);
-  return { user, version, engine, store, accountId: account.id };
+  return { user, version, engine, store, accountId: account.id, exchanges };
 }
 
 /** A sync of the whole account that must succeed in every folder. */
@@ -73,12 +72,6 @@ export async function syncFolders(c: PeerClient, folderIds: readonly string[]): 
   }
 }
 
-export async function account(c: PeerClient): Promise<AccountRecord> {
-  const a = await c.store.db.get('accounts', c.accountId);
-  if (!a) throw new Error(`no account ${c.accountId}`);
-  return a;
-}
-
 export async function folders(c: PeerClient): Promise<FolderRecord[]> {
   return c.store.db.getAll('folders', IDBKeyRange.bound([c.accountId], [c.accountId, []]));
 }
@@ -92,36 +85,6 @@ export async function folderOfType(c: PeerClient, type: number): Promise<FolderR
 
 export async function items(c: PeerClient, folderId: string): Promise<ItemRecord[]> {
   return c.store.db.getAll('items', folderRange(c.accountId, folderId));
-}
-
-/** The protocol client of the engine's account: same DeviceId, user, version and policy key. */
-export async function easClient(c: PeerClient): Promise<EasClient> {
-  const a = await account(c);
-  return new EasClient(
-    {
-      url: a.url,
-      user: a.user,
-      domain: a.domain,
-      credentials: { kind: 'password', password: c.user.password },
-      deviceId: a.deviceId,
-      deviceType: a.deviceType,
-      userAgent: 'eas-pwa-interop',
-      version: c.version,
-      policyKey: a.policyKey,
-    },
-    oneShotTransport,
-  );
-}
-
-/** One command through `client`: build, send, parse. */
-export async function command<Q, R>(
-  client: EasClient,
-  build: (req: Q, ctx: EasContext) => EasRequest,
-  parse: (root: El | null, ctx: EasContext) => R,
-  req: Q,
-): Promise<R> {
-  const ctx: EasContext = { version: client.version };
-  return parse(await client.send(build(req, ctx)), ctx);
 }
 
 export function close(c: PeerClient): void {

@@ -1,10 +1,11 @@
 /**
- * A fetch-shaped transport for the tests' own requests to SOGo.
+ * A fetch-shaped transport for the tests' own reads from SOGo.
  *
  * SOGo quirk: sogod closes the connection after every response without sending
  * `Connection: close`, so a keep-alive socket that fetch pools can be dead when it is reused,
- * and the request then fails ("other side closed", ECONNRESET) before it reaches SOGo. Requests
- * that must not be retried blindly (SendMail, Ping) go over a new connection each time instead.
+ * and the request then fails ("other side closed", ECONNRESET) before it reaches SOGo. With
+ * back-to-back requests from Node that happens nearly every time. The witnesses' own requests
+ * go over a new connection each time instead.
  */
 import { request as httpRequest } from 'node:http';
 import type { Transport } from '../../../src/eas/http.ts';
