@@ -46,7 +46,7 @@ const host = createHost({
   requestBackgroundSync: async () => {
     await self.registration.sync?.register(OUTBOX_TAG);
   },
-  demo,
+  demo: async () => demo,
 });
 
 // Before Workbox's routes: the demo server answers requests pages make to it.

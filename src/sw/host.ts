@@ -21,7 +21,8 @@ export interface HostDeps {
   online(): boolean;
   /** Asks the browser to run the outbox flush later (Background Sync), when it can. */
   requestBackgroundSync(): Promise<void>;
-  readonly demo?: Demo;
+  /** The demo server, loaded on first use. */
+  readonly demo?: () => Promise<Demo>;
 }
 
 export interface Host {
@@ -95,7 +96,7 @@ export function createHost(deps: HostDeps): Host {
       case 'demo':
         if (!deps.demo) return reply(port, { kind: 'error', error: { name: 'Error', message: 'no demo here' } });
         return run(undefined, port, async () => {
-          reply(port, { kind: 'done', value: await deps.demo?.act(message.action, message.user) });
+          reply(port, { kind: 'done', value: await (await deps.demo?.())?.act(message.action, message.user) });
           // The demo's "connection" is back or the server has news: sync now, in this waitUntil.
           if (message.action === 'network-up' || message.action === 'new-mail') await stepLater('sync');
         }, true);

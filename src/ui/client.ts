@@ -2,15 +2,15 @@
  * The one place that chooses where the engine runs:
  * - in the service worker (the built app in a browser with service workers): calls
  *   and steps travel as messages (engine-sw-adapter.ts), the worker runs the engine;
- * - in this page otherwise (the dev server, tests in Node/happy-dom, `?sw=0`, or when
- *   registration fails): engine-adapter.ts, with the demo server in the page too.
+ * - in this page otherwise (the dev server, `?sw=0`, or when registration fails): the
+ *   worker's host runs here, over engine-adapter.ts, with the demo server in the page.
  * Either way a leader tab (leader.ts) drives the schedule, and both are loaded after
  * the first paint (their own chunks): the screens render from the store at once, and
  * calls made meanwhile wait.
  */
 import type { DemoAction, DemoState } from '../sw/demo.ts';
 import { isDemoHost } from '../sw/demo-host.ts';
-import type { StepKind, StepResult } from '../sw/protocol.ts';
+import { CHANNEL, type StepKind, type StepResult } from '../sw/protocol.ts';
 import type { Store } from '../store/db.ts';
 import type { Engine } from '../sync/engine.ts';
 import type { ClientStatus, EngineClient, EngineEvent } from './engine-client.ts';
@@ -62,25 +62,37 @@ async function inWorker(): Promise<Started | undefined> {
   return { mode: 'sw', client, step: (k) => client.step(k), demo: (a, u) => client.demo(a, u) };
 }
 
+/**
+ * No service worker: the worker's host (src/sw/host.ts) runs in this page instead,
+ * reached through the same messages, so edits are pushed, steps scheduled and the
+ * demo driven exactly as in the worker (Background Sync aside).
+ */
 async function inPage(store: Store): Promise<Started> {
-  const [{ createInPageClient }, { Scheduler }] = await Promise.all([import('./engine-adapter.ts'), import('../sw/steps.ts')]);
+  const [{ createInPageClient }, { createHost }, { createSwClient }] = await Promise.all([
+    import('./engine-adapter.ts'),
+    import('../sw/host.ts'),
+    import('./engine-sw-adapter.ts'),
+  ]);
   const demo = lazyDemo();
   const transport = async (request: Request): Promise<Response> =>
     isDemoHost(new URL(request.url).hostname) ? (await demo()).handle(request) : fetch(request);
-  let engine: Engine | undefined;
-  const client = createInPageClient({ store, transport, onEngine: (e) => (engine = e) });
-  if (!engine) throw new Error('the engine was not created');
-  const scheduler = new Scheduler({ client, engine, store });
-  return {
-    mode: 'page',
-    client,
-    step: (k) => scheduler.run(k),
-    demo: async (action, user) => {
-      const state = await (await demo()).act(action, user);
-      if (action === 'network-up' || action === 'new-mail') void client.syncNow().catch(() => undefined);
-      return state;
+  const channel = new BroadcastChannel(CHANNEL);
+  const host = createHost({
+    async open() {
+      let engine: Engine | undefined;
+      const client = createInPageClient({ store, transport, onEngine: (e) => (engine = e) });
+      if (!engine) throw new Error('the engine was not created');
+      return { client, engine, store };
     },
-  };
+    broadcast: (m) => channel.postMessage(m),
+    online: () => navigator.onLine,
+    // No worker to wake later: the leader's next step sends what waits.
+    requestBackgroundSync: async () => undefined,
+    demo,
+  });
+  const here = { postMessage: (m: unknown, transfer: Transferable[]) => void host.handle(structuredClone(m), transfer[0] as MessagePort) };
+  const client = createSwClient(async () => here as unknown as ServiceWorker);
+  return { mode: 'page', client, step: (k) => client.step(k), demo: (a, u) => client.demo(a, u) };
 }
 
 /** The demo server in the page (its own chunk, loaded on the first demo request). */

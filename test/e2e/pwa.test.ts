@@ -411,6 +411,20 @@ describe('the PWA in Chromium', () => {
     await context.close();
   }, 120_000);
 
+  it('falls back to the engine in the page with ?sw=0, demo included', async () => {
+    const { context, page } = await phone(browser);
+    await page.goto(`${server.origin}/?demo=1&sw=0`);
+    await page.waitForFunction(() => document.documentElement.dataset['engine'] === 'page', null, { timeout: 30_000 });
+    await page.getByRole('listbox', { name: 'Inbox' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    const before = await page.getByRole('option').first().textContent();
+    await page.getByRole('button', { name: 'Demo server' }).click();
+    await page.getByRole('button', { name: 'New mail now' }).click();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => page.getByRole('option').first().textContent(), { timeout: 30_000 }).not.toBe(before);
+    await context.close();
+  }, 120_000);
+
   it('in Japanese: the demo offer, `?demo=1` setting the account up by itself, the fault panel', async () => {
     const fresh = await phone(browser, 'ja-JP');
     await fresh.page.goto(`${server.origin}/`);
