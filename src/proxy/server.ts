@@ -222,7 +222,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     if (Number(req.headers['content-length'] ?? '0') <= o.maxBodyBytes) res.writeContinue();
     server.emit('request', req, res);
   });
+  // close() resolves only once every request has its log line (a client can read the whole
+  // answer before the server's 'close' event for it fires).
+  let unlogged = 0;
+  let drained: (() => void) | undefined;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    unlogged++;
     const started = performance.now();
     const client = clientAddress(req.socket.remoteAddress);
     const x: Exchange = { bytesIn: 0, bytesOut: 0, note: '' };
@@ -232,6 +237,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       const ms = Math.round(performance.now() - started);
       const record = { client, method: req.method ?? '', target: req.url ?? '', status, ms, ...x };
       o.log?.(formatRecord(record, new Date()));
+      if (--unlogged === 0) drained?.();
     }));
     if (over.has(req.socket)) {
       x.note = 'too many connections';
@@ -254,7 +260,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       clearInterval(sweep);
       server.closeAllConnections();
       agent.destroy();
-      server.close(() => done());
+      server.close(() => (unlogged === 0 ? done() : (drained = done)));
     }),
   };
 }
