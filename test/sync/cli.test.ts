@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -155,6 +155,21 @@ async function startMock(): Promise<string> {
   });
 }
 
+/**
+ * Kills `child` `extraMs` after the journal first holds a write set written by this run
+ * (the journal is rewritten to a small header at start, then grows by one record per commit).
+ */
+async function killAfterProgress(child: ChildProcess, journal: string, since: number, extraMs: number): Promise<void> {
+  while (child.exitCode === null && child.signalCode === null) {
+    const st = await stat(journal).catch(() => undefined);
+    if (st && st.mtimeMs >= since && st.size > 1024) {
+      setTimeout(() => child.kill('SIGKILL'), extraMs);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe('eas sync as a process, killed at random moments', () => {
   it('a killed run is finished by the next one: same summary as a clean run', async () => {
     const url = await startMock();
@@ -162,14 +177,13 @@ describe('eas sync as a process, killed at random moments', () => {
     const clean = await tempDir();
     const run = (dir: string, user: string) =>
       eas(['sync', '--url', url, '--user', user, '--password-env', 'EAS_BOB_PW', '--state', join(dir, 'state'), '--out', join(dir, 'out')], { EAS_BOB_PW: 'bobpass' });
-    const started = Date.now();
     expect(await exited(run(clean, 'bob'))).toMatchObject({ code: 0 });
-    const whole = Date.now() - started;
     const codes: (number | null)[] = [];
-    for (const part of [0.35, 0.55, 0.7, 0.85, 0.95]) {
+    for (const extraMs of [0, 40, 90, 150, 220]) {
       const child = run(killed, 'bob');
       const done = exited(child);
-      setTimeout(() => child.kill('SIGKILL'), Math.round(whole * part));
+      // Killed once this run has committed a write set of its own: mid-run whatever the machine's speed.
+      void killAfterProgress(child, join(killed, 'state', 'journal'), Date.now(), extraMs);
       codes.push((await done).code);
     }
     expect(codes.filter((c) => c === null).length).toBeGreaterThanOrEqual(3); // really killed, mid-run
