@@ -12,27 +12,8 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, ROOT, startBuiltServer, type BuiltServer } from './browser.ts';
+import { axeProblems, launchChromium, PHONE, ROOT, SHOTS, startBuiltServer, type BuiltServer } from './browser.ts';
 
-const SHOTS = resolve(ROOT, 'test-results/screenshots');
-const AXE = resolve(ROOT, 'node_modules/axe-core/axe.min.js');
-const PHONE = { width: 390, height: 844 };
-
-interface AxeViolation {
-  id: string;
-  impact?: string;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-}
 
 /** Local item counts per folder, read from the app's IndexedDB. */
 function localCounts(page: Page): Promise<Record<string, number>> {

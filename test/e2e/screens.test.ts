@@ -8,27 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, ROOT, startAppServer, type AppServer } from './browser.ts';
+import { axeProblems, launchChromium, PHONE, SHOTS, startAppServer, type AppServer } from './browser.ts';
 
-const SHOTS = resolve(ROOT, 'test-results/screenshots');
-const AXE = resolve(ROOT, 'node_modules/axe-core/axe.min.js');
-const PHONE = { width: 390, height: 844 };
-
-interface AxeViolation {
-  id: string;
-  impact?: string;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-}
 
 async function seeded(browser: Browser, origin: string, opts: { locale?: string; viewport?: { width: number; height: number }; query?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: opts.viewport ?? PHONE, locale: opts.locale ?? 'en-US', timezoneId: 'Asia/Tokyo', deviceScaleFactor: 1 });
