@@ -61,6 +61,7 @@ export type Handler = (ctx: CommandContext) => CommandResult | Promise<CommandRe
 /** Resolves after `seconds` (scaled), or at once when `signal` aborts. */
 export function sleep(mock: Mock, seconds: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(done, seconds * 1000 * mock.config.timeScale);
     function done(): void {
       clearTimeout(timer);

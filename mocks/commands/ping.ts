@@ -67,6 +67,7 @@ async function hold(ctx: CommandContext, folders: readonly PingFolder[], heartbe
     }
   });
   ctx.signal.addEventListener('abort', cancel, { once: true });
+  if (ctx.signal.aborted) cancel(); // the client hung up before the hold began
   try {
     await sleep(ctx.mock, heartbeat, done.signal);
   } finally {

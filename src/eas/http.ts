@@ -668,9 +668,10 @@ export class EasClient {
     let res: Response;
     let bytes: Uint8Array;
     try {
-      res = await this.transport(request);
-      bytes = new Uint8Array(await res.arrayBuffer());
+      res = await abortable(this.transport(request), request.signal);
+      bytes = new Uint8Array(await abortable(res.arrayBuffer(), request.signal));
     } catch (e) {
+      if (request.signal.aborted) throw request.signal.reason ?? e;
       if (isAbort(e)) throw e;
       report(0, new Headers(), new Uint8Array(0));
       throw new EasNetworkError(e);
@@ -680,6 +681,19 @@ export class EasClient {
     if (error) throw error;
     return { headers: res.headers, bytes, status: res.status };
   }
+}
+
+/**
+ * `work`, or the signal's reason as soon as it aborts: a transport that ignores the
+ * signal (an in-process server, a test double) cannot hold the caller past its abort.
+ */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /** The caller cancelled (AbortSignal): not a network failure, pass it through. */

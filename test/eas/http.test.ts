@@ -324,6 +324,15 @@ describe('responses and HTTP errors', () => {
     const abort = new DOMException('aborted', 'AbortError');
     expect(await failure(new EasClient(config, () => Promise.reject(abort)).send(folderSync))).toBe(abort);
   });
+
+  it('gives up at the abort even when the transport ignores the signal', async () => {
+    const hang = new EasClient(config, () => new Promise<Response>(() => undefined));
+    const stop = new AbortController();
+    const reason = new Error('stopped');
+    const sent = hang.send(folderSync, { signal: stop.signal });
+    stop.abort(reason);
+    expect(await failure(sent)).toBe(reason);
+  });
 });
 
 describe('EasClient', () => {

@@ -1,5 +1,6 @@
 /** Ping: hold, wake on a change, heartbeat limits and the error statuses of MS-ASCMD 2.2.3.177.11. */
 import { describe, expect, it } from 'vitest';
+import { encodeEas } from '../../src/eas/wbxml.ts';
 import { kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
 import { F, TestClient, folderId, fullSync, testServer } from './helpers.ts';
 
@@ -26,6 +27,14 @@ describe('Ping', () => {
     expect(textAt(r.tree as El, 'Status')).toBe('2');
     expect(kids(kids(r.tree as El, 'Folders')[0] as El, 'Folder').map(textOf)).toEqual([inbox]);
   });
+
+  it('does not hold a Ping whose client hung up before the hold began', async () => {
+    const { c, s, inbox } = await setup();
+    const gone = AbortSignal.abort();
+    const req = new Request(c.url('Ping', {}), { method: 'POST', headers: c.headers(), body: encodeEas(ping(3000, inbox)) as Uint8Array<ArrayBuffer>, signal: gone });
+    const r = await c.read(await s.handle(req)); // a 3000 s heartbeat is 30 s scaled: beyond the test's timeout
+    expect(textAt(r.tree as El, 'Status')).toBe('1');
+  }, 5_000);
 
   it('answers Status 1 when the heartbeat runs out with no change', async () => {
     const { c, inbox } = await setup();
