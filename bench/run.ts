@@ -1,10 +1,10 @@
 /**
  * `npm run bench [-- --json FILE] [-- --only NAME]`: prints one table of every benchmark;
- * with --json also writes the figures as one object of name → number.
+ * with --json also writes the figures as one object of key → number (see jsonKey).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatTable, type Row } from './table.ts';
+import { formatTable, jsonKey, type Row } from './table.ts';
 import { benchSync } from './sync.ts';
 import { benchUi } from './ui.ts';
 import { benchWbxml } from './wbxml.ts';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     rows.push(...(await bench()));
   }
   process.stdout.write(`${formatTable(rows)}\n`);
-  if (values.json) writeFileSync(values.json, `${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, r.value])), null, 2)}\n`);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(Object.fromEntries(rows.map((r) => [jsonKey(r.name), r.value])), null, 2)}\n`);
 }
 
 void main();
