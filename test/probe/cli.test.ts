@@ -1,6 +1,7 @@
 /**
  * `eas probe` as CONTRACTS.md gives it, in real processes: against `eas mock`
- * with a fault it prints the table, writes --json and --trace, and exits 1.
+ * every case passes and it exits 0; with a fault it prints the table, writes
+ * --json and --trace, and exits 1.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -43,6 +44,25 @@ function eas(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 }
 
 describe('eas probe (CLI)', () => {
+  it('passes every case against `eas mock` and exits 0', async () => {
+    const mock = await startMock([]);
+    const dir = await mkdtemp(join(tmpdir(), 'eas-probe-cli-'));
+    try {
+      const json = join(dir, 'report.json');
+      const run = await eas(['probe', '--url', mock.url, '--user', 'alice', '--password-env', 'PROBE_PW', '--json', json], { PROBE_PW: 'alicepass' });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const report = JSON.parse(await readFile(json, 'utf8')) as ProbeReport;
+      expect(report.version).toBe('16.1');
+      expect(report.cases.filter((c) => c.result !== 'pass')).toEqual([]);
+      expect(report.cases.map((c) => c.name)).toEqual(CASE_NAMES);
+      expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`${CASE_NAMES.length} pass, 0 fail, 0 not supported, 0 skipped (${CASE_NAMES.length} cases)`);
+    } finally {
+      await mock.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('reports the failed case, writes --json and --trace, and exits 1', async () => {
     // 503=1: the first request after OPTIONS, Provision's, is answered 503 (mocks/faults.ts).
     const mock = await startMock(['--faults', '503=1']);
