@@ -453,7 +453,14 @@ export class EasNotWbxmlError extends EasHttpError {
 
 export class EasNetworkError extends EasHttpError {
   override readonly name = 'EasNetworkError';
-  constructor(override readonly cause: unknown) {
+  constructor(
+    override readonly cause: unknown,
+    /**
+     * The response had begun (status and headers came, the body broke off). False:
+     * nothing came back, e.g. the server had closed an idle keep-alive connection.
+     */
+    readonly answered = false,
+  ) {
     super('network', 0, `network failure: ${causeChain(cause)}`);
   }
 }
@@ -665,7 +672,7 @@ export class EasClient {
         cmd, method: request.method, url: request.url, requestHeaders: [...request.headers], requestBytes,
         status, responseHeaders: [...headers], responseBytes, ms: now() - started,
       });
-    let res: Response;
+    let res: Response | undefined;
     let bytes: Uint8Array;
     try {
       res = await abortable(this.transport(request), request.signal);
@@ -674,7 +681,7 @@ export class EasClient {
       if (request.signal.aborted) throw request.signal.reason ?? e;
       if (isAbort(e)) throw e;
       report(0, new Headers(), new Uint8Array(0));
-      throw new EasNetworkError(e);
+      throw new EasNetworkError(e, res !== undefined);
     }
     report(res.status, res.headers, bytes);
     const error = errorForStatus(res.status, res.headers, now());

@@ -7,6 +7,8 @@
  * - HTTP 451 (MS-ASHTTP 3.1.5.2.2): follow X-MS-Location, at most 3 hops, and keep
  *   the new URL in the account.
  * - HTTP 503/429: wait for Retry-After (or a back-off), a few times, then `busy`.
+ * - A request that met a connection the server had silently closed (no answer byte)
+ *   goes again at once, one time, when repeating it cannot double an effect (reconnect.ts).
  * - Network failures and other 5xx: back off and retry a few times, then give up.
  * - 401/403/456/457 and account statuses (MS-ASCMD 2.2.2): stop, no retry.
  */
@@ -22,6 +24,7 @@ import type { AccountRecord } from '../store/schema.ts';
 import type { El } from '../wbxml/tree.ts';
 import { SyncError, classify } from './errors.ts';
 import type { Emit } from './events.ts';
+import { QUICK_CLOSE_MS, closedUnanswered, safeToRepeat } from './reconnect.ts';
 import type { Clock } from './runtime.ts';
 
 /** MS-ASHTTP 3.1.5.2.2 lets the client bound redirects; three hops is plenty. */
@@ -54,6 +57,20 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Retries after a network failure or 5xx for this command (default: the session's). */
   readonly retries?: number;
+}
+
+/** What one command has been through so far (see `recover`). */
+interface Attempts {
+  provisioned: boolean;
+  hops: number;
+  attempts: number;
+  retries?: number;
+  /** The request may go again at once after a silently closed connection (reconnect.ts). */
+  repeatable: boolean;
+  /** It already went again for that reason: once only. */
+  reopened: boolean;
+  /** When the current attempt was sent. */
+  sentAt: number;
 }
 
 export class Session {
@@ -120,11 +137,14 @@ export class Session {
     send: (req: EasRequest) => Promise<{ root: El | null; parts: Uint8Array[] }>,
     build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status: StatusOf<T> | undefined, options: RunOptions,
   ): Promise<{ result: T; parts: Uint8Array[] }> {
-    const state = { provisioned: false, hops: 0, attempts: 0, retries: options.retries };
+    const state = this.attempts({ provisioned: false, retries: options.retries });
     for (;;) {
       try {
         const ctx = this.ctx;
-        const got = await send(build(ctx));
+        const req = build(ctx);
+        state.repeatable = safeToRepeat(req, ctx.version);
+        state.sentAt = this.deps.clock.now();
+        const got = await send(req);
         const result = parse(got.root, ctx);
         const code = status?.(result);
         if (code !== undefined && needsProvisioning(code)) {
@@ -142,8 +162,9 @@ export class Session {
 
   /** HTTP OPTIONS with the same network rules (no provisioning involved). */
   async options(): Promise<ServerOptions> {
-    const state = { provisioned: true, hops: 0, attempts: 0 };
+    const state = this.attempts({ provisioned: true, repeatable: true }); // OPTIONS is safe (RFC 9110 9.2.1)
     for (;;) {
+      state.sentAt = this.deps.clock.now();
       try {
         return await this.client.options();
       } catch (e) {
@@ -233,7 +254,7 @@ export class Session {
   }
 
   private async sendProvision(req: Parameters<typeof buildProvision>[0]): Promise<ProvisionResponse> {
-    const state = { provisioned: true, hops: 0, attempts: 0 };
+    const state = this.attempts({ provisioned: true });
     for (;;) {
       try {
         return parseProvision(await this.client.send(buildProvision(req, this.ctx)), this.ctx);
@@ -261,9 +282,14 @@ export class Session {
     await this.provision();
   }
 
+  private attempts(init: Partial<Attempts>): Attempts {
+    return { provisioned: false, hops: 0, attempts: 0, repeatable: false, reopened: false, sentAt: this.deps.clock.now(), ...init };
+  }
+
   /** Decides what to do about a failed attempt: returns to retry, throws to give up. */
-  private async recover(e: unknown, state: { provisioned: boolean; hops: number; attempts: number; retries?: number }): Promise<void> {
+  private async recover(e: unknown, state: Attempts): Promise<void> {
     if (e instanceof SyncError) throw e;
+    if (this.reopens(e, state)) return;
     if (e instanceof EasRedirectError) return this.redirect(e, state);
     if (e instanceof EasHttpError && e.kind === 'needs-provisioning') return this.provisionOnce(state, 'HTTP 449');
     const transient = e instanceof EasNetworkError || e instanceof EasRetryLaterError || (e instanceof EasHttpError && e.kind === 'server');
@@ -274,6 +300,14 @@ export class Session {
     const wait = e instanceof EasRetryLaterError && e.retryAfterMs !== undefined ? e.retryAfterMs : backoff;
     if (wait > (this.deps.maxWaitMs ?? 120_000)) throw err;
     await this.deps.clock.sleep(wait);
+  }
+
+  /** A silently closed connection: once, at once, for a request that may be repeated (reconnect.ts). */
+  private reopens(e: unknown, state: Attempts): boolean {
+    const quick = this.deps.clock.now() - state.sentAt < QUICK_CLOSE_MS;
+    if (state.reopened || !state.repeatable || !quick || !closedUnanswered(e)) return false;
+    state.reopened = true;
+    return true;
   }
 
   private async redirect(e: EasRedirectError, state: { hops: number }): Promise<void> {

@@ -441,3 +441,25 @@ describe('network failures', () => {
     expect(new EasNetworkError(fetchError).message).toBe('network failure: fetch failed: other side closed');
   });
 });
+
+describe('network failures: did the answer begin?', () => {
+  it('a transport that rejects (a closed socket before any byte): answered is false', async () => {
+    const t = fake(() => Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })));
+    const e = await failure(new EasClient(config, t).send({ cmd: 'FolderSync' }));
+    expect(e).toBeInstanceOf(EasNetworkError);
+    expect((e as EasNetworkError).answered).toBe(false);
+  });
+
+  it('a body that breaks off after the status line: answered is true', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array([3, 1]));
+        c.error(new TypeError('terminated'));
+      },
+    });
+    const t = fake(() => new Response(body, { status: 200, headers: { 'Content-Type': 'application/vnd.ms-sync.wbxml' } }));
+    const e = await failure(new EasClient(config, t).send({ cmd: 'FolderSync' }));
+    expect(e).toBeInstanceOf(EasNetworkError);
+    expect((e as EasNetworkError).answered).toBe(true);
+  });
+});
