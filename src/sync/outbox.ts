@@ -8,8 +8,10 @@
  *   FolderId/ItemId so the server adds it from its own copy (attachments included),
  *   or with ReplaceMime when the text already quotes it (2.2.3.148).
  * - When a Smart* command fails (150 item not found, 117/121 reply refused, 179, or
- *   a 12.1 server's HTTP 500), the mail goes with SendMail instead, the original
- *   quoted in the text and, for a forward, attached as message/rfc822.
+ *   an HTTP 500: SOGo's at 12.1 for some CollectionIds, or a 12.1 server's only way to
+ *   say the original is gone), the mail goes at once with SendMail instead (a 500 is
+ *   not retried first), the original quoted in the text and, for a forward, attached
+ *   as message/rfc822.
  * - Idempotent by ClientId (MS-ASCMD 2.2.3.28.1): the record is marked 'sending'
  *   before the request; after a lost answer the next flush sends the same ClientId
  *   and a server that remembers it answers 118 (MessagePreviouslySent), which counts
@@ -203,8 +205,10 @@ async function send(run: AccountRun, p: PendingRecord, m: OutboxPayload, smart: 
   if (!smart || !m.source) return run.session.run((ctx) => buildSendMail(base, ctx), parseSendMail, status);
   const source: ComposeSource = { itemId: m.source.ref.serverId, folderId: m.source.ref.folderId };
   const replaceMime = m.source.quoted || undefined;
-  if (smart === 'SmartForward') return run.session.run((ctx) => buildSmartForward({ ...base, source, replaceMime }, ctx), parseSmartForward, status);
-  return run.session.run((ctx) => buildSmartReply({ ...base, source, replaceMime }, ctx), parseSmartReply, status);
+  // A 500 is not retried: SendMail with the original included goes at once instead.
+  const once = { retryServerErrors: false };
+  if (smart === 'SmartForward') return run.session.run((ctx) => buildSmartForward({ ...base, source, replaceMime }, ctx), parseSmartForward, status, once);
+  return run.session.run((ctx) => buildSmartReply({ ...base, source, replaceMime }, ctx), parseSmartReply, status, once);
 }
 
 // ------------------------------------------------------------------ the original

@@ -57,6 +57,11 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Retries after a network failure or 5xx for this command (default: the session's). */
   readonly retries?: number;
+  /**
+   * False: a 5xx other than 503 is thrown at once instead of retried, for a command
+   * with a better plan B (a Smart* the server refuses with 500 goes as SendMail).
+   */
+  readonly retryServerErrors?: boolean;
 }
 
 /** What one command has been through so far (see `recover`). */
@@ -65,6 +70,7 @@ interface Attempts {
   hops: number;
   attempts: number;
   retries?: number;
+  retryServerErrors?: boolean;
   /** The request may go again at once after a silently closed connection (reconnect.ts). */
   repeatable: boolean;
   /** It already went again for that reason: once only. */
@@ -137,7 +143,7 @@ export class Session {
     send: (req: EasRequest) => Promise<{ root: El | null; parts: Uint8Array[] }>,
     build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status: StatusOf<T> | undefined, options: RunOptions,
   ): Promise<{ result: T; parts: Uint8Array[] }> {
-    const state = this.attempts({ provisioned: false, retries: options.retries });
+    const state = this.attempts({ provisioned: false, retries: options.retries, retryServerErrors: options.retryServerErrors });
     for (;;) {
       try {
         const ctx = this.ctx;
@@ -292,7 +298,8 @@ export class Session {
     if (this.reopens(e, state)) return;
     if (e instanceof EasRedirectError) return this.redirect(e, state);
     if (e instanceof EasHttpError && e.kind === 'needs-provisioning') return this.provisionOnce(state, 'HTTP 449');
-    const transient = e instanceof EasNetworkError || e instanceof EasRetryLaterError || (e instanceof EasHttpError && e.kind === 'server');
+    const serverError = e instanceof EasHttpError && e.kind === 'server' && state.retryServerErrors !== false;
+    const transient = e instanceof EasNetworkError || e instanceof EasRetryLaterError || serverError;
     const err = classify(e, this.client.url);
     if (!transient || err.kind === 'cors' || state.attempts >= (state.retries ?? this.deps.retries ?? 3)) throw err;
     state.attempts += 1;

@@ -130,19 +130,76 @@ describe('outbox', () => {
   });
 
   it('SmartReply refused (150, the original is gone): SendMail with the original quoted from the local copy', async () => {
-    const { server, net, engine, accountId } = await setup();
+    const { server, net, engine, accountId, clock } = await setup();
     const original = anInboxMail(server);
     const folderId = inboxOf(server, 'alice').id;
     removeItem(server.mock.world, inboxOf(server, 'alice'), original.id);
     const subject = 'Re: gone';
     await engine.queueMail(mail(accountId, subject, { text: 'My answer', source: { kind: 'reply', ref: { accountId, folderId, serverId: original.id }, quoted: false } }));
+    clock.slept.length = 0;
     expect(await engine.flushOutbox(accountId)).toMatchObject({ ok: true });
     expect(net.requests.filter((c) => c === 'SmartReply' || c === 'SendMail')).toEqual(['SmartReply', 'SendMail']);
+    expect(clock.slept).toEqual([]);
     const got = mails(inboxOf(server, 'bob'), subject);
     expect(got).toHaveLength(1);
     const text = mailContent(got[0]!).text;
     expect(text).toMatch(/^My answer\n\n-----Original Message-----\nFrom: /);
     expect(text).toContain(`Subject: ${(original.data as Mail).subject}`);
+  });
+
+  it('SmartReply answered with HTTP 500 at 12.1 (the original is gone): SendMail at once, no back-off, one mail', async () => {
+    const { server, net, engine, accountId, clock, store } = await setup('12.1');
+    const original = anInboxMail(server);
+    const folderId = inboxOf(server, 'alice').id;
+    removeItem(server.mock.world, inboxOf(server, 'alice'), original.id);
+    const subject = 'Re: gone at 12.1';
+    await engine.queueMail(mail(accountId, subject, { text: 'Answer', source: { kind: 'reply', ref: { accountId, folderId, serverId: original.id }, quoted: false } }));
+    clock.slept.length = 0;
+    expect(await engine.flushOutbox(accountId)).toMatchObject({ ok: true });
+    expect(net.requests.filter((c) => c === 'SmartReply' || c === 'SendMail')).toEqual(['SmartReply', 'SendMail']);
+    expect(clock.slept).toEqual([]);
+    expect(mails(inboxOf(server, 'bob'), subject)).toHaveLength(1);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('SmartForward answered with HTTP 500 at 14.1 (SOGo refusing a CollectionId): SendMail at once with the original attached', async () => {
+    const server = mockServer(SMALL);
+    const { store } = await journaledStore();
+    const { net, transport } = switchable(async (r) => {
+      if (new URL(r.url).searchParams.get('Cmd') === 'SmartForward') return new Response(null, { status: 500 });
+      return server.handle(r);
+    });
+    const { engine, clock } = engineFor(store, transport);
+    const account = await engine.addAccount(alice);
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    const original = anInboxMail(server);
+    const subject = 'Fw: refused by the server';
+    await engine.queueMail(mail(account.id, subject, { text: 'FYI', source: { kind: 'forward', ref: { accountId: account.id, folderId: inboxOf(server, 'alice').id, serverId: original.id }, quoted: false } }));
+    clock.slept.length = 0;
+    expect(await engine.flushOutbox(account.id)).toMatchObject({ ok: true });
+    expect(net.requests.filter((c) => c === 'SmartForward' || c === 'SendMail')).toEqual(['SmartForward', 'SendMail']);
+    expect(clock.slept).toEqual([]);
+    const [got] = mails(inboxOf(server, 'bob'), subject);
+    const parsed = await PostalMime.parse(got!.raw!);
+    expect(parsed.attachments.some((a) => a.mimeType === 'message/rfc822')).toBe(true);
+    expect(mails(inboxOf(server, 'bob'), subject)).toHaveLength(1);
+  });
+
+  it('a plain SendMail answered with HTTP 500 is still retried with the back-off', async () => {
+    const server = mockServer(SMALL);
+    const { store } = await journaledStore();
+    let fail = 1;
+    const { transport } = switchable(async (r) => {
+      if (new URL(r.url).searchParams.get('Cmd') === 'SendMail' && fail-- > 0) return new Response(null, { status: 500 });
+      return server.handle(r);
+    });
+    const { engine, clock } = engineFor(store, transport);
+    const account = await engine.addAccount(alice);
+    await engine.queueMail(mail(account.id, 'After a 500'));
+    clock.slept.length = 0;
+    expect(await engine.flushOutbox(account.id)).toMatchObject({ ok: true });
+    expect(clock.slept).toEqual([1000]);
+    expect(mails(inboxOf(server, 'bob'), 'After a 500')).toHaveLength(1);
   });
 
   it('12.1 cannot ReplaceMime: a quoted forward goes with SendMail, the original attached as message/rfc822', async () => {
