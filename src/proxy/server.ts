@@ -129,6 +129,8 @@ function forwardRequest(req: IncomingMessage, res: ServerResponse, route: Route,
       x.note = 'no vault session';
       return json(res, 401, { error: 'no session: log in at /proxy/login' }); // no WWW-Authenticate: no browser dialog
     }
+    // The vault's credentials replace any the client sent; the note shows a client that still sends its own.
+    if (req.headers.authorization !== undefined) x.note = 'client Authorization replaced';
     const cookie = ctx.vault.vault.refreshCookie(id);
     f = { ...f, authorization: session.authorization, ...(cookie ? { responseHeaders: { 'set-cookie': cookie } } : {}) };
   }
@@ -148,12 +150,26 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context, x
     return plainText(res, 405, 'Method Not Allowed', { Allow: allowed.join(', ') });
   }
   if (route === 'eas' || route === 'autodiscover') return forwardRequest(req, res, route, url, ctx, x);
+  if (url.pathname === CONFIG_PATH) return deploymentConfig(req, res, ctx);
   if (route === 'vault') {
     if (!ctx.vault) return plainText(res, 404, 'Not Found');
     x.note = await vaultEndpoint(req, res, url.pathname, ctx.vault);
     return;
   }
   x.bytesOut = await serveStatic(req, res, ctx.root, url.pathname);
+}
+
+/** Where the app asks how it is deployed (vault mode or not); answered with and without --vault. */
+export const CONFIG_PATH = '/proxy/config';
+
+/**
+ * `GET /proxy/config` -> `{"vault": boolean}`. With `vault: true` the app signs in at
+ * /proxy/login, keeps no password and sends EAS requests without Authorization. A static
+ * server (no proxy) answers 404 or the app's index.html here: no vault.
+ */
+function deploymentConfig(req: IncomingMessage, res: ServerResponse, ctx: Context): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return plainText(res, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
+  json(res, 200, { vault: ctx.vault !== undefined });
 }
 
 /** The upstream's status for OPTIONS on the EAS endpoint with these credentials (the vault's login check). */

@@ -85,8 +85,10 @@ describe('vault forwarding', () => {
     const res = await folderSync(cookie);
     expect(res.status).toBe(200);
     expect(textAt(decoded(res.body), 'Status')).toBe('1');
+    expect(s.logs.at(-1)).not.toContain('client Authorization');
     const overridden = await folderSync(cookie, { Authorization: basic('alice', 'wrong') });
     expect(overridden.status).toBe(200);
+    await expect.poll(() => s.logs.at(-1)).toMatch(/ 200 \d+ms .*\(client Authorization replaced\)$/);
     const session = await raw(s.proxy.url, { path: '/proxy/session', headers: { Cookie: cookie } });
     expect(JSON.parse(session.body.toString())).toEqual({ user: 'alice' });
   });
@@ -132,6 +134,21 @@ describe('vault forwarding', () => {
     await t.stop();
     const plain = await startWithMock(dist.dist);
     expect((await raw(plain.proxy.url, { method: 'POST', path: '/proxy/login', body: '{}', headers: { 'Content-Type': 'application/json' } })).status).toBe(404);
+    await plain.stop();
+  });
+});
+
+describe('GET /proxy/config', () => {
+  it('tells the app it is served in vault mode, and not otherwise', async () => {
+    const vault = await raw(s.proxy.url, { path: '/proxy/config' });
+    expect(vault.status).toBe(200);
+    expect(vault.headers['content-type']).toBe('application/json');
+    expect(vault.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(vault.body.toString())).toEqual({ vault: true });
+    expect((await raw(s.proxy.url, { method: 'POST', path: '/proxy/config' })).status).toBe(405);
+    const plain = await startWithMock(dist.dist);
+    const answer = await raw(plain.proxy.url, { path: '/proxy/config' });
+    expect([answer.status, JSON.parse(answer.body.toString())]).toEqual([200, { vault: false }]);
     await plain.stop();
   });
 });
