@@ -7,6 +7,8 @@
  * - Background Sync ('outbox') sends queued mail when no tab is open (Chromium).
  * - The demo server (src/sw/demo.ts): the mock EAS server answers `example.test`.
  * - An update waits until the user presses "Update" (workbox-window sends SKIP_WAITING).
+ * - New mail raises a notification from here (src/sw/new-mail.ts), so it shows with no
+ *   tab in front; a click brings the app to that mail (src/sw/notice-click.ts).
  */
 import './sw/storage-shim.ts';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
@@ -16,6 +18,8 @@ import type { Engine } from './sync/engine.ts';
 import { createInPageClient } from './ui/engine-adapter.ts';
 import { createDemo } from './sw/demo.ts';
 import { createHost } from './sw/host.ts';
+import type { Notice } from './sw/new-mail.ts';
+import { openAt } from './sw/notice-click.ts';
 import { CHANNEL, type Broadcast } from './sw/protocol.ts';
 import type { ServiceWorkerGlobal } from './sw/types.ts';
 
@@ -34,10 +38,10 @@ const transport = (request: Request): Promise<Response> =>
 const channel = new BroadcastChannel(CHANNEL);
 
 const host = createHost({
-  async open() {
+  async open({ onSyncEvent }) {
     const store = await openStore();
     let engine: Engine | undefined;
-    const client = createInPageClient({ store, transport, onEngine: (e) => (engine = e) });
+    const client = createInPageClient({ store, transport, onEngine: (e) => (engine = e), onSyncEvent });
     if (!engine) throw new Error('the engine was not created');
     return { client, engine, store };
   },
@@ -47,6 +51,9 @@ const host = createHost({
     await self.registration.sync?.register(OUTBOX_TAG);
   },
   demo: async () => demo,
+  showNotice: (n: Notice) =>
+    self.registration.showNotification(n.title, { body: n.body, tag: n.tag, icon: 'icons/icon-192.png', data: { hash: n.hash }, renotify: true } as NotificationOptions),
+  permission: () => (typeof Notification === 'undefined' ? 'default' : Notification.permission),
 });
 
 // Before Workbox's routes: the demo server answers requests pages make to it.
@@ -69,6 +76,12 @@ self.addEventListener('message', (event) => {
     return;
   }
   event.waitUntil(host.handle(data, event.ports[0]));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const hash = (event.notification.data as { hash?: unknown } | null)?.hash;
+  event.waitUntil(openAt(self.clients, self.registration.scope, typeof hash === 'string' ? hash : '#/mail'));
 });
 
 self.addEventListener('sync', (event) => {

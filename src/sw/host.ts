@@ -8,14 +8,21 @@
  * `waitUntil`. The browser fires the sync when it is online, tab or no tab; the
  * handler throws while mail still waits, so the browser tries again later.
  */
-import type { EngineClient, ItemRef, OutgoingMail } from '../ui/engine-client.ts';
+import type { EngineEvent as SyncEvent } from '../sync/events.ts';
+import type { EngineClient, ItemRef, NewMailSummary, OutgoingMail } from '../ui/engine-client.ts';
 import { toWire, type Broadcast, type CallMethod, type FromWorker, type StepKind, type ToWorker } from './protocol.ts';
 import type { Demo } from './demo.ts';
+import { mayNotify, noticeFor, readPrefs, watchNewMail, type NewMailWatch, type Notice } from './new-mail.ts';
 import { Scheduler, flushOutbox, outboxWaiting, type Hosted } from './steps.ts';
+
+export interface OpenHooks {
+  /** To be called with every engine event (createInPageClient's `onSyncEvent`). */
+  onSyncEvent(event: SyncEvent): void;
+}
 
 export interface HostDeps {
   /** Opens the store and the engine (called once per worker life). */
-  open(): Promise<Hosted>;
+  open(hooks: OpenHooks): Promise<Hosted>;
   broadcast(message: Broadcast): void;
   /** The connection as this worker sees it. */
   online(): boolean;
@@ -23,6 +30,10 @@ export interface HostDeps {
   requestBackgroundSync(): Promise<void>;
   /** The demo server, loaded on first use. */
   readonly demo?: () => Promise<Demo>;
+  /** Shows a new-mail notification (the worker's registration, or a page Notification). */
+  readonly showNotice?: (notice: Notice) => Promise<void>;
+  /** The browser's notification permission where the host runs ('granted', 'denied', 'default'). */
+  readonly permission?: () => string;
 }
 
 export interface Host {
@@ -53,19 +64,31 @@ export function touched(method: CallMethod, args: readonly unknown[]): Map<strin
 export function createHost(deps: HostDeps): Host {
   let opening: Promise<Hosted> | undefined;
   let scheduler: Scheduler | undefined;
+  let watch: NewMailWatch | undefined;
   const working = new Set<string>();
 
   const hosted = (): Promise<Hosted> =>
-    (opening ??= deps.open().then((h) => {
+    (opening ??= deps.open({ onSyncEvent: (e) => watch?.onSyncEvent(e) }).then((h) => {
+      watch = watchNewMail(h.store, announce);
       h.client.subscribe((event) => deps.broadcast({ kind: 'event', event }));
       scheduler = new Scheduler(h);
       return h;
     }));
 
+  /** New mail: every tab hears of it; one notification when the user and the browser allow it. */
+  async function announce(accountId: string, folderId: string, mails: readonly NewMailSummary[]): Promise<void> {
+    deps.broadcast({ kind: 'event', event: { type: 'newMail', accountId, folderId, mails } });
+    const prefs = await readPrefs();
+    if (!deps.showNotice || !mayNotify(prefs, deps.permission?.() ?? 'default')) return;
+    const notice = noticeFor(accountId, folderId, mails, prefs.lang);
+    if (notice) await deps.showNotice(notice).catch(() => undefined);
+  }
+
   const reply = (port: MessagePort | undefined, m: FromWorker): void => port?.postMessage(m);
 
   async function call(h: Hosted, method: CallMethod, args: readonly unknown[], port: MessagePort | undefined): Promise<unknown> {
     const client = h.client as unknown as Record<CallMethod, (...a: unknown[]) => Promise<unknown>>;
+    if (method === 'sendMail') await watch?.sent(args[0] as OutgoingMail);
     if (method === 'addAccount') {
       return h.client.addAccount(args[0] as Parameters<EngineClient['addAccount']>[0], (step) => reply(port, { kind: 'setupStep', step }));
     }
@@ -106,6 +129,7 @@ export function createHost(deps: HostDeps): Host {
           const value = await call(h, message.method, message.args, port);
           reply(port, { kind: 'done', value });
           await after(h, message.method, message.args);
+          await watch?.settled();
           return undefined;
         }, true);
       case 'step':
@@ -115,7 +139,9 @@ export function createHost(deps: HostDeps): Host {
 
   async function step(kind: StepKind): Promise<unknown> {
     await hosted();
-    return scheduler?.run(kind);
+    const result = await scheduler?.run(kind);
+    await watch?.settled(); // the notification is shown inside this step's waitUntil
+    return result;
   }
 
   /** A sync the worker starts by itself (after the demo network returns): errors stay here. */

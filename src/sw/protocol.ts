@@ -54,6 +54,12 @@ export type FromWorker =
   | { readonly kind: 'done'; readonly value: unknown }
   | { readonly kind: 'error'; readonly error: WireError };
 
+/** Worker -> one tab (its `navigator.serviceWorker` message event): show this route (a notification was clicked). */
+export interface OpenRoute {
+  readonly kind: 'open';
+  readonly hash: string;
+}
+
 export type Broadcast = { readonly kind: 'event'; readonly event: EngineEvent } | { readonly kind: 'status'; readonly status: ClientStatus };
 
 export function toWire(e: unknown): WireError {

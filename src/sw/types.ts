@@ -34,10 +34,18 @@ export interface SyncManager {
   getTags(): Promise<string[]>;
 }
 
+/** Notifications API §3.3 NotificationEvent. */
+export interface NotificationEvent extends ExtendableEvent {
+  readonly notification: Notification;
+  readonly action: string;
+}
+
 export interface WindowClientLike {
   readonly id: string;
   readonly url: string;
+  readonly focused: boolean;
   postMessage(message: unknown): void;
+  focus(): Promise<unknown>;
 }
 
 export interface ServiceWorkerGlobal {
@@ -45,6 +53,7 @@ export interface ServiceWorkerGlobal {
   readonly clients: {
     claim(): Promise<void>;
     matchAll(options?: { type?: 'window' | 'worker' | 'all'; includeUncontrolled?: boolean }): Promise<readonly WindowClientLike[]>;
+    openWindow(url: string): Promise<unknown>;
   };
   readonly location: Location;
   readonly navigator: Navigator;
@@ -53,5 +62,6 @@ export interface ServiceWorkerGlobal {
   addEventListener(type: 'message', listener: (event: ExtendableMessageEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
   addEventListener(type: 'sync', listener: (event: SyncEvent) => void): void;
+  addEventListener(type: 'notificationclick', listener: (event: NotificationEvent) => void): void;
   addEventListener(type: 'online' | 'offline', listener: () => void): void;
 }

@@ -68,19 +68,20 @@ async function inWorker(): Promise<Started | undefined> {
  * demo driven exactly as in the worker (Background Sync aside).
  */
 async function inPage(store: Store): Promise<Started> {
-  const [{ createInPageClient }, { createHost }, { createSwClient }] = await Promise.all([
+  const [{ createInPageClient }, { createHost }, { createSwClient }, { showPageNotice }] = await Promise.all([
     import('./engine-adapter.ts'),
     import('../sw/host.ts'),
     import('./engine-sw-adapter.ts'),
+    import('./status/notify.ts'),
   ]);
   const demo = lazyDemo();
   const transport = async (request: Request): Promise<Response> =>
     isDemoHost(new URL(request.url).hostname) ? (await demo()).handle(request) : fetch(request);
   const channel = new BroadcastChannel(CHANNEL);
   const host = createHost({
-    async open() {
+    async open({ onSyncEvent }) {
       let engine: Engine | undefined;
-      const client = createInPageClient({ store, transport, onEngine: (e) => (engine = e) });
+      const client = createInPageClient({ store, transport, onEngine: (e) => (engine = e), onSyncEvent });
       if (!engine) throw new Error('the engine was not created');
       return { client, engine, store };
     },
@@ -89,6 +90,8 @@ async function inPage(store: Store): Promise<Started> {
     // No worker to wake later: the leader's next step sends what waits.
     requestBackgroundSync: async () => undefined,
     demo,
+    showNotice: showPageNotice,
+    permission: () => (typeof Notification === 'undefined' ? 'default' : Notification.permission),
   });
   const here = { postMessage: (m: unknown, transfer: Transferable[]) => void host.handle(structuredClone(m), transfer[0] as MessagePort) };
   const client = createSwClient(async () => here as unknown as ServiceWorker);

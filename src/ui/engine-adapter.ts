@@ -55,9 +55,11 @@ export interface InPageOptions {
   readonly transport?: Transport;
   /** Receives the engine, for a host that drives it beyond EngineClient (the service worker's Ping steps). */
   readonly onEngine?: (engine: Engine) => void;
+  /** Hears every engine event as is (the host's new-mail watch). */
+  readonly onSyncEvent?: (event: SyncEvent) => void;
 }
 
-export function createInPageClient({ store, transport = (r) => fetch(r), onEngine }: InPageOptions): EngineClient {
+export function createInPageClient({ store, transport = (r) => fetch(r), onEngine, onSyncEvent }: InPageOptions): EngineClient {
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => listeners.forEach((l) => l(e));
   const syncing = new Set<string>();
@@ -66,6 +68,7 @@ export function createInPageClient({ store, transport = (r) => fetch(r), onEngin
     store,
     transport,
     onEvent: (e) => {
+      onSyncEvent?.(e);
       const stores = storesOf(e);
       if (stores.length === 0) return;
       const folderIds = 'folderId' in e && e.folderId ? [e.folderId] : undefined;

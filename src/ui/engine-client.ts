@@ -111,12 +111,20 @@ export interface TraceEntry extends EasExchange {
   readonly at: number;
 }
 
+/** One new mail, as a notification names it. */
+export interface NewMailSummary {
+  readonly ref: ItemRef;
+  readonly from?: string;
+  readonly subject?: string;
+}
+
 export type EngineEvent =
   /** Store contents changed; re-read what depends on these stores. */
   | { readonly type: 'changed'; readonly accountId?: string; readonly stores: readonly StoreName[]; readonly folderIds?: readonly string[] }
   | { readonly type: 'sync'; readonly accountId: string; readonly phase: 'start' | 'end' }
   | { readonly type: 'online'; readonly online: boolean }
-  | { readonly type: 'newMail'; readonly accountId: string; readonly ref: ItemRef; readonly from?: string; readonly subject?: string }
+  /** New unread mail arrived in an Inbox by an incremental sync (never by the folder's first one). */
+  | { readonly type: 'newMail'; readonly accountId: string; readonly folderId: string; readonly mails: readonly NewMailSummary[] }
   | { readonly type: 'trace'; readonly entry: TraceEntry };
 
 export interface ClientStatus {

@@ -297,6 +297,9 @@ export const en = {
   'settings.notificationsDenied': 'Notifications are blocked in the browser settings.',
   'settings.folders': 'Folders to sync',
   'settings.newMail': 'New mail from {from}',
+  'notify.many': '{count} new messages',
+  'notify.andMore': ' and {count} more',
+  'notify.noSubject': '(no subject)',
 
   'window.0': 'All',
   'window.1': '1 day',

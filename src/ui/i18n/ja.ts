@@ -299,6 +299,9 @@ export const ja: Record<MessageKey, string> = {
   'settings.notificationsDenied': 'ブラウザの設定で通知がブロックされています。',
   'settings.folders': '同期するフォルダ',
   'settings.newMail': '{from} から新着メール',
+  'notify.many': '新着メッセージ {count} 件',
+  'notify.andMore': ' ほか {count} 人',
+  'notify.noSubject': '(件名なし)',
 
   'window.0': 'すべて',
   'window.1': '1 日',

@@ -24,7 +24,7 @@ const WINDOWS: Readonly<Record<SyncClass, readonly FilterType[]>> = {
 };
 
 export function SettingsScreen() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const prefs = usePrefs();
   const accounts = useLive(listAccounts, [], ['accounts']).value ?? [];
   const folders = useLive(listAllFolders, [], ['folders']).value ?? [];
@@ -62,7 +62,7 @@ export function SettingsScreen() {
               </select>
             </label>
             <label class="check">
-              <input type="checkbox" checked={notify} disabled={denied} onChange={async (e) => setNotify(await setNotificationsWanted(e.currentTarget.checked))} />
+              <input type="checkbox" checked={notify} disabled={denied} onChange={async (e) => setNotify(await setNotificationsWanted(e.currentTarget.checked, lang))} />
               {t('settings.notifications')}
             </label>
             {denied && <p class="hint">{t('settings.notificationsDenied')}</p>}

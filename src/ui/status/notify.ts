@@ -1,8 +1,13 @@
-/** A notification on new mail, when the user switched it on and the browser allows it. */
+/**
+ * The new-mail notification, page side. Where the engine runs (src/sw/host.ts) the
+ * notification is decided and raised (src/sw/new-mail.ts); the page keeps the user's
+ * switch and language where the worker can read them, and goes to the route a clicked
+ * notification names.
+ */
 import { useEffect } from 'preact/hooks';
-import { useApp } from '../data/live.ts';
-import { useI18n } from '../i18n/index.ts';
-import { href } from '../router.ts';
+import { writePrefs, type Notice } from '../../sw/new-mail.ts';
+import type { OpenRoute } from '../../sw/protocol.ts';
+import { useI18n, type Lang } from '../i18n/index.ts';
 
 const KEY = 'eas-pwa.notify';
 
@@ -10,28 +15,42 @@ export function notificationsWanted(): boolean {
   return localStorage.getItem(KEY) === '1';
 }
 
+const permission = (): NotificationPermission | 'unsupported' => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+
 /** Asks the browser when switching on; resolves to what is in force afterwards. */
-export async function setNotificationsWanted(on: boolean): Promise<boolean> {
-  if (on && typeof Notification !== 'undefined' && Notification.permission === 'default') await Notification.requestPermission();
-  const granted = typeof Notification !== 'undefined' && Notification.permission === 'granted';
-  localStorage.setItem(KEY, on && granted ? '1' : '0');
-  return on && granted;
+export async function setNotificationsWanted(on: boolean, lang: Lang): Promise<boolean> {
+  if (on && permission() === 'default') await Notification.requestPermission();
+  const enabled = on && permission() === 'granted';
+  localStorage.setItem(KEY, enabled ? '1' : '0');
+  await writePrefs({ enabled, lang });
+  return enabled;
 }
 
+/** A notification raised by the page itself (no service worker: the engine runs here). */
+export async function showPageNotice(n: Notice): Promise<void> {
+  const shown = new Notification(n.title, { body: n.body, tag: n.tag, icon: 'icons/icon-192.png' });
+  shown.onclick = () => {
+    window.focus();
+    location.hash = n.hash;
+    shown.close();
+  };
+}
+
+function isOpenRoute(m: unknown): m is OpenRoute {
+  return typeof m === 'object' && m !== null && (m as { kind?: unknown }).kind === 'open' && typeof (m as { hash?: unknown }).hash === 'string';
+}
+
+/** Keeps the worker's copy of the switch and language current; follows clicked notifications. */
 export function useNewMailNotifications(): void {
-  const { client } = useApp();
-  const { t } = useI18n();
-  useEffect(
-    () =>
-      client.subscribe((e) => {
-        if (e.type !== 'newMail' || !notificationsWanted() || document.visibilityState === 'visible') return;
-        if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-        const n = new Notification(t('settings.newMail', { from: e.from ?? '' }), { body: e.subject ?? '', tag: e.ref.serverId });
-        n.onclick = () => {
-          window.focus();
-          location.hash = href.mail(e.ref.accountId, e.ref.folderId, e.ref.serverId);
-        };
-      }),
-    [client, t],
-  );
+  const { lang } = useI18n();
+  useEffect(() => void writePrefs({ enabled: notificationsWanted(), lang }).catch(() => undefined), [lang]);
+  useEffect(() => {
+    const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+    if (!sw) return undefined;
+    const open = (m: MessageEvent) => {
+      if (isOpenRoute(m.data)) location.hash = m.data.hash;
+    };
+    sw.addEventListener('message', open);
+    return () => sw.removeEventListener('message', open);
+  }, []);
 }
