@@ -27,7 +27,13 @@ export type EasCredentials =
   /** HTTP Basic with `user:password` (user is `domain\user` when a domain is set). */
   | { readonly kind: 'password'; readonly password: string }
   /** OAuth bearer token (Exchange Online "modern auth"). */
-  | { readonly kind: 'bearer'; readonly token: string };
+  | { readonly kind: 'bearer'; readonly token: string }
+  /**
+   * No Authorization header: the client holds no credentials. MS-ASHTTP 2.2.1.1.2.1 requires
+   * one, so something in front of the server must add it: `eas proxy --vault` does, from the
+   * session cookie the browser sends along (same origin).
+   */
+  | { readonly kind: 'none' };
 
 /** One EAS account as the transport needs it. */
 export interface EasAccountConfig {
@@ -71,9 +77,16 @@ export function basicAuthorization(user: string, password: string): string {
   return `Basic ${toBase64(new TextEncoder().encode(`${user}:${password}`))}`;
 }
 
-export function authorizationHeader(config: EasAccountConfig): string {
+/** The Authorization header value; undefined for credentials of kind 'none'. */
+export function authorizationHeader(config: EasAccountConfig): string | undefined {
   const c = config.credentials;
+  if (c.kind === 'none') return undefined;
   return c.kind === 'bearer' ? `Bearer ${c.token}` : basicAuthorization(easUserName(config), c.password);
+}
+
+function authorizedHeaders(config: EasAccountConfig): Headers {
+  const authorization = authorizationHeader(config);
+  return new Headers(authorization === undefined ? {} : { Authorization: authorization });
 }
 
 // ------------------------------------------------------------------ plain text query
@@ -310,7 +323,7 @@ export function buildHttpRequest(
 ): Request {
   const multi = opts.acceptMultiPart === true;
   const b64 = opts.queryForm === 'base64' ? base64QueryFor(config, req, opts.locale ?? 0x0409, multi) : undefined;
-  const headers = new Headers({ Authorization: authorizationHeader(config) });
+  const headers = authorizedHeaders(config);
   if (b64 === undefined) {
     // These three travel inside the base64 query instead (MS-ASHTTP 2.2.1.1.2.5, .6, .8).
     headers.set('MS-ASProtocolVersion', config.version);
@@ -325,7 +338,7 @@ export function buildHttpRequest(
 
 /** HTTP OPTIONS on the endpoint (MS-ASHTTP 2.2.3). */
 export function buildOptionsRequest(config: EasAccountConfig, signal?: AbortSignal): Request {
-  const headers = new Headers({ Authorization: authorizationHeader(config) });
+  const headers = authorizedHeaders(config);
   if (config.userAgent) headers.set('User-Agent', config.userAgent);
   return new Request(endpointUrl(config.url), { method: 'OPTIONS', headers, signal });
 }

@@ -207,6 +207,15 @@ describe('OPTIONS (MS-ASHTTP 2.2.3, 2.2.4)', () => {
     expect(r.headers.get('Authorization')).toMatch(/^Basic /);
   });
 
+  it('sends no Authorization at all with credentials of kind none (a vault proxy adds it)', () => {
+    const none: EasAccountConfig = { ...config, credentials: { kind: 'none' } };
+    expect(buildOptionsRequest(none).headers.has('Authorization')).toBe(false);
+    const post = build(folderSync, none);
+    expect(post.headers.has('Authorization')).toBe(false);
+    expect(post.headers.get('MS-ASProtocolVersion')).toBe('14.1');
+    expect(build(folderSync, none, { queryForm: 'base64' }).headers.has('Authorization')).toBe(false);
+  });
+
   it('reads versions, commands and server version, with repeated headers joined by Headers', () => {
     const h = new Headers();
     h.append('MS-Server-ActiveSync', '15.1');

@@ -129,7 +129,9 @@ export const autodiscoverCase: ProbeCase = {
  */
 async function autodiscoverPost(s: ProbeSession, url: string, signal: AbortSignal): Promise<{ status: number; contentType: string; text: string }> {
   const body = new TextEncoder().encode(buildAutodiscoverRequest(s.email));
-  const headers = new Headers({ 'Content-Type': 'text/xml; charset=utf-8', Authorization: authorizationHeader(s.client.config) });
+  const headers = new Headers({ 'Content-Type': 'text/xml; charset=utf-8' });
+  const authorization = authorizationHeader(s.client.config);
+  if (authorization !== undefined) headers.set('Authorization', authorization);
   const request = new Request(url, { method: 'POST', headers, body, signal, redirect: 'manual' });
   const started = s.now();
   const res = await s.options.transport(request);
