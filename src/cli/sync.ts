@@ -1,6 +1,8 @@
 /**
  * `eas sync --url URL --user U [--domain D] --password-env VAR --state DIR --out DIR
- *  [--export] [--filter N|Class=N,...]` (contract: ../shared/CONTRACTS.md).
+ *  [--export] [--filter N|Class=N,...] [--version V]` (contract: ../shared/CONTRACTS.md).
+ * `--version` speaks that protocol version instead of the highest both sides speak;
+ * the run fails when the server does not offer it.
  *
  * A full sync on the first run, incremental ones after: the state directory keeps
  * the store (fake-indexeddb in memory, made durable by a journal; sync-journal.ts),
@@ -16,6 +18,7 @@ import type { CalendarItem } from '../eas/items/calendar.ts';
 import type { Contact } from '../eas/items/contact.ts';
 import type { Task } from '../eas/items/task.ts';
 import { endpointUrl, type Transport } from '../eas/http.ts';
+import { CLIENT_VERSIONS, isEasVersion, type EasVersion } from '../eas/version.ts';
 import { folderRange, type Store } from '../store/db.ts';
 import { SYNC_CLASSES, type AccountRecord, type FolderRecord, type SyncClass } from '../store/schema.ts';
 import { createEngine, type Engine } from '../sync/engine.ts';
@@ -25,7 +28,7 @@ import { CliError, passwordFromEnv, required, UsageError } from './io.ts';
 import { openJournaledStore } from './sync-journal.ts';
 
 export const SYNC_USAGE =
-  'eas sync --url URL --user U [--domain D] --password-env VAR --state DIR --out DIR [--export] [--filter N|Class=N,...]';
+  'eas sync --url URL --user U [--domain D] --password-env VAR --state DIR --out DIR [--export] [--filter N|Class=N,...] [--version V]';
 
 export interface SyncDeps {
   /** Tests: the network (default fetch). */
@@ -41,6 +44,7 @@ interface Options {
   readonly out: string;
   readonly export: boolean;
   readonly filters: Partial<Record<SyncClass, FilterType>>;
+  readonly version?: EasVersion;
 }
 
 export async function syncCommand(args: string[], deps: SyncDeps = {}): Promise<void> {
@@ -78,7 +82,7 @@ function parseOptions(args: string[]): Options {
       options: {
         url: { type: 'string' }, user: { type: 'string' }, domain: { type: 'string' }, 'password-env': { type: 'string' },
         state: { type: 'string' }, out: { type: 'string' }, export: { type: 'boolean' }, filter: { type: 'string' },
-        transport: { type: 'string' },
+        version: { type: 'string' }, transport: { type: 'string' },
       },
       strict: true,
     }));
@@ -94,7 +98,15 @@ function parseOptions(args: string[]): Options {
     out: required(values, 'out'),
     export: values.export === true,
     filters: parseFilter(values.filter),
+    version: parseVersion(values.version),
   };
+}
+
+/** `--version 14.1`: one of the versions this client speaks (CLIENT_VERSIONS). */
+function parseVersion(v: string | undefined): EasVersion | undefined {
+  if (v === undefined) return undefined;
+  if (!isEasVersion(v) || !CLIENT_VERSIONS.includes(v)) throw new UsageError(`--version must be one of ${CLIENT_VERSIONS.join(', ')}`);
+  return v;
 }
 
 /** `--filter 3` (every class) or `--filter Email=3,Calendar=6` (MS-ASCMD 2.2.3.68.2 values). */
@@ -130,6 +142,10 @@ async function accountFor(engine: Engine, store: Store, o: Options): Promise<Acc
   const known = (await store.db.get('meta', key))?.value;
   const found = typeof known === 'string' ? await store.db.get('accounts', known) : undefined;
   if (found) {
+    const speaks = found.chosenVersion ?? found.version;
+    if (o.version !== undefined && speaks !== o.version) {
+      throw new CliError(`${o.state}: this account speaks ActiveSync ${speaks ?? '?'}; use another --state for --version ${o.version}`);
+    }
     for (const [cls, filter] of Object.entries(o.filters) as [SyncClass, FilterType][]) {
       if (found.filters[cls] !== filter) await engine.setFilter(found.id, cls, filter);
     }
@@ -146,6 +162,7 @@ async function accountFor(engine: Engine, store: Store, o: Options): Promise<Acc
       defaultDomain: null,
       rememberPassword: false,
       filters: o.filters,
+      version: o.version,
     });
     await store.commit([{ store: 'meta', op: 'put', value: { key, value: account.id } }]);
     return account;

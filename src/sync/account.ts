@@ -4,7 +4,8 @@
  * 1. Where: the server the user typed, or else Autodiscover from the address
  *    (MS-ASCMD 2.2.1.1).
  * 2. Which protocol: HTTP OPTIONS and the highest version both sides speak
- *    (MS-ASHTTP 2.2.3); asked again daily (Session.recheckVersion).
+ *    (MS-ASHTTP 2.2.3), or the one the user chose if the server offers it; asked
+ *    again daily (Session.recheckVersion).
  * 3. Policy: Provision (MS-ASPROV 3.1.5.1), keeping the policy key.
  * 4. Who we are: Settings DeviceInformation (MS-ASCMD 2.2.1.18), with the
  *    installation's stable random DeviceId.
@@ -13,14 +14,29 @@ import { autodiscover, AutodiscoverError } from '../eas/autodiscover.ts';
 import { buildSettings, parseSettings } from '../eas/commands/settings.ts';
 import type { FilterType } from '../eas/commands/sync.ts';
 import { basicAuthorization, easUserName, endpointUrl } from '../eas/http.ts';
+import type { EasVersion } from '../eas/version.ts';
 import { randomId, type Store } from '../store/db.ts';
 import { SYNC_CLASSES, type AccountRecord, type SyncClass } from '../store/schema.ts';
 import { SyncError, classify } from './errors.ts';
 import type { Session, SessionDeps } from './session.ts';
 
+declare module '../store/schema.ts' {
+  interface AccountRecord {
+    /**
+     * The protocol version chosen at setup (AccountSetup.version): OPTIONS must offer it
+     * and the daily recheck keeps it. Absent: the highest version both sides speak.
+     */
+    readonly chosenVersion?: EasVersion;
+  }
+}
+
 /** What the user types on the manual setup screen. */
 export interface AccountSetup {
   readonly email: string;
+  /**
+   * Empty when the app's own server holds it (`eas proxy --vault`, signed in at
+   * /proxy/login): nothing is stored and requests go without Authorization.
+   */
   readonly password: string;
   /** Host name ("mail.example.com") or URL; absent: Autodiscover from the email address. */
   readonly server?: string;
@@ -40,6 +56,13 @@ export interface AccountSetup {
   readonly rememberPassword?: boolean;
   readonly classes?: Partial<Record<SyncClass, boolean>>;
   readonly filters?: Partial<Record<SyncClass, FilterType>>;
+  /**
+   * A protocol version to use instead of the highest both sides speak: one of
+   * CLIENT_VERSIONS (12.1, 14.0, 14.1, 16.0, 16.1; src/eas/version.ts). Setup fails with
+   * a SyncError of kind 'version' when the server's OPTIONS (MS-ASHTTP 2.2.4.1.2.2,
+   * MS-ASProtocolVersions) does not list it. The daily recheck keeps it. Absent: negotiated.
+   */
+  readonly version?: EasVersion;
 }
 
 export interface Login {
@@ -93,9 +116,10 @@ export function draftAccount(setup: AccountSetup, url: string, device: string, n
     url,
     user: login.user,
     domain: login.domain,
-    password: setup.rememberPassword === false ? undefined : setup.password,
+    password: setup.rememberPassword === false || setup.password === '' ? undefined : setup.password,
     deviceId: device,
     deviceType: DEVICE_TYPE,
+    chosenVersion: setup.version,
     folderSyncKey: '0',
     classes,
     filters,

@@ -539,6 +539,8 @@ function stateFor(err: SyncError): AccountState | undefined {
     case 'blocked':
     case 'provisioning':
       return { kind: 'blocked', message: err.message };
+    case 'version':
+      return { kind: 'error', message: err.message };
     default:
       return undefined;
   }

@@ -19,6 +19,8 @@ export type ErrorKind =
   | 'cors'
   /** The server answered, but not as an ActiveSync server (404, an HTML page, no protocol versions). */
   | 'not-eas'
+  /** The protocol version chosen at setup is not one the server offers (or not one this client speaks). */
+  | 'version'
   /** 403, 456, or an account/device status (126, 129, 177...): an administrator blocks this account or device. */
   | 'blocked'
   /** The server keeps asking to provision after a Provision (449 or 142-144 twice). */
@@ -42,6 +44,7 @@ export const ERROR_TEXT: Readonly<Record<ErrorKind, string>> = {
   unreachable: 'The server cannot be reached. Check the address and the network.',
   cors: 'The browser blocked the request: the server does not allow this site (CORS). Use the proxy.',
   'not-eas': 'This server does not answer as an Exchange ActiveSync server.',
+  version: 'The server does not offer the chosen ActiveSync version.',
   blocked: 'The server administrator blocks this account or device.',
   provisioning: 'The server keeps asking for its security policy to be applied.',
   redirect: 'The server redirected too many times.',

@@ -16,9 +16,10 @@ import type { EasContext, EasRequest } from '../eas/command.ts';
 import { buildProvision, parseProvision, type DeviceInformation, type ProvisionResponse } from '../eas/commands/provision.ts';
 import {
   EasClient, EasHttpError, EasNetworkError, EasRedirectError, EasRetryLaterError, negotiateVersion, readMultipart,
-  type EasExchange, type ServerOptions, type Transport,
+  type EasCredentials, type EasExchange, type ServerOptions, type Transport,
 } from '../eas/http.ts';
 import { describeStatus, isAccountBlocked, needsProvisioning } from '../eas/status.ts';
+import { CLIENT_VERSIONS, type EasVersion } from '../eas/version.ts';
 import { wipeAccountOps, type Store } from '../store/db.ts';
 import type { AccountRecord } from '../store/schema.ts';
 import type { El } from '../wbxml/tree.ts';
@@ -26,6 +27,24 @@ import { SyncError, classify } from './errors.ts';
 import type { Emit } from './events.ts';
 import { QUICK_CLOSE_MS, closedUnanswered, safeToRepeat } from './reconnect.ts';
 import type { Clock } from './runtime.ts';
+
+/** The version the user chose, when this client speaks it and the server offers it (MS-ASHTTP 2.2.4.1.2.2). */
+function chosenVersion(chosen: EasVersion, offered: readonly EasVersion[], listed: string): EasVersion {
+  if (!CLIENT_VERSIONS.includes(chosen)) throw new SyncError('version', `ActiveSync ${chosen} is not a version this client speaks (${CLIENT_VERSIONS.join(', ')})`);
+  if (!offered.includes(chosen)) throw new SyncError('version', `the server does not offer ActiveSync ${chosen} (it offers: ${listed})`);
+  return chosen;
+}
+
+/**
+ * A bearer token, else the password given or stored. Without either (an app behind
+ * `eas proxy --vault`, which holds the password) requests carry no Authorization: the
+ * proxy adds it, and its 401 after the session ends reads as a wrong password.
+ */
+function credentialsOf(account: AccountRecord, password: string | undefined): EasCredentials {
+  if (account.bearerToken) return { kind: 'bearer', token: account.bearerToken };
+  const secret = password || account.password;
+  return secret ? { kind: 'password', password: secret } : { kind: 'none' };
+}
 
 /** MS-ASHTTP 3.1.5.2.2 lets the client bound redirects; three hops is plenty. */
 export const MAX_REDIRECTS = 3;
@@ -98,9 +117,7 @@ export class Session {
         url: account.url,
         user: account.user,
         domain: account.domain,
-        credentials: account.bearerToken
-          ? { kind: 'bearer', token: account.bearerToken }
-          : { kind: 'password', password: password ?? account.password ?? '' },
+        credentials: credentialsOf(account, password),
         deviceId: account.deviceId,
         deviceType: account.deviceType,
         userAgent: deps.userAgent,
@@ -185,16 +202,23 @@ export class Session {
    */
   async negotiate(): Promise<Pick<AccountRecord, 'version' | 'versionCheckedAt' | 'serverVersions' | 'serverCommands'>> {
     const opts = await this.options();
+    const listed = [...opts.versions, ...opts.otherVersions].join(', ') || 'none';
+    const chosen = this.current.chosenVersion;
+    if (chosen !== undefined) return this.keep(chosenVersion(chosen, opts.versions, listed), opts);
     const version = negotiateVersion(opts.versions);
-    if (!version) {
-      const listed = [...opts.versions, ...opts.otherVersions].join(', ') || 'none';
-      throw new SyncError('not-eas', `no common ActiveSync version (server offers: ${listed})`);
-    }
+    if (!version) throw new SyncError('not-eas', `no common ActiveSync version (server offers: ${listed})`);
+    return this.keep(version, opts);
+  }
+
+  private keep(version: EasVersion, opts: ServerOptions): Pick<AccountRecord, 'version' | 'versionCheckedAt' | 'serverVersions' | 'serverCommands'> {
     this.client.version = version;
     return { version, versionCheckedAt: this.deps.clock.now(), serverVersions: [...opts.versions], serverCommands: [...opts.commands] };
   }
 
-  /** Asks OPTIONS again when the version is older than a day; a failure other than 401 keeps the old one. */
+  /**
+   * Asks OPTIONS again when the version is older than a day; a failure other than 401,
+   * a block or a chosen version the server no longer offers keeps the old one.
+   */
   async recheckVersion(): Promise<void> {
     const checked = this.current.versionCheckedAt ?? 0;
     if (this.deps.clock.now() - checked < VERSION_RECHECK_MS) return;
@@ -202,7 +226,7 @@ export class Session {
       await this.update(await this.negotiate());
     } catch (e) {
       const err = classify(e);
-      if (err.kind === 'wrong-password' || err.kind === 'blocked') throw err;
+      if (err.kind === 'wrong-password' || err.kind === 'blocked' || err.kind === 'version') throw err;
     }
   }
 

@@ -101,6 +101,66 @@ describe('account setup', () => {
   });
 });
 
+describe('a protocol version chosen at setup', () => {
+  /** The mock, offering `offered` in OPTIONS (switchable); records each POST's MS-ASProtocolVersion. */
+  async function chosen(offered: { list: string }) {
+    const server = mockServer();
+    const sent: string[] = [];
+    const { store } = await journaledStore();
+    const h = engineFor(store, async (r) => {
+      if (r.method !== 'OPTIONS') sent.push(r.headers.get('MS-ASProtocolVersion') ?? '');
+      const res = await server.handle(r);
+      if (r.method !== 'OPTIONS') return res;
+      const headers = new Headers(res.headers);
+      headers.set('MS-ASProtocolVersions', offered.list);
+      return new Response(null, { status: res.status, headers });
+    });
+    return { store, sent, ...h };
+  }
+
+  it('is used when the server offers it, not the highest, and the daily recheck keeps it', async () => {
+    const offered = { list: '12.1,14.0,14.1,16.0,16.1' };
+    const { store, sent, engine, clock } = await chosen(offered);
+    const account = await engine.addAccount({ ...alice, version: '14.0' });
+    expect(account).toMatchObject({ version: '14.0', chosenVersion: '14.0' });
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    await clock.sleep(VERSION_RECHECK_MS + 1);
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    const after = await store.db.get('accounts', account.id);
+    expect(after).toMatchObject({ version: '14.0', chosenVersion: '14.0' });
+    expect(after?.versionCheckedAt).toBeGreaterThan(account.versionCheckedAt ?? 0);
+    expect(new Set(sent)).toEqual(new Set(['14.0']));
+  });
+
+  it('setup fails with a clear error when the server does not offer it, and stores nothing', async () => {
+    const { store, sent, engine } = await chosen({ list: '12.1,14.0,14.1' });
+    const e = await engine.addAccount({ ...alice, version: '16.1' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SyncError);
+    expect(e).toMatchObject({ kind: 'version', message: 'the server does not offer ActiveSync 16.1 (it offers: 12.1, 14.0, 14.1)' });
+    expect(sent).toEqual([]);
+    expect(await store.db.getAll('accounts')).toEqual([]);
+  });
+
+  it('a version this client does not speak is refused the same way', async () => {
+    const { engine } = await chosen({ list: '2.5,12.0,12.1,14.0,14.1' });
+    await expect(engine.addAccount({ ...alice, version: '12.0' })).rejects.toMatchObject({ kind: 'version' });
+  });
+
+  it('when the server stops offering it, the daily recheck says so instead of switching', async () => {
+    const offered = { list: '12.1,14.0,14.1,16.0,16.1' };
+    const { store, engine, clock } = await chosen(offered);
+    const account = await engine.addAccount({ ...alice, version: '16.0' });
+    offered.list = '12.1,14.0,14.1';
+    await clock.sleep(VERSION_RECHECK_MS + 1);
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: false, error: { kind: 'version' } });
+    const after = await store.db.get('accounts', account.id);
+    expect(after).toMatchObject({ version: '16.0', state: { kind: 'error' } });
+    offered.list = '14.1,16.0';
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    expect(await store.db.get('accounts', account.id)).toMatchObject({ version: '16.0', state: { kind: 'ok' } });
+  });
+});
+
 describe('setup errors in plain words', () => {
   const setupError = async (transport: (r: Request) => Promise<Response>, setup: AccountSetup = alice): Promise<SyncError> => {
     const { store } = await journaledStore();

@@ -112,6 +112,22 @@ describe('eas sync (in process)', () => {
     expect((e as Error).message).toMatch(/user name or password is wrong/);
   });
 
+  it('--version speaks that version; a state set up with another one, or an unknown version, is refused', async () => {
+    const server = mockServer();
+    const dir = await tempDir();
+    const versions: string[] = [];
+    const transport = async (r: Request): Promise<Response> => {
+      if (r.method === 'POST') versions.push(r.headers.get('MS-ASProtocolVersion') ?? '');
+      return server.handle(r);
+    };
+    await syncCommand(args(dir, '--version', '14.0'), { transport });
+    expect((await readSummary(dir)).version).toBe('14.0');
+    expect(new Set(versions)).toEqual(new Set(['14.0']));
+    await syncCommand(args(dir, '--version', '14.0'), { transport }); // the same state, the same version
+    await expect(syncCommand(args(dir, '--version', '16.1'), { transport })).rejects.toThrow(/speaks ActiveSync 14\.0/);
+    await expect(syncCommand(args(dir, '--version', '13.0'), { transport })).rejects.toBeInstanceOf(UsageError);
+  });
+
   it('folds long lines at 75 octets without splitting a character', () => {
     const long = `SUMMARY:${'日本語'.repeat(30)}`;
     const folded = fold(long);
