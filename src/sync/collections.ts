@@ -113,11 +113,15 @@ async function prime(run: AccountRun, folders: readonly FolderRecord[], state: L
     }
     await run.store.commit(ops);
   });
-  await estimate(run, folders.filter((f) => res.collections.some((c) => c.collectionId === f.serverId && c.status === 1)));
+  await estimate(run, folders.filter((f) => res.collections.some((c) => c.collectionId === f.serverId && c.status === 1)), state);
 }
 
-/** GetItemEstimate after priming (MS-ASCMD 2.2.1.9); a failure only costs the progress bar. */
-async function estimate(run: AccountRun, folders: readonly FolderRecord[]): Promise<void> {
+/**
+ * GetItemEstimate after priming (MS-ASCMD 2.2.1.9); a failure only costs the progress bar,
+ * but Status 2 (a collection is invalid: the hierarchy changed, MS-ASCMD 2.2.3.177.7)
+ * asks for FolderSync, as Sync Status 12 does.
+ */
+async function estimate(run: AccountRun, folders: readonly FolderRecord[], state: LoopState): Promise<void> {
   if (folders.length === 0 || !atLeast(run.session.ctx.version, '12.1')) return;
   const keys = new Map((await getFolders(run.store, run.session.account.id)).map((f) => [f.serverId, f.syncKey]));
   const v14 = atLeast(run.session.ctx.version, '14.0');
@@ -133,6 +137,7 @@ async function estimate(run: AccountRun, folders: readonly FolderRecord[]): Prom
       parseGetItemEstimate,
       (r) => r.status,
     );
+    if (res.status === 2 || res.responses.some((r) => r.status === 2)) state.needFolderSync = true;
     await run.locked(async () => {
       const fresh = new Map((await getFolders(run.store, run.session.account.id)).map((f) => [f.serverId, f]));
       const ops = res.responses.flatMap((r) => {

@@ -241,13 +241,13 @@ export function createEngine(options: EngineOptions): Engine {
     return [...first, ...(await collectionsWithHierarchy(run, only))];
   }
 
-  /** Sync rounds; FolderSync once more if a collection asks (Status 12). */
+  /** Sync rounds; FolderSync once more if a collection asks (Sync Status 12, GetItemEstimate Status 2). */
   async function collectionsWithHierarchy(run: AccountRun, only?: readonly string[]): Promise<SyncReport['folderErrors']> {
     let report = await syncCollections(run, only);
     if (report.needFolderSync) {
       await hierarchy(run);
       report = await syncCollections(run, only);
-      if (report.needFolderSync) throw new SyncError('server', 'the server keeps reporting a changed folder hierarchy (Sync status 12)');
+      if (report.needFolderSync) throw new SyncError('server', 'the server keeps reporting a changed folder hierarchy (Sync status 12 or GetItemEstimate status 2)');
     }
     return report.errors;
   }

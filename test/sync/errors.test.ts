@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { deleteFolder, FolderType, removeItem, requireFolderOfType, type Mailbox } from '../../mocks/model.ts';
+import { createFolder, deleteFolder, FolderType, removeItem, requireFolderOfType, type Mailbox } from '../../mocks/model.ts';
 import type { MockServer } from '../../mocks/server.ts';
 import type { Contact } from '../../src/eas/items/contact.ts';
 import { decodeEas, encodeEas } from '../../src/eas/wbxml.ts';
@@ -87,6 +87,28 @@ describe('hierarchy', () => {
     requests.length = 0;
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     expect(requests.filter((r) => r === 'FolderSync').length).toBe(2);
+  });
+
+  it('GetItemEstimate Status 2 (a collection gone: the hierarchy changed) runs FolderSync at once, like Sync Status 12', async () => {
+    let beforeEstimate: (() => void) | undefined;
+    const { server, store, engine, account, requests, mb } = await synced((srv) => async (r) => {
+      if (new URL(r.url).searchParams.get('Cmd') === 'GetItemEstimate') beforeEstimate?.();
+      return srv.handle(r);
+    });
+    const inbox = requireFolderOfType(mb, FolderType.Inbox).store;
+    const kept = createFolder(server.mock.world, mb, 'Kept', FolderType.UserMail, inbox.id);
+    const doomed = createFolder(server.mock.world, mb, 'Doomed', FolderType.UserMail, inbox.id);
+    beforeEstimate = () => {
+      beforeEstimate = undefined;
+      deleteFolder(server.mock.world, mb, doomed.store.id); // gone between the priming Sync and the estimate
+    };
+    requests.length = 0;
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true, folderErrors: [] });
+    const at = requests.indexOf('GetItemEstimate');
+    expect(requests.slice(0, at + 2)).toEqual(['FolderSync', 'Sync', 'GetItemEstimate', 'FolderSync']);
+    expect(await store.db.get('folders', [account.id, doomed.store.id])).toBeUndefined();
+    expect((await store.db.get('folders', [account.id, kept.store.id]))?.syncKey).not.toBe('0');
+    expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
   });
 
   it('FolderSync Status 9 rebuilds the hierarchy by ServerId without losing items', async () => {
