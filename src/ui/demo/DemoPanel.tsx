@@ -27,13 +27,14 @@ export function DemoPanel() {
   const [open, setOpen] = useState(false);
   const demoAccount = accounts.find(isDemoAccount);
   if (!demo || (!demoAccount && !demoRequested())) return null;
+  // Its own strip above the tabs (a rail's foot on a desktop), so it never covers a screen's content.
   return (
-    <>
+    <div class="demo-bar">
       <button type="button" class="demo-fab btn small" onClick={() => setOpen(true)} aria-haspopup="dialog">
         <Icon name="warn" /> {t('demo.open')}
       </button>
       {open && <FaultDialog act={demo} login={demoAccount?.user ?? 'alice'} onClose={() => setOpen(false)} />}
-    </>
+    </div>
   );
 }
 
