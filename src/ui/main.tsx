@@ -3,6 +3,7 @@ import { openStore } from '../store/db.ts';
 import { App } from './App.tsx';
 import { createRuntime } from './client.ts';
 import { collectTraces } from './inspector/trace-buffer.ts';
+import { startInstallWatch } from './status/install.ts';
 import './styles.css';
 
 async function start(root: HTMLElement): Promise<void> {
@@ -12,5 +13,6 @@ async function start(root: HTMLElement): Promise<void> {
   render(<App handles={{ db: store.db, client, demo }} />, root);
 }
 
+startInstallWatch(); // before anything waits: Chromium may fire beforeinstallprompt early
 const root = document.getElementById('app');
 if (root) void start(root);

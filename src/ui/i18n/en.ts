@@ -300,6 +300,9 @@ export const en = {
   'notify.many': '{count} new messages',
   'notify.andMore': ' and {count} more',
   'notify.noSubject': '(no subject)',
+  'install.title': 'App',
+  'install.help': 'Install EAS Mail to open it from your home screen or dock, in its own window, even with no network.',
+  'install.button': 'Install app',
 
   'window.0': 'All',
   'window.1': '1 day',

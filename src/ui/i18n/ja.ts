@@ -302,6 +302,9 @@ export const ja: Record<MessageKey, string> = {
   'notify.many': '新着メッセージ {count} 件',
   'notify.andMore': ' ほか {count} 人',
   'notify.noSubject': '(件名なし)',
+  'install.title': 'アプリ',
+  'install.help': 'EAS メールをインストールすると、ホーム画面や Dock から専用のウィンドウで開けます。ネットワークがなくても使えます。',
+  'install.button': 'アプリをインストール',
 
   'window.0': 'すべて',
   'window.1': '1 日',

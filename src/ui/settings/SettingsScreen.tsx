@@ -1,7 +1,8 @@
 /**
  * Settings: accounts (classes, sync window per class, push/interval/manual, folders,
  * full resync, removal with a wipe, protocol version and DeviceId), language,
- * notifications and the protocol inspector switch.
+ * notifications, installing the app (while the browser offers it) and the protocol
+ * inspector switch.
  */
 import { useState } from 'preact/hooks';
 import type { FilterType } from '../../eas/commands/sync.ts';
@@ -13,6 +14,7 @@ import { listAccounts, listAllFolders } from '../data/read.ts';
 import { useI18n, type LangChoice, type MessageKey } from '../i18n/index.ts';
 import { classOf } from '../mail/folders.ts';
 import { href } from '../router.ts';
+import { useInstall } from '../status/install.ts';
 import { notificationsWanted, setNotificationsWanted } from '../status/notify.ts';
 
 /** FilterType values that make sense per class (MS-ASCMD 2.2.3.69.2). */
@@ -67,6 +69,7 @@ export function SettingsScreen() {
             </label>
             {denied && <p class="hint">{t('settings.notificationsDenied')}</p>}
           </section>
+          <InstallSection />
           <section class="card" aria-labelledby="dev-title">
             <h2 id="dev-title">{t('settings.developer')}</h2>
             <label class="check">
@@ -169,5 +172,21 @@ function AccountSettings({ account, folders }: { account: AccountRecord; folders
         </button>
       </div>
     </details>
+  );
+}
+
+/** "Install app", only while the browser lets the page offer it (not when already installed). */
+function InstallSection() {
+  const { t } = useI18n();
+  const { state, install } = useInstall();
+  if (state !== 'available') return null;
+  return (
+    <section class="card" aria-labelledby="install-title">
+      <h2 id="install-title">{t('install.title')}</h2>
+      <p class="hint">{t('install.help')}</p>
+      <button type="button" class="btn primary" onClick={() => void install()}>
+        <Icon name="download" /> {t('install.button')}
+      </button>
+    </section>
   );
 }
