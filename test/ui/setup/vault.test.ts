@@ -1,0 +1,54 @@
+/** The setup screen's side of vault mode, against the real `eas proxy` (in-process) over the mock. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SetupError } from '../../../src/ui/engine-client.ts';
+import { servedByVault, vaultLogin } from '../../../src/ui/setup/vault.ts';
+import { makeDist, startWithMock, type Started } from '../../proxy/support.ts';
+
+let dist: Awaited<ReturnType<typeof makeDist>>;
+let vault: Started;
+let plain: Started;
+
+/** fetch as the page does it: paths relative to the app's origin. */
+const from = (origin: string) => (path: string, init?: RequestInit) => fetch(new URL(path, origin), init);
+
+beforeAll(async () => {
+  dist = await makeDist();
+  vault = await startWithMock(dist.dist, { vault: true });
+  plain = await startWithMock(dist.dist);
+});
+
+afterAll(async () => {
+  await vault.stop();
+  await plain.stop();
+  await dist.remove();
+});
+
+describe('servedByVault', () => {
+  it('is true only behind eas proxy --vault', async () => {
+    expect(await servedByVault(from(vault.proxy.url))).toBe(true);
+    expect(await servedByVault(from(plain.proxy.url))).toBe(false);
+  });
+
+  it('is false for a static server (index.html for any path), a 404 and no network', async () => {
+    const html = async () => new Response('<!doctype html>', { headers: { 'Content-Type': 'text/html' } });
+    expect(await servedByVault(html)).toBe(false);
+    expect(await servedByVault(async () => new Response('{"vault":true}', { status: 404, headers: { 'Content-Type': 'application/json' } }))).toBe(false);
+    expect(await servedByVault(async () => Promise.reject(new TypeError('Failed to fetch')))).toBe(false);
+  });
+});
+
+describe('vaultLogin', () => {
+  it('opens a session on the proxy for the right password', async () => {
+    const before = vault.proxy.sessions();
+    await vaultLogin({ user: 'alice', domain: 'example.test', password: 'alicepass' }, from(vault.proxy.url));
+    expect(vault.proxy.sessions()).toBe(before + 1);
+  });
+
+  it('says why it failed in the setup screen\'s terms', async () => {
+    const wrong = vaultLogin({ user: 'alice', domain: '', password: 'nope' }, from(vault.proxy.url));
+    await expect(wrong).rejects.toBeInstanceOf(SetupError);
+    await expect(wrong).rejects.toMatchObject({ kind: 'auth', message: 'wrong user name or password' });
+    await expect(vaultLogin({ user: 'a', domain: '', password: 'b' }, from(plain.proxy.url))).rejects.toMatchObject({ kind: 'unknown', message: 'HTTP 404' });
+    await expect(vaultLogin({ user: 'a', domain: '', password: 'b' }, async () => Promise.reject(new TypeError('Failed to fetch')))).rejects.toMatchObject({ kind: 'unreachable' });
+  });
+});
