@@ -30,6 +30,7 @@ import { DEFAULT_ATTACHMENT_CACHE, fetchAttachment, fetchInline, type Attachment
 import { fetchBodies, openBody, type BodyType, type BodyWish } from './bodies.ts';
 import { syncCollections } from './collections.ts';
 import type { AccountRun } from './context.ts';
+import { clearFolderOps, foldersOf, unsentEdits, type SyncTarget } from './disable.ts';
 import { SyncError, classify, type ErrorKind } from './errors.ts';
 import type { EngineEvent } from './events.ts';
 import { syncHierarchy } from './folders.ts';
@@ -85,7 +86,14 @@ export interface Engine {
   fullResync(accountId: string, folderId?: string): Promise<SyncReport>;
   /** New credentials; an account stopped by a 401 syncs again. */
   setPassword(accountId: string, password: string): Promise<void>;
+  /**
+   * On: the folder syncs (from SyncKey 0 if it was switched off). Off, as a phone does it:
+   * its queued edits are sent first, then its items leave the device and its SyncKey
+   * returns to 0, in one write set; rejects (SyncError, nothing removed) when an edit
+   * could not be sent (offline, server busy).
+   */
   setFolderEnabled(accountId: string, folderId: string, enabled: boolean): Promise<void>;
+  /** The same for every folder of a class (Calendar off: the events leave the device). */
   setClassEnabled(accountId: string, cls: SyncClass, enabled: boolean): Promise<void>;
   setFilter(accountId: string, cls: SyncClass, filter: FilterType): Promise<void>;
   /** A FilterType for one folder, over its class's; undefined returns to the class's. */
@@ -301,6 +309,35 @@ export function createEngine(options: EngineOptions): Engine {
     });
   }
 
+  /**
+   * A folder or class switched off (disable.ts): queued edits of its folders go out first
+   * with a sync of just those folders; then, if none is left, their items go and their
+   * keys return to 0 in one write set. Refused with a SyncError, nothing changed, while
+   * an edit is still queued.
+   */
+  async function switchOff(accountId: string, target: SyncTarget): Promise<void> {
+    await idsReady;
+    const targeted = new Set(foldersOf(target, await getFolders(store, accountId)).map((f) => f.serverId));
+    const waiting = unsentEdits(await getPending(store, accountId), targeted);
+    const report = waiting.length > 0 ? await syncFolders(accountId, [...targeted]) : undefined;
+    const cleared = await syncQueue.run(accountId, () => dataLock.run(accountId, async () => {
+      const account = await requireAccount(accountId);
+      const folders = foldersOf(target, await getFolders(store, accountId));
+      const pending = await getPending(store, accountId);
+      const left = unsentEdits(pending, new Set(folders.map((f) => f.serverId)));
+      if (left.length > 0) {
+        const why = report?.error ? ` (${report.error.message})` : '';
+        throw new SyncError(report?.error?.kind ?? 'server', `${left.length} local change(s) could not be sent to the server first${why}; nothing was removed`);
+      }
+      const ops = folders.flatMap((f) => clearFolderOps(f, pending, 'folderId' in target ? false : f.enabled));
+      if ('cls' in target) ops.push(putOp('accounts', { ...account, classes: { ...account.classes, [target.cls]: false } }));
+      await store.commit(ops);
+      return folders;
+    }));
+    for (const f of cleared) if (f.count > 0) emit({ type: 'changes', accountId, folderId: f.serverId, added: 0, changed: 0, deleted: f.count });
+    emit({ type: 'folders', accountId });
+  }
+
   /** Work that needs the server now (a mail opened, a search): outside the sync queue, errors classified. */
   async function online<T>(accountId: string, fn: (run: AccountRun) => Promise<T>): Promise<T> {
     await idsReady;
@@ -398,11 +435,12 @@ export function createEngine(options: EngineOptions): Engine {
       emit({ type: 'account', accountId, state: { kind: 'ok' } });
     },
 
-    setFolderEnabled: (accountId, folderId, enabled) => updateFolder(accountId, folderId, { enabled }),
+    setFolderEnabled: (accountId, folderId, enabled) => (enabled ? updateFolder(accountId, folderId, { enabled }) : switchOff(accountId, { folderId })),
 
     setFolderFilter: (accountId, folderId, filterType) => updateFolder(accountId, folderId, { filterType }),
 
-    setClassEnabled: (accountId, cls, enabled) => updateAccount(accountId, (a) => ({ classes: { ...a.classes, [cls]: enabled } })),
+    setClassEnabled: (accountId, cls, enabled) =>
+      (enabled ? updateAccount(accountId, (a) => ({ classes: { ...a.classes, [cls]: enabled } })) : switchOff(accountId, { cls })),
 
     setFilter: (accountId, cls, filter) => updateAccount(accountId, (a) => ({ filters: { ...a.filters, [cls]: filter } })),
 
