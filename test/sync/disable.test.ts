@@ -51,7 +51,7 @@ describe('switching a folder off', () => {
   });
 
   it('sends its queued edits first, then removes it', async () => {
-    const { server, store, net, engine, account, mb } = await synced();
+    const { store, net, engine, account, mb } = await synced();
     const inbox = requireFolderOfType(mb, FolderType.Inbox).store;
     const unread = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.read)!;
     await engine.markRead(account.id, inbox.id, unread.id, true);
