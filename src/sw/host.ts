@@ -97,11 +97,11 @@ export function createHost(deps: HostDeps): Host {
 
   /** What a call leaves to do after it answered: push the edit, send the mail. */
   async function after(h: Hosted, method: CallMethod, args: readonly unknown[]): Promise<void> {
-    if (method === 'sendMail') {
+    if (method === 'sendMail' || method === 'retryOutgoing') {
       // Registered first: if this worker is stopped while the send retries, the browser
       // still sends the mail when it is online again, with or without a tab.
       await deps.requestBackgroundSync().catch(() => undefined);
-      await flushOutbox(h, (args[0] as OutgoingMail).accountId);
+      await flushOutbox(h, method === 'sendMail' ? (args[0] as OutgoingMail).accountId : undefined);
     } else if (EDITS.has(method) && deps.online()) {
       for (const [accountId, folders] of touched(method, args)) await h.engine.syncFolders(accountId, [...folders]).catch(() => undefined);
     }

@@ -17,7 +17,7 @@ export type CallMethod = Exclude<keyof EngineClient, 'status' | 'subscribe'>;
 export const CALL_METHODS: Readonly<Record<CallMethod, true>> = {
   discover: true, addAccount: true, removeAccount: true, updateAccount: true, setPassword: true, setFolderEnabled: true,
   syncNow: true, fullResync: true, markRead: true, setFlag: true, moveItems: true, deleteItems: true, sendMail: true,
-  discardOutgoing: true, fetchBody: true, fetchAttachment: true, searchMailbox: true, createItem: true, updateItem: true,
+  discardOutgoing: true, retryOutgoing: true, fetchBody: true, fetchAttachment: true, searchMailbox: true, createItem: true, updateItem: true,
   respondToMeeting: true, searchGal: true,
 };
 

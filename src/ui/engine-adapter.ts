@@ -175,6 +175,13 @@ export function createInPageClient({ store, transport = (r) => fetch(r), onEngin
       if (!(await engine.discardMail(p.accountId, pendingId))) throw new Error('the message is being sent right now');
       changed(p.accountId, 'pending');
     },
+    async retryOutgoing(pendingId) {
+      const p = await db.get('pending', pendingId);
+      if (p?.kind !== 'send') return;
+      await engine.retryMail(p.accountId, pendingId);
+      changed(p.accountId, 'pending');
+      if (navigator.onLine) void sync(p.accountId, () => engine.flushOutbox(p.accountId));
+    },
     fetchBody: (r) => engine.openBody(r.accountId, r.folderId, r.serverId),
     fetchAttachment: (accountId, fileReference) => engine.fetchAttachment(accountId, fileReference),
     async searchMailbox(accountId, query, folderId) {

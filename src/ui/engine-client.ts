@@ -162,6 +162,8 @@ export interface EngineClient {
   sendMail(mail: OutgoingMail): Promise<void>;
   /** Drops a queued send that has not gone out. */
   discardOutgoing(pendingId: number): Promise<void>;
+  /** Puts a 'failed' send back in the queue (its tries counted from zero) and sends it when online. */
+  retryOutgoing(pendingId: number): Promise<void>;
   /** The full body (the list holds previews); cached in `bodies`. */
   fetchBody(ref: ItemRef): Promise<BodyRecord>;
   /** An attachment's bytes (ItemOperations Fetch), cached in `attachments`. */

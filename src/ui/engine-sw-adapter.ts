@@ -14,7 +14,7 @@ import { SetupError, type ClientStatus, type EngineClient, type EngineEvent, typ
 const ALIVE_MS = 2_000;
 
 /** Calls that can be sent twice without harm. */
-const REPEATABLE: ReadonlySet<CallMethod> = new Set(['discover', 'syncNow', 'fullResync', 'fetchBody', 'fetchAttachment', 'searchMailbox', 'searchGal', 'updateAccount', 'setPassword', 'setFolderEnabled']);
+const REPEATABLE: ReadonlySet<CallMethod> = new Set(['discover', 'syncNow', 'fullResync', 'fetchBody', 'fetchAttachment', 'searchMailbox', 'searchGal', 'updateAccount', 'setPassword', 'setFolderEnabled', 'retryOutgoing']);
 
 export class WorkerRestarted extends Error {
   constructor() {

@@ -3,9 +3,9 @@
  * (the folders in a drawer); from 900 px the three sit side by side.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { FolderRecord, ItemRecord, PendingRecord } from '../../store/schema.ts';
+import type { FolderRecord, ItemRecord } from '../../store/schema.ts';
 import { Icon } from '../components/Icon.tsx';
-import type { MailSearchHit, OutgoingMail } from '../engine-client.ts';
+import type { MailSearchHit } from '../engine-client.ts';
 import { useApp, useLive } from '../data/live.ts';
 import { getItem, listAccounts, listAllFolders, listPending, searchLocalMail } from '../data/read.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -15,6 +15,7 @@ import { FOLDER_TYPE, foldersOfClass, inboxOf } from './folders.ts';
 import { FolderTree } from './FolderTree.tsx';
 import { MailRow, MessageList } from './MessageList.tsx';
 import { MessageView } from './MessageView.tsx';
+import { OutboxList } from './OutboxList.tsx';
 
 type MailRoute = Extract<Route, { name: 'mail' | 'outbox' | 'mailSearch' }>;
 
@@ -187,41 +188,6 @@ function ResultList({ items }: { items: readonly ItemRecord[] }) {
           </a>
         </li>
       ))}
-    </ul>
-  );
-}
-
-function OutboxList({ pending }: { pending: readonly PendingRecord[] }) {
-  const { client } = useApp();
-  const { t, dateTime } = useI18n();
-  if (pending.length === 0) return <p class="empty">{t('mail.outboxEmpty')}</p>;
-  return (
-    <ul class="plain-list outbox">
-      {pending.map((p) => {
-        const mail = p.payload as Partial<OutgoingMail>;
-        return (
-          <li key={p.id} class="outbox-item">
-            <div class="mail-row">
-              <div class="line1">
-                <span class="who">{(mail.to ?? []).map((a) => a.name || a.email).join(', ')}</span>
-                <time dateTime={new Date(p.createdAt).toISOString()}>{dateTime(new Date(p.createdAt))}</time>
-              </div>
-              <div class="line2">
-                <span class="subject">{mail.subject || t('common.noSubject')}</span>
-              </div>
-              <div class={'line3 ' + (p.lastError ? 'error-text' : '')} role="status">
-                {p.lastError ? t('mail.outboxFailed', { error: p.lastError }) : t('mail.outboxQueued')}
-                {p.attempts > 0 && ` · ${t('mail.outboxAttempts', { count: p.attempts })}`}
-              </div>
-            </div>
-            {p.id !== undefined && (
-              <button type="button" class="icon-btn" onClick={() => p.id !== undefined && void client.discardOutgoing(p.id)} aria-label={t('common.delete')}>
-                <Icon name="trash" />
-              </button>
-            )}
-          </li>
-        );
-      })}
     </ul>
   );
 }
