@@ -23,6 +23,7 @@ const SETUP_ERRORS: Partial<Record<ErrorKind, SetupErrorKind>> = {
   blocked: 'blocked',
   provisioning: 'blocked',
   autodiscover: 'autodiscover',
+  version: 'version',
 };
 
 const ANSWERS: Record<1 | 2 | 3, MeetingAnswer> = { 1: 'accept', 2: 'tentative', 3: 'decline' };
@@ -113,6 +114,7 @@ export function createInPageClient({ store, transport = (r) => fetch(r), onEngin
           domain: input.domain,
           displayName: input.description,
           classes: input.classes,
+          version: input.version,
         });
         changed(account.id, 'accounts', 'folders');
         return account;

@@ -15,6 +15,7 @@ import type { FilterType } from '../eas/commands/sync.ts';
 import type { EasExchange } from '../eas/http.ts';
 import type { Address } from '../eas/items/addresses.ts';
 import type { Email, EmailFlag } from '../eas/items/email.ts';
+import type { EasVersion } from '../eas/version.ts';
 import type { AccountRecord, AttachmentRecord, BodyRecord, PushMode, StoreName, SyncClass } from '../store/schema.ts';
 
 /** One item in the store. */
@@ -36,6 +37,8 @@ export interface AccountInput {
   readonly domain: string;
   readonly description?: string;
   readonly classes: Readonly<Record<SyncClass, boolean>>;
+  /** A protocol version chosen under advanced settings (AccountSetup.version); absent: automatic. */
+  readonly version?: EasVersion;
 }
 
 /** Server settings found by Autodiscover (MS-ASCMD 2.2.1.1) for the setup form. */
@@ -47,7 +50,7 @@ export interface DiscoveredServer {
 export type SetupStep = 'autodiscover' | 'options' | 'provision' | 'folders';
 
 /** Why setup failed, in the words the setup screen shows. */
-export type SetupErrorKind = 'auth' | 'unreachable' | 'notEas' | 'blocked' | 'cors' | 'autodiscover' | 'unknown';
+export type SetupErrorKind = 'auth' | 'unreachable' | 'notEas' | 'blocked' | 'cors' | 'autodiscover' | 'version' | 'unknown';
 
 export class SetupError extends Error {
   constructor(

@@ -246,6 +246,11 @@ export const en = {
   'setup.err.autodiscover': 'The server settings could not be found from the email address.',
   'setup.err.invalid': 'Check the highlighted fields.',
   'setup.err.unknown': 'The account could not be added: {message}',
+  'setup.err.version': 'The server does not speak the protocol version chosen under advanced settings: {message}',
+  'setup.vault': 'The server this app comes from signs you in and keeps your password. This browser stores none.',
+  'setup.advanced': 'Advanced settings',
+  'setup.version': 'Protocol version',
+  'setup.versionAuto': 'Automatic (the highest both sides speak)',
   'setup.badEmail': 'Enter an email address like name@example.com.',
   'setup.badServer': 'Enter a server name or URL.',
 

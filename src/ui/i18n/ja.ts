@@ -248,6 +248,11 @@ export const ja: Record<MessageKey, string> = {
   'setup.err.autodiscover': 'メールアドレスからサーバー設定を見つけられませんでした。',
   'setup.err.invalid': '強調表示された項目を確認してください。',
   'setup.err.unknown': 'アカウントを追加できませんでした: {message}',
+  'setup.err.version': '詳細設定で選んだプロトコルバージョンにサーバーが対応していません: {message}',
+  'setup.vault': 'このアプリを配信しているサーバーがサインインを行い、パスワードを保管します。このブラウザーにはパスワードを保存しません。',
+  'setup.advanced': '詳細設定',
+  'setup.version': 'プロトコルバージョン',
+  'setup.versionAuto': '自動（双方が対応する最新）',
   'setup.badEmail': 'name@example.com のようなメールアドレスを入力してください。',
   'setup.badServer': 'サーバー名または URL を入力してください。',
 

@@ -1,10 +1,15 @@
 /**
  * Account setup as on a phone: email and password first (Autodiscover is tried), then
- * server, SSL, user name and domain with the `@`/`defaultcontext` rule shown live,
- * then what to sync. Errors say what went wrong in plain words.
+ * server, SSL, user name and domain with the `@`/`defaultcontext` rule shown live, and
+ * under advanced settings the protocol version; then what to sync. Errors say what went
+ * wrong in plain words.
+ *
+ * Served by `eas proxy --vault` (vault.ts), the server is the app's own origin, the password
+ * goes to the proxy's sign-in instead of the account, and nothing of it is kept here.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { DEMO_ACCOUNT } from '../../sw/demo-host.ts';
+import { CLIENT_VERSIONS, type EasVersion } from '../../eas/version.ts';
 import { SYNC_CLASSES, type AccountRecord, type SyncClass } from '../../store/schema.ts';
 import { SetupError, type AccountInput, type DiscoveredServer, type SetupErrorKind, type SetupStep } from '../engine-client.ts';
 import { demoRequested } from '../demo/demo-mode.ts';
@@ -12,6 +17,7 @@ import { useApp } from '../data/live.ts';
 import { useI18n, type MessageKey } from '../i18n/index.ts';
 import { href, navigate } from '../router.ts';
 import { looksLikeEmail, serverUrl, splitUserName } from './user-name.ts';
+import { servedByVault, vaultLogin } from './vault.ts';
 
 type Stage = 'account' | 'server' | 'classes';
 
@@ -22,6 +28,7 @@ const ERROR_TEXT: Readonly<Record<SetupErrorKind, MessageKey>> = {
   blocked: 'setup.err.blocked',
   cors: 'setup.err.cors',
   autodiscover: 'setup.err.autodiscover',
+  version: 'setup.err.version',
   unknown: 'setup.err.unknown',
 };
 
@@ -49,6 +56,9 @@ export function SetupScreen() {
   const [notice, setNotice] = useState<string | undefined>();
   const [invalid, setInvalid] = useState<ReadonlySet<string>>(new Set());
   const [account, setAccount] = useState<AccountRecord | undefined>();
+  const [version, setVersion] = useState<EasVersion | ''>('');
+  /** Served by `eas proxy --vault`: the proxy signs in and keeps the password. */
+  const [vault, setVault] = useState(false);
 
   const split = splitUserName(userName || email, domain);
 
@@ -85,6 +95,7 @@ export function SetupScreen() {
       return setError(t(!looksLikeEmail(email) ? 'setup.badEmail' : 'setup.err.invalid'));
     }
     setInvalid(new Set());
+    if (vault) return toVaultServer();
     await discover(email.trim(), password);
   };
 
@@ -104,7 +115,17 @@ export function SetupScreen() {
   useEffect(() => {
     // `?demo=1` (what `npm start` prints): set the demo account up without a click.
     if (demoRequested()) void db.count('accounts').then((n) => (n === 0 ? tryDemo(true) : undefined));
+    else void servedByVault().then(setVault);
   }, []);
+
+  /** Vault mode: the EAS server is behind the app's own origin; no Autodiscover (it needs a session). */
+  const toVaultServer = () => {
+    setServer(location.origin);
+    setSsl(location.protocol === 'https:');
+    if (!userName) setUserName(email.trim());
+    setNotice(t('setup.vault'));
+    setStage('server');
+  };
 
   const add = async (input: AccountInput): Promise<AccountRecord | undefined> => {
     // On the setup route the shell keeps this screen up once the account exists (until "Done").
@@ -131,7 +152,20 @@ export function SetupScreen() {
       return setError(t('setup.badServer'));
     }
     setInvalid(new Set());
-    await add({ email: email.trim(), password, server: server.trim(), ssl, user: split.user, domain: split.domain, description: description.trim() || undefined, classes });
+    const input = { email: email.trim(), password, server: server.trim(), ssl, user: split.user, domain: split.domain, description: description.trim() || undefined, classes, version: version || undefined };
+    if (!vault) {
+      await add(input);
+      return;
+    }
+    setBusy(t('setup.verifying'));
+    try {
+      await vaultLogin({ user: split.user, domain: split.domain, password });
+    } catch (err) {
+      setBusy(undefined);
+      return fail(err);
+    }
+    // Signed in at the proxy: the account gets no password (requests go without Authorization).
+    if (await add({ ...input, password: '' })) setPassword('');
   };
 
   const complete = async (added: AccountRecord) => {
@@ -197,7 +231,7 @@ export function SetupScreen() {
               )}
               <label class="field">
                 <span>{t('setup.server')}</span>
-                <input type="text" inputMode="url" autoComplete="url" value={server} aria-invalid={invalid.has('server') ? 'true' : undefined} aria-describedby="server-hint" onInput={(e) => setServer(e.currentTarget.value)} required />
+                <input type="text" inputMode="url" autoComplete="url" value={server} readOnly={vault} aria-invalid={invalid.has('server') ? 'true' : undefined} aria-describedby="server-hint" onInput={(e) => setServer(e.currentTarget.value)} required />
                 <span class="hint" id="server-hint">
                   {t('setup.serverHint')}
                   {server.trim() && ` → ${serverUrl(server, ssl)}`}
@@ -230,6 +264,20 @@ export function SetupScreen() {
                 <span>{t('setup.password')}</span>
                 <input type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
               </label>
+              <details class="advanced">
+                <summary>{t('setup.advanced')}</summary>
+                <label class="field">
+                  <span>{t('setup.version')}</span>
+                  <select value={version} onChange={(e) => setVersion(e.currentTarget.value as EasVersion | '')}>
+                    <option value="">{t('setup.versionAuto')}</option>
+                    {CLIENT_VERSIONS.map((v) => (
+                      <option key={v} value={v}>
+                        {v}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </details>
               {status}
               <div class="button-row end">
                 <button type="button" class="btn" onClick={() => setStage('account')} disabled={!!busy}>
