@@ -27,6 +27,11 @@ declare module '../store/schema.ts' {
      * and the daily recheck keeps it. Absent: the highest version both sides speak.
      */
     readonly chosenVersion?: EasVersion;
+    /**
+     * A busy server (503/429, MS-ASHTTP 3.1.5.2.3) asked with Retry-After not to be called
+     * before this time (ms); syncs wait until then. The state's message says so too.
+     */
+    readonly busyUntil?: number;
   }
 }
 

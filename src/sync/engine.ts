@@ -41,7 +41,7 @@ import { flushOutbox, outboxRecord, type OutboxPayload, type OutgoingMessage } f
 import { clearBackoff, pushStep, runPush, type PushDeps, type PushOptions, type PushStep, type StopReason } from './ping.ts';
 import { IdSource, Mutex, Mutexes, systemClock, type Clock } from './runtime.ts';
 import { searchGal, searchMailbox, type GalSearchResult, type MailboxSearchOptions, type MailboxSearchResult } from './search.ts';
-import { Session } from './session.ts';
+import { MAX_WAIT_MS, Session } from './session.ts';
 
 export interface EngineOptions {
   readonly store: Store;
@@ -202,13 +202,20 @@ export function createEngine(options: EngineOptions): Engine {
         // Stopped until the user acts: no request at all (no retry storm on a 401).
         return { ok: false, error: { kind: account.state.kind === 'auth' ? 'wrong-password' : 'blocked', message: account.state.message }, folderErrors: [] };
       }
+      if (account.busyUntil !== undefined && account.busyUntil > clock.now()) {
+        // The server asked for quiet until then (Retry-After): no request before.
+        return { ok: false, error: { kind: 'busy', message: busyText(account.busyUntil) }, folderErrors: [], retryAt: account.busyUntil };
+      }
       const run = runFor(account);
       try {
         await run.session.recheckVersion();
         const folderErrors = await body(run);
         failures.delete(accountId);
-        if (!stamp) return { ok: true, folderErrors };
-        await run.session.update({ lastSyncAt: clock.now(), state: { kind: 'ok' } });
+        if (!stamp) {
+          if (account.busyUntil !== undefined) await run.session.update({ busyUntil: undefined, state: { kind: 'ok' } });
+          return { ok: true, folderErrors };
+        }
+        await run.session.update({ lastSyncAt: clock.now(), state: { kind: 'ok' }, busyUntil: undefined });
         emit({ type: 'synced', accountId, at: clock.now() });
         return { ok: true, folderErrors };
       } catch (e) {
@@ -227,12 +234,21 @@ export function createEngine(options: EngineOptions): Engine {
       await run.session.update({ state });
       emit({ type: 'account', accountId, state });
     }
+    const now = clock.now();
+    if (err.kind === 'busy' && err.retryAfterMs !== undefined) await busy(run, now + err.retryAfterMs);
     const n = (failures.get(accountId) ?? 0) + 1;
     failures.set(accountId, n);
     const retryAt = err.kind === 'unreachable' || err.kind === 'busy' || err.kind === 'server'
-      ? clock.now() + (err.retryAfterMs ?? NETWORK_BACKOFF_MS[Math.min(n, NETWORK_BACKOFF_MS.length) - 1] ?? 900_000)
+      ? now + (err.retryAfterMs ?? NETWORK_BACKOFF_MS[Math.min(n, NETWORK_BACKOFF_MS.length) - 1] ?? 900_000)
       : undefined;
     return { ok: false, error: { kind: err.kind, message: err.message }, folderErrors: [], retryAt };
+  }
+
+  /** A Retry-After too long to wait inside one request: kept on the account, and shown in its state. */
+  async function busy(run: AccountRun, until: number): Promise<void> {
+    const state: AccountState = { kind: 'error', message: busyText(until) };
+    await run.session.update({ busyUntil: until, state });
+    emit({ type: 'account', accountId: run.session.account.id, state });
   }
 
   /**
@@ -371,7 +387,8 @@ export function createEngine(options: EngineOptions): Engine {
       } catch (e) {
         if (signal.aborted) throw e;
         const err = classify(e, account.url);
-        if (stateFor(err)) await failed(run, err);
+        const longBusy = err.kind === 'busy' && (err.retryAfterMs ?? 0) > MAX_WAIT_MS; // kept on the account, like a sync's
+        if (stateFor(err) || longBusy) await failed(run, err);
         throw err;
       }
     },
@@ -566,6 +583,10 @@ export function createEngine(options: EngineOptions): Engine {
       return () => listeners.delete(listener);
     },
   };
+}
+
+function busyText(until: number): string {
+  return `The server is busy and asked to wait: next try at ${new Date(until).toISOString()}`;
 }
 
 /** The account state an error leaves: stopped until the user acts, or unchanged. */

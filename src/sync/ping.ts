@@ -71,6 +71,8 @@ export interface PushDeps {
 interface Report {
   readonly ok: boolean;
   readonly error?: { readonly kind: ErrorKind; readonly message: string };
+  /** When to try again (a busy server's Retry-After among others). */
+  readonly retryAt?: number;
 }
 
 export type StopReason =
@@ -374,7 +376,10 @@ class Step {
   private async afterSync(report: Report): Promise<PushStep | undefined> {
     if (report.ok) return undefined;
     this.state = { ...this.state, synced: false };
-    return this.fromError(new SyncError(report.error?.kind ?? 'server', report.error?.message ?? 'sync failed'));
+    const kind = report.error?.kind ?? 'server';
+    // A busy server's Retry-After is obeyed here too, not only by the sync (no hammering).
+    const retryAfter = kind === 'busy' && report.retryAt !== undefined ? Math.max(0, report.retryAt - this.deps.clock.now()) : undefined;
+    return this.fromError(new SyncError(kind, report.error?.message ?? 'sync failed', retryAfter));
   }
 
   private fromError(err: SyncError): PushStep {

@@ -6,7 +6,8 @@
  *   command; asked again after that, give up with a `provisioning` error (never a loop).
  * - HTTP 451 (MS-ASHTTP 3.1.5.2.2): follow X-MS-Location, at most 3 hops, and keep
  *   the new URL in the account.
- * - HTTP 503/429: wait for Retry-After (or a back-off), a few times, then `busy`.
+ * - HTTP 503/429: wait for Retry-After (or a back-off), a few times, then `busy`; a
+ *   Retry-After over MAX_WAIT_MS is `busy` at once (the engine keeps it as busyUntil).
  * - A request that met a connection the server had silently closed (no answer byte)
  *   goes again at once, one time, when repeating it cannot double an effect (reconnect.ts).
  * - Network failures and other 5xx: back off and retry a few times, then give up.
@@ -48,6 +49,8 @@ function credentialsOf(account: AccountRecord, password: string | undefined): Ea
 
 /** MS-ASHTTP 3.1.5.2.2 lets the client bound redirects; three hops is plenty. */
 export const MAX_REDIRECTS = 3;
+/** A Retry-After up to this long is waited out inside a request; a longer one makes it `busy`. */
+export const MAX_WAIT_MS = 120_000;
 /** OPTIONS is asked again when the version is older than this. */
 export const VERSION_RECHECK_MS = 24 * 60 * 60 * 1000;
 
@@ -329,7 +332,7 @@ export class Session {
     state.attempts += 1;
     const backoff = (this.deps.backoffMs ?? 1000) * 2 ** (state.attempts - 1);
     const wait = e instanceof EasRetryLaterError && e.retryAfterMs !== undefined ? e.retryAfterMs : backoff;
-    if (wait > (this.deps.maxWaitMs ?? 120_000)) throw err;
+    if (wait > (this.deps.maxWaitMs ?? MAX_WAIT_MS)) throw err;
     await this.deps.clock.sleep(wait);
   }
 
