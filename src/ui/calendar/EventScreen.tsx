@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { ATTENDEE_STATUS, isCanceledMeeting, isReceivedMeeting, RESPONSE_TYPE, type CalendarItem } from '../../eas/items/calendar.ts';
 import type { FolderRecord } from '../../store/schema.ts';
+import { Field } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import type { ItemRef } from '../engine-client.ts';
 import { useApp, useLive } from '../data/live.ts';
@@ -209,14 +210,12 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
       </header>
       <div class="screen-body padded">
         <div class="form narrow">
-          <label class="field">
-            <span>{t('cal.title')}</span>
+          <Field label={t('cal.title')}>
             <input type="text" value={form.subject} onInput={input('subject')} />
-          </label>
-          <label class="field">
-            <span>{t('cal.location')}</span>
+          </Field>
+          <Field label={t('cal.location')}>
             <input type="text" value={form.location} onInput={input('location')} />
-          </label>
+          </Field>
           <label class="check">
             <input
               type="checkbox"
@@ -230,17 +229,14 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
             {t('cal.allDay')}
           </label>
           <div class="row2">
-            <label class="field">
-              <span>{t('cal.start')}</span>
+            <Field label={t('cal.start')}>
               <input type={form.allDay ? 'date' : 'datetime-local'} value={form.start} onInput={input('start')} required />
-            </label>
-            <label class="field">
-              <span>{t('cal.end')}</span>
+            </Field>
+            <Field label={t('cal.end')}>
               <input type={form.allDay ? 'date' : 'datetime-local'} value={form.end} onInput={input('end')} required aria-invalid={error ? 'true' : undefined} />
-            </label>
+            </Field>
           </div>
-          <label class="field">
-            <span>{t('cal.reminder')}</span>
+          <Field label={t('cal.reminder')}>
             <select value={form.reminder} onChange={(e) => set('reminder', e.currentTarget.value)}>
               <option value="">{t('cal.reminderNone')}</option>
               {reminders.map((m) => (
@@ -249,9 +245,8 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
                 </option>
               ))}
             </select>
-          </label>
-          <label class="field">
-            <span>{t('cal.repeat')}</span>
+          </Field>
+          <Field label={t('cal.repeat')}>
             <select value={form.repeat} onChange={(e) => set('repeat', e.currentTarget.value as EventForm['repeat'])}>
               <option value="none">{t('cal.repeatNone')}</option>
               <option value="daily">{t('cal.repeatDaily')}</option>
@@ -260,9 +255,8 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
               <option value="yearly">{t('cal.repeatYearly')}</option>
               {form.repeat === 'custom' && <option value="custom">{t('cal.recurring')}</option>}
             </select>
-          </label>
-          <label class="field">
-            <span>{t('cal.busy')}</span>
+          </Field>
+          <Field label={t('cal.busy')}>
             <select value={form.busyStatus} onChange={(e) => set('busyStatus', e.currentTarget.value)}>
               <option value="0">{t('cal.busyFree')}</option>
               <option value="1">{t('cal.busyTentative')}</option>
@@ -270,17 +264,12 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
               <option value="3">{t('cal.busyOof')}</option>
               <option value="4">{t('cal.busyElsewhere')}</option>
             </select>
-          </label>
-          <label class="field">
-            <span>{t('cal.attendees')}</span>
+          </Field>
+          <Field label={t('cal.attendees')} hint={t('cal.attendeesHint')} hintId="attendees-hint">
             <input type="text" inputMode="email" value={form.attendees} onInput={(e) => set('attendees', e.currentTarget.value)} aria-describedby="attendees-hint" />
-            <span class="hint" id="attendees-hint">
-              {t('cal.attendeesHint')}
-            </span>
-          </label>
+          </Field>
           {!previous && folders.length > 1 && (
-            <label class="field">
-              <span>{t('cal.calendar')}</span>
+            <Field label={t('cal.calendar')}>
               <select value={target ? `${target.accountId}/${target.serverId}` : ''} onChange={(e) => setFolderKey(e.currentTarget.value)}>
                 {folders.map((f) => (
                   <option key={f.accountId + f.serverId} value={`${f.accountId}/${f.serverId}`}>
@@ -288,12 +277,11 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
                   </option>
                 ))}
               </select>
-            </label>
+            </Field>
           )}
-          <label class="field">
-            <span>{t('cal.notes')}</span>
+          <Field label={t('cal.notes')}>
             <textarea rows={5} value={form.notes} onInput={(e) => set('notes', e.currentTarget.value)} />
-          </label>
+          </Field>
           {error && (
             <p class="error-text" role="alert">
               {error}

@@ -8,6 +8,7 @@ import type { GalEntry } from '../../eas/commands/search.ts';
 import type { Contact } from '../../eas/items/contact.ts';
 import type { Db } from '../../store/db.ts';
 import type { ItemRecord } from '../../store/schema.ts';
+import { Field } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { VirtualList } from '../components/VirtualList.tsx';
 import type { ItemRef } from '../engine-client.ts';
@@ -347,8 +348,7 @@ function ContactEditor({ contactRef, previous }: { contactRef?: ItemRef; previou
       <div class="screen-body padded">
         <div class="form narrow">
           {CONTACT_FIELDS.map(([key, label]) => (
-            <label class="field" key={key}>
-              <span>{t(label)}</span>
+            <Field label={t(label)} key={key}>
               <input
                 type="text"
                 inputMode={key.startsWith('email') ? 'email' : key.endsWith('PhoneNumber') ? 'tel' : key === 'webPage' ? 'url' : 'text'}
@@ -356,16 +356,14 @@ function ContactEditor({ contactRef, previous }: { contactRef?: ItemRef; previou
                 onInput={(e) => set(key, e.currentTarget.value)}
                 autoComplete="off"
               />
-            </label>
+            </Field>
           ))}
-          <label class="field">
-            <span>{t('contacts.birthday')}</span>
+          <Field label={t('contacts.birthday')}>
             <input type="date" value={form.birthday} onInput={(e) => set('birthday', e.currentTarget.value)} />
-          </label>
-          <label class="field">
-            <span>{t('contacts.notes')}</span>
+          </Field>
+          <Field label={t('contacts.notes')}>
             <textarea rows={4} value={form.notes} onInput={(e) => set('notes', e.currentTarget.value)} />
-          </label>
+          </Field>
           {error && (
             <p class="error-text" role="alert">
               {error}

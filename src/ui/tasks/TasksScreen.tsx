@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Task } from '../../eas/items/task.ts';
 import type { Db } from '../../store/db.ts';
 import type { ItemRecord } from '../../store/schema.ts';
+import { Field } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import type { ItemRef } from '../engine-client.ts';
 import { useApp, useLive } from '../data/live.ts';
@@ -157,36 +158,30 @@ function TaskEditor({ taskRef, previous }: { taskRef?: ItemRef; previous?: Task 
       </header>
       <div class="screen-body padded">
         <div class="form narrow">
-          <label class="field">
-            <span>{t('tasks.subject')}</span>
+          <Field label={t('tasks.subject')}>
             <input type="text" required value={form.subject} onInput={(e) => set('subject', e.currentTarget.value)} />
-          </label>
+          </Field>
           <div class="row2">
-            <label class="field">
-              <span>{t('tasks.start')}</span>
+            <Field label={t('tasks.start')}>
               <input type="date" value={form.start} onInput={(e) => set('start', e.currentTarget.value)} />
-            </label>
-            <label class="field">
-              <span>{t('tasks.due')}</span>
+            </Field>
+            <Field label={t('tasks.due')}>
               <input type="date" value={form.due} onInput={(e) => set('due', e.currentTarget.value)} />
-            </label>
+            </Field>
           </div>
-          <label class="field">
-            <span>{t('tasks.importance')}</span>
+          <Field label={t('tasks.importance')}>
             <select value={form.importance} onChange={(e) => set('importance', e.currentTarget.value)}>
               <option value="0">{t('tasks.low')}</option>
               <option value="1">{t('tasks.normal')}</option>
               <option value="2">{t('tasks.high')}</option>
             </select>
-          </label>
-          <label class="field">
-            <span>{t('tasks.reminder')}</span>
+          </Field>
+          <Field label={t('tasks.reminder')}>
             <input type="datetime-local" value={form.reminder} onInput={(e) => set('reminder', e.currentTarget.value)} />
-          </label>
-          <label class="field">
-            <span>{t('tasks.notes')}</span>
+          </Field>
+          <Field label={t('tasks.notes')}>
             <textarea rows={5} value={form.notes} onInput={(e) => set('notes', e.currentTarget.value)} />
-          </label>
+          </Field>
         </div>
       </div>
     </form>
