@@ -100,6 +100,8 @@ describe('screens in Chromium', () => {
     await open(page, o, '#/event/acct-demo/c1/e0/edit');
     await page.getByRole('heading', { name: 'Edit event' }).waitFor();
     await shot(page, 'event-edit');
+    // The shared labelled field (components/Field.tsx): every control is named by its label.
+    await expect(page.getByLabel('Attendees').getAttribute('aria-describedby')).resolves.toBe('attendees-hint');
 
     await open(page, o, '#/contacts');
     await page.getByRole('listbox', { name: 'Contacts' }).waitFor();
@@ -107,10 +109,18 @@ describe('screens in Chromium', () => {
     await open(page, o, '#/contacts/acct-demo/k1/k0');
     await page.getByRole('heading', { name: '田中 博' }).waitFor();
     await shot(page, 'contact-detail');
+    await open(page, o, '#/contacts/acct-demo/k1/k0/edit');
+    await page.getByRole('heading', { name: 'Edit contact' }).waitFor();
+    await page.getByLabel('Birthday').waitFor();
+    await shot(page, 'contact-edit');
 
     await open(page, o, '#/tasks');
     await page.getByRole('heading', { name: 'Overdue' }).waitFor();
     await shot(page, 'tasks');
+    await open(page, o, '#/tasks/new');
+    await page.getByRole('heading', { name: 'New task' }).waitFor();
+    await page.getByLabel('Task', { exact: true }).waitFor();
+    await shot(page, 'task-edit');
 
     await open(page, o, '#/settings');
     await page.getByText('6f1c2e0a9b8d4c3e8a7f6e5d4c3b2a19').waitFor();
