@@ -5,7 +5,8 @@
  * keeps no password, and sends EAS requests without Authorization (credentials kind 'none').
  * After the proxy's 401 (session ended) the user signs in here again.
  */
-import { SetupError, type SetupErrorKind } from '../engine-client.ts';
+import type { AccountRecord } from '../../store/schema.ts';
+import { SetupError, type EngineClient, type SetupErrorKind } from '../engine-client.ts';
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -57,4 +58,22 @@ export async function vaultLogin(login: VaultLogin, fetcher: Fetch = fetch): Pro
   if (res.ok) return;
   const said = await res.json().then((v: unknown) => (v as { error?: unknown }).error, () => undefined);
   throw new SetupError(LOGIN_ERRORS[res.status] ?? 'unknown', typeof said === 'string' ? said : `HTTP ${res.status}`);
+}
+
+/**
+ * The "re-enter password" dialog's save (after a 401). An account without a stored password
+ * behind the vault signs in at the proxy again and stays without one; any other account
+ * takes the new password. Throws SetupError when the proxy refuses the sign-in.
+ */
+export async function reenterPassword(
+  client: Pick<EngineClient, 'setPassword'>,
+  account: Pick<AccountRecord, 'id' | 'user' | 'domain' | 'password'>,
+  password: string,
+  fetcher: Fetch = fetch,
+): Promise<void> {
+  if (account.password === undefined && (await servedByVault(fetcher))) {
+    await vaultLogin({ user: account.user, domain: account.domain ?? '', password }, fetcher);
+    return client.setPassword(account.id, '');
+  }
+  return client.setPassword(account.id, password);
 }

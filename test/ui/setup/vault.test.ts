@@ -1,7 +1,7 @@
 /** The setup screen's side of vault mode, against the real `eas proxy` (in-process) over the mock. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SetupError } from '../../../src/ui/engine-client.ts';
-import { servedByVault, vaultLogin } from '../../../src/ui/setup/vault.ts';
+import { reenterPassword, servedByVault, vaultLogin } from '../../../src/ui/setup/vault.ts';
 import { makeDist, startWithMock, type Started } from '../../proxy/support.ts';
 
 let dist: Awaited<ReturnType<typeof makeDist>>;
@@ -50,5 +50,31 @@ describe('vaultLogin', () => {
     await expect(wrong).rejects.toMatchObject({ kind: 'auth', message: 'wrong user name or password' });
     await expect(vaultLogin({ user: 'a', domain: '', password: 'b' }, from(plain.proxy.url))).rejects.toMatchObject({ kind: 'unknown', message: 'HTTP 404' });
     await expect(vaultLogin({ user: 'a', domain: '', password: 'b' }, async () => Promise.reject(new TypeError('Failed to fetch')))).rejects.toMatchObject({ kind: 'unreachable' });
+  });
+});
+
+describe('reenterPassword', () => {
+  const account = { id: 'a1', user: 'alice', domain: 'example.test' };
+
+  function recorder() {
+    const calls: [string, string][] = [];
+    return { calls, setPassword: async (id: string, password: string) => void calls.push([id, password]) };
+  }
+
+  it('behind the vault: signs in at the proxy again and keeps no password', async () => {
+    const client = recorder();
+    const before = vault.proxy.sessions();
+    await reenterPassword(client, account, 'alicepass', from(vault.proxy.url));
+    expect(vault.proxy.sessions()).toBe(before + 1);
+    expect(client.calls).toEqual([['a1', '']]);
+    await expect(reenterPassword(client, account, 'wrong', from(vault.proxy.url))).rejects.toMatchObject({ kind: 'auth' });
+    expect(client.calls).toHaveLength(1);
+  });
+
+  it('otherwise: the account takes the new password', async () => {
+    const client = recorder();
+    await reenterPassword(client, account, 'new', from(plain.proxy.url));
+    await reenterPassword(client, { ...account, password: 'old' }, 'newer', from(vault.proxy.url));
+    expect(client.calls).toEqual([['a1', 'new'], ['a1', 'newer']]);
   });
 });
