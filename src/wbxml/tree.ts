@@ -68,7 +68,9 @@ export function kids(e: El, name?: string, namespace?: string): El[] {
 /** The first element child with that name (and namespace), if any. */
 export function kid(e: El, name: string, namespace?: string): El | undefined {
   for (const c of e.children) {
-    if (isEl(c) && c.name === name && (namespace === undefined || c.ns === namespace)) return c;
+    // Names first: item decoders look up ~40 fields among ~20 children, most absent.
+    // A string or Uint8Array child has no `name`, so it never matches.
+    if (typeof c !== 'string' && (c as El).name === name && (namespace === undefined || (c as El).ns === namespace) && isEl(c)) return c;
   }
   return undefined;
 }

@@ -163,9 +163,33 @@ function joinSplitNames(list: readonly Address[]): Address[] {
   return out;
 }
 
+// One entry of the usual shapes, `"Name" <local@domain>` or a bare `local@domain`, then a comma or the end.
+const SIMPLE_ENTRY = /\s*(?:"([^"\\]*)"\s*<([^\s"()<>,;:\\@]+@[^\s"()<>,;:\\@]+)>|([^\s"()<>,;:\\@]+@[^\s"()<>,;:\\@]+))\s*(?:,|$)/y;
+
+/**
+ * A list made only of the usual shapes, as servers send them, read without the
+ * tokenizer; undefined for anything else. Gives what parseAddressList's general path gives.
+ */
+function simpleList(input: string): Address[] | undefined {
+  const out: Address[] = [];
+  SIMPLE_ENTRY.lastIndex = 0;
+  while (SIMPLE_ENTRY.lastIndex < input.length) {
+    const m = SIMPLE_ENTRY.exec(input);
+    if (!m) return undefined;
+    const bare = m[3];
+    const name = m[1]?.trim();
+    out.push(bare !== undefined ? { email: bare } : name ? { email: m[2] as string, name } : { email: m[2] as string });
+  }
+  return out;
+}
+
 /** Parses an RFC 5322 address-list into mailboxes (groups are flattened). */
 export function parseAddressList(input: string | undefined): Address[] {
   if (!input) return [];
+  return simpleList(input) ?? parseGeneral(input);
+}
+
+function parseGeneral(input: string): Address[] {
   const out: Address[] = [];
   let group: string | undefined;
   let current: Token[] = [];

@@ -23,7 +23,12 @@ export function parseEasDate(text: string | undefined): Date | undefined {
   const s = text.trim();
   const m = EXTENDED.exec(s) ?? COMPACT.exec(s);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const se = Number(m[6]);
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) return undefined;
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se, ms));

@@ -11,6 +11,19 @@ describe('parseAddressList', () => {
     expect(parseAddressList('"Moti" <moti@example.com>')).toEqual([{ name: 'Moti', email: 'moti@example.com' }]);
   });
 
+  it('reads lists of the usual shapes (quoted name and address, bare address) like any other list', () => {
+    expect(parseAddressList('"" <a@example.com>, " Jane " <jane@example.com> ,b@example.org,')).toEqual([
+      { email: 'a@example.com' },
+      { email: 'jane@example.com', name: 'Jane' },
+      { email: 'b@example.org' },
+    ]);
+    // One entry of another shape: the whole list goes through the general parser.
+    expect(parseAddressList('"A" <a@example.com>, Doe, Jane <jane@example.com>')).toEqual([
+      { email: 'a@example.com', name: 'A' },
+      { email: 'jane@example.com', name: 'Doe, Jane' },
+    ]);
+  });
+
   it('splits on commas but not inside quoted names', () => {
     expect(parseAddressList('"Doe, Jane" <jane@example.com>, bob@example.org')).toEqual([
       { name: 'Doe, Jane', email: 'jane@example.com' },
