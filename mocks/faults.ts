@@ -1,11 +1,12 @@
 /**
  * Faults on demand: transport faults (latency, 503, dropped connection,
- * truncated body, 401, 451) and protocol faults (a Sync whose state is lost,
+ * truncated body, 401, 451, a connection lost after the server applied the request) and protocol faults (a Sync whose state is lost,
  * Status 3; a Sync that needs FolderSync first, Status 12). Counters say how many
  * of the next requests are hit; the random mode draws from a seeded PRNG so any
  * failure can be replayed with the same seed and request sequence.
  */
 import { unauthorized } from './auth.ts';
+import { parseQuery } from './query.ts';
 import { rng, type Rng } from './random.ts';
 import type { DeviceState } from './state.ts';
 
@@ -19,6 +20,13 @@ export interface FaultSpec {
   drop: number;
   /** The next N answers lose the second half of their body. */
   truncate: number;
+  /**
+   * The next N requests (of `dropAfterCmd`, or any but OPTIONS when it is empty) are
+   * applied, then the connection closes without a byte of answer: the client cannot
+   * tell whether the server acted (a SendMail sent, a MoveItems moved).
+   */
+  dropAfter: number;
+  dropAfterCmd: string;
   /** The next N requests get 401. */
   unauthorized: number;
   /** The next N requests get 451 with X-MS-Location (MS-ASHTTP 2.2.2.1.1: the mailbox moved). */
@@ -36,7 +44,7 @@ export interface FaultSpec {
 }
 
 export const NO_FAULTS: FaultSpec = {
-  latencyMs: 0, unavailable: 0, retryAfter: 30, drop: 0, truncate: 0, unauthorized: 0, redirect: 0,
+  latencyMs: 0, unavailable: 0, retryAfter: 30, drop: 0, truncate: 0, dropAfter: 0, dropAfterCmd: '', unauthorized: 0, redirect: 0,
   redirectUrl: 'https://mail2.example.test/Microsoft-Server-ActiveSync', invalidSyncKey: 0, folderSyncRequired: 0,
   randomRate: 0, randomSeed: 1, randomLatencyMs: 2000,
 };
@@ -54,14 +62,14 @@ export interface StreamSpec {
 }
 
 const KEYS: Record<string, keyof FaultSpec> = {
-  latency: 'latencyMs', '503': 'unavailable', 'retry-after': 'retryAfter', drop: 'drop', truncate: 'truncate',
+  latency: 'latencyMs', '503': 'unavailable', 'retry-after': 'retryAfter', drop: 'drop', truncate: 'truncate', 'drop-after': 'dropAfter',
   '401': 'unauthorized', '451': 'redirect', sync3: 'invalidSyncKey', sync12: 'folderSyncRequired',
   random: 'randomRate', seed: 'randomSeed', 'random-latency': 'randomLatencyMs',
 };
 
 /**
- * The CLI/HTTP form: "latency=200,503=2,retry-after=5,drop=1,truncate=1,401=1,451=1,sync3=1,sync12=1,
- * random=0.1,seed=7,random-latency=500" plus the change stream "mail=30,event=60,contact=90,user=alice".
+ * The CLI/HTTP form: "latency=200,503=2,retry-after=5,drop=1,truncate=1,drop-after=1,drop-after-cmd=SendMail,
+ * 401=1,451=1,sync3=1,sync12=1,random=0.1,seed=7,random-latency=500" plus the change stream "mail=30,event=60,contact=90,user=alice".
  */
 export function parseFaultSpec(text: string): Partial<FaultSpec> & { stream?: StreamSpec } {
   const out: Partial<Record<keyof FaultSpec, number | string>> = {};
@@ -71,6 +79,7 @@ export function parseFaultSpec(text: string): Partial<FaultSpec> & { stream?: St
     if (k === 'user') stream.user = v;
     else if (k === 'mail' || k === 'event' || k === 'contact') stream[`${k}Every` as const] = Number(v);
     else if (k === '451' && v.includes('://')) Object.assign(out, { redirect: 1, redirectUrl: v });
+    else if (k === 'drop-after-cmd') out.dropAfterCmd = v;
     else if (KEYS[k] && Number.isFinite(Number(v))) out[KEYS[k]] = Number(v);
     else throw new Error(`unknown fault "${part}"`);
   }
@@ -92,6 +101,17 @@ function dropped(res: Response, body: Uint8Array): Response {
     },
   });
   return new Response(stream, { status: res.status, headers: res.headers });
+}
+
+/**
+ * What fetch throws when the server closed the connection before answering (undici:
+ * "fetch failed" caused by a reset). Over node-http the socket is destroyed instead;
+ * MSW handlers answer Response.error(), a network error.
+ */
+export class ConnectionDropped extends TypeError {
+  constructor() {
+    super('fetch failed', { cause: Object.assign(new Error('read ECONNRESET (mock fault drop-after)'), { code: 'ECONNRESET' }) });
+  }
 }
 
 function truncated(res: Response, body: Uint8Array): Response {
@@ -127,6 +147,15 @@ export class Faults {
     return true;
   }
 
+  /** A drop-after fault for this request (its command matches), counted down. */
+  private dropsAfter(request: Request): boolean {
+    if (this.spec.dropAfter <= 0 || request.method === 'OPTIONS') return false;
+    const cmd = this.spec.dropAfterCmd;
+    if (cmd !== '' && parseQuery(new URL(request.url))?.cmd !== cmd) return false;
+    this.spec.dropAfter--;
+    return true;
+  }
+
   private nextTransportFault(): Transport | undefined {
     for (const key of ['unauthorized', 'redirect', 'unavailable', 'drop', 'truncate'] as const) if (this.take(key)) return key;
     if (this.spec.randomRate > 0 && this.random.next() < this.spec.randomRate) return this.random.pick(RANDOM_KINDS);
@@ -148,6 +177,11 @@ export class Faults {
 
   async wrap(request: Request, next: () => Promise<Response>): Promise<Response> {
     if (this.spec.latencyMs > 0) await delay(this.spec.latencyMs);
+    if (this.dropsAfter(request)) {
+      await (await next()).arrayBuffer(); // the command runs to its end; its answer is lost
+      this.log.push('drop-after');
+      throw new ConnectionDropped();
+    }
     const fault = request.method === 'OPTIONS' ? undefined : this.nextTransportFault();
     if (fault) this.log.push(fault);
     if (fault === 'unavailable') return new Response('Service Unavailable', { status: 503, headers: { 'Retry-After': String(this.spec.retryAfter) } });

@@ -3,6 +3,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConnectionDropped } from './faults.ts';
 import type { MockServer } from './server.ts';
 
 export interface HttpOptions {
@@ -59,7 +60,8 @@ export function serveHttp(server: MockServer, options: HttpOptions): Promise<Run
     readBody(req)
       .then((body) => server.handle(toRequest(req, body, base, abort.signal)))
       .then((response) => send(res, response))
-      .catch(() => {
+      .catch((e: unknown) => {
+        if (e instanceof ConnectionDropped) return void res.destroy(); // no answer at all
         if (!res.headersSent) res.statusCode = 500;
         res.end();
       });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBase64Query, OPTION_SAVE_IN_SENT } from '../../src/eas/http.ts';
 import { encodeEas } from '../../src/eas/wbxml.ts';
 import { kid, ns, textAt, type El } from '../../src/wbxml/tree.ts';
+import { ConnectionDropped, parseFaultSpec } from '../../mocks/faults.ts';
 import { mswHandlers } from '../../mocks/msw.ts';
 import { serveHttp } from '../../mocks/node-http.ts';
 import { F, TestClient, testServer } from './helpers.ts';
@@ -164,6 +165,20 @@ describe('faults', () => {
     expect((await (await s.handle(request())).arrayBuffer()).byteLength).toBeLessThan(full);
   });
 
+  it('drop-after: the command is applied, then the connection closes with no answer; only the named command counts', async () => {
+    const s = testServer();
+    const c = new TestClient(s);
+    expect(parseFaultSpec('drop-after=1,drop-after-cmd=FolderCreate')).toEqual({ dropAfter: 1, dropAfterCmd: 'FolderCreate' });
+    s.control.faults.set(parseFaultSpec('drop-after=1,drop-after-cmd=FolderCreate'));
+    const fs = await c.folderSync(); // another command: answered
+    const create = F('FolderCreate', F('SyncKey', fs.key), F('ParentId', '0'), F('DisplayName', 'Kept'), F('Type', 12));
+    const request = new Request(c.url('FolderCreate'), { method: 'POST', headers: c.headers(), body: encodeEas(create) as Uint8Array<ArrayBuffer> });
+    await expect(s.handle(request)).rejects.toBeInstanceOf(ConnectionDropped);
+    expect(s.control.faults.log).toContain('drop-after');
+    const after = await c.folderSync();
+    expect(after.adds.map((a) => textAt(a, 'DisplayName'))).toContain('Kept'); // the server did create it
+  });
+
   it('forces Status 3 (state lost) and Status 12 (until the next FolderSync)', async () => {
     const s = testServer();
     const c = new TestClient(s);
@@ -228,6 +243,13 @@ describe('MSW handlers', () => {
     const r = await getResponse(mswHandlers(s), request);
     expect(textAt((await c.read(r as Response)).tree as El, 'Status')).toBe('1');
   });
+
+  it('turn a drop-after fault into a network error (Response.error()), not a 500', async () => {
+    const c = new TestClient(s, { deviceId: 'SW2' });
+    s.control.faults.set({ dropAfter: 1 });
+    const request = new Request(c.url('FolderSync'), { method: 'POST', headers: c.headers(), body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> });
+    expect((await getResponse(mswHandlers(s), request))?.type).toBe('error');
+  });
 });
 
 describe('node:http', () => {
@@ -242,6 +264,9 @@ describe('node:http', () => {
       expect(textAt((await c.read(ok)).tree as El, 'Status')).toBe('1');
       s.control.faults.set({ drop: 1 });
       await expect(fetch(url, init()).then((r) => r.arrayBuffer())).rejects.toThrow();
+      s.control.faults.set({ dropAfter: 1 });
+      const lost = await fetch(url, init()).then(() => undefined, (e: unknown) => e);
+      expect((lost as Error).cause).toMatchObject({ code: 'UND_ERR_SOCKET' }); // no status line: 'other side closed'
     } finally {
       await running.close();
     }
