@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
 /** The shared labelled field renders the markup the screens had inline: label > span, control, hint. */
-import { h, render } from 'preact';
+import { h, render, type ComponentChild } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { Field } from '../../../src/ui/components/Field.tsx';
 
-function html(node: ReturnType<typeof h>): string {
+function html(node: ComponentChild): string {
   const root = document.createElement('div');
   render(node, root);
   return root.innerHTML;
