@@ -9,7 +9,11 @@
  * "Failed to fetch", so this never matches there.
  *
  * The session sends such a request once more at once, on a new connection, when
- * repeating it cannot double an effect (`safeToRepeat`).
+ * repeating it cannot double an effect (`safeToRepeat`). The same rule bounds its
+ * back-off retries: a network failure that may have reached the server is retried
+ * only for such requests; any other goes to the caller, whose durable queue keeps
+ * the item and decides (push.ts for MoveItems and MeetingResponse, outbox.ts for
+ * 12.1 mail).
  */
 import type { EasRequest } from '../eas/command.ts';
 import { EasNetworkError } from '../eas/http.ts';
@@ -32,6 +36,27 @@ export function closedUnanswered(e: unknown): boolean {
     c = c instanceof Error ? c.cause : undefined;
   }
   return false;
+}
+
+/**
+ * Failures of the connection set-up (refused, no such host, no route, TLS handshake
+ * timeout): the request was never written, so the server cannot have acted on it.
+ */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * False only when the transport failed before the request left (see NOT_SENT_CODES).
+ * Anything else, a browser's bare "Failed to fetch" included, may have reached the
+ * server: it may have applied the command and lost only the answer.
+ */
+export function mayHaveArrived(e: unknown): boolean {
+  if (!(e instanceof EasNetworkError)) return true;
+  for (let c: unknown = e.cause, depth = 0; c !== undefined && c !== null && depth < 4; depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return false;
+    c = c instanceof Error ? c.cause : undefined;
+  }
+  return true;
 }
 
 /**

@@ -10,7 +10,11 @@
  *   Retry-After over MAX_WAIT_MS is `busy` at once (the engine keeps it as busyUntil).
  * - A request that met a connection the server had silently closed (no answer byte)
  *   goes again at once, one time, when repeating it cannot double an effect (reconnect.ts).
- * - Network failures and other 5xx: back off and retry a few times, then give up.
+ * - Network failures and other 5xx: back off and retry a few times, then give up. A
+ *   network failure that may have reached the server is retried only when repeating
+ *   the request cannot double an effect (reconnect.ts safeToRepeat): a 12.1 SendMail,
+ *   a MoveItems or a MeetingResponse goes back to its queue, which decides (outbox.ts,
+ *   push.ts).
  * - 401/403/456/457 and account statuses (MS-ASCMD 2.2.2): stop, no retry.
  */
 import type { EasContext, EasRequest } from '../eas/command.ts';
@@ -26,7 +30,7 @@ import type { AccountRecord } from '../store/schema.ts';
 import type { El } from '../wbxml/tree.ts';
 import { SyncError, classify } from './errors.ts';
 import type { Emit } from './events.ts';
-import { QUICK_CLOSE_MS, closedUnanswered, safeToRepeat } from './reconnect.ts';
+import { QUICK_CLOSE_MS, closedUnanswered, mayHaveArrived, safeToRepeat } from './reconnect.ts';
 import type { Clock } from './runtime.ts';
 
 /** The version the user chose, when this client speaks it and the server offers it (MS-ASHTTP 2.2.4.1.2.2). */
@@ -93,7 +97,7 @@ interface Attempts {
   attempts: number;
   retries?: number;
   retryServerErrors?: boolean;
-  /** The request may go again at once after a silently closed connection (reconnect.ts). */
+  /** Repeating the request cannot double an effect (reconnect.ts): it may go again after a network failure. */
   repeatable: boolean;
   /** It already went again for that reason: once only. */
   reopened: boolean;
@@ -328,7 +332,8 @@ export class Session {
     const serverError = e instanceof EasHttpError && e.kind === 'server' && state.retryServerErrors !== false;
     const transient = e instanceof EasNetworkError || e instanceof EasRetryLaterError || serverError;
     const err = classify(e, this.client.url);
-    if (!transient || err.kind === 'cors' || state.attempts >= (state.retries ?? this.deps.retries ?? 3)) throw err;
+    const ambiguous = e instanceof EasNetworkError && !state.repeatable && mayHaveArrived(e);
+    if (!transient || ambiguous || err.kind === 'cors' || state.attempts >= (state.retries ?? this.deps.retries ?? 3)) throw err;
     state.attempts += 1;
     const backoff = (this.deps.backoffMs ?? 1000) * 2 ** (state.attempts - 1);
     const wait = e instanceof EasRetryLaterError && e.retryAfterMs !== undefined ? e.retryAfterMs : backoff;

@@ -95,17 +95,22 @@ describe('a connection the server closed silently (over a real socket)', () => {
     expect(clock.slept).toEqual([1000]);
   });
 
-  it('a MoveItems is not repeated at once (a second move would fail and lose the new ServerId)', async () => {
-    const { mock, net, engine, account, clock } = await setup();
+  it('a MoveItems is not repeated by the session (a second move would fail and lose the new ServerId): its queue sends it with the next sync', async () => {
+    const { mock, net, store, engine, account, clock } = await setup();
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     const mb = mock.mock.world.mailboxes.get('alice') as Mailbox;
     const inbox = requireFolderOfType(mb, FolderType.Inbox).store;
     const trash = requireFolderOfType(mb, FolderType.DeletedItems).store;
     await engine.moveItem(account.id, inbox.id, [...inbox.items.keys()][0] as string, trash.id);
     net.kill('MoveItems');
+    net.seen.length = 0;
     clock.slept.length = 0;
-    await engine.syncAccount(account.id);
-    expect(clock.slept[0]).toBe(1000);
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
+    expect([net.seen.filter((c) => c === 'MoveItems').length, clock.slept]).toEqual([1, []]);
+    expect((await store.db.getAll('pending')).map((p) => p.kind)).toEqual(['move']);
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    expect(await store.db.getAll('pending')).toEqual([]);
+    expect(diffViews(serverView(mock), await localView(store, account.id))).toEqual([]);
   });
 });
 
