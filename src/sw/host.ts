@@ -44,6 +44,9 @@ export interface Host {
   hosted(): Promise<Hosted>;
 }
 
+/** The longest a step waits for its new-mail notification (the schedule must not hang on it). */
+const NOTICE_WAIT_MS = 5_000;
+
 const EDITS: ReadonlySet<CallMethod> = new Set(['markRead', 'setFlag', 'moveItems', 'deleteItems', 'createItem', 'updateItem', 'respondToMeeting']);
 
 function isMessage(m: unknown): m is ToWorker {
@@ -82,6 +85,13 @@ export function createHost(deps: HostDeps): Host {
     if (!deps.showNotice || !mayNotify(prefs, deps.permission?.() ?? 'default')) return;
     const notice = noticeFor(accountId, folderId, mails, prefs.lang);
     if (notice) await deps.showNotice(notice).catch(() => undefined);
+  }
+
+  /** Waits for the new-mail watch, but never holds a step or call longer than NOTICE_WAIT_MS for it. */
+  async function noticesShown(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([watch?.settled(), new Promise<void>((ok) => (timer = setTimeout(ok, NOTICE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   const reply = (port: MessagePort | undefined, m: FromWorker): void => port?.postMessage(m);
@@ -129,7 +139,7 @@ export function createHost(deps: HostDeps): Host {
           const value = await call(h, message.method, message.args, port);
           reply(port, { kind: 'done', value });
           await after(h, message.method, message.args);
-          await watch?.settled();
+          await noticesShown();
           return undefined;
         }, true);
       case 'step':
@@ -140,7 +150,7 @@ export function createHost(deps: HostDeps): Host {
   async function step(kind: StepKind): Promise<unknown> {
     await hosted();
     const result = await scheduler?.run(kind);
-    await watch?.settled(); // the notification is shown inside this step's waitUntil
+    await noticesShown(); // the notification is shown inside this step's waitUntil
     return result;
   }
 
