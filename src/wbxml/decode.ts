@@ -11,7 +11,7 @@
  */
 import { WbxmlError } from './errors.ts';
 import type { Child, El } from './tree.ts';
-import type { VocabularyIndex } from './vocabulary.ts';
+import type { CodePage, VocabularyIndex } from './vocabulary.ts';
 
 // Global tokens, WBXML 1.3 section 7.1.
 const SWITCH_PAGE = 0x00;
@@ -140,15 +140,31 @@ function tableString(table: Uint8Array, index: number, charset: number, at: numb
   return decoderFor(charset).decode(table.subarray(index, end));
 }
 
-interface Open {
-  el: El;
-  /** Offset of the tag, for error messages. */
-  at: number;
+/** An element while it is read: its children array is replaced by the first child (see add). */
+interface Building {
+  readonly ns: string;
+  readonly name: string;
+  children: Child[];
 }
 
+/**
+ * The children of an open element that has none yet. Never left in a returned tree:
+ * add() replaces it with the first child, end() with an empty array of its own.
+ */
+const NONE = Object.freeze([]) as unknown as Child[];
+
+/**
+ * ASCII text shorter than this is built in JS, cheaper than a TextDecoder call. V8 keeps
+ * strings this short flat when they are concatenated (longer ones become ropes).
+ */
+const SHORT_TEXT = 13;
+
 class BodyReader {
-  private page = 0;
-  private readonly stack: Open[] = [];
+  private pageNumber = 0;
+  private page: CodePage | undefined;
+  /** Open elements and the offsets of their tags (for error messages), innermost last. */
+  private readonly open: Building[] = [];
+  private readonly openAt: number[] = [];
   private root: El | undefined;
   private readonly text: TextDecoder;
 
@@ -159,11 +175,12 @@ class BodyReader {
     private readonly maxDepth: number,
   ) {
     this.text = decoderFor(header.charset);
+    this.page = vocab.page(0);
   }
 
   read(): El {
     const r = this.r;
-    while (this.root === undefined || this.stack.length > 0) {
+    while (this.root === undefined || this.open.length > 0) {
       if (r.left === 0) return this.truncated();
       this.token(r.pos, r.byte('token'));
     }
@@ -172,8 +189,9 @@ class BodyReader {
   }
 
   private truncated(): never {
-    const open = this.stack[this.stack.length - 1];
-    const what = open ? `END of <${open.el.name}> opened at byte ${open.at}` : 'the root element';
+    const depth = this.open.length;
+    const open = this.open[depth - 1];
+    const what = open ? `END of <${open.name}> opened at byte ${this.openAt[depth - 1]}` : 'the root element';
     throw new WbxmlError(`unexpected end of data, expected ${what}`, this.r.pos);
   }
 
@@ -190,7 +208,7 @@ class BodyReader {
       case STR_T:
         return this.addText(this.tableRef(at), at);
       case OPAQUE:
-        return this.addChild(this.r.take(this.r.mbUint32('opaque length'), 'opaque data').slice(), at);
+        return this.add(this.r.take(this.r.mbUint32('opaque length'), 'opaque data').slice(), at);
       case PI:
         throw new WbxmlError('processing instructions are not used by EAS', at);
       default:
@@ -199,13 +217,18 @@ class BodyReader {
   }
 
   private switchPage(at: number): void {
-    const page = this.r.byte('code page number');
-    if (!this.vocab.page(page)) throw new WbxmlError(`unknown code page ${page}`, at);
+    const number = this.r.byte('code page number');
+    const page = this.vocab.page(number);
+    if (!page) throw new WbxmlError(`unknown code page ${number}`, at);
+    this.pageNumber = number;
     this.page = page;
   }
 
   private end(at: number): void {
-    if (!this.stack.pop()) throw new WbxmlError('END without an open element', at);
+    const el = this.open.pop();
+    if (!el) throw new WbxmlError('END without an open element', at);
+    if (el.children === NONE) el.children = [];
+    this.openAt.pop();
   }
 
   private codePoint(at: number): number {
@@ -220,9 +243,10 @@ class BodyReader {
     const r = this.r;
     const end = r.bytes.indexOf(0, r.pos);
     if (end < 0) throw new WbxmlError('inline string has no terminating NUL', r.pos);
-    const s = this.text.decode(r.bytes.subarray(r.pos, end));
+    const s = end - r.pos < SHORT_TEXT ? shortAscii(r.bytes, r.pos, end) : undefined;
+    const text = s ?? this.text.decode(r.bytes.subarray(r.pos, end));
     r.pos = end + 1;
-    return s;
+    return text;
   }
 
   private tableRef(at: number): string {
@@ -236,47 +260,69 @@ class BodyReader {
     if (token < 0x05 && token !== LITERAL) throw new WbxmlError('extension tokens are not used by EAS', at);
     if (b & TAG_HAS_ATTRIBUTES) throw new WbxmlError('attributes are not used by EAS', at);
     if (token === LITERAL) return this.literal(at, b);
-    const page = this.vocab.page(this.page);
+    const page = this.page;
     const name = page?.tags[token];
     if (!page || name === undefined) {
-      throw new WbxmlError(`unknown tag 0x${token.toString(16)} on code page ${this.page}`, at);
+      throw new WbxmlError(`unknown tag 0x${token.toString(16)} on code page ${this.pageNumber}`, at);
     }
-    this.open({ ns: page.ns, name, children: [] }, (b & TAG_HAS_CONTENT) !== 0, at);
+    const hasContent = (b & TAG_HAS_CONTENT) !== 0;
+    this.element({ ns: page.ns, name, children: hasContent ? NONE : [] }, hasContent, at);
   }
 
   /** LITERAL / LITERAL_C: a tag named by the string table, in the current page's namespace. */
   private literal(at: number, b: number): void {
     const name = this.tableRef(at);
     if (!/^[A-Za-z_][\w.-]*$/.test(name)) throw new WbxmlError(`literal tag name "${name}" is not a name`, at);
-    const ns = this.vocab.page(this.page)?.ns ?? 'AirSync';
-    this.open({ ns, name, children: [] }, (b & TAG_HAS_CONTENT) !== 0, at);
+    const ns = this.page?.ns ?? 'AirSync';
+    const hasContent = (b & TAG_HAS_CONTENT) !== 0;
+    this.element({ ns, name, children: hasContent ? NONE : [] }, hasContent, at);
   }
 
-  private open(el: El, hasContent: boolean, at: number): void {
+  private element(el: Building, hasContent: boolean, at: number): void {
     if (this.root === undefined) this.root = el;
-    else this.addChild(el, at);
+    else this.add(el, at);
     if (!hasContent) return;
-    if (this.stack.length >= this.maxDepth) {
+    if (this.open.length >= this.maxDepth) {
       throw new WbxmlError(`elements nested deeper than ${this.maxDepth}`, at);
     }
-    this.stack.push({ el, at });
+    this.open.push(el);
+    this.openAt.push(at);
   }
 
   private addText(s: string, at: number): void {
+    const children = this.current(at).children;
+    const last = children.length - 1;
+    // Not children[-1] on an empty array: V8 reads a negative index the slow way.
+    const prev = last >= 0 ? children[last] : undefined;
+    if (typeof prev === 'string') children[last] = prev + s;
+    else this.add(s, at);
+  }
+
+  /**
+   * Appends a child. Most elements have one: the first child gets an array of its own
+   * size (a push onto an empty array reserves room for 17), so a tree of many small
+   * elements takes much less memory.
+   */
+  private add(c: Child, at: number): void {
     const parent = this.current(at);
-    const last = parent.children.length - 1;
-    const prev = parent.children[last];
-    if (typeof prev === 'string') parent.children[last] = prev + s;
-    else parent.children.push(s);
+    if (parent.children === NONE) parent.children = [c];
+    else parent.children.push(c);
   }
 
-  private addChild(c: Child, at: number): void {
-    this.current(at).children.push(c);
-  }
-
-  private current(at: number): El {
-    const open = this.stack[this.stack.length - 1];
+  private current(at: number): Building {
+    const open = this.open[this.open.length - 1];
     if (!open) throw new WbxmlError('content outside the root element', at);
-    return open.el;
+    return open;
   }
+}
+
+/** `bytes[start..end)` as a string when every byte is ASCII (the same in every charset we read), else undefined. */
+function shortAscii(bytes: Uint8Array, start: number, end: number): string | undefined {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const b = bytes[i] as number;
+    if (b >= 0x80) return undefined;
+    s += String.fromCharCode(b);
+  }
+  return s;
 }

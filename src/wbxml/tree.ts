@@ -120,11 +120,15 @@ export function boolAt(e: El | undefined, ...names: string[]): boolean | undefin
   return v === '1' || v === 'true';
 }
 
+const utf8Encoder = new TextEncoder();
+
 /** Opaque bytes of an element (text is encoded as UTF-8). */
 export function bytesOf(e: El | undefined): Uint8Array | undefined {
   if (!e) return undefined;
+  const only = e.children.length === 1 ? e.children[0] : undefined;
+  if (only instanceof Uint8Array) return only;
   const parts: Uint8Array[] = [];
-  const enc = new TextEncoder();
+  const enc = utf8Encoder;
   for (const c of e.children) {
     if (c instanceof Uint8Array) parts.push(c);
     else if (typeof c === 'string') parts.push(enc.encode(c));

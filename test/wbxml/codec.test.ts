@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeWbxml, decodeWbxmlDocument } from '../../src/wbxml/decode.ts';
 import { encodeWbxml } from '../../src/wbxml/encode.ts';
 import { WbxmlError, XmlFormError } from '../../src/wbxml/errors.ts';
-import { el, textOf } from '../../src/wbxml/tree.ts';
+import { el, textOf, type El } from '../../src/wbxml/tree.ts';
 import { VocabularyIndex } from '../../src/wbxml/vocabulary.ts';
 import { fromXml, toXml } from '../../src/wbxml/xml.ts';
 
@@ -82,6 +82,19 @@ describe('decoder', () => {
     const table = [...new TextEncoder().encode('Custom\u0000')];
     const root = decodeWbxml(bytes(0x03, 0x01, 0x6a, table.length, ...table, 0x45, 0x44, 0x00, 0x03, 0x78, 0x00, 0x01, 0x01), vocab);
     expect(root.children[0]).toEqual(el('AirSync', 'Custom', 'x'));
+  });
+
+  it('gives each element a children array of its own, also one sent with the content bit and nothing in it', () => {
+    const long = [...new TextEncoder().encode('x'.repeat(20))];
+    const root = decodeWbxml(
+      bytes(0x03, 0x01, 0x6a, 0x00, 0x45, 0x4b, 0x01, 0x0b, 0x5c, 0x03, ...long, 0x00, 0x01, 0x4f, 0x03, 0x31, 0x00, 0x03, 0xc3, 0xa9, 0x00, 0x01, 0x01),
+      vocab,
+    );
+    expect(root).toEqual(el('AirSync', 'Sync', el('AirSync', 'SyncKey'), el('AirSync', 'SyncKey'), el('AirSync', 'Collections', 'x'.repeat(20)), el('AirSync', 'Collection', '1é')));
+    const [withContent, without] = root.children as El[];
+    expect(withContent?.children).not.toBe(without?.children);
+    withContent?.children.push('added'); // not frozen, not shared
+    expect(without?.children).toEqual([]);
   });
 
   it('reads ISO-8859-1 documents', () => {
