@@ -18,6 +18,18 @@ describe('store', () => {
     expect((await store.db.getAllKeys('items')).map((k) => k[2])).toEqual(['1']);
   });
 
+  it('rolls back the whole write set when a value cannot be stored', async () => {
+    const store = await openStore({ name: randomId() });
+    const bad: WriteOp[] = [
+      { store: 'items', op: 'put', value: item('a', 'f', '1') },
+      { store: 'meta', op: 'put', value: { key: 'k', value: () => 1 } }, // DataCloneError
+    ];
+    await expect(store.commit(bad)).rejects.toThrow();
+    expect(await store.db.count('items')).toBe(0);
+    await store.commit([{ store: 'items', op: 'put', value: item('a', 'f', '2') }]);
+    expect((await store.db.getAllKeys('items')).map((k) => k[2])).toEqual(['2']);
+  });
+
   it('journals each write set before applying it', async () => {
     const seen: (readonly WriteOp[])[] = [];
     const store = await openStore({ name: randomId(), journal: async (ops) => void seen.push(ops) });
