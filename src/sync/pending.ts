@@ -38,6 +38,11 @@ export interface MovePayload {
 export interface MeetingResponsePayload {
   /** 1 accepted, 2 tentative, 3 declined (MS-ASCMD 2.2.3.194). */
   readonly userResponse: 1 | 2 | 3;
+  /**
+   * A request with this answer went out and no answer came back (set before sending,
+   * so a kill counts too): the server may have recorded it already (push.ts).
+   */
+  readonly unanswered?: boolean;
 }
 
 /** What an edit needs to know besides the records it touches. */
@@ -157,9 +162,12 @@ export function meetingResponseEdit(env: EditEnv, folder: FolderRecord, item: It
   return { serverId: item.serverId, ops };
 }
 
+/** MS-ASCAL 2.2.2.40 ResponseType after MeetingResponse UserResponse 1/2/3: accepted 3, tentative 2, declined 4. */
+export const RESPONSE_TYPE = { 1: 3, 2: 2, 3: 4 } as const;
+
 /** MS-ASCAL 2.2.2.40 ResponseType and 2.2.2.9 BusyStatus after the user's answer. */
 export function answered(event: CalendarItem, userResponse: 1 | 2 | 3): CalendarItem {
-  const responseType = { 1: 3, 2: 2, 3: 4 }[userResponse];
+  const responseType = RESPONSE_TYPE[userResponse];
   const busyStatus = { 1: 2, 2: 1, 3: 0 }[userResponse];
   return { ...event, responseType, busyStatus };
 }

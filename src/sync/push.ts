@@ -3,17 +3,18 @@
  * and meeting answers (MeetingResponse, MS-ASCMD 2.2.1.11). They go out before the
  * Sync round, and each answer is applied in one write set.
  */
+import { buildItemOperations, parseItemOperations } from '../eas/commands/itemoperations.ts';
 import { buildMeetingResponse, parseMeetingResponse, type MeetingResponseResult } from '../eas/commands/meetingresponse.ts';
 import { buildMoveItems, parseMoveItems, type MoveItemResult } from '../eas/commands/moveitems.ts';
 import { isRetryLater } from '../eas/status.ts';
 import { atLeast } from '../eas/version.ts';
 import type { WriteOp } from '../store/db.ts';
-import type { CalendarItem } from '../eas/items/calendar.ts';
+import { decodeCalendar, type CalendarItem } from '../eas/items/calendar.ts';
 import type { FolderRecord, ItemRecord, PendingRecord } from '../store/schema.ts';
 import { MAX_ATTEMPTS } from './apply.ts';
 import { sending, type AccountRun } from './context.ts';
 import { deleteItemOp, deletePendingOp, getFolders, getItem, getMovedIn, getPending, isProvisional, movedInOp, putOp } from './local.ts';
-import { answered, type MeetingResponsePayload, type MovePayload } from './pending.ts';
+import { answered, RESPONSE_TYPE, type MeetingResponsePayload, type MovePayload } from './pending.ts';
 
 /** Most items per MoveItems or MeetingResponse request. */
 const BATCH = 50;
@@ -130,10 +131,18 @@ function retryOps(p: PendingRecord, why: string): WriteOp[] {
 
 // ------------------------------------------------------------------ meeting responses
 
+/**
+ * Sends the queued meeting answers. One whose earlier request got no answer is first
+ * checked on the server (see `alreadyRecorded`): a second MeetingResponse would mail
+ * the organizer twice (16.0+ SendResponse).
+ */
 export async function pushMeetingResponses(run: AccountRun): Promise<void> {
   const queue = await getPending(run.store, run.session.account.id);
-  const answers = queue.filter((p) => p.kind === 'meetingResponse' && !run.inFlight.has(p.id as number)).slice(0, BATCH);
+  const waiting = queue.filter((p) => p.kind === 'meetingResponse' && !run.inFlight.has(p.id as number)).slice(0, BATCH);
+  if (waiting.length === 0) return;
+  const answers = await sending(run, waiting.map((a) => a.id), () => withoutRecorded(run, waiting));
   if (answers.length === 0) return;
+  await markUnanswered(run, answers);
   const res = await sending(run, answers.map((a) => a.id), () =>
     run.session.run(
       (ctx) => buildMeetingResponse({
@@ -161,12 +170,72 @@ export async function pushMeetingResponses(run: AccountRun): Promise<void> {
   });
 }
 
+/** Marks the answers as sent-without-answer, durably, before the request goes (still queued ones only). */
+async function markUnanswered(run: AccountRun, answers: readonly PendingRecord[]): Promise<void> {
+  await run.locked(async () => {
+    const ops: WriteOp[] = [];
+    for (const a of answers) {
+      const p = await run.store.db.get('pending', a.id as number);
+      if (p) ops.push(putOp('pending', { ...p, payload: { ...(p.payload as MeetingResponsePayload), unanswered: true } }));
+    }
+    await run.store.commit(ops);
+  });
+}
+
+/**
+ * The answers still to send: those whose earlier request may have reached the server
+ * are checked first, and dropped from the queue when the server already shows them.
+ */
+async function withoutRecorded(run: AccountRun, answers: readonly PendingRecord[]): Promise<PendingRecord[]> {
+  const calendars = new Set((await getFolders(run.store, run.session.account.id)).filter((f) => f.class === 'Calendar').map((f) => f.serverId));
+  const doubtful = answers.filter((a) => (a.payload as MeetingResponsePayload).unanswered && calendars.has(a.folderId as string));
+  if (doubtful.length === 0) return [...answers];
+  const recorded = await alreadyRecorded(run, doubtful);
+  if (recorded.size === 0) return [...answers];
+  await run.locked(() => run.store.commit([...recorded].map((id) => deletePendingOp(id))));
+  return answers.filter((a) => !recorded.has(a.id as number));
+}
+
+/**
+ * Which answers to calendar items the server already shows: their events fetched from
+ * the server (ItemOperations Fetch, MS-ASCMD 2.2.1.10, safe to repeat) carry the
+ * answer's ResponseType (MS-ASCAL 2.2.2.40), or, for a decline, are gone (Status 6;
+ * a declined meeting leaves the calendar). A Sync of the calendar cannot tell: the
+ * local event already shows the answer since it was queued (pending.ts
+ * meetingResponseEdit), and a Sync that brings no change for it says nothing.
+ * At 12.1 there is no ResponseType: the answer goes again, which at 12.1 only records
+ * it again (no SendResponse before 16.0, MS-ASCMD 2.2.3.163).
+ * Answers given on a request mail are not checked: a server that recorded one retires
+ * the mail (the mock, Exchange), and the repeat then gets Status 2 and is dropped.
+ */
+async function alreadyRecorded(run: AccountRun, answers: readonly PendingRecord[]): Promise<Set<number>> {
+  const res = await run.session.run(
+    (ctx) => buildItemOperations({
+      operations: answers.map((a) => ({ kind: 'Fetch' as const, target: { collectionId: a.folderId as string, serverId: a.serverId as string } })),
+    }, ctx),
+    parseItemOperations,
+    (r) => r.status,
+  );
+  const out = new Set<number>();
+  for (const [i, a] of answers.entries()) {
+    const r = res.results.find((x) => x.kind === 'Fetch' && x.serverId === a.serverId) ?? res.results[i];
+    if (r?.kind !== 'Fetch') continue;
+    const userResponse = (a.payload as MeetingResponsePayload).userResponse;
+    const gone = r.status === 6 && userResponse === 3; // MS-ASCMD 2.2.3.177.8 Status 6: object not found
+    const props = r.status === 1 ? r.properties?.el : undefined;
+    const shown = props ? decodeCalendar(props, run.session.ctx).responseType : undefined;
+    if (gone || (shown !== undefined && shown === RESPONSE_TYPE[userResponse])) out.add(a.id as number);
+  }
+  return out;
+}
+
 /**
  * MeetingResponse statuses (MS-ASCMD 2.2.3.177.9): 1 done, and the calendar item the
  * server names (CalendarId) is updated in place; 2 not a (current) meeting request,
  * e.g. answered already: dropped; 3/4: try again.
  */
 async function settleAnswer(run: AccountRun, a: PendingRecord, r: MeetingResponseResult | undefined, calendars: readonly FolderRecord[]): Promise<WriteOp[]> {
+  // `a` is the record as read before it was marked unanswered: an answer clears the mark.
   if (!r || r.status === 3 || r.status === 4 || isRetryLater(r.status)) return retryOps(a, r ? `MeetingResponse status ${r.status}` : 'no answer');
   const ops: WriteOp[] = [deletePendingOp(a.id as number)];
   if (r.status !== 1 || !r.calendarId) return ops;
