@@ -11,26 +11,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { DEMO_ACCOUNT } from '../../sw/demo-host.ts';
 import { CLIENT_VERSIONS, type EasVersion } from '../../eas/version.ts';
 import { SYNC_CLASSES, type AccountRecord, type SyncClass } from '../../store/schema.ts';
-import { SetupError, type AccountInput, type DiscoveredServer, type SetupErrorKind, type SetupStep } from '../engine-client.ts';
+import { SetupError, type AccountInput, type DiscoveredServer, type SetupStep } from '../engine-client.ts';
 import { demoRequested } from '../demo/demo-mode.ts';
 import { useApp } from '../data/live.ts';
 import { useI18n, type MessageKey } from '../i18n/index.ts';
 import { href, navigate } from '../router.ts';
 import { looksLikeEmail, serverUrl, splitUserName } from './user-name.ts';
+import { ERROR_TEXT } from './errors.ts';
 import { servedByVault, vaultLogin } from './vault.ts';
 
 type Stage = 'account' | 'server' | 'classes';
-
-const ERROR_TEXT: Readonly<Record<SetupErrorKind, MessageKey>> = {
-  auth: 'setup.err.auth',
-  unreachable: 'setup.err.unreachable',
-  notEas: 'setup.err.notEas',
-  blocked: 'setup.err.blocked',
-  cors: 'setup.err.cors',
-  autodiscover: 'setup.err.autodiscover',
-  version: 'setup.err.version',
-  unknown: 'setup.err.unknown',
-};
 
 const STEP_TEXT: Readonly<Record<SetupStep, MessageKey>> = {
   autodiscover: 'setup.step.autodiscover',

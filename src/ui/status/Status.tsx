@@ -6,6 +6,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AccountRecord } from '../../store/schema.ts';
 import { Dialog } from '../components/Dialog.tsx';
+import { SetupError } from '../engine-client.ts';
+import { ERROR_TEXT } from '../setup/errors.ts';
+import { reenterPassword } from '../setup/vault.ts';
 import { Icon } from '../components/Icon.tsx';
 import { useApp, useEngineEvents, useLive } from '../data/live.ts';
 import { listAccounts } from '../data/read.ts';
@@ -103,13 +106,20 @@ export function StatusBanners() {
   );
 }
 
-function PasswordDialog({ account, onClose }: { account: AccountRecord; onClose: () => void }) {
+export function PasswordDialog({ account, onClose }: { account: AccountRecord; onClose: () => void }) {
   const { client } = useApp();
   const { t } = useI18n();
   const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | undefined>();
   const submit = async (e: Event) => {
     e.preventDefault();
-    await client.setPassword(account.id, password);
+    try {
+      await reenterPassword(client, account, password); // behind eas proxy --vault: a new sign-in there
+    } catch (err) {
+      if (!(err instanceof SetupError)) throw err;
+      setError(t(ERROR_TEXT[err.kind], { message: err.message }));
+      return;
+    }
     onClose();
     void client.syncNow(account.id);
   };
@@ -120,6 +130,7 @@ function PasswordDialog({ account, onClose }: { account: AccountRecord; onClose:
           <span>{t('status.password', { account: account.email })}</span>
           <input type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         </label>
+        {error && <p class="error-text" role="alert">{error}</p>}
         <div class="button-row end">
           <button type="button" class="btn" onClick={onClose}>
             {t('common.cancel')}
