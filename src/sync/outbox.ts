@@ -15,7 +15,11 @@
  * - Idempotent by ClientId (MS-ASCMD 2.2.3.28.1): the record is marked 'sending'
  *   before the request; after a lost answer the next flush sends the same ClientId
  *   and a server that remembers it answers 118 (MessagePreviouslySent), which counts
- *   as sent. Protocol 12.1 has no ClientId: there a lost answer can mean a second copy.
+ *   as sent. Protocol 12.1 has no ClientId, and the session does not repeat such a
+ *   request after a network failure (reconnect.ts): the mail is marked `unconfirmed`
+ *   (or left 'sending' by a kill), and before it goes again Sent Items is searched for
+ *   its Message-ID (sent.ts); found, it counts as sent. Where that cannot be checked
+ *   (no synced Sent Items), it goes again: a possible second copy, never a lost mail.
  */
 import { buildSendMail, parseSendMail } from '../eas/commands/sendmail.ts';
 import { buildSmartForward, parseSmartForward } from '../eas/commands/smartforward.ts';
@@ -32,6 +36,8 @@ import { sending, type AccountRun } from './context.ts';
 import { SyncError } from './errors.ts';
 import { getItem, getPending, isProvisional, putOp, deletePendingOp } from './local.ts';
 import { buildMime, messageIds, readHeaders, rfc5322Date, type MimeAttachment } from './mime-build.ts';
+import { mayHaveArrived } from './reconnect.ts';
+import { findSent } from './sent.ts';
 
 export interface OutgoingAttachment {
   readonly name: string;
@@ -73,6 +79,8 @@ export interface OutboxPayload extends OutgoingMessage {
   readonly date: number;
   /** The Smart* command failed or cannot be used: SendMail with the original included. */
   readonly fallback?: boolean;
+  /** A request with this mail may have reached the server without an answer coming back. */
+  readonly unconfirmed?: boolean;
 }
 
 /** Tries of one mail that the server refused for a passing reason (120, 111...) before it is 'failed'. */
@@ -113,22 +121,27 @@ type Outcome = 'sent' | 'failed' | 'queued' | 'gone';
 
 async function sendOne(run: AccountRun, id: number): Promise<Outcome> {
   for (let round = 0; round < 2; round++) {
-    const p = await markSending(run, id);
-    if (!p) return 'gone';
-    const payload = p.payload as OutboxPayload;
+    const marked = await markSending(run, id);
+    if (!marked) return 'gone';
+    const p = marked.record;
+    const payload: OutboxPayload = { ...(p.payload as OutboxPayload), unconfirmed: undefined };
     const smart = useSmart(run, payload);
+    let unsure = marked.unsure;
     let res: ComposeMailResponse;
     try {
+      if (unsure && (await sentAlready(run, payload))) return settle(run, p, undefined);
+      unsure = false;
       res = await send(run, p, payload, smart);
     } catch (e) {
+      const unconfirmed = unsure || mayHaveBeenSent(e) || undefined;
       if (smart && e instanceof SyncError && e.kind === 'server') {
         await settle(run, p, { ...payload, fallback: true, state: 'queued' }, `${e.message}; sending without the original`);
         continue;
       }
-      if (e instanceof SyncError && (e.kind === 'server' || e.kind === 'protocol')) return settle(run, p, { ...payload, state: 'queued' }, e.message, true);
+      if (e instanceof SyncError && (e.kind === 'server' || e.kind === 'protocol')) return settle(run, p, { ...payload, state: 'queued', unconfirmed }, e.message, true);
       // Network, busy, account: back in the queue, to go again with the same ClientId. (A
       // kill before this point leaves it 'sending', which the next flush treats the same.)
-      await settle(run, p, { ...payload, state: 'queued' });
+      await settle(run, p, { ...payload, state: 'queued', unconfirmed });
       throw e;
     }
     if (res.ok || res.status === 118) return settle(run, p, undefined);
@@ -143,16 +156,37 @@ async function sendOne(run: AccountRun, id: number): Promise<Outcome> {
   return 'queued';
 }
 
-/** Marks the record 'sending' (durably, before the request) and counts the attempt. */
-async function markSending(run: AccountRun, id: number): Promise<PendingRecord | undefined> {
+/**
+ * Marks the record 'sending' (durably, before the request) and counts the attempt.
+ * `unsure`: an earlier request may have reached the server (it was left 'sending' by a
+ * kill, or marked `unconfirmed` after a lost answer).
+ */
+async function markSending(run: AccountRun, id: number): Promise<{ record: PendingRecord; unsure: boolean } | undefined> {
   return run.locked(async () => {
     const p = await run.store.db.get('pending', id);
     if (!p || p.kind !== 'send') return undefined;
-    const next: PendingRecord = { ...p, attempts: p.attempts + 1, payload: { ...(p.payload as OutboxPayload), state: 'sending' } };
+    const before = p.payload as OutboxPayload;
+    const next: PendingRecord = { ...p, attempts: p.attempts + 1, payload: { ...before, state: 'sending' } };
     await run.store.commit([putOp('pending', next)]);
     run.emit({ type: 'outbox', accountId: p.accountId, id, state: 'sending' });
-    return next;
+    return { record: next, unsure: before.state === 'sending' || before.unconfirmed === true };
   });
+}
+
+/** A failure after which the server may have sent the mail: a lost answer, or one that could not be read. */
+function mayHaveBeenSent(e: unknown): boolean {
+  if (!(e instanceof SyncError)) return false;
+  return e.kind === 'protocol' || (e.kind === 'unreachable' && mayHaveArrived(e.cause));
+}
+
+/**
+ * Before a mail goes again after a request that may have reached the server: from
+ * 14.0 its ClientId lets the server drop a copy (Status 118), so it just goes; at
+ * 12.1 it counts as sent when Sent Items holds its Message-ID (sent.ts).
+ */
+async function sentAlready(run: AccountRun, m: OutboxPayload): Promise<boolean> {
+  if (atLeast(run.session.ctx.version, '14.0')) return false;
+  return (await findSent(run, m)) === 'found';
 }
 
 /**

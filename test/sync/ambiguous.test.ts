@@ -4,18 +4,19 @@
  * decides, and nothing is lost or done twice.
  */
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { propText } from '../../mocks/meetings.ts';
 import { FolderType, requireFolderOfType, type Item, type Mailbox, type Store as MockStore } from '../../mocks/model.ts';
 import type { MockServer } from '../../mocks/server.ts';
+import type { OutboxPayload, OutgoingMessage } from '../../src/sync/outbox.ts';
 import type { MeetingResponsePayload } from '../../src/sync/pending.ts';
-import { alice, diffViews, engineFor, journaledStore, localView, mockServer, pinVersion, serverView } from './support.ts';
+import { alice, diffViews, engineFor, journaledStore, localView, mockServer, pinVersion, restore, serverView } from './support.ts';
 
 const cmdOf = (r: Request): string => new URL(r.url).searchParams.get('Cmd') ?? r.method;
 
 async function setup(options: { version?: string; data?: Record<string, number> } = {}) {
   const server = mockServer({ data: { mails: 6, contacts: 0, events: 0, tasks: 0, notes: 0, gal: 0, ...options.data } });
-  const { store } = await journaledStore();
+  const { store, journal } = await journaledStore();
   const seen: string[] = [];
   /** Commands whose next request fails before it reaches the server (a browser offline: "Failed to fetch"). */
   const lost = new Set<string>();
@@ -32,7 +33,7 @@ async function setup(options: { version?: string; data?: Record<string, number> 
   const box = server.mock.world.mailboxes.get('alice') as Mailbox;
   const folder = (type: number): MockStore => requireFolderOfType(box, type).store;
   const dropAfter = (cmd: string): void => server.control.faults.set({ dropAfter: 1, dropAfterCmd: cmd });
-  return { server, store, seen, lost, ...h, accountId: account.id, folder, dropAfter };
+  return { server, store, journal, handle, seen, lost, ...h, accountId: account.id, folder, dropAfter };
 }
 
 const count = (seen: readonly string[], cmd: string): number => seen.filter((c) => c === cmd).length;
@@ -115,5 +116,100 @@ describe('a request applied by the server, its answer lost', () => {
     expect([count(seen, 'ItemOperations'), count(seen, 'MeetingResponse'), acceptances()]).toEqual([1, 1, 1]);
     expect(propText(calendar.items.get(event.id)!.data as never, 'ResponseType')).toBe('3');
     expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  const bob = { name: 'Bob', email: 'bob@example.test' };
+  const mail = (accountId: string, subject: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage =>
+    ({ accountId, to: [bob], cc: [], bcc: [], subject, text: `Body of ${subject}`, attachments: [], ...extra });
+  /** How many mails with this subject bob got. */
+  const received = (server: MockServer, subject: string): number =>
+    [...requireFolderOfType(server.mock.world.mailboxes.get('bob') as Mailbox, FolderType.Inbox).store.items.values()]
+      .filter((i) => i.data.kind === 'mail' && i.data.subject === subject).length;
+
+  it('12.1 SendMail (no ClientId): not repeated by the session; before it goes again, Sent Items shows its Message-ID, so it counts as sent', async () => {
+    const { server, store, seen, engine, events, accountId, dropAfter, clock } = await setup({ version: '12.1' });
+    const id = await engine.queueMail(mail(accountId, 'Sent once at 12.1'));
+    dropAfter('SendMail');
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
+    expect([count(seen, 'SendMail'), received(server, 'Sent once at 12.1'), clock.slept]).toEqual([1, 1, []]);
+    expect((await store.db.get('pending', id))?.payload).toMatchObject({ state: 'queued', unconfirmed: true });
+
+    seen.length = 0;
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect([count(seen, 'SendMail'), count(seen, 'ItemOperations'), received(server, 'Sent once at 12.1')]).toEqual([0, 1, 1]);
+    expect(await store.db.get('pending', id)).toBeUndefined();
+    expect(events.filter((e) => e.type === 'outbox' && e.id === id).map((e) => e.type === 'outbox' && e.state).at(-1)).toBe('sent');
+    expect(await inSync(server, store, accountId)).toEqual([]);
+  });
+
+  it('12.1 SmartReply the same way: the reply is in Sent Items, it is not sent twice', async () => {
+    const { server, store, seen, engine, accountId, folder, dropAfter } = await setup({ version: '12.1' });
+    const inbox = folder(FolderType.Inbox);
+    const original = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.meeting) as Item;
+    const subject = 'Re: answered once at 12.1';
+    await engine.queueMail(mail(accountId, subject, { source: { kind: 'reply', ref: { accountId, folderId: inbox.id, serverId: original.id }, quoted: false } }));
+    dropAfter('SmartReply');
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false });
+    seen.length = 0;
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect([count(seen, 'SmartReply'), count(seen, 'SendMail'), received(server, subject)]).toEqual([0, 0, 1]);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('12.1, the process killed while the server sent the mail: the record left "sending" is checked the same way after a restart', async () => {
+    const { server, store, journal, handle, accountId } = await setup({ version: '12.1' });
+    let atKill: typeof journal = [];
+    const first = engineFor(store, async (r) => {
+      const res = await handle(r);
+      if (cmdOf(r) === 'SendMail') {
+        atKill = [...journal];
+        return new Promise<Response>(() => undefined); // never answers: the process dies here
+      }
+      return res;
+    });
+    await first.engine.queueMail(mail(accountId, 'Killed at 12.1'));
+    void first.engine.flushOutbox(accountId);
+    await vi.waitFor(() => expect(atKill.length).toBeGreaterThan(0));
+    const after = await restore(atKill);
+    expect((await after.store.db.getAll('pending')).map((p) => (p.payload as OutboxPayload).state)).toEqual(['sending']);
+    const seen: string[] = [];
+    const { engine } = engineFor(after.store, (r) => {
+      seen.push(cmdOf(r));
+      return handle(r);
+    });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect([count(seen, 'SendMail'), received(server, 'Killed at 12.1')]).toEqual([0, 1]);
+    expect(await after.store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('12.1 SendMail that never reached the server: Sent Items has no copy, it goes again, once', async () => {
+    const { server, store, seen, lost, engine, accountId } = await setup({ version: '12.1' });
+    await engine.queueMail(mail(accountId, 'Lost on the way'));
+    lost.add('SendMail');
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
+    expect(received(server, 'Lost on the way')).toBe(0);
+    seen.length = 0;
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect([count(seen, 'SendMail'), received(server, 'Lost on the way')]).toEqual([1, 1]);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('12.1 with Sent Items not synced: nothing to check against, so the mail goes again (a possible second copy, never a lost mail)', async () => {
+    const { server, store, engine, accountId, folder, dropAfter } = await setup({ version: '12.1' });
+    await engine.setFolderEnabled(accountId, folder(FolderType.SentItems).id, false);
+    await engine.queueMail(mail(accountId, 'Twice without Sent Items'));
+    dropAfter('SendMail');
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(received(server, 'Twice without Sent Items')).toBe(2);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('14.1 SendMail: the session does repeat it (its ClientId makes the server drop a copy): one mail, in one sync', async () => {
+    const { server, seen, engine, accountId, dropAfter } = await setup();
+    await engine.queueMail(mail(accountId, 'Once at 14.1'));
+    dropAfter('SendMail');
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect([count(seen, 'SendMail'), received(server, 'Once at 14.1')]).toEqual([2, 1]);
   });
 });
