@@ -24,6 +24,8 @@ export type AccountState =
   | { readonly kind: 'ok' }
   | { readonly kind: 'auth'; readonly message: string }
   | { readonly kind: 'blocked'; readonly message: string }
+  /** A busy server (503/429) asked with Retry-After for no request before `until` (ms); syncs resume by themselves then. */
+  | { readonly kind: 'busy'; readonly until: number }
   | { readonly kind: 'error'; readonly message: string };
 
 export interface AccountRecord {
@@ -40,6 +42,11 @@ export interface AccountRecord {
   readonly deviceId: string;
   readonly deviceType: string;
   readonly version?: EasVersion;
+  /**
+   * The protocol version chosen at setup (AccountSetup.version): OPTIONS must offer it
+   * and the daily recheck keeps it. Absent: the highest version both sides speak.
+   */
+  readonly chosenVersion?: EasVersion;
   /** When OPTIONS was last asked; it is asked again daily. */
   readonly versionCheckedAt?: number;
   readonly serverVersions?: readonly string[];
@@ -51,6 +58,11 @@ export interface AccountRecord {
   readonly push: PushMode;
   readonly intervalMinutes: number;
   readonly state: AccountState;
+  /**
+   * A busy server (503/429, MS-ASHTTP 3.1.5.2.3) asked with Retry-After not to be called
+   * before this time (ms); syncs wait until then.
+   */
+  readonly busyUntil?: number;
   readonly lastSyncAt?: number;
   readonly createdAt: number;
 }

@@ -20,21 +20,6 @@ import { SYNC_CLASSES, type AccountRecord, type SyncClass } from '../store/schem
 import { SyncError, classify } from './errors.ts';
 import type { Session, SessionDeps } from './session.ts';
 
-declare module '../store/schema.ts' {
-  interface AccountRecord {
-    /**
-     * The protocol version chosen at setup (AccountSetup.version): OPTIONS must offer it
-     * and the daily recheck keeps it. Absent: the highest version both sides speak.
-     */
-    readonly chosenVersion?: EasVersion;
-    /**
-     * A busy server (503/429, MS-ASHTTP 3.1.5.2.3) asked with Retry-After not to be called
-     * before this time (ms); syncs wait until then. The state's message says so too.
-     */
-    readonly busyUntil?: number;
-  }
-}
-
 /** What the user types on the manual setup screen. */
 export interface AccountSetup {
   readonly email: string;
