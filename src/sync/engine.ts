@@ -246,7 +246,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** A Retry-After too long to wait inside one request: kept on the account, and shown in its state. */
   async function busy(run: AccountRun, until: number): Promise<void> {
-    const state: AccountState = { kind: 'error', message: busyText(until) };
+    const state: AccountState = { kind: 'busy', until };
     await run.session.update({ busyUntil: until, state });
     emit({ type: 'account', accountId: run.session.account.id, state });
   }

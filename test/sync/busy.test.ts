@@ -52,8 +52,8 @@ describe('503 with a long Retry-After', () => {
     expect(retryAt - started).toBeLessThan(RETRY_AFTER_S * 1000 + 1000);
     const stored = await store.db.get('accounts', account.id);
     expect(stored?.busyUntil).toBe(retryAt);
-    expect(stored?.state).toEqual({ kind: 'error', message: `The server is busy and asked to wait: next try at ${new Date(retryAt).toISOString()}` });
-    expect(events.some((e) => e.type === 'account' && e.state.kind === 'error')).toBe(true);
+    expect(stored?.state).toEqual({ kind: 'busy', until: retryAt });
+    expect(events.some((e) => e.type === 'account' && e.state.kind === 'busy' && e.state.until === retryAt)).toBe(true);
 
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: false, error: { kind: 'busy' }, retryAt });
     expect(await engine.flushOutbox(account.id)).toMatchObject({ ok: false, error: { kind: 'busy' } });
@@ -89,6 +89,6 @@ describe('503 with a long Retry-After', () => {
     expect(step.kind === 'wait' && step.ms).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 1000);
     const stored = await store.db.get('accounts', account.id);
     expect(stored?.busyUntil).toBeGreaterThan(0);
-    expect(stored?.state.kind).toBe('error');
+    expect(stored?.state).toEqual({ kind: 'busy', until: stored?.busyUntil });
   });
 });
