@@ -36,6 +36,7 @@ export const en = {
   'status.authError': 'The server refused the password for {account}.',
   'status.reenterPassword': 'Re-enter password',
   'status.blocked': 'The server blocked this device for {account}: {message}',
+  'status.busy': 'The server for {account} is busy and asked for a pause. Next try: {time}.',
   'status.error': 'Sync stopped for {account}: {message}',
   'status.fullResync': 'Full resync',
   'status.folderError': 'This folder could not be synced: {message}',

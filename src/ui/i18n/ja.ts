@@ -38,6 +38,7 @@ export const ja: Record<MessageKey, string> = {
   'status.authError': '{account} のパスワードがサーバーに拒否されました。',
   'status.reenterPassword': 'パスワードを再入力',
   'status.blocked': '{account} はサーバーによりブロックされています: {message}',
+  'status.busy': '{account} のサーバーが混み合っていて、待つよう求められました。次の同期: {time}',
   'status.error': '{account} の同期が停止しました: {message}',
   'status.fullResync': '完全再同期',
   'status.folderError': 'このフォルダを同期できませんでした: {message}',

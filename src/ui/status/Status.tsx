@@ -59,7 +59,7 @@ export function SyncButton() {
 
 export function StatusBanners() {
   const { client } = useApp();
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const online = useOnline();
   const accounts = useLive(listAccounts, [], ['accounts']).value ?? [];
   const [passwordFor, setPasswordFor] = useState<AccountRecord | undefined>();
@@ -85,6 +85,12 @@ export function StatusBanners() {
           return (
             <p class="banner error" role="alert" key={a.id}>
               {t('status.blocked', { account: name, message: a.state.message })}
+            </p>
+          );
+        if (a.state.kind === 'busy')
+          return (
+            <p class="banner" role="status" key={a.id}>
+              {t('status.busy', { account: name, time: dateTime(new Date(a.state.until)) })}
             </p>
           );
         if (a.state.kind === 'error')
