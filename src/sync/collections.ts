@@ -245,25 +245,30 @@ async function applyResponse(
   run: AccountRun, res: SyncResponse, batch: readonly FolderRecord[], sentBy: ReadonlyMap<string, PendingRecord[]>,
 ): Promise<Map<string, CollectionOutcome>> {
   const account = run.session.account;
-  const fresh = new Map((await getFolders(run.store, account.id)).map((f) => [f.serverId, f]));
-  const pending = await getPending(run.store, account.id);
+  const [folders, pending] = await Promise.all([getFolders(run.store, account.id), getPending(run.store, account.id)]);
+  const fresh = new Map(folders.map((f) => [f.serverId, f]));
   const live = new Set(pending.map((p) => p.id));
   const sent = new Map<string, SentCollection>();
   const extra: WriteOp[] = [];
   for (const c of res.collections) {
     const folder = fresh.get(c.collectionId);
     if (!folder || !batch.some((b) => b.serverId === c.collectionId)) continue;
-    const marker = await run.store.db.get('meta', resyncKey(account.id, folder.serverId));
+    const [marker, movedIn] = await Promise.all([
+      run.store.db.get('meta', resyncKey(account.id, folder.serverId)),
+      getMovedIn(run.store, account.id, folder.serverId),
+    ]);
     const resyncSince = (marker?.value as { since?: number } | undefined)?.since;
     const complete = resyncSince !== undefined && !c.moreAvailable && c.status === 1;
     const mine = (sentBy.get(c.collectionId) ?? []).filter((p) => live.has(p.id));
     const adds = c.commands.flatMap((x) => (x.kind === 'Add' ? [x.serverId] : []));
-    const movedIn = await getMovedIn(run.store, account.id, folder.serverId);
     // An Add names an item already held only during a resync or for a mail moved in here.
     const probed = resyncSince !== undefined ? adds : adds.filter((id) => movedIn.includes(id));
+    const named = namedIds(c, mine);
     const items = complete
       ? new Map((await getItems(run.store, account.id, folder.serverId)).map((i): [string, ItemRecord] => [i.serverId, i]))
-      : await getItemsById(run.store, account.id, folder.serverId, namedIds(c, mine), probed);
+      : named.length + probed.length === 0 // a page of new items only (an initial sync): nothing to read
+        ? new Map<string, ItemRecord>()
+        : await getItemsById(run.store, account.id, folder.serverId, named, probed);
     sent.set(c.collectionId, { folder, cls: folder.class as SyncClass, sent: mine, items, resyncSince, complete });
     if (movedIn.length > 0 && c.status === 1) extra.push(movedInOp(account.id, folder.serverId, c.moreAvailable ? movedIn.filter((id) => !adds.includes(id)) : []));
   }
