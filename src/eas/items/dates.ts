@@ -20,16 +20,38 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z?$/i;
 /** Parses an EAS dateTime or Compact DateTime into a Date; undefined when malformed. */
 export function parseEasDate(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
+  if (isUsual(text)) {
+    // The shape servers write nearly every date in, read without a regex.
+    const n = (start: number, count: number): number => digits(text, start, count);
+    return utcDate(n(0, 4), n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2), n(20, 3));
+  }
   const s = text.trim();
   const m = EXTENDED.exec(s) ?? COMPACT.exec(s);
   if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const h = Number(m[4]);
-  const mi = Number(m[5]);
-  const se = Number(m[6]);
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  return utcDate(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+}
+
+// The usual dateTime, `2026-11-25T09:00:00.000Z`: 'd' stands for a digit.
+const USUAL = 'dddd-dd-ddTdd:dd:dd.dddZ';
+
+function isUsual(s: string): boolean {
+  if (s.length !== USUAL.length) return false;
+  for (let i = 0; i < USUAL.length; i++) {
+    const c = s.charCodeAt(i);
+    if (USUAL[i] === 'd' ? c < 0x30 || c > 0x39 : c !== USUAL.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function digits(s: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) n = n * 10 + s.charCodeAt(i) - 0x30;
+  return n;
+}
+
+/** The date of these UTC fields; undefined when a field is out of range. */
+function utcDate(y: number, mo: number, d: number, h: number, mi: number, se: number, ms: number): Date | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) return undefined;
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se, ms));
   date.setUTCFullYear(y); // Date.UTC maps years 0..99 to 1900..1999
