@@ -101,12 +101,30 @@ class Reader {
   }
 
   take(length: number, what: string): Uint8Array {
-    if (length > this.left) {
-      throw new WbxmlError(`${what} of ${length} bytes runs past the end (${this.left} left)`, this.pos);
-    }
+    this.check(length, what);
     const out = this.bytes.subarray(this.pos, this.pos + length);
     this.pos += length;
     return out;
+  }
+
+  /**
+   * The next `length` bytes in an array of their own: a view would keep the whole
+   * document alive, and structured clone (IndexedDB) would copy all of it.
+   */
+  copy(length: number, what: string): Uint8Array {
+    this.check(length, what);
+    const out = new Uint8Array(length);
+    // Short runs (ids, hashes) by hand: no view to allocate; longer ones with a native copy.
+    if (length <= 64) for (let i = 0; i < length; i++) out[i] = this.bytes[this.pos + i] as number;
+    else out.set(this.bytes.subarray(this.pos, this.pos + length));
+    this.pos += length;
+    return out;
+  }
+
+  private check(length: number, what: string): void {
+    if (length > this.left) {
+      throw new WbxmlError(`${what} of ${length} bytes runs past the end (${this.left} left)`, this.pos);
+    }
   }
 }
 
@@ -208,7 +226,7 @@ class BodyReader {
       case STR_T:
         return this.addText(this.tableRef(at), at);
       case OPAQUE:
-        return this.add(this.r.take(this.r.mbUint32('opaque length'), 'opaque data').slice(), at);
+        return this.add(this.r.copy(this.r.mbUint32('opaque length'), 'opaque data'), at);
       case PI:
         throw new WbxmlError('processing instructions are not used by EAS', at);
       default:
