@@ -72,13 +72,13 @@ export async function syncCollections(run: AccountRun, only?: readonly string[])
     needFolderSync: false,
   };
   for (let round = 0; round < 100_000 && !state.needFolderSync; round++) {
-    const folders = (await chosen()).filter((f) => !state.done.has(f.serverId));
+    const [all, queue] = await Promise.all([chosen(), getPending(run.store, run.session.account.id)]);
+    const folders = all.filter((f) => !state.done.has(f.serverId));
     const unprimed = folders.filter((f) => f.syncKey === '0' && state.work.has(f.serverId));
     if (unprimed.length > 0) {
       await prime(run, unprimed.slice(0, state.maxCollections), state);
       continue;
     }
-    const queue = await getPending(run.store, run.session.account.id);
     const withCommands = foldersWithCommands(queue);
     const wanted = (f: FolderRecord): boolean =>
       state.work.has(f.serverId) || (withCommands.has(f.serverId) && state.sentLast.get(f.serverId) !== 0);
@@ -161,7 +161,8 @@ async function syncRound(run: AccountRun, batch: readonly FolderRecord[], queue:
   const ctx = run.session.ctx;
   const sentBy = new Map<string, PendingRecord[]>();
   const resyncing = new Set<string>();
-  for (const f of batch) if (await run.store.db.get('meta', resyncKey(f.accountId, f.serverId))) resyncing.add(f.serverId);
+  const markers = await Promise.all(batch.map((f) => run.store.db.get('meta', resyncKey(f.accountId, f.serverId))));
+  batch.forEach((f, i) => markers[i] && resyncing.add(f.serverId));
   const collections: SyncCollection[] = batch.map((f) => {
     const cls = f.class as SyncClass;
     const { sent, commands } = commandsFor(f, cls, queue, run.inFlight, ctx, { holdAdds: resyncing.has(f.serverId) });
