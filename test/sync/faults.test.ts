@@ -12,148 +12,15 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { FolderType, requireFolderOfType, type Item, type Mailbox, type Store as MockStore } from '../../mocks/model.ts';
-import { rng, type Rng } from '../../mocks/random.ts';
+import { rng } from '../../mocks/random.ts';
 import type { FaultSpec } from '../../mocks/faults.ts';
 import type { MockServer } from '../../mocks/server.ts';
-import type { CalendarItem } from '../../src/eas/items/calendar.ts';
-import type { Contact } from '../../src/eas/items/contact.ts';
-import type { Task } from '../../src/eas/items/task.ts';
-import type { Engine } from '../../src/sync/engine.ts';
-import { textOf } from '../../src/wbxml/tree.ts';
+import { countProblems, EDITS, type Ctx } from './fuzz-edits.ts';
 import { Killed, Machine } from './machine.ts';
 import { alice, diffViews, localView, mockServer, pinVersion, serverView } from './support.ts';
 
 const SEEDS = Number(process.env['EAS_FAULT_SEEDS'] ?? 500);
 const MAX_LIVES = 80;
-
-const prop = (item: Item | undefined, ns: string, name: string): string | undefined => {
-  if (item?.data.kind !== 'pim') return undefined;
-  const p = item.data.props.find((x) => x.ns === ns && x.name === name);
-  return p ? textOf(p) : undefined;
-};
-const byProp = (store: MockStore, ns: string, name: string, value: string): Item[] =>
-  [...store.items.values()].filter((i) => prop(i, ns, name) === value);
-const mailById = (store: MockStore, messageId: string): Item[] =>
-  [...store.items.values()].filter((i) => i.data.kind === 'mail' && i.data.messageId === messageId);
-
-/** What must hold on the server once the edits are through. */
-type Check = () => string | undefined;
-
-interface Ctx {
-  readonly engine: Engine;
-  readonly accountId: string;
-  readonly mb: Mailbox;
-  readonly r: Rng;
-  readonly tag: string;
-  readonly used: Set<string>;
-  readonly checks: Check[];
-  n: number;
-}
-
-const folder = (c: Ctx, type: number): MockStore => requireFolderOfType(c.mb, type).store;
-const marker = (c: Ctx): string => `${c.tag}-${++c.n}`;
-
-/** A random item of a store that no earlier edit of this seed touched. */
-function pick(c: Ctx, store: MockStore, filter: (i: Item) => boolean = () => true): Item | undefined {
-  const free = [...store.items.values()].filter((i) => !c.used.has(i.id) && filter(i));
-  if (free.length === 0) return undefined;
-  const item = c.r.pick(free);
-  c.used.add(item.id);
-  return item;
-}
-
-const expectCount = (what: string, got: number, want: number): string | undefined => (got === want ? undefined : `${what}: ${got} on the server, expected ${want}`);
-
-const PIM = [
-  { cls: 'Contacts', type: FolderType.Contacts, ns: 'Contacts', key: 'FileAs', make: (m: string): Contact => ({ fileAs: m, firstName: m }) },
-  { cls: 'Tasks', type: FolderType.Tasks, ns: 'Tasks', key: 'Subject', make: (m: string): Task => ({ subject: m, complete: false }) },
-  {
-    cls: 'Calendar', type: FolderType.Calendar, ns: 'Calendar', key: 'Subject',
-    make: (m: string): CalendarItem => ({ subject: m, startTime: new Date(Date.UTC(2026, 6, 1, 9)), endTime: new Date(Date.UTC(2026, 6, 1, 10)) }),
-  },
-] as const;
-
-/** The edits a seed picks from; each queues its edit and the check of its outcome. */
-const EDITS: ((c: Ctx) => Promise<void>)[] = [
-  async (c) => {
-    const k = c.r.pick(PIM);
-    const m = marker(c);
-    await c.engine.addItem(c.accountId, folder(c, k.type).id, k.make(m));
-    c.checks.push(() => expectCount(`added ${k.cls} ${m}`, byProp(folder(c, k.type), k.ns, k.key, m).length, 1));
-  },
-  async (c) => {
-    // An add, changed and perhaps deleted before it ever reached the server.
-    const k = c.r.pick(PIM);
-    const m = marker(c);
-    const id = await c.engine.addItem(c.accountId, folder(c, k.type).id, k.make(m));
-    const renamed = `${m}-renamed`;
-    await c.engine.updateItem(c.accountId, folder(c, k.type).id, id, k.make(renamed));
-    const deleted = c.r.chance(0.4);
-    if (deleted) await c.engine.deleteItem(c.accountId, folder(c, k.type).id, id);
-    c.checks.push(() => expectCount(`added+renamed ${k.cls} ${m}`, byProp(folder(c, k.type), k.ns, k.key, renamed).length, deleted ? 0 : 1));
-    c.checks.push(() => expectCount(`first name of ${m}`, byProp(folder(c, k.type), k.ns, k.key, m).length, 0));
-  },
-  async (c) => {
-    const k = c.r.pick(PIM);
-    const store = folder(c, k.type);
-    const item = pick(c, store, (i) => prop(i, 'Calendar', 'MeetingStatus') !== '3');
-    if (!item) return;
-    const m = marker(c);
-    const record = await recordOf(c, store.id, item.id);
-    const next = k.cls === 'Contacts' ? { ...(record as Contact), jobTitle: m } : { ...(record as Task), subject: m };
-    await c.engine.updateItem(c.accountId, store.id, item.id, next);
-    const [ns, name] = k.cls === 'Contacts' ? ['Contacts', 'JobTitle'] : [k.ns, 'Subject'];
-    c.checks.push(() => (prop(store.items.get(item.id), ns, name) === m ? undefined : `change of ${k.cls} ${item.id} to ${m} missing`));
-  },
-  async (c) => {
-    const k = c.r.pick(PIM);
-    const store = folder(c, k.type);
-    const item = pick(c, store);
-    if (!item) return;
-    await c.engine.deleteItem(c.accountId, store.id, item.id);
-    c.checks.push(() => (store.items.has(item.id) ? `deleted ${k.cls} ${item.id} still on the server` : undefined));
-  },
-  async (c) => {
-    const inbox = folder(c, FolderType.Inbox);
-    const mail = pick(c, inbox, (i) => i.data.kind === 'mail' && !i.data.meeting);
-    if (!mail || mail.data.kind !== 'mail') return;
-    const flag = c.r.chance(0.5);
-    await c.engine.markRead(c.accountId, inbox.id, mail.id, true);
-    if (flag) await c.engine.setFlag(c.accountId, inbox.id, mail.id, { status: 2, flagType: 'Flag for follow up' });
-    const messageId = mail.data.messageId;
-    const moveTo = c.r.chance(0.5) ? [...c.mb.folders.values()].find((f) => f.type === FolderType.UserMail)?.store : undefined;
-    if (moveTo) await c.engine.moveItem(c.accountId, inbox.id, mail.id, moveTo.id);
-    const where = moveTo ?? inbox;
-    const before = mailById(where, messageId).length - (moveTo ? 0 : 1); // generated ids can repeat
-    c.checks.push(() => {
-      const found = mailById(where, messageId);
-      if (found.length !== before + 1) return `mail ${messageId}: ${found.length} copies in ${where.id}, expected ${before + 1}`;
-      const data = found.at(-1)!.data;
-      if (data.kind !== 'mail' || !data.read) return `mail ${messageId} not read on the server`;
-      if (flag && !data.flag) return `mail ${messageId} not flagged on the server`;
-      return moveTo && mailById(inbox, messageId).some((i) => i.id === mail.id) ? `mail ${messageId} still in the Inbox` : undefined;
-    });
-  },
-  async (c) => {
-    const inbox = folder(c, FolderType.Inbox);
-    const mail = pick(c, inbox, (i) => i.data.kind === 'mail' && !i.data.meeting);
-    if (!mail || mail.data.kind !== 'mail') return;
-    const messageId = mail.data.messageId;
-    const inTrash = mailById(folder(c, FolderType.DeletedItems), messageId).length; // generated ids can repeat
-    await c.engine.deleteItem(c.accountId, inbox.id, mail.id);
-    c.checks.push(() => {
-      if (inbox.items.has(mail.id)) return `deleted mail ${messageId} still in the Inbox`;
-      return expectCount(`deleted mail ${messageId} in Deleted Items`, mailById(folder(c, FolderType.DeletedItems), messageId).length, inTrash + 1);
-    });
-  },
-];
-
-let stores: Map<string, import('../../src/store/db.ts').Store> = new Map();
-async function recordOf(c: Ctx, folderId: string, serverId: string): Promise<unknown> {
-  const store = stores.get(c.accountId);
-  return (await store?.db.get('items', [c.accountId, folderId, serverId]))?.data;
-}
 
 const FAULTS: Partial<FaultSpec>[] = [
   { unavailable: 1, retryAfter: 1 }, { drop: 1 }, { truncate: 1 }, { invalidSyncKey: 1 }, { folderSyncRequired: 1 },
@@ -169,8 +36,7 @@ async function runSeed(server: MockServer, seed: number): Promise<{ lives: numbe
   let h = await machine.boot();
   const account = await h.engine.addAccount(alice);
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true });
-  stores = new Map([[account.id, machine.store!]]);
-  const c: Ctx = { engine: h.engine, accountId: account.id, mb: server.mock.world.mailboxes.get('alice')!, r, tag: `s${seed}`, used: new Set(), checks: [], n: 0 };
+  const c: Ctx = { engine: h.engine, store: machine.store!, accountId: account.id, mb: server.mock.world.mailboxes.get('alice')!, r, tag: `s${seed}`, used: new Set(), checks: [], n: 0 };
   const edits = r.int(3, 8);
   for (let i = 0; i < edits; i++) await r.pick(EDITS)(c);
 
@@ -198,17 +64,6 @@ async function runSeed(server: MockServer, seed: number): Promise<{ lives: numbe
   if (problems.length) throw new Error(`seed ${seed}: ${problems.join('; ')} (faults: ${server.control.faults.log.slice(-20).join(' ')})`);
   store.close();
   return { lives, kills: machine.kills };
-}
-
-/** Each folder's count and unread count equal what the store holds. */
-async function countProblems(store: import('../../src/store/db.ts').Store, accountId: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const f of await store.db.getAll('folders', IDBKeyRange.bound([accountId], [accountId, []]))) {
-    const items = await store.db.getAll('items', IDBKeyRange.bound([accountId, f.serverId], [accountId, f.serverId, []]));
-    const unread = items.filter((i) => i.read === 0).length;
-    if (f.count !== items.length || f.unread !== unread) out.push(`folder ${f.serverId} (${f.displayName}): count ${f.count}/${items.length}, unread ${f.unread}/${unread}`);
-  }
-  return out;
 }
 
 describe('offline edits through random faults', () => {
