@@ -18,8 +18,9 @@
  *   as sent. Protocol 12.1 has no ClientId, and the session does not repeat such a
  *   request after a network failure (reconnect.ts): the mail is marked `unconfirmed`
  *   (or left 'sending' by a kill), and before it goes again Sent Items is searched for
- *   its Message-ID (sent.ts); found, it counts as sent. Where that cannot be checked
- *   (no synced Sent Items), it goes again: a possible second copy, never a lost mail.
+ *   its Message-ID (sent.ts); found, it counts as sent. While Sent Items cannot be read
+ *   (its sync failed), the mail waits; where it cannot be checked at all (no synced
+ *   Sent Items), it goes again: a possible second copy, never a lost mail.
  */
 import { buildSendMail, parseSendMail } from '../eas/commands/sendmail.ts';
 import { buildSmartForward, parseSmartForward } from '../eas/commands/smartforward.ts';
@@ -37,7 +38,7 @@ import { SyncError } from './errors.ts';
 import { getItem, getPending, isProvisional, putOp, deletePendingOp } from './local.ts';
 import { buildMime, messageIds, readHeaders, rfc5322Date, type MimeAttachment } from './mime-build.ts';
 import { mayHaveArrived } from './reconnect.ts';
-import { findSent } from './sent.ts';
+import { findSent, type SentCheck } from './sent.ts';
 
 export interface OutgoingAttachment {
   readonly name: string;
@@ -129,12 +130,15 @@ async function sendOne(run: AccountRun, id: number): Promise<Outcome> {
     let unsure = marked.unsure;
     let res: ComposeMailResponse;
     try {
-      if (unsure && (await sentAlready(run, payload))) return settle(run, p, undefined);
+      const check = unsure ? await sentAlready(run, payload) : 'absent';
+      if (check === 'found') return settle(run, p, undefined);
+      if (check === 'later') return settle(run, p, { ...payload, state: 'queued', unconfirmed: true }, SENT_ITEMS_UNREAD);
       unsure = false;
       res = await send(run, p, payload, smart);
     } catch (e) {
       const unconfirmed = unsure || mayHaveBeenSent(e) || undefined;
-      if (smart && e instanceof SyncError && e.kind === 'server') {
+      // A failure of the Sent Items check is not one of the Smart* command (it keeps `unconfirmed`).
+      if (smart && !unsure && e instanceof SyncError && e.kind === 'server') {
         await settle(run, p, { ...payload, fallback: true, state: 'queued' }, `${e.message}; sending without the original`);
         continue;
       }
@@ -182,12 +186,15 @@ function mayHaveBeenSent(e: unknown): boolean {
 /**
  * Before a mail goes again after a request that may have reached the server: from
  * 14.0 its ClientId lets the server drop a copy (Status 118), so it just goes; at
- * 12.1 it counts as sent when Sent Items holds its Message-ID (sent.ts).
+ * 12.1 it counts as sent when Sent Items holds its Message-ID, and waits for the next
+ * sync when Sent Items could not be read this time (sent.ts).
  */
-async function sentAlready(run: AccountRun, m: OutboxPayload): Promise<boolean> {
-  if (atLeast(run.session.ctx.version, '14.0')) return false;
-  return (await findSent(run, m)) === 'found';
+async function sentAlready(run: AccountRun, m: OutboxPayload): Promise<SentCheck> {
+  if (atLeast(run.session.ctx.version, '14.0')) return 'absent';
+  return findSent(run, m);
 }
+
+const SENT_ITEMS_UNREAD = 'an earlier try may have gone out and Sent Items could not be read to check it; checked again at the next sync';
 
 /**
  * Writes the outcome: no payload = sent (the record goes); else the new payload with

@@ -26,17 +26,18 @@ const HEADER_BYTES = 8192;
 
 /**
  * 'found': a copy in Sent Items has the mail's Message-ID; 'absent': none has;
- * 'unknown': no synced Sent Items folder, or its sync failed (the caller sends again:
- * a possible second copy rather than a lost mail).
+ * 'unknown': no synced Sent Items folder (the caller sends again: a possible second
+ * copy rather than a lost mail); 'later': its sync failed this time (a cut answer,
+ * Status 12), so the caller keeps the mail and asks again at the next sync.
  */
-export type SentCheck = 'found' | 'absent' | 'unknown';
+export type SentCheck = 'found' | 'absent' | 'unknown' | 'later';
 
 export async function findSent(run: AccountRun, mail: { readonly messageId: string; readonly subject: string }): Promise<SentCheck> {
   const accountId = run.session.account.id;
   const sent = (await getFolders(run.store, accountId)).find((f) => f.type === FolderType.SentItems && f.enabled);
   if (!sent) return 'unknown';
   const report = await syncCollections(run, [sent.serverId]);
-  if (report.needFolderSync || report.errors.some((e) => e.folderId === sent.serverId)) return 'unknown';
+  if (report.needFolderSync || report.errors.some((e) => e.folderId === sent.serverId)) return 'later';
   const candidates = (await getItems(run.store, accountId, sent.serverId))
     .filter((i) => ((i.data as Email).subject ?? '') === mail.subject)
     .sort((a, b) => b.sortKey.localeCompare(a.sortKey))
