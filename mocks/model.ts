@@ -221,6 +221,15 @@ export interface World {
   nextStoreId: number;
   /** Counter for Message-IDs and other server-made unique names. */
   nextUnique: number;
+  /** Every answer to a whole meeting a MeetingResponse recorded, oldest first (tests count them per meeting). */
+  readonly meetingAnswers: MeetingAnswer[];
+}
+
+export interface MeetingAnswer {
+  readonly login: string;
+  readonly uid: string;
+  /** MeetingResponse UserResponse: 1 accepted, 2 tentative, 3 declined. */
+  readonly userResponse: number;
 }
 
 export function createWorld(clock: () => number): World {
@@ -233,6 +242,7 @@ export function createWorld(clock: () => number): World {
     listeners: new Set(),
     nextStoreId: 1,
     nextUnique: 1,
+    meetingAnswers: [],
   };
 }
 

@@ -118,6 +118,7 @@ function respondOne(ctx: CommandContext, req: El): El {
   if (!event || event.item.data.kind !== 'pim') return result(3);
   const instance = textAt(req, 'InstanceId');
   if (instance !== undefined) return respondToOccurrence(ctx, event, instance, response, requestId);
+  world.meetingAnswers.push({ login: ctx.user.login, uid: meeting.uid, userResponse: response });
   let calendarId: string | undefined;
   if (response === 3) removeItem(world, event.folder.store, event.item.id); // a declined meeting leaves the calendar
   else {

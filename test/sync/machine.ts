@@ -12,6 +12,7 @@
 import type { Rng } from '../../mocks/random.ts';
 import { applyOps, openStore, randomId, type Store, type WriteOp } from '../../src/store/db.ts';
 import type { StoreName } from '../../src/store/schema.ts';
+import type { Clock } from '../../src/sync/runtime.ts';
 import { engineFor, type Harness } from './support.ts';
 
 export class Killed extends Error {
@@ -27,9 +28,14 @@ export class Machine {
   private budget = Number.POSITIVE_INFINITY;
   private killed = false;
 
+  /**
+   * `clock`: one clock for every process of the device, so time goes on across restarts
+   * as a wall clock does. Without it each process starts its own at NOW.
+   */
   constructor(
     private readonly server: (r: Request) => Promise<Response>,
     private readonly rng: Rng,
+    private readonly clock?: Clock,
   ) {}
 
   get dead(): boolean {
@@ -52,7 +58,7 @@ export class Machine {
     // Compaction now and then keeps the journal short, as the CLI does at start.
     if (this.journal.length > 40) this.journal = [await snapshot(store)];
     this.store = store;
-    return engineFor(store, (r) => this.transport(r), { retries: 1, backoffMs: 10 });
+    return engineFor(store, (r) => this.transport(r), { retries: 1, backoffMs: 10, ...(this.clock && { clock: this.clock }) });
   }
 
   private tick(): void {
