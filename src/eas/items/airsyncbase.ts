@@ -27,7 +27,12 @@ export function readText(e: El, ns: string, name: string): string | undefined {
 
 /** Integer value of `ns:name`; undefined when absent, empty or not a number. */
 export function readInt(e: El, ns: string, name: string): number | undefined {
-  const t = readText(e, ns, name)?.trim();
+  return intOf(readText(e, ns, name));
+}
+
+/** An integer field's text as a number; undefined when absent, empty or not a number. */
+export function intOf(text: string | undefined): number | undefined {
+  const t = text?.trim();
   if (!t) return undefined;
   const n = Number(t);
   return Number.isInteger(n) ? n : undefined;
@@ -35,7 +40,11 @@ export function readInt(e: El, ns: string, name: string): number | undefined {
 
 /** Boolean value of `ns:name` (MS-ASDTYPE 2.1: "1"/"0"; "true"/"false" tolerated). */
 export function readBool(e: El, ns: string, name: string): boolean | undefined {
-  const t = readText(e, ns, name);
+  return boolOf(readText(e, ns, name));
+}
+
+/** A boolean field's text as a boolean; undefined when absent. */
+export function boolOf(t: string | undefined): boolean | undefined {
   if (t === undefined) return undefined;
   const v = t.trim().toLowerCase();
   return v === '1' || v === 'true';
@@ -51,7 +60,11 @@ export function readDate(e: El, ns: string, name: string): Date | undefined {
  * [] when it is present but empty (e.g. MS-ASEMAIL 2.2.2.16: no categories set).
  */
 export function readCategories(e: El, ns: string): string[] | undefined {
-  const c = kid(e, 'Categories', ns);
+  return categoriesOf(kid(e, 'Categories', ns), ns);
+}
+
+/** The entries of a `ns:Categories` element; undefined when there is none. */
+export function categoriesOf(c: El | undefined, ns: string): string[] | undefined {
   return c ? kids(c, 'Category', ns).map(textOf) : undefined;
 }
 
@@ -141,7 +154,11 @@ function legacyBody(container: El, ns: string): Body | undefined {
  * namespace `classNs` (Email, Contacts, Tasks, Calendar).
  */
 export function decodeBody(container: El, classNs?: string): Body | undefined {
-  const b = kid(container, 'Body', AB);
+  return bodyOf(kid(container, 'Body', AB), container, classNs);
+}
+
+/** decodeBody with the container's airsyncbase:Body `b` already looked up. */
+export function bodyOf(b: El | undefined, container: El, classNs?: string): Body | undefined {
   if (b) return parseBody(b);
   return classNs ? legacyBody(container, classNs) : undefined;
 }
@@ -167,7 +184,11 @@ export interface BodyPart {
 }
 
 export function decodeBodyPart(container: El): BodyPart | undefined {
-  const b = kid(container, 'BodyPart', AB);
+  return bodyPartOf(kid(container, 'BodyPart', AB));
+}
+
+/** An airsyncbase:BodyPart element (or none) as a BodyPart. */
+export function bodyPartOf(b: El | undefined): BodyPart | undefined {
   const type = b && readInt(b, AB, 'Type');
   if (!b || !isBodyType(type)) return undefined;
   return { status: readInt(b, AB, 'Status') ?? 1, type, ...bodyFields(b) };
@@ -175,7 +196,12 @@ export function decodeBodyPart(container: El): BodyPart | undefined {
 
 /** MS-ASAIRS 2.2.2.32 NativeBodyType: the body format the item was stored in (12.0+). */
 export function decodeNativeBodyType(container: El): BodyType | undefined {
-  const n = readInt(container, AB, 'NativeBodyType');
+  return nativeBodyTypeOf(readText(container, AB, 'NativeBodyType'));
+}
+
+/** NativeBodyType's text as a BodyType; undefined when absent or unknown. */
+export function nativeBodyTypeOf(text: string | undefined): BodyType | undefined {
+  const n = intOf(text);
   return isBodyType(n) ? n : undefined;
 }
 
@@ -238,7 +264,11 @@ function parseLegacyAttachment(a: El): Attachment {
 
 /** airsyncbase:Attachments (12.0+) or, failing that, the 2.5 email:Attachments. */
 export function decodeAttachments(container: El): Attachment[] {
-  const ab = kid(container, 'Attachments', AB);
+  return attachmentsOf(kid(container, 'Attachments', AB), container);
+}
+
+/** decodeAttachments with the container's airsyncbase:Attachments `ab` already looked up. */
+export function attachmentsOf(ab: El | undefined, container: El): Attachment[] {
   if (ab) return kids(ab, 'Attachment', AB).map(parseAttachment);
   const legacy = kid(container, 'Attachments', 'Email');
   return legacy ? kids(legacy, 'Attachment', 'Email').map(parseLegacyAttachment) : [];

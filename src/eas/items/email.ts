@@ -7,21 +7,24 @@
  * Categories on an existing message (encodeEmailChange); in 16.x it can also create
  * and edit drafts in the Drafts folder (encodeDraft).
  */
-import { bytesOf, el, kid, kids, type El } from '../../wbxml/tree.ts';
+import { bytesOf, el, kid, kids, textOf, type El } from '../../wbxml/tree.ts';
 import type { EasContext } from '../command.ts';
 import { atLeast } from '../version.ts';
 import { formatAddressList, parseAddress, parseAddressList, type Address } from './addresses.ts';
 import {
+  AIRSYNCBASE,
+  attachmentsOf,
+  bodyOf,
+  bodyPartOf,
+  boolOf,
   categoriesElement,
-  decodeAttachments,
-  decodeBody,
-  decodeBodyPart,
+  categoriesOf,
   decodeLocation,
-  decodeNativeBodyType,
   encodeAttachmentChanges,
   encodeBody,
+  intOf,
+  nativeBodyTypeOf,
   readBool,
-  readCategories,
   readDate,
   readInt,
   readText,
@@ -32,7 +35,7 @@ import {
   type BodyType,
   type Location,
 } from './airsyncbase.ts';
-import { formatEasDateTime } from './dates.ts';
+import { formatEasDateTime, parseEasDate } from './dates.ts';
 
 const EM = 'Email';
 const EM2 = 'Email2';
@@ -173,8 +176,7 @@ export interface Email {
 // ---------------------------------------------------------------------------
 // Decoding
 
-function readImportance(e: El): Importance | undefined {
-  const n = readInt(e, EM, 'Importance');
+function importanceOf(n: number | undefined): Importance | undefined {
   return n === 0 || n === 1 || n === 2 ? n : undefined;
 }
 
@@ -251,11 +253,6 @@ function decodeMeetingRequest(m: El): MeetingRequest {
   };
 }
 
-/** Byte-array content (MS-ASDTYPE 2.7.1), sent as WBXML OPAQUE. */
-function readOpaque(e: El, ns: string, name: string): Uint8Array | undefined {
-  return bytesOf(kid(e, name, ns));
-}
-
 /**
  * Decodes an email from Sync ApplicationData, ItemOperations Properties or Search
  * Properties. Unknown elements are ignored. For 2.5 the body and attachments are
@@ -263,43 +260,76 @@ function readOpaque(e: El, ns: string, name: string): Uint8Array | undefined {
  */
 export function decodeEmail(container: El, ctx: EasContext): Email {
   const legacy = !atLeast(ctx.version, '12.0');
-  const flag = kid(container, 'Flag', EM);
-  const meeting = kid(container, 'MeetingRequest', EM);
+  const f = emailFields(container);
+  const flag = f.get('Flag');
+  const meeting = f.get('MeetingRequest');
   return {
-    to: parseAddressList(readText(container, EM, 'To')),
-    cc: parseAddressList(readText(container, EM, 'Cc')),
-    from: parseAddress(readText(container, EM, 'From')),
-    replyTo: parseAddressList(readText(container, EM, 'ReplyTo')),
-    subject: readText(container, EM, 'Subject'),
-    dateReceived: readDate(container, EM, 'DateReceived'),
-    displayTo: readText(container, EM, 'DisplayTo'),
-    threadTopic: readText(container, EM, 'ThreadTopic'),
-    importance: readImportance(container),
-    read: readBool(container, EM, 'Read'),
+    to: parseAddressList(textIn(f, 'To')),
+    cc: parseAddressList(textIn(f, 'Cc')),
+    from: parseAddress(textIn(f, 'From')),
+    replyTo: parseAddressList(textIn(f, 'ReplyTo')),
+    subject: textIn(f, 'Subject'),
+    dateReceived: parseEasDate(textIn(f, 'DateReceived')),
+    displayTo: textIn(f, 'DisplayTo'),
+    threadTopic: textIn(f, 'ThreadTopic'),
+    importance: importanceOf(intOf(textIn(f, 'Importance'))),
+    read: boolOf(textIn(f, 'Read')),
     flag: flag ? decodeFlag(flag) : undefined,
-    messageClass: readText(container, EM, 'MessageClass'),
-    internetCpid: readText(container, EM, 'InternetCPID'),
-    contentClass: readText(container, EM, 'ContentClass'),
-    categories: readCategories(container, EM),
+    messageClass: textIn(f, 'MessageClass'),
+    internetCpid: textIn(f, 'InternetCPID'),
+    contentClass: textIn(f, 'ContentClass'),
+    categories: categoriesOf(f.get('Categories'), EM),
     meetingRequest: meeting ? decodeMeetingRequest(meeting) : undefined,
-    body: decodeBody(container, legacy ? EM : undefined),
-    bodyPart: decodeBodyPart(container),
-    attachments: decodeAttachments(container),
-    nativeBodyType: decodeNativeBodyType(container),
-    umCallerId: readText(container, EM2, 'UmCallerID'),
-    umUserNotes: readText(container, EM2, 'UmUserNotes'),
-    umAttDuration: readInt(container, EM2, 'UmAttDuration'),
-    umAttOrder: readInt(container, EM2, 'UmAttOrder'),
-    conversationId: readOpaque(container, EM2, 'ConversationId'),
-    conversationIndex: readOpaque(container, EM2, 'ConversationIndex'),
-    lastVerbExecuted: readInt(container, EM2, 'LastVerbExecuted'),
-    lastVerbExecutionTime: readDate(container, EM2, 'LastVerbExecutionTime'),
-    receivedAsBcc: readBool(container, EM2, 'ReceivedAsBcc'),
-    sender: parseAddress(readText(container, EM2, 'Sender')),
-    accountId: readText(container, EM2, 'AccountId'),
-    isDraft: readBool(container, EM2, 'IsDraft'),
-    bcc: parseAddressList(readText(container, EM2, 'Bcc')),
+    body: bodyOf(f.get('Body'), container, legacy ? EM : undefined),
+    bodyPart: bodyPartOf(f.get('BodyPart')),
+    attachments: attachmentsOf(f.get('Attachments'), container),
+    nativeBodyType: nativeBodyTypeOf(textIn(f, 'NativeBodyType')),
+    umCallerId: textIn(f, 'UmCallerID'),
+    umUserNotes: textIn(f, 'UmUserNotes'),
+    umAttDuration: intOf(textIn(f, 'UmAttDuration')),
+    umAttOrder: intOf(textIn(f, 'UmAttOrder')),
+    conversationId: bytesOf(f.get('ConversationId')),
+    conversationIndex: bytesOf(f.get('ConversationIndex')),
+    lastVerbExecuted: intOf(textIn(f, 'LastVerbExecuted')),
+    lastVerbExecutionTime: parseEasDate(textIn(f, 'LastVerbExecutionTime')),
+    receivedAsBcc: boolOf(textIn(f, 'ReceivedAsBcc')),
+    sender: parseAddress(textIn(f, 'Sender')),
+    accountId: textIn(f, 'AccountId'),
+    isDraft: boolOf(textIn(f, 'IsDraft')),
+    bcc: parseAddressList(textIn(f, 'Bcc')),
   };
+}
+
+/**
+ * The namespace of each top-level field decodeEmail reads, by local name (unique among
+ * them: email:Body and email:Attachments, the 2.5 forms, are read by bodyOf and
+ * attachmentsOf when the AirSyncBase ones are absent).
+ */
+const EMAIL_FIELDS: ReadonlyMap<string, string> = new Map([
+  ...['To', 'Cc', 'From', 'ReplyTo', 'Subject', 'DateReceived', 'DisplayTo', 'ThreadTopic', 'Importance', 'Read', 'Flag',
+    'MessageClass', 'InternetCPID', 'ContentClass', 'Categories', 'MeetingRequest'].map((n) => [n, EM] as const),
+  ...['UmCallerID', 'UmUserNotes', 'UmAttDuration', 'UmAttOrder', 'ConversationId', 'ConversationIndex', 'LastVerbExecuted',
+    'LastVerbExecutionTime', 'ReceivedAsBcc', 'Sender', 'AccountId', 'IsDraft', 'Bcc'].map((n) => [n, EM2] as const),
+  ...['Body', 'BodyPart', 'Attachments', 'NativeBodyType'].map((n) => [n, AIRSYNCBASE] as const),
+]);
+
+/**
+ * The first child of each EMAIL_FIELDS field, in one pass over the children: a mail
+ * carries ~20 of these ~35 fields, and a lookup per field would scan them ~35 times.
+ */
+function emailFields(container: El): Map<string, El> {
+  const found = new Map<string, El>();
+  for (const c of container.children) {
+    if (typeof c === 'string' || c instanceof Uint8Array) continue;
+    if (EMAIL_FIELDS.get(c.name) === c.ns && !found.has(c.name)) found.set(c.name, c);
+  }
+  return found;
+}
+
+/** The text of the field `name` of `fields`; undefined when it is absent. */
+function textIn(fields: ReadonlyMap<string, El>, name: string): string | undefined {
+  const e = fields.get(name);
+  return e ? textOf(e) : undefined;
 }
 
 // ---------------------------------------------------------------------------

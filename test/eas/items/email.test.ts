@@ -327,6 +327,30 @@ describe('decodeEmail: EAS 2.5 forms', () => {
   });
 });
 
+describe('decodeEmail: each field by namespace and name', () => {
+  it('reads the first field of its own namespace, skipping same-named ones in others', () => {
+    const email = decodeEmail(
+      firstAdd(syncAdd(`<tasks:Subject>task</tasks:Subject><email:Subject>mail</email:Subject>
+        <email:Subject>second</email:Subject><airsyncbase:Read>1</airsyncbase:Read>
+        <email2:Importance>2</email2:Importance><email:Importance>0</email:Importance>`)),
+      v141,
+    );
+    expect(email.subject).toBe('mail');
+    expect(email.read).toBeUndefined();
+    expect(email.importance).toBe(0);
+  });
+
+  it('reads the 2.5 body and attachments when the AirSyncBase ones are absent, and not over them', () => {
+    const legacy = decodeEmail(firstAdd(syncAdd('<email:Body>old</email:Body>')), v25);
+    expect(legacy.body).toMatchObject({ type: 1, data: 'old' });
+    const both = decodeEmail(
+      firstAdd(syncAdd('<email:Body>old</email:Body><airsyncbase:Body><airsyncbase:Type>2</airsyncbase:Type><airsyncbase:Data>new</airsyncbase:Data></airsyncbase:Body>')),
+      v25,
+    );
+    expect(both.body).toMatchObject({ type: 2, data: 'new' });
+  });
+});
+
 describe('encodeEmailChange', () => {
   it('writes only Read, Flag and Categories, in WBXML the server accepts', () => {
     const tree = encodeEmailChange(
