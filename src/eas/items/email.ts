@@ -260,75 +260,134 @@ function decodeMeetingRequest(m: El): MeetingRequest {
  */
 export function decodeEmail(container: El, ctx: EasContext): Email {
   const legacy = !atLeast(ctx.version, '12.0');
-  const f = emailFields(container);
-  const flag = f.get('Flag');
-  const meeting = f.get('MeetingRequest');
+  const f = new EmailFields(container);
+  const flag = f.flag;
+  const meeting = f.meetingRequest;
   return {
-    to: parseAddressList(textIn(f, 'To')),
-    cc: parseAddressList(textIn(f, 'Cc')),
-    from: parseAddress(textIn(f, 'From')),
-    replyTo: parseAddressList(textIn(f, 'ReplyTo')),
-    subject: textIn(f, 'Subject'),
-    dateReceived: parseEasDate(textIn(f, 'DateReceived')),
-    displayTo: textIn(f, 'DisplayTo'),
-    threadTopic: textIn(f, 'ThreadTopic'),
-    importance: importanceOf(intOf(textIn(f, 'Importance'))),
-    read: boolOf(textIn(f, 'Read')),
+    to: parseAddressList(textIn(f.to)),
+    cc: parseAddressList(textIn(f.cc)),
+    from: parseAddress(textIn(f.from)),
+    replyTo: parseAddressList(textIn(f.replyTo)),
+    subject: textIn(f.subject),
+    dateReceived: parseEasDate(textIn(f.dateReceived)),
+    displayTo: textIn(f.displayTo),
+    threadTopic: textIn(f.threadTopic),
+    importance: importanceOf(intOf(textIn(f.importance))),
+    read: boolOf(textIn(f.read)),
     flag: flag ? decodeFlag(flag) : undefined,
-    messageClass: textIn(f, 'MessageClass'),
-    internetCpid: textIn(f, 'InternetCPID'),
-    contentClass: textIn(f, 'ContentClass'),
-    categories: categoriesOf(f.get('Categories'), EM),
+    messageClass: textIn(f.messageClass),
+    internetCpid: textIn(f.internetCpid),
+    contentClass: textIn(f.contentClass),
+    categories: categoriesOf(f.categories, EM),
     meetingRequest: meeting ? decodeMeetingRequest(meeting) : undefined,
-    body: bodyOf(f.get('Body'), container, legacy ? EM : undefined),
-    bodyPart: bodyPartOf(f.get('BodyPart')),
-    attachments: attachmentsOf(f.get('Attachments'), container),
-    nativeBodyType: nativeBodyTypeOf(textIn(f, 'NativeBodyType')),
-    umCallerId: textIn(f, 'UmCallerID'),
-    umUserNotes: textIn(f, 'UmUserNotes'),
-    umAttDuration: intOf(textIn(f, 'UmAttDuration')),
-    umAttOrder: intOf(textIn(f, 'UmAttOrder')),
-    conversationId: bytesOf(f.get('ConversationId')),
-    conversationIndex: bytesOf(f.get('ConversationIndex')),
-    lastVerbExecuted: intOf(textIn(f, 'LastVerbExecuted')),
-    lastVerbExecutionTime: parseEasDate(textIn(f, 'LastVerbExecutionTime')),
-    receivedAsBcc: boolOf(textIn(f, 'ReceivedAsBcc')),
-    sender: parseAddress(textIn(f, 'Sender')),
-    accountId: textIn(f, 'AccountId'),
-    isDraft: boolOf(textIn(f, 'IsDraft')),
-    bcc: parseAddressList(textIn(f, 'Bcc')),
+    body: bodyOf(f.body, container, legacy ? EM : undefined),
+    bodyPart: bodyPartOf(f.bodyPart),
+    attachments: attachmentsOf(f.attachments, container),
+    nativeBodyType: nativeBodyTypeOf(textIn(f.nativeBodyType)),
+    umCallerId: textIn(f.umCallerId),
+    umUserNotes: textIn(f.umUserNotes),
+    umAttDuration: intOf(textIn(f.umAttDuration)),
+    umAttOrder: intOf(textIn(f.umAttOrder)),
+    conversationId: bytesOf(f.conversationId),
+    conversationIndex: bytesOf(f.conversationIndex),
+    lastVerbExecuted: intOf(textIn(f.lastVerbExecuted)),
+    lastVerbExecutionTime: parseEasDate(textIn(f.lastVerbExecutionTime)),
+    receivedAsBcc: boolOf(textIn(f.receivedAsBcc)),
+    sender: parseAddress(textIn(f.sender)),
+    accountId: textIn(f.accountId),
+    isDraft: boolOf(textIn(f.isDraft)),
+    bcc: parseAddressList(textIn(f.bcc)),
   };
 }
 
 /**
- * The namespace of each top-level field decodeEmail reads, by local name (unique among
- * them: email:Body and email:Attachments, the 2.5 forms, are read by bodyOf and
- * attachmentsOf when the AirSyncBase ones are absent).
+ * The top-level fields decodeEmail reads, the first child of each, found in one pass over
+ * the children (a mail carries ~20 of these ~35 fields; a lookup per field would scan them
+ * ~35 times). email:Body and email:Attachments, the 2.5 forms, are read by bodyOf and
+ * attachmentsOf when the AirSyncBase ones are absent.
  */
-const EMAIL_FIELDS: ReadonlyMap<string, string> = new Map([
-  ...['To', 'Cc', 'From', 'ReplyTo', 'Subject', 'DateReceived', 'DisplayTo', 'ThreadTopic', 'Importance', 'Read', 'Flag',
-    'MessageClass', 'InternetCPID', 'ContentClass', 'Categories', 'MeetingRequest'].map((n) => [n, EM] as const),
-  ...['UmCallerID', 'UmUserNotes', 'UmAttDuration', 'UmAttOrder', 'ConversationId', 'ConversationIndex', 'LastVerbExecuted',
-    'LastVerbExecutionTime', 'ReceivedAsBcc', 'Sender', 'AccountId', 'IsDraft', 'Bcc'].map((n) => [n, EM2] as const),
-  ...['Body', 'BodyPart', 'Attachments', 'NativeBodyType'].map((n) => [n, AIRSYNCBASE] as const),
-]);
+class EmailFields {
+  to: El | undefined = undefined;
+  cc: El | undefined = undefined;
+  from: El | undefined = undefined;
+  replyTo: El | undefined = undefined;
+  subject: El | undefined = undefined;
+  dateReceived: El | undefined = undefined;
+  displayTo: El | undefined = undefined;
+  threadTopic: El | undefined = undefined;
+  importance: El | undefined = undefined;
+  read: El | undefined = undefined;
+  flag: El | undefined = undefined;
+  messageClass: El | undefined = undefined;
+  internetCpid: El | undefined = undefined;
+  contentClass: El | undefined = undefined;
+  categories: El | undefined = undefined;
+  meetingRequest: El | undefined = undefined;
+  body: El | undefined = undefined;
+  bodyPart: El | undefined = undefined;
+  attachments: El | undefined = undefined;
+  nativeBodyType: El | undefined = undefined;
+  umCallerId: El | undefined = undefined;
+  umUserNotes: El | undefined = undefined;
+  umAttDuration: El | undefined = undefined;
+  umAttOrder: El | undefined = undefined;
+  conversationId: El | undefined = undefined;
+  conversationIndex: El | undefined = undefined;
+  lastVerbExecuted: El | undefined = undefined;
+  lastVerbExecutionTime: El | undefined = undefined;
+  receivedAsBcc: El | undefined = undefined;
+  sender: El | undefined = undefined;
+  accountId: El | undefined = undefined;
+  isDraft: El | undefined = undefined;
+  bcc: El | undefined = undefined;
 
-/**
- * The first child of each EMAIL_FIELDS field, in one pass over the children: a mail
- * carries ~20 of these ~35 fields, and a lookup per field would scan them ~35 times.
- */
-function emailFields(container: El): Map<string, El> {
-  const found = new Map<string, El>();
-  for (const c of container.children) {
-    if (typeof c === 'string' || c instanceof Uint8Array) continue;
-    if (EMAIL_FIELDS.get(c.name) === c.ns && !found.has(c.name)) found.set(c.name, c);
+  constructor(container: El) {
+    for (const c of container.children) {
+      if (typeof c !== 'string' && !(c instanceof Uint8Array)) this.take(c);
+    }
   }
-  return found;
+
+  private take(c: El): void {
+    switch (c.name) {
+      case 'To': if (c.ns === EM) this.to ??= c; return;
+      case 'Cc': if (c.ns === EM) this.cc ??= c; return;
+      case 'From': if (c.ns === EM) this.from ??= c; return;
+      case 'ReplyTo': if (c.ns === EM) this.replyTo ??= c; return;
+      case 'Subject': if (c.ns === EM) this.subject ??= c; return;
+      case 'DateReceived': if (c.ns === EM) this.dateReceived ??= c; return;
+      case 'DisplayTo': if (c.ns === EM) this.displayTo ??= c; return;
+      case 'ThreadTopic': if (c.ns === EM) this.threadTopic ??= c; return;
+      case 'Importance': if (c.ns === EM) this.importance ??= c; return;
+      case 'Read': if (c.ns === EM) this.read ??= c; return;
+      case 'Flag': if (c.ns === EM) this.flag ??= c; return;
+      case 'MessageClass': if (c.ns === EM) this.messageClass ??= c; return;
+      case 'InternetCPID': if (c.ns === EM) this.internetCpid ??= c; return;
+      case 'ContentClass': if (c.ns === EM) this.contentClass ??= c; return;
+      case 'Categories': if (c.ns === EM) this.categories ??= c; return;
+      case 'MeetingRequest': if (c.ns === EM) this.meetingRequest ??= c; return;
+      case 'Body': if (c.ns === AIRSYNCBASE) this.body ??= c; return;
+      case 'BodyPart': if (c.ns === AIRSYNCBASE) this.bodyPart ??= c; return;
+      case 'Attachments': if (c.ns === AIRSYNCBASE) this.attachments ??= c; return;
+      case 'NativeBodyType': if (c.ns === AIRSYNCBASE) this.nativeBodyType ??= c; return;
+      case 'UmCallerID': if (c.ns === EM2) this.umCallerId ??= c; return;
+      case 'UmUserNotes': if (c.ns === EM2) this.umUserNotes ??= c; return;
+      case 'UmAttDuration': if (c.ns === EM2) this.umAttDuration ??= c; return;
+      case 'UmAttOrder': if (c.ns === EM2) this.umAttOrder ??= c; return;
+      case 'ConversationId': if (c.ns === EM2) this.conversationId ??= c; return;
+      case 'ConversationIndex': if (c.ns === EM2) this.conversationIndex ??= c; return;
+      case 'LastVerbExecuted': if (c.ns === EM2) this.lastVerbExecuted ??= c; return;
+      case 'LastVerbExecutionTime': if (c.ns === EM2) this.lastVerbExecutionTime ??= c; return;
+      case 'ReceivedAsBcc': if (c.ns === EM2) this.receivedAsBcc ??= c; return;
+      case 'Sender': if (c.ns === EM2) this.sender ??= c; return;
+      case 'AccountId': if (c.ns === EM2) this.accountId ??= c; return;
+      case 'IsDraft': if (c.ns === EM2) this.isDraft ??= c; return;
+      case 'Bcc': if (c.ns === EM2) this.bcc ??= c; return;
+    }
+  }
 }
 
-/** The text of the field `name` of `fields`; undefined when it is absent. */
-function textIn(fields: ReadonlyMap<string, El>, name: string): string | undefined {
-  const e = fields.get(name);
+/** The text of a field; undefined when it is absent. */
+function textIn(e: El | undefined): string | undefined {
   return e ? textOf(e) : undefined;
 }
 
