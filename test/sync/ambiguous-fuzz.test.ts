@@ -34,7 +34,7 @@ import type { OutgoingMessage } from '../../src/sync/outbox.ts';
 import { RESPONSE_TYPE } from '../../src/sync/pending.ts';
 import { kids, textAt } from '../../src/wbxml/tree.ts';
 import { countProblems, EDITS, folder, marker, pick, type Ctx } from './fuzz-edits.ts';
-import { Killed, Machine } from './machine.ts';
+import { Machine } from './machine.ts';
 import { alice, diffViews, instantClock, localView, mockServer, pinVersion, serverView } from './support.ts';
 
 const SEEDS = Number(process.env['EAS_AMBIGUOUS_SEEDS'] ?? 200);
@@ -220,23 +220,13 @@ async function runSeed(server: MockServer, seed: number, figures: Figures): Prom
   for (let i = 0; i < edits; i++) await r.pick(ALL_EDITS)(c);
   syncCommands(c, (await machine.store!.db.getAll('pending')).map((p) => p.kind));
 
-  let lives = 0;
-  for (let done = false; !done; lives++) {
-    if (lives >= MAX_LIVES) throw new Error(`seed ${seed}: not through after ${MAX_LIVES} lives`);
+  const lives = await machine.liveUntilThrough(account.id, `seed ${seed}`, MAX_LIVES, async (lives) => {
     // The first life aims a drop-after at a command the edits need; later ones draw from the whole mix.
     if (lives === 0 && c.commands.size > 0) server.control.faults.set({ dropAfter: 1, dropAfterCmd: r.pick([...c.commands]) });
     else if (r.chance(0.5)) server.control.faults.set(r.chance(0.6) ? { dropAfter: r.int(1, 2), dropAfterCmd: r.pick(AMBIGUOUS) } : r.pick(OTHER_FAULTS));
     await clock.sleep(LIFE_GAP_MS);
-    h = await machine.boot(r.chance(0.5) ? r.int(1, 12) : undefined);
-    try {
-      const report = await h.engine.syncAccount(account.id);
-      const queue = await machine.store!.db.getAll('pending');
-      done = !machine.dead && report.ok && report.folderErrors.length === 0 && queue.length === 0;
-      if (process.env['EAS_FAULT_DEBUG'] && !machine.dead) console.log(seed, lives, JSON.stringify(report), JSON.stringify(queue.map((q) => [q.kind, q.folderId, q.serverId, q.attempts, q.lastError])));
-    } catch (e) {
-      if (!(e instanceof Killed) && !machine.dead) throw e;
-    }
-  }
+    return r.chance(0.5) ? r.int(1, 12) : undefined;
+  });
   server.control.faults.clear();
   h = await machine.boot();
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true, folderErrors: [] });

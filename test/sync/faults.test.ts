@@ -16,7 +16,7 @@ import { rng } from '../../mocks/random.ts';
 import type { FaultSpec } from '../../mocks/faults.ts';
 import type { MockServer } from '../../mocks/server.ts';
 import { countProblems, EDITS, type Ctx } from './fuzz-edits.ts';
-import { Killed, Machine } from './machine.ts';
+import { Machine } from './machine.ts';
 import { alice, diffViews, localView, mockServer, pinVersion, serverView } from './support.ts';
 
 const SEEDS = Number(process.env['EAS_FAULT_SEEDS'] ?? 500);
@@ -40,20 +40,10 @@ async function runSeed(server: MockServer, seed: number): Promise<{ lives: numbe
   const edits = r.int(3, 8);
   for (let i = 0; i < edits; i++) await r.pick(EDITS)(c);
 
-  let lives = 0;
-  for (let done = false; !done; lives++) {
-    if (lives >= MAX_LIVES) throw new Error(`seed ${seed}: not through after ${MAX_LIVES} lives`);
+  const lives = await machine.liveUntilThrough(account.id, `seed ${seed}`, MAX_LIVES, () => {
     if (r.chance(0.3)) server.control.faults.set(r.pick(FAULTS));
-    h = await machine.boot(r.chance(0.6) ? r.int(1, 10) : undefined);
-    try {
-      const report = await h.engine.syncAccount(account.id);
-      const queue = await machine.store!.db.getAll('pending');
-      done = !machine.dead && report.ok && report.folderErrors.length === 0 && queue.length === 0;
-      if (process.env['EAS_FAULT_DEBUG'] && !machine.dead) console.log(seed, lives, JSON.stringify(report), JSON.stringify(queue.map((q) => [q.kind, q.folderId, q.serverId, q.attempts, q.lastError])));
-    } catch (e) {
-      if (!(e instanceof Killed) && !machine.dead) throw e;
-    }
-  }
+    return r.chance(0.6) ? r.int(1, 10) : undefined;
+  });
   server.control.faults.clear();
   h = await machine.boot();
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true, folderErrors: [] });

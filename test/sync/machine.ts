@@ -61,6 +61,28 @@ export class Machine {
     return engineFor(store, (r) => this.transport(r), { retries: 1, backoffMs: 10, ...(this.clock && { clock: this.clock }) });
   }
 
+  /**
+   * Restarts the device (`label` names it in errors and EAS_FAULT_DEBUG lines) until one sync goes through clean with an empty queue (at most
+   * `maxLives` processes). Before each one, `beforeLife(lives)` arms the server's faults
+   * and gives the crash points that process lives for (undefined: no kill).
+   */
+  async liveUntilThrough(accountId: string, label: string, maxLives: number, beforeLife: (lives: number) => Promise<number | undefined> | number | undefined): Promise<number> {
+    let lives = 0;
+    for (let done = false; !done; lives++) {
+      if (lives >= maxLives) throw new Error(`${label}: not through after ${maxLives} lives`);
+      const h = await this.boot(await beforeLife(lives));
+      try {
+        const report = await h.engine.syncAccount(accountId);
+        const queue = await this.store!.db.getAll('pending');
+        done = !this.dead && report.ok && report.folderErrors.length === 0 && queue.length === 0;
+        if (process.env['EAS_FAULT_DEBUG'] && !this.dead) console.log(label, lives, JSON.stringify(report), JSON.stringify(queue.map((q) => [q.kind, q.folderId, q.serverId, q.attempts, q.lastError])));
+      } catch (e) {
+        if (!(e instanceof Killed) && !this.dead) throw e;
+      }
+    }
+    return lives;
+  }
+
   private tick(): void {
     if (this.killed) throw new Killed('already dead');
     this.budget -= 1;
