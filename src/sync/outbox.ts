@@ -48,7 +48,7 @@ export interface OutgoingAttachment {
   readonly contentId?: string;
 }
 
-/** A mail for the outbox (the UI's OutgoingMail fits it). */
+/** A mail for the outbox (the UI calls it OutgoingMail). */
 export interface OutgoingMessage {
   readonly accountId: string;
   readonly to: readonly Address[];

@@ -13,10 +13,10 @@ import type { GalEntry } from '../eas/commands/search.ts';
 import type { UserResponse } from '../eas/commands/meetingresponse.ts';
 import type { FilterType } from '../eas/commands/sync.ts';
 import type { EasExchange } from '../eas/http.ts';
-import type { Address } from '../eas/items/addresses.ts';
 import type { Email, EmailFlag } from '../eas/items/email.ts';
 import type { EasVersion } from '../eas/version.ts';
 import type { AccountRecord, AttachmentRecord, BodyRecord, PushMode, StoreName, SyncClass } from '../store/schema.ts';
+import type { OutgoingAttachment, OutgoingMessage } from '../sync/outbox.ts';
 
 /** One item in the store. */
 export interface ItemRef {
@@ -69,34 +69,14 @@ export interface AccountSettingsPatch {
   readonly intervalMinutes?: number;
 }
 
-export interface OutgoingAttachment {
-  readonly name: string;
-  readonly contentType: string;
-  readonly bytes: Uint8Array;
-}
-
 /**
- * A mail for the outbox. The engine builds the MIME message and sends it with
- * SendMail, or SmartReply/SmartForward when `source` is set (falling back to SendMail).
- * The payload of a `send` pending record is this object: the outbox view reads it.
+ * A mail for the outbox: the engine's own type (src/sync/outbox.ts). The engine builds the
+ * MIME message and sends it with SendMail, or SmartReply/SmartForward when `source` is set
+ * (falling back to SendMail). The payload of a `send` pending record is this object: the
+ * outbox view reads it.
  */
-export interface OutgoingMail {
-  readonly accountId: string;
-  readonly to: readonly Address[];
-  readonly cc: readonly Address[];
-  readonly bcc: readonly Address[];
-  readonly subject: string;
-  readonly text: string;
-  readonly importance?: 0 | 1 | 2;
-  readonly attachments: readonly OutgoingAttachment[];
-  /**
-   * Reply or forward: the original, for SmartReply/SmartForward. `quoted` says that `text`
-   * already holds the quoted original (the engine then sends ReplaceMime, MS-ASCMD
-   * 2.2.3.148, so the server does not append it a second time); a forward keeps the
-   * original's attachments either way.
-   */
-  readonly source?: { readonly kind: 'reply' | 'replyAll' | 'forward'; readonly ref: ItemRef; readonly quoted: boolean };
-}
+export type OutgoingMail = OutgoingMessage;
+export type { OutgoingAttachment };
 
 /** A Mailbox search result (MS-ASCMD 2.2.1.16) that may not be in the local store. */
 export interface MailSearchHit {
