@@ -32,6 +32,38 @@ export async function axeProblems(page: Page): Promise<string[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
 }
 
+/** A folder and an item as the app stores them (src/store/schema.ts), the fields tests read. */
+export interface LocalFolder {
+  serverId: string;
+  type: number;
+}
+export interface LocalItem {
+  folderId: string;
+  class: string;
+  data: { subject?: string; responseType?: number };
+}
+
+/** The app's local folders and items, read from its IndexedDB inside the page. */
+export function readLocalStore(page: Page): Promise<{ folders: LocalFolder[]; items: LocalItem[] }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ folders: LocalFolder[]; items: LocalItem[] }>((ok, fail) => {
+        const open = indexedDB.open('eas-pwa');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['folders', 'items']);
+          const folders = tx.objectStore('folders').getAll();
+          const items = tx.objectStore('items').getAll();
+          tx.oncomplete = () => {
+            open.result.close();
+            ok({ folders: folders.result as LocalFolder[], items: items.result as LocalItem[] });
+          };
+          tx.onerror = () => fail(tx.error);
+        };
+      }),
+  );
+}
+
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
 
 export function launchChromium(): Promise<Browser> {

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, PHONE, ROOT, SHOTS, startBuiltServer, type BuiltServer } from './browser.ts';
+import { launchChromium, PHONE, readLocalStore, ROOT, SHOTS, startBuiltServer, type BuiltServer } from './browser.ts';
 
 interface Shown {
   title: string;
@@ -28,24 +28,10 @@ function closeNotifications(page: Page): Promise<void> {
 }
 
 /** Subjects of the app's local Inbox (read from its IndexedDB). */
-function localInbox(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((ok, fail) => {
-        const open = indexedDB.open('eas-pwa');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction(['folders', 'items']);
-          const folders = tx.objectStore('folders').getAll();
-          const items = tx.objectStore('items').getAll();
-          tx.oncomplete = () => {
-            const inbox = new Set((folders.result as { serverId: string; type: number }[]).filter((f) => f.type === 2).map((f) => f.serverId));
-            open.result.close();
-            ok((items.result as { folderId: string; data: { subject?: string } }[]).filter((i) => inbox.has(i.folderId)).map((i) => i.data.subject ?? ''));
-          };
-        };
-      }),
-  );
+async function localInbox(page: Page): Promise<string[]> {
+  const { folders, items } = await readLocalStore(page);
+  const inbox = new Set(folders.filter((f) => f.type === 2).map((f) => f.serverId));
+  return items.filter((i) => inbox.has(i.folderId)).map((i) => i.data.subject ?? '');
 }
 
 interface ServerMail {

@@ -12,27 +12,14 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeProblems, launchChromium, PHONE, ROOT, SHOTS, startBuiltServer, type BuiltServer } from './browser.ts';
+import { axeProblems, launchChromium, PHONE, readLocalStore, ROOT, SHOTS, startBuiltServer, type BuiltServer } from './browser.ts';
 
 
 /** Local item counts per folder, read from the app's IndexedDB. */
-function localCounts(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(
-    () =>
-      new Promise<Record<string, number>>((resolve, reject) => {
-        const open = indexedDB.open('eas-pwa');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('items').objectStore('items').getAll();
-          req.onsuccess = () => {
-            const out: Record<string, number> = {};
-            for (const i of req.result as { folderId: string }[]) out[i.folderId] = (out[i.folderId] ?? 0) + 1;
-            open.result.close();
-            resolve(out);
-          };
-        };
-      }),
-  );
+async function localCounts(page: Page): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const i of (await readLocalStore(page)).items) out[i.folderId] = (out[i.folderId] ?? 0) + 1;
+  return out;
 }
 
 interface ServerFolder {
@@ -178,25 +165,12 @@ describe('the PWA in Chromium', () => {
     await page.getByRole('button', { name: 'Accept' }).click();
     // Answered: the buttons go (and the server moves the request to Deleted Items, so the mail leaves the Inbox).
     await page.getByRole('button', { name: 'Accept' }).waitFor({ state: 'detached' });
-    const kickoff = () =>
-      page.evaluate(
-        () =>
-          new Promise<{ responseType?: number }[]>((resolve) => {
-            const open = indexedDB.open('eas-pwa');
-            open.onsuccess = () => {
-              const tx = open.result.transaction(['items', 'folders']);
-              const folders = tx.objectStore('folders').getAll();
-              const req = tx.objectStore('items').getAll();
-              tx.oncomplete = () => {
-                // alice's own calendar (type 8); Bob's shared calendar holds his copy as organizer.
-                const own = new Set((folders.result as { serverId: string; type: number }[]).filter((f) => f.type === 8).map((f) => f.serverId));
-                const items = req.result as { folderId: string; class: string; data: { subject?: string; responseType?: number } }[];
-                open.result.close();
-                resolve(items.filter((i) => own.has(i.folderId) && (i.data.subject ?? '').startsWith('Project kickoff')).map((i) => ({ responseType: i.data.responseType })));
-              };
-            };
-          }),
-      );
+    const kickoff = async () => {
+      const { folders, items } = await readLocalStore(page);
+      // alice's own calendar (type 8); Bob's shared calendar holds his copy as organizer.
+      const own = new Set(folders.filter((f) => f.type === 8).map((f) => f.serverId));
+      return items.filter((i) => own.has(i.folderId) && (i.data.subject ?? '').startsWith('Project kickoff')).map((i) => ({ responseType: i.data.responseType }));
+    };
     await page.evaluate(() => (location.hash = '#/mail'));
     await page.getByRole('button', { name: 'Send and receive' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Send and receive' }).isDisabled(), { timeout: 30_000 }).toBe(false);
