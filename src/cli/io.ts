@@ -1,5 +1,6 @@
 /** Small Node I/O helpers shared by the `eas` subcommands. */
 import { readFile } from 'node:fs/promises';
+import { CLIENT_VERSIONS, isEasVersion, type EasVersion } from '../eas/version.ts';
 
 /** A failure the user caused or can fix: printed as one line, exit 1. */
 export class CliError extends Error {
@@ -42,5 +43,12 @@ export function required(values: Record<string, unknown>, name: string): string 
 export function passwordFromEnv(varName: string): string {
   const v = process.env[varName];
   if (v === undefined) throw new CliError(`environment variable ${varName} (--password-env) is not set`);
+  return v;
+}
+
+/** `--version 14.1`: one of the versions this client speaks (CLIENT_VERSIONS). */
+export function parseVersion(v: string | undefined): EasVersion | undefined {
+  if (v === undefined) return undefined;
+  if (!isEasVersion(v) || !CLIENT_VERSIONS.includes(v)) throw new UsageError(`--version must be one of ${CLIENT_VERSIONS.join(', ')}`);
   return v;
 }

@@ -12,12 +12,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Transport } from '../eas/http.ts';
-import { CLIENT_VERSIONS, type EasVersion } from '../eas/version.ts';
+import type { EasVersion } from '../eas/version.ts';
 import { runProbe } from '../probe/probe.ts';
 import { formatTable, type ProbeReport } from '../probe/report.ts';
 import type { ProbeTiming } from '../probe/session.ts';
 import { traceFiles, type TraceExchange } from '../probe/trace.ts';
-import { CliError, passwordFromEnv, required, UsageError } from './io.ts';
+import { CliError, parseVersion, passwordFromEnv, required, UsageError } from './io.ts';
 
 export const PROBE_USAGE =
   'eas probe --url URL --user U [--domain D] --password-env VAR [--version V] [--json FILE] [--trace DIR] [--email ADDR] [--window N]';
@@ -137,10 +137,6 @@ function parseOptions(args: string[]): Options {
   } catch (e) {
     throw new UsageError(`${(e as Error).message}; usage: ${PROBE_USAGE}`);
   }
-  const version = values.version;
-  if (version !== undefined && !(CLIENT_VERSIONS as readonly string[]).includes(version)) {
-    throw new UsageError(`--version must be one of ${CLIENT_VERSIONS.join(', ')}`);
-  }
   const window = values.window === undefined ? undefined : Number(values.window);
   // MS-ASCMD 2.2.3.199: WindowSize is 1 to 512.
   if (window !== undefined && !(Number.isInteger(window) && window >= 1 && window <= 512)) {
@@ -151,7 +147,7 @@ function parseOptions(args: string[]): Options {
     user: required(values, 'user'),
     domain: values.domain || undefined,
     password: passwordFromEnv(required(values, 'password-env')),
-    version: version as EasVersion | undefined,
+    version: parseVersion(values.version),
     json: values.json,
     trace: values.trace,
     email: values.email,

@@ -18,13 +18,13 @@ import type { CalendarItem } from '../eas/items/calendar.ts';
 import type { Contact } from '../eas/items/contact.ts';
 import type { Task } from '../eas/items/task.ts';
 import { endpointUrl, type Transport } from '../eas/http.ts';
-import { CLIENT_VERSIONS, isEasVersion, type EasVersion } from '../eas/version.ts';
+import type { EasVersion } from '../eas/version.ts';
 import { folderRange, type Store } from '../store/db.ts';
 import { SYNC_CLASSES, type AccountRecord, type FolderRecord, type SyncClass } from '../store/schema.ts';
 import { createEngine, type Engine } from '../sync/engine.ts';
 import { ERROR_TEXT } from '../sync/errors.ts';
 import { contactToVcard, eventToIcs, taskToIcs } from '../sync/export.ts';
-import { CliError, passwordFromEnv, required, UsageError } from './io.ts';
+import { CliError, parseVersion, passwordFromEnv, required, UsageError } from './io.ts';
 import { openJournaledStore } from './sync-journal.ts';
 
 export const SYNC_USAGE =
@@ -100,13 +100,6 @@ function parseOptions(args: string[]): Options {
     filters: parseFilter(values.filter),
     version: parseVersion(values.version),
   };
-}
-
-/** `--version 14.1`: one of the versions this client speaks (CLIENT_VERSIONS). */
-function parseVersion(v: string | undefined): EasVersion | undefined {
-  if (v === undefined) return undefined;
-  if (!isEasVersion(v) || !CLIENT_VERSIONS.includes(v)) throw new UsageError(`--version must be one of ${CLIENT_VERSIONS.join(', ')}`);
-  return v;
 }
 
 /** `--filter 3` (every class) or `--filter Email=3,Calendar=6` (MS-ASCMD 2.2.3.68.2 values). */
