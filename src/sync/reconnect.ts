@@ -29,13 +29,19 @@ const CLOSED_TEXT = /other side closed|socket hang up/i;
 /** True when the transport failed with a closed socket before the response began. */
 export function closedUnanswered(e: unknown): boolean {
   if (!(e instanceof EasNetworkError) || e.answered) return false;
-  for (let c: unknown = e.cause, depth = 0; c !== undefined && c !== null && depth < 4; depth++) {
-    const code = (c as { code?: unknown }).code;
-    if (typeof code === 'string' && CLOSED_CODES.has(code)) return true;
-    if (c instanceof Error && CLOSED_TEXT.test(c.message)) return true;
-    c = c instanceof Error ? c.cause : undefined;
-  }
-  return false;
+  return causesOf(e).some((c) => CLOSED_CODES.has(codeOf(c) ?? '') || (c instanceof Error && CLOSED_TEXT.test(c.message)));
+}
+
+/** The first few causes under a network error (undici nests the socket error in `cause`). */
+function causesOf(e: EasNetworkError): unknown[] {
+  const out: unknown[] = [];
+  for (let c: unknown = e.cause; c !== undefined && c !== null && out.length < 4; c = c instanceof Error ? c.cause : undefined) out.push(c);
+  return out;
+}
+
+function codeOf(c: unknown): string | undefined {
+  const code = (c as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /**
@@ -51,12 +57,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
  */
 export function mayHaveArrived(e: unknown): boolean {
   if (!(e instanceof EasNetworkError)) return true;
-  for (let c: unknown = e.cause, depth = 0; c !== undefined && c !== null && depth < 4; depth++) {
-    const code = (c as { code?: unknown }).code;
-    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return false;
-    c = c instanceof Error ? c.cause : undefined;
-  }
-  return true;
+  return !causesOf(e).some((c) => NOT_SENT_CODES.has(codeOf(c) ?? ''));
 }
 
 /**
