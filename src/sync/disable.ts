@@ -12,7 +12,7 @@
 import type { WriteOp } from '../store/db.ts';
 import type { FolderRecord, PendingRecord, SyncClass } from '../store/schema.ts';
 import { resyncKey } from './apply.ts';
-import { deletePendingOp, movedInOp, putOp } from './local.ts';
+import { deletePendingOp, folderContentsOps, movedInOp, putOp } from './local.ts';
 
 /** What is switched off: one folder, or every folder of a class. */
 export type SyncTarget = { readonly folderId: string } | { readonly cls: SyncClass };
@@ -37,15 +37,12 @@ export function unsentEdits(pending: readonly PendingRecord[], folderIds: Readon
  */
 export function clearFolderOps(folder: FolderRecord, pending: readonly PendingRecord[], enabled = folder.enabled): WriteOp[] {
   const { accountId, serverId } = folder;
-  const lower = [accountId, serverId];
-  const upper = [accountId, serverId, []];
   const cleared: FolderRecord = {
     ...folder, enabled, syncKey: '0', status: { kind: 'idle' }, count: 0, unread: 0, estimate: undefined, lastSyncAt: undefined,
   };
   return [
     putOp('folders', cleared),
-    { store: 'items', op: 'deleteRange', lower, upper },
-    { store: 'bodies', op: 'deleteRange', lower, upper },
+    ...folderContentsOps(accountId, serverId),
     { store: 'meta', op: 'delete', key: resyncKey(accountId, serverId) },
     movedInOp(accountId, serverId, []),
     ...pending.filter((p) => p.kind === 'fetchBody' && p.folderId === serverId && p.id !== undefined).map((p) => deletePendingOp(p.id as number)),

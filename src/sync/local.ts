@@ -82,14 +82,21 @@ export function deletePendingOp(id: number): WriteOp {
   return { store: 'pending', op: 'delete', key: id };
 }
 
-/** A folder and everything stored under it: items, bodies, and its queued edits. */
-export function removeFolderOps(accountId: string, folderId: string, pending: readonly PendingRecord[]): WriteOp[] {
+/** Every item and stored body of a folder (keys [accountId, folderId, serverId]). */
+export function folderContentsOps(accountId: string, folderId: string): WriteOp[] {
   const lower = [accountId, folderId];
   const upper = [accountId, folderId, []];
   return [
-    { store: 'folders', op: 'delete', key: [accountId, folderId] },
     { store: 'items', op: 'deleteRange', lower, upper },
     { store: 'bodies', op: 'deleteRange', lower, upper },
+  ];
+}
+
+/** A folder and everything stored under it: items, bodies, and its queued edits. */
+export function removeFolderOps(accountId: string, folderId: string, pending: readonly PendingRecord[]): WriteOp[] {
+  return [
+    { store: 'folders', op: 'delete', key: [accountId, folderId] },
+    ...folderContentsOps(accountId, folderId),
     ...pending.filter((p) => p.folderId === folderId && p.id !== undefined).map((p) => deletePendingOp(p.id as number)),
   ];
 }
