@@ -105,7 +105,13 @@ export interface ItemRecord {
   readonly sortKey: string;
   /** Mail only: 1 read, 0 unread. (A number, so it can be indexed.) */
   readonly read?: 0 | 1;
+  /** When the item was last written, by the device's clock (which may go back: nothing is ordered by it). */
   readonly updatedAt: number;
+  /**
+   * The account's resync generation when the item was last written (apply.ts
+   * startResyncOps). Absent on records of older versions, where it reads as 0.
+   */
+  readonly generation?: number;
 }
 
 /** A local edit waiting for the server's confirmation (the durable queue). */

@@ -17,7 +17,7 @@ import { isRetryLater } from '../eas/status.ts';
 import type { WriteOp } from '../store/db.ts';
 import type { AccountRecord, ConflictRecord, FolderRecord, ItemRecord, PendingRecord, SyncClass } from '../store/schema.ts';
 import { applyChange, decodeItem, readOf, sameContent, sortKeyOf, type ChangePayload } from './classes.ts';
-import { deleteItemOp, deletePendingOp, isProvisional, localId, putOp } from './local.ts';
+import { deleteItemOp, deletePendingOp, generationKey, isProvisional, localId, putOp, resyncKey } from './local.ts';
 import type { AddPayload } from './pending.ts';
 
 /** How many failed attempts a queued edit gets before it is given up (kept as a conflict). */
@@ -31,8 +31,8 @@ export interface SentCollection {
   readonly sent: readonly PendingRecord[];
   /** Items of the folder the response names, by ServerId; for a resync's last page, every item. */
   readonly items: ReadonlyMap<string, ItemRecord>;
-  /** Set while the folder is re-downloaded after Status 3 or a full resync. */
-  readonly resyncSince?: number;
+  /** While the folder is re-downloaded after Status 3 or a full resync: the generation its resync started at. */
+  readonly resync?: number;
   /** `items` holds the whole folder (needed to finish a resync). */
   readonly complete: boolean;
 }
@@ -41,6 +41,8 @@ export interface ApplyEnv {
   readonly account: AccountRecord;
   readonly ctx: EasContext;
   readonly now: number;
+  /** The account's resync generation, read under its lock: stamped on every item written. */
+  readonly generation: number;
   /** Every queued edit of the account (fresh, read under the account's lock). */
   readonly pending: readonly PendingRecord[];
   readonly nextId: () => number;
@@ -73,8 +75,6 @@ export interface ApplyResult {
   readonly outcomes: ReadonlyMap<string, CollectionOutcome>;
   readonly conflicts: readonly { folderId: string; serverId: string }[];
 }
-
-export const resyncKey = (accountId: string, folderId: string): string => `resync:${accountId}:${folderId}`;
 
 /** The write set for one Sync response. Pure: reads nothing, decides everything from its inputs. */
 export function planResponse(collections: readonly SyncCollectionResult[], sent: ReadonlyMap<string, SentCollection>, env: ApplyEnv): ApplyResult {
@@ -110,7 +110,7 @@ function planCollection(c: SyncCollectionResult, s: SentCollection, env: ApplyEn
   switch (c.status) {
     case 3:
       // MS-ASCMD 2.2.3.177.17: invalid SyncKey -> SyncKey 0 for this collection; local items stay.
-      return { ops: startResyncOps(folder, env.now), outcome: { kind: 'resync' }, conflicts: [] };
+      return { ops: startResyncOps(folder, env.generation), outcome: { kind: 'resync' }, conflicts: [] };
     case 8:
     case 12:
       return { ops: [], outcome: { kind: 'folders' }, conflicts: [] };
@@ -125,11 +125,22 @@ function planCollection(c: SyncCollectionResult, s: SentCollection, env: ApplyEn
   }
 }
 
-/** Key 0 and a resync marker: items applied from now on are stamped, the rest purged at the end. */
-export function startResyncOps(folder: FolderRecord, now: number): WriteOp[] {
+/**
+ * Key 0 and a resync marker (MS-ASCMD 2.2.3.177.17: the folder starts over from
+ * SyncKey 0; local items stay). The purge at the end removes the items the server did
+ * not send again and that were not written since the resync began. "Since" is told by
+ * a counter, not the clock (which may be set back): the account's resync generation,
+ * raised here in the same write set as the marker, which keeps the new value. Items
+ * are stamped with the account's generation, read under its lock, when the server
+ * sends them and when they are edited here; one stamped below the marker's was last
+ * written before the resync began.
+ */
+export function startResyncOps(folder: FolderRecord, generation: number): WriteOp[] {
+  const next = generation + 1;
   return [
     putOp('folders', { ...folder, syncKey: '0', status: { kind: 'idle' } }),
-    putOp('meta', { key: resyncKey(folder.accountId, folder.serverId), value: { since: now } }),
+    putOp('meta', { key: resyncKey(folder.accountId, folder.serverId), value: { generation: next } }),
+    putOp('meta', { key: generationKey(folder.accountId), value: next }),
   ];
 }
 
@@ -170,7 +181,7 @@ class CollectionApply {
   run(): CollectionPlan {
     for (const p of this.s.sent) this.confirm(p);
     for (const cmd of this.c.commands) this.serverCommand(cmd);
-    const resynced = this.s.resyncSince !== undefined && !this.c.moreAvailable && this.s.complete;
+    const resynced = this.s.resync !== undefined && !this.c.moreAvailable && this.s.complete;
     if (resynced) this.purge();
     this.finishFolder(resynced);
     return {
@@ -261,7 +272,7 @@ class CollectionApply {
    * ServerId (and not sent again; adds wait while a folder resyncs).
    */
   private adoptEarlierAdd(serverId: string, data: unknown): void {
-    if (this.s.resyncSince === undefined || this.items.get(serverId)) return;
+    if (this.s.resync === undefined || this.items.get(serverId)) return;
     for (const p of this.env.pending) {
       if (p.kind !== 'add' || p.folderId !== this.s.folder.serverId || !p.clientId || this.adopted.has(p.id as number)) continue;
       if (this.sentIds.has(p.id as number) || !sameContent(this.s.cls, (p.payload as AddPayload).data, data, this.env.ctx)) continue;
@@ -298,7 +309,8 @@ class CollectionApply {
       data,
       sortKey: sortKeyOf(cls, data),
       ...(read !== undefined && { read }),
-      updatedAt: Math.max(this.env.now, this.s.resyncSince ?? 0),
+      updatedAt: this.env.now,
+      generation: this.env.generation,
     };
     this.ops.push(putOp('items', item));
     this.touched.add(serverId);
@@ -315,12 +327,12 @@ class CollectionApply {
 
   /**
    * The server now holds our version of this item and will not send it again: during a
-   * resync it counts as sent, so the purge at the end keeps it.
+   * resync it counts as sent, stamped with the current generation so the purge at the end keeps it.
    */
   private stamp(serverId: string): void {
     const item = this.items.get(serverId);
-    if (!item || this.s.resyncSince === undefined) return;
-    const stamped = { ...item, updatedAt: Math.max(this.env.now, this.s.resyncSince) };
+    if (!item || this.s.resync === undefined) return;
+    const stamped = { ...item, generation: this.env.generation };
     this.ops.push(putOp('items', stamped));
     this.items.set(serverId, stamped);
     this.touched.add(serverId);
@@ -375,10 +387,12 @@ class CollectionApply {
 
   /** End of a resync: local items the server did not send again are gone on the server. */
   private purge(): void {
-    const since = this.s.resyncSince ?? 0;
+    const since = this.s.resync ?? 0;
     for (const [serverId, item] of this.items) {
       if (!item || this.touched.has(serverId) || isProvisional(serverId)) continue;
-      if (item.updatedAt >= since) continue; // edited locally during the resync
+      // Written since the resync began (an earlier page, a local edit). An item stored by
+      // an older version has no generation: 0, below every marker this version writes.
+      if ((item.generation ?? 0) >= since) continue;
       if ((this.queue.get(serverId) ?? []).length > 0) continue; // a queued edit still names it
       this.removeItem(serverId);
     }

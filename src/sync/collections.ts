@@ -23,11 +23,11 @@ import { needsProvisioning } from '../eas/status.ts';
 import { atLeast } from '../eas/version.ts';
 import type { WriteOp } from '../store/db.ts';
 import type { FolderRecord, ItemRecord, PendingRecord, SyncClass } from '../store/schema.ts';
-import { planResponse, resyncKey, type CollectionOutcome, type SentCollection } from './apply.ts';
+import { planResponse, type CollectionOutcome, type SentCollection } from './apply.ts';
 import { isSyncClass, syncOptions } from './classes.ts';
 import { sending, type AccountRun } from './context.ts';
 import { SyncError, isMalformed } from './errors.ts';
-import { getFolders, getItems, getItemsById, getMovedIn, getPending, localId, movedInOp, putOp } from './local.ts';
+import { getFolders, getGeneration, getItems, getItemsById, getMovedIn, getPending, getResync, localId, movedInOp, putOp } from './local.ts';
 import { commandsFor, foldersWithCommands } from './pending.ts';
 
 export const FIRST_WINDOW = 25;
@@ -161,8 +161,8 @@ async function syncRound(run: AccountRun, batch: readonly FolderRecord[], queue:
   const ctx = run.session.ctx;
   const sentBy = new Map<string, PendingRecord[]>();
   const resyncing = new Set<string>();
-  const markers = await Promise.all(batch.map((f) => run.store.db.get('meta', resyncKey(f.accountId, f.serverId))));
-  batch.forEach((f, i) => markers[i] && resyncing.add(f.serverId));
+  const markers = await Promise.all(batch.map((f) => getResync(run.store, f.accountId, f.serverId)));
+  batch.forEach((f, i) => markers[i] !== undefined && resyncing.add(f.serverId));
   const collections: SyncCollection[] = batch.map((f) => {
     const cls = f.class as SyncClass;
     const { sent, commands } = commandsFor(f, cls, queue, run.inFlight, ctx, { holdAdds: resyncing.has(f.serverId) });
@@ -246,7 +246,9 @@ async function applyResponse(
   run: AccountRun, res: SyncResponse, batch: readonly FolderRecord[], sentBy: ReadonlyMap<string, PendingRecord[]>,
 ): Promise<Map<string, CollectionOutcome>> {
   const account = run.session.account;
-  const [folders, pending] = await Promise.all([getFolders(run.store, account.id), getPending(run.store, account.id)]);
+  const [folders, pending, generation] = await Promise.all([
+    getFolders(run.store, account.id), getPending(run.store, account.id), getGeneration(run.store, account.id),
+  ]);
   const fresh = new Map(folders.map((f) => [f.serverId, f]));
   const live = new Set(pending.map((p) => p.id));
   const sent = new Map<string, SentCollection>();
@@ -254,26 +256,22 @@ async function applyResponse(
   for (const c of res.collections) {
     const folder = fresh.get(c.collectionId);
     if (!folder || !batch.some((b) => b.serverId === c.collectionId)) continue;
-    const [marker, movedIn] = await Promise.all([
-      run.store.db.get('meta', resyncKey(account.id, folder.serverId)),
-      getMovedIn(run.store, account.id, folder.serverId),
-    ]);
-    const resyncSince = (marker?.value as { since?: number } | undefined)?.since;
-    const complete = resyncSince !== undefined && !c.moreAvailable && c.status === 1;
+    const [resync, movedIn] = await Promise.all([getResync(run.store, account.id, folder.serverId), getMovedIn(run.store, account.id, folder.serverId)]);
+    const complete = resync !== undefined && !c.moreAvailable && c.status === 1;
     const mine = (sentBy.get(c.collectionId) ?? []).filter((p) => live.has(p.id));
     const adds = c.commands.flatMap((x) => (x.kind === 'Add' ? [x.serverId] : []));
     // An Add names an item already held only during a resync or for a mail moved in here.
-    const probed = resyncSince !== undefined ? adds : adds.filter((id) => movedIn.includes(id));
+    const probed = resync !== undefined ? adds : adds.filter((id) => movedIn.includes(id));
     const named = namedIds(c, mine);
     const items = complete
       ? new Map((await getItems(run.store, account.id, folder.serverId)).map((i): [string, ItemRecord] => [i.serverId, i]))
       : named.length + probed.length === 0 // a page of new items only (an initial sync): nothing to read
         ? new Map<string, ItemRecord>()
         : await getItemsById(run.store, account.id, folder.serverId, named, probed);
-    sent.set(c.collectionId, { folder, cls: folder.class as SyncClass, sent: mine, items, resyncSince, complete });
+    sent.set(c.collectionId, { folder, cls: folder.class as SyncClass, sent: mine, items, resync, complete });
     if (movedIn.length > 0 && c.status === 1) extra.push(movedInOp(account.id, folder.serverId, c.moreAvailable ? movedIn.filter((id) => !adds.includes(id)) : []));
   }
-  const plan = planResponse(res.collections, sent, { account, ctx: run.session.ctx, now: run.clock.now(), pending, nextId: () => run.ids.next() });
+  const plan = planResponse(res.collections, sent, { account, ctx: run.session.ctx, now: run.clock.now(), generation, pending, nextId: () => run.ids.next() });
   await run.store.commit([...plan.ops, ...extra]);
   for (const c of plan.conflicts) run.emit({ type: 'conflict', accountId: account.id, ...c });
   return new Map(plan.outcomes);

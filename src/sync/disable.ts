@@ -11,8 +11,7 @@
  */
 import type { WriteOp } from '../store/db.ts';
 import type { FolderRecord, PendingRecord, SyncClass } from '../store/schema.ts';
-import { resyncKey } from './apply.ts';
-import { deletePendingOp, folderContentsOps, movedInOp, putOp } from './local.ts';
+import { deletePendingOp, folderContentsOps, folderMetaOps, putOp } from './local.ts';
 
 /** What is switched off: one folder, or every folder of a class. */
 export type SyncTarget = { readonly folderId: string } | { readonly cls: SyncClass };
@@ -43,8 +42,7 @@ export function clearFolderOps(folder: FolderRecord, pending: readonly PendingRe
   return [
     putOp('folders', cleared),
     ...folderContentsOps(accountId, serverId),
-    { store: 'meta', op: 'delete', key: resyncKey(accountId, serverId) },
-    movedInOp(accountId, serverId, []),
+    ...folderMetaOps(accountId, serverId),
     ...pending.filter((p) => p.kind === 'fetchBody' && p.folderId === serverId && p.id !== undefined).map((p) => deletePendingOp(p.id as number)),
   ];
 }

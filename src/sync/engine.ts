@@ -34,7 +34,7 @@ import { clearFolderOps, foldersOf, unsentEdits, type SyncTarget } from './disab
 import { SyncError, classify, type ErrorKind } from './errors.ts';
 import type { EngineEvent } from './events.ts';
 import { syncHierarchy } from './folders.ts';
-import { getAccount, getFolder, getFolders, getItem, getPending, putOp } from './local.ts';
+import { getAccount, getFolder, getFolders, getGeneration, getItem, getPending, putOp } from './local.ts';
 import { addEdit, changeEdit, deleteEdit, meetingResponseEdit, moveEdit, type Edit, type EditEnv } from './pending.ts';
 import { pushMeetingResponses, pushMoves } from './push.ts';
 import { flushOutbox, outboxRecord, type OutboxPayload, type OutgoingMessage } from './outbox.ts';
@@ -289,7 +289,8 @@ export function createEngine(options: EngineOptions): Engine {
       const account = await requireAccount(accountId);
       const folder = await getFolder(store, accountId, folderId);
       if (!folder) throw new RangeError(`no folder ${folderId}`);
-      const env: EditEnv = { account, ctx: { version: account.version ?? '14.1' }, now: clock.now(), nextId: () => ids.next(), inFlight };
+      const generation = await getGeneration(store, accountId);
+      const env: EditEnv = { account, ctx: { version: account.version ?? '14.1' }, now: clock.now(), generation, nextId: () => ids.next(), inFlight };
       const result = await build(env, folder);
       await store.commit(result.ops);
       emit({ type: 'changes', accountId, folderId, added: 0, changed: 1, deleted: 0 });
@@ -438,7 +439,8 @@ export function createEngine(options: EngineOptions): Engine {
     fullResync: (accountId, folderId) => job(accountId, async (run) => {
       await run.locked(async () => {
         const folders = (await getFolders(store, accountId)).filter((f) => folderId === undefined || f.serverId === folderId);
-        const ops = folders.flatMap((f) => startResyncOps(f, clock.now()));
+        const generation = await getGeneration(store, accountId);
+        const ops = folders.flatMap((f) => startResyncOps(f, generation));
         const account = await requireAccount(accountId);
         if (folderId === undefined) ops.push(putOp('accounts', { ...account, folderSyncKey: '0' }));
         await store.commit(ops);

@@ -74,6 +74,36 @@ export function movedInOp(accountId: string, folderId: string, ids: readonly str
   return ids.length > 0 ? putOp('meta', { key, value: [...ids] }) : { store: 'meta', op: 'delete', key };
 }
 
+/** `meta` key of a folder's resync marker: there while the folder is downloaded again from key 0 (apply.ts). */
+export const resyncKey = (accountId: string, folderId: string): string => `resync:${accountId}:${folderId}`;
+
+/** `meta` key of the account's resync generation (see startResyncOps in apply.ts). */
+export const generationKey = (accountId: string): string => `generation:${accountId}`;
+
+/** The account's resync generation: 0 until its first resync. */
+export async function getGeneration(store: Store, accountId: string): Promise<number> {
+  const found = await store.db.get('meta', generationKey(accountId));
+  return typeof found?.value === 'number' ? found.value : 0;
+}
+
+/**
+ * The generation a folder's resync started at; undefined when it is not resyncing.
+ * A marker written by an older version holds a start time (`{since}`) instead: it
+ * counts as generation 0, so that one resync purges nothing. Its clock stamps cannot
+ * be trusted; an item it leaves behind goes at the next resync, and no edit is lost.
+ */
+export async function getResync(store: Store, accountId: string, folderId: string): Promise<number | undefined> {
+  const found = await store.db.get('meta', resyncKey(accountId, folderId));
+  if (!found) return undefined;
+  const generation = (found.value as { generation?: unknown } | undefined)?.generation;
+  return typeof generation === 'number' ? generation : 0;
+}
+
+/** A folder's records in `meta`: its resync marker and moved-in list. */
+export function folderMetaOps(accountId: string, folderId: string): WriteOp[] {
+  return [{ store: 'meta', op: 'delete', key: resyncKey(accountId, folderId) }, movedInOp(accountId, folderId, [])];
+}
+
 export function deleteItemOp(accountId: string, folderId: string, serverId: string): WriteOp {
   return { store: 'items', op: 'delete', key: [accountId, folderId, serverId] };
 }
@@ -92,11 +122,12 @@ export function folderContentsOps(accountId: string, folderId: string): WriteOp[
   ];
 }
 
-/** A folder and everything stored under it: items, bodies, and its queued edits. */
+/** A folder and everything stored under it: items, bodies, `meta` records, and its queued edits. */
 export function removeFolderOps(accountId: string, folderId: string, pending: readonly PendingRecord[]): WriteOp[] {
   return [
     { store: 'folders', op: 'delete', key: [accountId, folderId] },
     ...folderContentsOps(accountId, folderId),
+    ...folderMetaOps(accountId, folderId),
     ...pending.filter((p) => p.folderId === folderId && p.id !== undefined).map((p) => deletePendingOp(p.id as number)),
   ];
 }

@@ -50,6 +50,8 @@ export interface EditEnv {
   readonly account: AccountRecord;
   readonly ctx: EasContext;
   readonly now: number;
+  /** The account's resync generation, read under its lock: stamped on every item written (apply.ts startResyncOps). */
+  readonly generation: number;
   readonly nextId: () => number;
   /** Queued records being sent right now: not merged into. */
   readonly inFlight: ReadonlySet<number>;
@@ -69,7 +71,7 @@ function itemRecord(env: EditEnv, folder: FolderRecord, cls: SyncClass, serverId
   const read = readOf(cls, data);
   return {
     accountId: env.account.id, folderId: folder.serverId, serverId, class: cls, data,
-    sortKey: sortKeyOf(cls, data), ...(read !== undefined && { read }), updatedAt: env.now,
+    sortKey: sortKeyOf(cls, data), ...(read !== undefined && { read }), updatedAt: env.now, generation: env.generation,
   };
 }
 
@@ -134,7 +136,7 @@ export function deleteEdit(env: EditEnv, folder: FolderRecord, item: ItemRecord,
  */
 export function moveEdit(env: EditEnv, src: FolderRecord, item: ItemRecord, dst: FolderRecord): Edit {
   const placeholder = movedId(item.serverId);
-  const moved: ItemRecord = { ...item, folderId: dst.serverId, serverId: placeholder, updatedAt: env.now };
+  const moved: ItemRecord = { ...item, folderId: dst.serverId, serverId: placeholder, updatedAt: env.now, generation: env.generation };
   const payload: MovePayload = { dstFolderId: dst.serverId, placeholder };
   return {
     serverId: placeholder,
@@ -158,7 +160,7 @@ export function meetingResponseEdit(env: EditEnv, folder: FolderRecord, item: It
   const ops: WriteOp[] = [
     putOp('pending', pendingRecord(env, { kind: 'meetingResponse', folderId: folder.serverId, serverId: item.serverId, payload: { userResponse } })),
   ];
-  if (item.class === 'Calendar') ops.push(putOp('items', { ...item, data: answered(item.data as CalendarItem, userResponse), updatedAt: env.now }));
+  if (item.class === 'Calendar') ops.push(putOp('items', { ...item, data: answered(item.data as CalendarItem, userResponse), updatedAt: env.now, generation: env.generation }));
   return { serverId: item.serverId, ops };
 }
 

@@ -13,7 +13,7 @@ import { decodeCalendar, type CalendarItem } from '../eas/items/calendar.ts';
 import type { FolderRecord, ItemRecord, PendingRecord } from '../store/schema.ts';
 import { MAX_ATTEMPTS } from './apply.ts';
 import { sending, type AccountRun } from './context.ts';
-import { deleteItemOp, deletePendingOp, getFolders, getItem, getMovedIn, getPending, isProvisional, movedInOp, putOp } from './local.ts';
+import { deleteItemOp, deletePendingOp, getFolders, getGeneration, getItem, getMovedIn, getPending, isProvisional, movedInOp, putOp } from './local.ts';
 import { answered, RESPONSE_TYPE, type MeetingResponsePayload, type MovePayload } from './pending.ts';
 
 /** Most items per MoveItems or MeetingResponse request. */
@@ -160,11 +160,12 @@ export async function pushMeetingResponses(run: AccountRun): Promise<void> {
   await run.locked(async () => {
     const fresh = await getPending(run.store, run.session.account.id);
     const calendars = (await getFolders(run.store, run.session.account.id)).filter((f) => f.class === 'Calendar');
+    const generation = await getGeneration(run.store, run.session.account.id);
     const ops: WriteOp[] = [];
     for (const [i, a] of answers.entries()) {
       if (!fresh.some((p) => p.id === a.id)) continue;
       const result = res.results.find((r) => r.requestId === a.serverId) ?? res.results[i];
-      ops.push(...(await settleAnswer(run, a, result, calendars)));
+      ops.push(...(await settleAnswer(run, a, result, calendars, generation)));
     }
     await run.store.commit(ops);
   });
@@ -234,7 +235,9 @@ async function alreadyRecorded(run: AccountRun, answers: readonly PendingRecord[
  * server names (CalendarId) is updated in place; 2 not a (current) meeting request,
  * e.g. answered already: dropped; 3/4: try again.
  */
-async function settleAnswer(run: AccountRun, a: PendingRecord, r: MeetingResponseResult | undefined, calendars: readonly FolderRecord[]): Promise<WriteOp[]> {
+async function settleAnswer(
+  run: AccountRun, a: PendingRecord, r: MeetingResponseResult | undefined, calendars: readonly FolderRecord[], generation: number,
+): Promise<WriteOp[]> {
   // `a` is the record as read before it was marked unanswered: an answer clears the mark.
   if (!r || r.status === 3 || r.status === 4 || isRetryLater(r.status)) return retryOps(a, r ? `MeetingResponse status ${r.status}` : 'no answer');
   const ops: WriteOp[] = [deletePendingOp(a.id as number)];
@@ -243,7 +246,7 @@ async function settleAnswer(run: AccountRun, a: PendingRecord, r: MeetingRespons
     const event = await getItem(run.store, run.session.account.id, folder.serverId, r.calendarId);
     if (!event) continue;
     const data = answered(event.data as CalendarItem, (a.payload as MeetingResponsePayload).userResponse);
-    ops.push(putOp('items', { ...event, data, updatedAt: run.clock.now() }));
+    ops.push(putOp('items', { ...event, data, updatedAt: run.clock.now(), generation }));
   }
   return ops;
 }

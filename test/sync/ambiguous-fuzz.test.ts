@@ -201,8 +201,7 @@ async function runSeed(server: MockServer, seed: number, figures: Figures): Prom
     const subject = `${tag} meeting ${i}`;
     return { subject, ...invite(world, 'bob', 'alice', subject, seed * 10 + i) };
   });
-  // One clock for all the device's processes, as a wall clock: a resync purges what was
-  // stored before it started, and a server's "busy until" passes.
+  // One clock for all the device's processes, as a wall clock: a server's "busy until" passes.
   const clock = instantClock();
   const machine = new Machine(pinVersion(counting(server, figures.hits), version), r, clock);
   let h = await machine.boot();

@@ -6,9 +6,11 @@ import type { Contact } from '../../src/eas/items/contact.ts';
 import { decodeEas, encodeEas } from '../../src/eas/wbxml.ts';
 import type { WriteOp } from '../../src/store/db.ts';
 import { kid, kids, textAt, type El } from '../../src/wbxml/tree.ts';
-import { alice, diffViews, engineFor, journaledStore, localView, mockServer, serverView } from './support.ts';
+import { movedInOp, putOp, resyncKey } from '../../src/sync/local.ts';
+import type { Clock } from '../../src/sync/runtime.ts';
+import { alice, diffViews, engineFor, instantClock, journaledStore, localView, mockServer, NOW, serverView } from './support.ts';
 
-async function synced(transport?: (server: MockServer) => (r: Request) => Promise<Response>) {
+async function synced(transport?: (server: MockServer) => (r: Request) => Promise<Response>, clock?: Clock) {
   const server = mockServer();
   const requests: string[] = [];
   const inner = transport ? transport(server) : server.handle;
@@ -16,12 +18,21 @@ async function synced(transport?: (server: MockServer) => (r: Request) => Promis
   const h = engineFor(store, async (r) => {
     requests.push(r.method === 'OPTIONS' ? 'OPTIONS' : (new URL(r.url).searchParams.get('Cmd') ?? '?'));
     return inner(r);
-  });
+  }, clock && { clock });
   const account = await h.engine.addAccount(alice);
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true });
   const mb = server.mock.world.mailboxes.get('alice') as Mailbox;
   return { server, store, journal, requests, ...h, account, mb };
 }
+
+/** An instant clock that can be set back, as a user or a bad time server does. */
+function settableClock(): Clock & { back(ms: number): void } {
+  const inner = instantClock();
+  let shift = 0;
+  return { now: () => inner.now() + shift, sleep: inner.sleep, back: (ms) => void (shift -= ms) };
+}
+
+const DAY = 86_400_000;
 
 /** Item deletes in the journal after `from` that name items the server still has. */
 function wrongDeletes(journal: readonly (readonly WriteOp[])[], from: number, server: MockServer): unknown[] {
@@ -47,6 +58,38 @@ describe('Sync Status 3 (invalid SyncKey)', () => {
     expect(await store.db.getAll('pending')).toEqual([]);
     expect((await store.db.getAll('meta')).filter((m) => m.key.startsWith('resync:'))).toEqual([]);
     expect((await store.db.get('folders', [account.id, inbox.id]))?.count).toBe(inbox.items.size);
+  });
+
+  it('drops what the server no longer has even when the clock was set back after the items were stored', async () => {
+    const clock = settableClock();
+    const { server, store, journal, engine, account, mb } = await synced(undefined, clock);
+    const inbox = requireFolderOfType(mb, FolderType.Inbox).store;
+    const goneId = [...inbox.items.keys()][3] as string;
+    removeItem(server.mock.world, inbox, goneId);
+    clock.back(DAY);
+    server.control.faults.set({ invalidSyncKey: 1 });
+    const mark = journal.length;
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    expect(server.control.faults.log).toContain('sync3');
+    expect(wrongDeletes(journal, mark, server)).toEqual([]);
+    expect(await store.db.get('items', [account.id, inbox.id, goneId])).toBeUndefined();
+    expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
+  });
+});
+
+describe('a resync over records of an older version (no generation)', () => {
+  it('purges nothing when the older version started it, and purges their stale items at the next', async () => {
+    const { server, store, engine, account, mb } = await synced();
+    const inbox = requireFolderOfType(mb, FolderType.Inbox).store;
+    const held = (await store.db.getAll('items')).filter((i) => i.folderId === inbox.id);
+    const old = [...held, { ...held[0]!, serverId: 'stale' }].map(({ generation: _, ...rest }) => rest);
+    await store.commit([...old.map((i) => putOp('items', i)), putOp('meta', { key: resyncKey(account.id, inbox.id), value: { since: NOW } })]);
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    expect(await store.db.get('meta', resyncKey(account.id, inbox.id))).toBeUndefined();
+    expect(await store.db.get('items', [account.id, inbox.id, 'stale'])).toBeDefined();
+    expect(await engine.fullResync(account.id, inbox.id)).toMatchObject({ ok: true });
+    expect(await store.db.get('items', [account.id, inbox.id, 'stale'])).toBeUndefined();
+    expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
   });
 });
 
@@ -109,6 +152,16 @@ describe('hierarchy', () => {
     expect(await store.db.get('folders', [account.id, doomed.store.id])).toBeUndefined();
     expect((await store.db.get('folders', [account.id, kept.store.id]))?.syncKey).not.toBe('0');
     expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
+  });
+
+  it('a folder deleted on the server takes its resync marker and moved-in list with it', async () => {
+    const { server, store, engine, account, mb } = await synced();
+    const errands = [...mb.folders.entries()].find(([, f]) => f.name === 'Errands')![0];
+    await store.commit([putOp('meta', { key: resyncKey(account.id, errands), value: { generation: 1 } }), movedInOp(account.id, errands, ['moved-in'])]);
+    deleteFolder(server.mock.world, mb, errands);
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    expect(await store.db.get('folders', [account.id, errands])).toBeUndefined();
+    expect((await store.db.getAllKeys('meta')).filter((k) => String(k).endsWith(`:${errands}`))).toEqual([]);
   });
 
   it('FolderSync Status 9 rebuilds the hierarchy by ServerId without losing items', async () => {

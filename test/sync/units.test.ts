@@ -76,7 +76,7 @@ describe('applying a Sync response', () => {
       const fresh = (await store.db.get('folders', ['acc', 'f']))!;
       const items = new Map((await store.db.getAll('items')).map((x) => [x.serverId, x]));
       const sent = new Map<string, SentCollection>([['f', { folder: { ...fresh, syncKey: '1' }, cls: 'Contacts', sent: [], items, complete: false }]]);
-      const plan = planResponse([response], sent, { account, ctx, now: 1000, pending: [], nextId: () => 1 });
+      const plan = planResponse([response], sent, { account, ctx, now: 1000, generation: 0, pending: [], nextId: () => 1 });
       await applyOps(store.db, plan.ops);
       dumps.push(await snapshot(store));
     }
