@@ -75,6 +75,7 @@ async function syncOn(transport: (r: Request) => Promise<Response>): Promise<Run
   const account = await engine.addAccount(LOGIN);
   roundTrips = 0;
   batches.length = 0;
+  settle();
   const t = performance.now();
   const report = await engine.syncAccount(account.id);
   const ms = performance.now() - t;
@@ -110,6 +111,7 @@ async function syncReplayed(answers: readonly Recorded[]): Promise<Run> {
 async function rawWrite(source: Store, batches: readonly number[]): Promise<number> {
   const records = await source.db.getAll('items');
   const target = await openStore({ name: randomId() });
+  settle();
   const t = performance.now();
   let at = 0;
   for (const n of batches) {
@@ -119,8 +121,27 @@ async function rawWrite(source: Store, batches: readonly number[]): Promise<numb
     at += n;
   }
   const ms = performance.now() - t;
-  target.close();
+  await drop(target);
   return ms;
+}
+
+/**
+ * A full collection before a timed part, when the bench runs with --expose-gc (npm run
+ * bench does): the garbage of one part is then not collected on the next one's time.
+ */
+function settle(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Closes and deletes a database, so that runs do not pile up on the heap. */
+async function drop(store: Store): Promise<void> {
+  const name = store.db.name;
+  store.close();
+  await new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = resolve;
+    req.onerror = () => reject(req.error);
+  });
 }
 
 function median(xs: readonly number[]): number {
@@ -129,27 +150,33 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
+/** Replayed sync and raw write, in pairs: the ratio is the median of the pairs' ratios. */
+const PAIRS = 7;
+
 async function initialSync(): Promise<Row[]> {
   const n = 10_000;
-  await syncFromMock(500); // warm-up: JIT, module init
+  await drop((await syncFromMock(500)).store); // warm-up: JIT, module init
   const live = await syncFromMock(n);
   const count = await live.store.db.count('items');
   if (count !== n) throw new Error(`synced ${count} of ${n} mails`);
-  live.store.close();
+  await drop(live.store);
   const client: number[] = [];
   const raw: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < PAIRS; i++) {
+    settle();
     const replay = await syncReplayed(live.answers);
     client.push(replay.ms);
     raw.push(await rawWrite(replay.store, replay.batches));
-    replay.store.close();
+    await drop(replay.store);
   }
+  const ratios = client.map((c, i) => c / (raw[i] as number));
   return [
     { name: 'sync 10k mails from the mock: items/s', value: n / (live.ms / 1000) },
     { name: 'sync 10k mails: round trips', value: live.roundTrips },
     { name: 'sync 10k mails, engine only (replayed answers): ms', value: median(client) },
     { name: 'raw IDB write of the same records: ms', value: median(raw) },
-    { name: 'engine / raw IDB write', value: median(client) / median(raw), goal: '≤ 1.5' },
+    { name: `engine / raw IDB write, median of ${PAIRS} pairs`, value: median(ratios), goal: '≤ 1.5' },
+    { name: 'engine / raw IDB write, highest pair', value: Math.max(...ratios) },
   ];
 }
 
