@@ -16,7 +16,7 @@ import type { SyncCollectionResult, SyncItemResponse, SyncServerCommand } from '
 import { isRetryLater } from '../eas/status.ts';
 import type { WriteOp } from '../store/db.ts';
 import type { AccountRecord, ConflictRecord, FolderRecord, ItemRecord, PendingRecord, SyncClass } from '../store/schema.ts';
-import { applyChange, decodeItem, readOf, sameContent, sortKeyOf, type ChangePayload } from './classes.ts';
+import { applyChange, itemData, readOf, sameContent, sortKeyOf, type ChangePayload, type ReadItem } from './classes.ts';
 import { deleteItemOp, deletePendingOp, generationKey, isProvisional, localId, putOp, resyncKey } from './local.ts';
 import type { AddPayload } from './pending.ts';
 
@@ -77,7 +77,7 @@ export interface ApplyResult {
 }
 
 /** The write set for one Sync response. Pure: reads nothing, decides everything from its inputs. */
-export function planResponse(collections: readonly SyncCollectionResult[], sent: ReadonlyMap<string, SentCollection>, env: ApplyEnv): ApplyResult {
+export function planResponse(collections: readonly SyncCollectionResult<ReadItem>[], sent: ReadonlyMap<string, SentCollection>, env: ApplyEnv): ApplyResult {
   const ops: WriteOp[] = [];
   const outcomes = new Map<string, CollectionOutcome>();
   const conflicts: { folderId: string; serverId: string }[] = [];
@@ -104,7 +104,7 @@ interface CollectionPlan {
   readonly conflicts: { folderId: string; serverId: string }[];
 }
 
-function planCollection(c: SyncCollectionResult, s: SentCollection, env: ApplyEnv): CollectionPlan {
+function planCollection(c: SyncCollectionResult<ReadItem>, s: SentCollection, env: ApplyEnv): CollectionPlan {
   if (c.status === 1 && c.syncKey !== undefined) return new CollectionApply(c, s, env).run();
   const folder = s.folder;
   switch (c.status) {
@@ -162,7 +162,7 @@ class CollectionApply {
   private deleted = 0;
 
   constructor(
-    private readonly c: SyncCollectionResult,
+    private readonly c: SyncCollectionResult<ReadItem>,
     private readonly s: SentCollection,
     private readonly env: ApplyEnv,
   ) {
@@ -246,9 +246,9 @@ class CollectionApply {
 
   // ---------------------------------------------------------------- server commands
 
-  private serverCommand(cmd: SyncServerCommand): void {
+  private serverCommand(cmd: SyncServerCommand<ReadItem>): void {
     if (cmd.kind === 'Delete' || cmd.kind === 'SoftDelete') return this.serverDelete(cmd.serverId, cmd.kind === 'Delete');
-    const data = decodeItem(this.s.cls, cmd.applicationData, this.env.ctx);
+    const data = itemData(cmd.applicationData);
     if (cmd.kind === 'Add') this.adoptEarlierAdd(cmd.serverId, data);
     const queued = this.queue.get(cmd.serverId) ?? [];
     if (queued.some((p) => p.kind === 'delete' || p.kind === 'move')) return; // our delete/move goes out next

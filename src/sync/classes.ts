@@ -32,6 +32,31 @@ export function decodeItem(cls: SyncClass, appData: El, ctx: EasContext): unknow
   }
 }
 
+/**
+ * An item of a Sync response once read (see readItem): its record data, or why it could
+ * not be decoded.
+ */
+export type ReadItem = { readonly data: unknown } | { readonly error: Error };
+
+/**
+ * decodeItem while the response is parsed (parseSyncItems): the item's element tree is
+ * dropped at once. A malformed item is kept as its error, which fails its folder's part of
+ * the response only when that part is applied (apply.ts), as it did when decoded there.
+ */
+export function readItem(cls: SyncClass, appData: El, ctx: EasContext): ReadItem {
+  try {
+    return { data: decodeItem(cls, appData, ctx) };
+  } catch (e) {
+    return { error: e instanceof Error ? e : new Error(String(e)) };
+  }
+}
+
+/** The data of a read item; throws the error it was read with. */
+export function itemData(item: ReadItem): unknown {
+  if ('error' in item) throw item.error;
+  return item.data;
+}
+
 const iso = (d: Date | undefined): string => (d && !Number.isNaN(d.getTime()) ? d.toISOString() : '');
 
 /**

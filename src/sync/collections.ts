@@ -18,13 +18,15 @@
 import {
   buildGetItemEstimate, parseGetItemEstimate,
 } from '../eas/commands/getitemestimate.ts';
-import { buildSync, parseSync, type SyncCollection, type SyncResponse } from '../eas/commands/sync.ts';
+import type { EasContext } from '../eas/command.ts';
+import { buildSync, parseSyncItems, type SyncCollection, type SyncResponse } from '../eas/commands/sync.ts';
 import { needsProvisioning } from '../eas/status.ts';
 import { atLeast } from '../eas/version.ts';
+import type { El } from '../wbxml/tree.ts';
 import type { WriteOp } from '../store/db.ts';
 import type { FolderRecord, ItemRecord, PendingRecord, SyncClass } from '../store/schema.ts';
 import { planResponse, type CollectionOutcome, type SentCollection } from './apply.ts';
-import { isSyncClass, syncOptions } from './classes.ts';
+import { isSyncClass, readItem, syncOptions, type ReadItem } from './classes.ts';
 import { sending, type AccountRun } from './context.ts';
 import { SyncError, isMalformed } from './errors.ts';
 import { getFolders, getGeneration, getItems, getItemsById, getMovedIn, getPending, getResync, localId, movedInOp, putOp } from './local.ts';
@@ -195,18 +197,27 @@ async function syncRound(run: AccountRun, batch: readonly FolderRecord[], queue:
   }
 }
 
-function unchanged(f: FolderRecord): SyncResponse['collections'][number] {
+function unchanged(f: FolderRecord): Round['collections'][number] {
   return { collectionId: f.serverId, syncKey: f.syncKey, status: 1, moreAvailable: false, commands: [], responses: [] };
 }
+
+/** A Sync response with its items decoded as it was read (readItem). */
+type Round = SyncResponse<ReadItem>;
 
 /**
  * Sends a Sync and handles request-wide outcomes. Returns undefined when the round
  * must be repeated differently (fewer collections, FolderSync first, one folder at a time).
  */
-async function sendSync(run: AccountRun, collections: SyncCollection[], batch: readonly FolderRecord[], state: LoopState): Promise<SyncResponse | undefined> {
-  let res: SyncResponse;
+async function sendSync(run: AccountRun, collections: SyncCollection[], batch: readonly FolderRecord[], state: LoopState): Promise<Round | undefined> {
+  const classes = new Map(batch.map((f) => [f.serverId, f.class as SyncClass]));
+  const parse = (root: El | null, ctx: EasContext): Round =>
+    parseSyncItems(root, ctx, (appData, collectionId) => {
+      const cls = classes.get(collectionId);
+      return cls ? readItem(cls, appData, ctx) : { error: new Error(`an item for collection ${collectionId}, which was not asked for`) };
+    });
+  let res: Round;
   try {
-    res = await run.session.run((ctx) => buildSync({ collections }, ctx), parseSync, (r) => (r.status !== 1 ? r.status : r.collections.find((c) => needsProvisioning(c.status))?.status));
+    res = await run.session.run((ctx) => buildSync({ collections }, ctx), parse, (r) => (r.status !== 1 ? r.status : r.collections.find((c) => needsProvisioning(c.status))?.status));
   } catch (e) {
     if (!isMalformed(e)) throw e;
     if (batch.length > 1) state.maxCollections = 1; // find the folder that breaks it
@@ -243,7 +254,7 @@ function failed(state: LoopState, folderId: string, status: number | undefined, 
 
 /** Reads what the response names, plans the write set, commits it. Under the account's lock. */
 async function applyResponse(
-  run: AccountRun, res: SyncResponse, batch: readonly FolderRecord[], sentBy: ReadonlyMap<string, PendingRecord[]>,
+  run: AccountRun, res: Round, batch: readonly FolderRecord[], sentBy: ReadonlyMap<string, PendingRecord[]>,
 ): Promise<Map<string, CollectionOutcome>> {
   const account = run.session.account;
   const [folders, pending, generation] = await Promise.all([
@@ -278,7 +289,7 @@ async function applyResponse(
 }
 
 /** ServerIds a collection's part of the response touches: server commands other than Add, our commands, our adds. */
-function namedIds(c: SyncResponse['collections'][number], sent: readonly PendingRecord[]): string[] {
+function namedIds(c: Round['collections'][number], sent: readonly PendingRecord[]): string[] {
   return [
     ...c.commands.flatMap((x) => (x.kind === 'Add' ? [] : [x.serverId])),
     ...c.responses.flatMap((r) => ('serverId' in r && r.serverId !== undefined ? [r.serverId] : [])),

@@ -8,7 +8,7 @@ import { applyOps, type WriteOp } from '../../src/store/db.ts';
 import type { AccountRecord, FolderRecord, PendingRecord } from '../../src/store/schema.ts';
 import { planResponse, type SentCollection } from '../../src/sync/apply.ts';
 import { draftAccount } from '../../src/sync/account.ts';
-import { sameContent } from '../../src/sync/classes.ts';
+import { readItem, sameContent, type ReadItem } from '../../src/sync/classes.ts';
 import { escapeText, eventToIcs, rrule, vtimezone } from '../../src/sync/export.ts';
 import { folderOwner, planHierarchy } from '../../src/sync/folders.ts';
 import { journaledStore } from './support.ts';
@@ -56,8 +56,8 @@ describe('hierarchy plan', () => {
 });
 
 describe('applying a Sync response', () => {
-  const appData = (c: Contact) => encodeContact(c, ctx);
-  const response: SyncCollectionResult = {
+  const appData = (c: Contact) => readItem('Contacts', encodeContact(c, ctx), ctx);
+  const response: SyncCollectionResult<ReadItem> = {
     collectionId: 'f', syncKey: '2', status: 1, moreAvailable: false, responses: [],
     commands: [
       { kind: 'Add', serverId: 's1', applicationData: appData({ fileAs: 'One' }) },

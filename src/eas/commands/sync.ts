@@ -371,10 +371,14 @@ export function syncStatusText(code: number): string {
 
 // ------------------------------------------------------------------ response
 
-/** A change the server sends (MS-ASCMD 2.2.3.32, Commands in a response), in document order. */
-export type SyncServerCommand =
-  | { readonly kind: 'Add'; readonly serverId: string; readonly class?: string; readonly applicationData: El }
-  | { readonly kind: 'Change'; readonly serverId: string; readonly class?: string; readonly applicationData: El }
+/**
+ * A change the server sends (MS-ASCMD 2.2.3.32, Commands in a response), in document order.
+ * `D` is what the item's ApplicationData became: the element itself (parseSync), or what
+ * the caller's item decoder made of it (parseSyncItems).
+ */
+export type SyncServerCommand<D = El> =
+  | { readonly kind: 'Add'; readonly serverId: string; readonly class?: string; readonly applicationData: D }
+  | { readonly kind: 'Change'; readonly serverId: string; readonly class?: string; readonly applicationData: D }
   | { readonly kind: 'Delete'; readonly serverId: string; readonly class?: string }
   /** The item left the FilterType window: remove it locally, it still exists on the server (MS-ASCMD 2.2.3.172). */
   | { readonly kind: 'SoftDelete'; readonly serverId: string };
@@ -405,7 +409,7 @@ export type SyncItemResponse =
   | { readonly kind: 'Delete'; readonly serverId: string; readonly instanceId?: string; readonly status: number }
   | { readonly kind: 'Fetch'; readonly serverId?: string; readonly status: number; readonly applicationData?: El };
 
-export interface SyncCollectionResult {
+export interface SyncCollectionResult<D = El> {
   readonly collectionId: string;
   /** The new SyncKey; present on success. Use it for the next Sync of this collection. */
   readonly syncKey?: string;
@@ -415,21 +419,31 @@ export interface SyncCollectionResult {
   readonly class?: string;
   /** More changes are waiting: Sync again with the new key (MS-ASCMD 2.2.3.116). */
   readonly moreAvailable: boolean;
-  readonly commands: readonly SyncServerCommand[];
+  readonly commands: readonly SyncServerCommand<D>[];
   readonly responses: readonly SyncItemResponse[];
 }
 
-export interface SyncResponse {
+export interface SyncResponse<D = El> {
   /** The HTTP body was empty: no changes in any collection of the (cached) request. */
   readonly empty: boolean;
   /** Top-level Status: 1 unless the server sent a request-wide error. */
   readonly status: number;
   /** With Status 14: the minimum or maximum Wait/HeartbeatInterval; with 15: the maximum number of collections. */
   readonly limit?: number;
-  readonly collections: readonly SyncCollectionResult[];
+  readonly collections: readonly SyncCollectionResult<D>[];
 }
 
-export function parseSync(root: El | null, _ctx: EasContext): SyncResponse {
+export function parseSync(root: El | null, ctx: EasContext): SyncResponse {
+  return parseSyncItems(root, ctx, (appData) => appData);
+}
+
+/**
+ * parseSync that hands each server Add's and Change's ApplicationData, with its
+ * collection's id, to `item` and keeps what it returns: the caller can turn items into
+ * records while the response is read, and the response's element tree is garbage as
+ * soon as this returns (a page of 512 mails then holds no item trees while it is stored).
+ */
+export function parseSyncItems<D>(root: El | null, _ctx: EasContext, item: (appData: El, collectionId: string) => D): SyncResponse<D> {
   if (root === null) return { empty: true, status: 1, collections: [] };
   const r = requireRoot(root, 'Sync', 'Sync');
   const collections = path(r, 'Collections');
@@ -437,35 +451,36 @@ export function parseSync(root: El | null, _ctx: EasContext): SyncResponse {
     empty: false,
     status: intAt(r, 'Status') ?? 1,
     limit: intAt(r, 'Limit'),
-    collections: collections ? kids(collections, 'Collection').map(collectionResult) : [],
+    collections: collections ? kids(collections, 'Collection').map((c) => collectionResult(c, item)) : [],
   };
 }
 
-function collectionResult(c: El): SyncCollectionResult {
+function collectionResult<D>(c: El, item: (appData: El, collectionId: string) => D): SyncCollectionResult<D> {
   const status = requireStatus(c, 'Sync');
   const syncKey = textAt(c, 'SyncKey');
   if (status === 1 && syncKey === undefined) missing('Sync', 'Collection/SyncKey');
+  const collectionId = requireText(c, 'CollectionId', 'Sync');
   const commands = kid(c, 'Commands');
   const responses = kid(c, 'Responses');
   return {
-    collectionId: requireText(c, 'CollectionId', 'Sync'),
+    collectionId,
     syncKey,
     status,
     class: textAt(c, 'Class'),
     moreAvailable: kid(c, 'MoreAvailable') !== undefined,
-    commands: commands ? commands.children.filter(isEl).flatMap(serverCommand) : [],
+    commands: commands ? commands.children.filter(isEl).flatMap((e) => serverCommand(e, (d) => item(d, collectionId))) : [],
     responses: responses ? responses.children.filter(isEl).flatMap(itemResponse) : [],
   };
 }
 
 /** One server command; unknown elements are skipped (empty array). */
-function serverCommand(e: El): SyncServerCommand[] {
+function serverCommand<D>(e: El, item: (appData: El) => D): SyncServerCommand<D>[] {
   const serverId = (): string => requireText(e, 'ServerId', 'Sync');
   const cls = textAt(e, 'Class');
   switch (e.name) {
     case 'Add':
     case 'Change':
-      return [{ kind: e.name, serverId: serverId(), class: cls, applicationData: requireAppData(e) }];
+      return [{ kind: e.name, serverId: serverId(), class: cls, applicationData: item(requireAppData(e)) }];
     case 'Delete':
       return [{ kind: 'Delete', serverId: serverId(), class: cls }];
     case 'SoftDelete':
