@@ -433,6 +433,9 @@ export interface SyncResponse<D = El> {
   readonly collections: readonly SyncCollectionResult<D>[];
 }
 
+/** What parseSyncItems makes of an item's ApplicationData. */
+export type ItemReader<D> = (appData: El, collectionId: string) => D;
+
 export function parseSync(root: El | null, ctx: EasContext): SyncResponse {
   return parseSyncItems(root, ctx, (appData) => appData);
 }
@@ -443,7 +446,7 @@ export function parseSync(root: El | null, ctx: EasContext): SyncResponse {
  * records while the response is read, and the response's element tree is garbage as
  * soon as this returns (a page of 512 mails then holds no item trees while it is stored).
  */
-export function parseSyncItems<D>(root: El | null, _ctx: EasContext, item: (appData: El, collectionId: string) => D): SyncResponse<D> {
+export function parseSyncItems<D>(root: El | null, _ctx: EasContext, item: ItemReader<D>): SyncResponse<D> {
   if (root === null) return { empty: true, status: 1, collections: [] };
   const r = requireRoot(root, 'Sync', 'Sync');
   const collections = path(r, 'Collections');
@@ -455,7 +458,7 @@ export function parseSyncItems<D>(root: El | null, _ctx: EasContext, item: (appD
   };
 }
 
-function collectionResult<D>(c: El, item: (appData: El, collectionId: string) => D): SyncCollectionResult<D> {
+function collectionResult<D>(c: El, item: ItemReader<D>): SyncCollectionResult<D> {
   const status = requireStatus(c, 'Sync');
   const syncKey = textAt(c, 'SyncKey');
   if (status === 1 && syncKey === undefined) missing('Sync', 'Collection/SyncKey');
@@ -468,25 +471,33 @@ function collectionResult<D>(c: El, item: (appData: El, collectionId: string) =>
     status,
     class: textAt(c, 'Class'),
     moreAvailable: kid(c, 'MoreAvailable') !== undefined,
-    commands: commands ? commands.children.filter(isEl).flatMap((e) => serverCommand(e, (d) => item(d, collectionId))) : [],
+    commands: commands ? serverCommands(commands, collectionId, item) : [],
     responses: responses ? responses.children.filter(isEl).flatMap(itemResponse) : [],
   };
 }
 
-/** One server command; unknown elements are skipped (empty array). */
-function serverCommand<D>(e: El, item: (appData: El) => D): SyncServerCommand<D>[] {
-  const serverId = (): string => requireText(e, 'ServerId', 'Sync');
-  const cls = textAt(e, 'Class');
+/** The server commands of a collection, in order; unknown elements are skipped. */
+function serverCommands<D>(commands: El, collectionId: string, item: ItemReader<D>): SyncServerCommand<D>[] {
+  const out: SyncServerCommand<D>[] = [];
+  for (const e of commands.children) {
+    const cmd = isEl(e) ? serverCommand(e, collectionId, item) : undefined;
+    if (cmd) out.push(cmd);
+  }
+  return out;
+}
+
+/** One server command, or undefined for an element Sync does not define there. */
+function serverCommand<D>(e: El, collectionId: string, item: ItemReader<D>): SyncServerCommand<D> | undefined {
   switch (e.name) {
     case 'Add':
     case 'Change':
-      return [{ kind: e.name, serverId: serverId(), class: cls, applicationData: item(requireAppData(e)) }];
+      return { kind: e.name, serverId: requireText(e, 'ServerId', 'Sync'), class: textAt(e, 'Class'), applicationData: item(requireAppData(e), collectionId) };
     case 'Delete':
-      return [{ kind: 'Delete', serverId: serverId(), class: cls }];
+      return { kind: 'Delete', serverId: requireText(e, 'ServerId', 'Sync'), class: textAt(e, 'Class') };
     case 'SoftDelete':
-      return [{ kind: 'SoftDelete', serverId: serverId() }];
+      return { kind: 'SoftDelete', serverId: requireText(e, 'ServerId', 'Sync') };
     default:
-      return [];
+      return undefined;
   }
 }
 
