@@ -29,7 +29,7 @@ import { planResponse, type CollectionOutcome, type SentCollection } from './app
 import { isSyncClass, readItem, syncOptions, type ReadItem } from './classes.ts';
 import { sending, type AccountRun } from './context.ts';
 import { SyncError, isMalformed } from './errors.ts';
-import { getFolders, getGeneration, getItems, getItemsById, getMovedIn, getPending, getResync, localId, movedInOp, putOp } from './local.ts';
+import { getFolders, getItems, getItemsById, localId, movedInOp, putOp, readRound, type RoundState } from './local.ts';
 import { commandsFor, foldersWithCommands } from './pending.ts';
 
 export const FIRST_WINDOW = 25;
@@ -62,8 +62,8 @@ export function syncable(folders: readonly FolderRecord[], classes: Readonly<Rec
 
 /** Runs Sync rounds until the chosen folders have nothing more to send or receive. */
 export async function syncCollections(run: AccountRun, only?: readonly string[]): Promise<CollectionsReport> {
-  const chosen = () => getFolders(run.store, run.session.account.id).then((all) => syncable(all, run.session.account.classes, only));
-  const initial = await chosen();
+  const chosen = (all: readonly FolderRecord[]) => syncable(all, run.session.account.classes, only);
+  const initial = chosen(await getFolders(run.store, run.session.account.id));
   const state: LoopState = {
     work: new Set(initial.map((f) => f.serverId)),
     window: new Map(),
@@ -74,8 +74,9 @@ export async function syncCollections(run: AccountRun, only?: readonly string[])
     needFolderSync: false,
   };
   for (let round = 0; round < 100_000 && !state.needFolderSync; round++) {
-    const [all, queue] = await Promise.all([chosen(), getPending(run.store, run.session.account.id)]);
-    const folders = all.filter((f) => !state.done.has(f.serverId));
+    const round = await readRound(run.store, run.session.account.id);
+    const queue = round.pending;
+    const folders = chosen(round.folders).filter((f) => !state.done.has(f.serverId));
     const unprimed = folders.filter((f) => f.syncKey === '0' && state.work.has(f.serverId));
     if (unprimed.length > 0) {
       await prime(run, unprimed.slice(0, state.maxCollections), state);
@@ -86,7 +87,7 @@ export async function syncCollections(run: AccountRun, only?: readonly string[])
       state.work.has(f.serverId) || (withCommands.has(f.serverId) && state.sentLast.get(f.serverId) !== 0);
     const batch = folders.filter((f) => f.syncKey !== '0' && wanted(f)).slice(0, state.maxCollections);
     if (batch.length === 0) break;
-    await syncRound(run, batch, queue, state);
+    await syncRound(run, batch, round, state);
   }
   return { needFolderSync: state.needFolderSync, errors: state.errors };
 }
@@ -159,15 +160,13 @@ function filterOf(run: AccountRun, f: FolderRecord): 0 | 1 | 2 | 3 | 4 | 5 | 6 |
 
 // ------------------------------------------------------------------ one round
 
-async function syncRound(run: AccountRun, batch: readonly FolderRecord[], queue: readonly PendingRecord[], state: LoopState): Promise<void> {
+async function syncRound(run: AccountRun, batch: readonly FolderRecord[], round: RoundState, state: LoopState): Promise<void> {
   const ctx = run.session.ctx;
   const sentBy = new Map<string, PendingRecord[]>();
-  const resyncing = new Set<string>();
-  const markers = await Promise.all(batch.map((f) => getResync(run.store, f.accountId, f.serverId)));
-  batch.forEach((f, i) => markers[i] !== undefined && resyncing.add(f.serverId));
   const collections: SyncCollection[] = batch.map((f) => {
     const cls = f.class as SyncClass;
-    const { sent, commands } = commandsFor(f, cls, queue, run.inFlight, ctx, { holdAdds: resyncing.has(f.serverId) });
+    const resyncing = round.resync.get(f.serverId) !== undefined;
+    const { sent, commands } = commandsFor(f, cls, round.pending, run.inFlight, ctx, { holdAdds: resyncing });
     sentBy.set(f.serverId, sent);
     state.sentLast.set(f.serverId, sent.length);
     return {
@@ -257,9 +256,7 @@ async function applyResponse(
   run: AccountRun, res: Round, batch: readonly FolderRecord[], sentBy: ReadonlyMap<string, PendingRecord[]>,
 ): Promise<Map<string, CollectionOutcome>> {
   const account = run.session.account;
-  const [folders, pending, generation] = await Promise.all([
-    getFolders(run.store, account.id), getPending(run.store, account.id), getGeneration(run.store, account.id),
-  ]);
+  const { folders, pending, generation, ...meta } = await readRound(run.store, account.id);
   const fresh = new Map(folders.map((f) => [f.serverId, f]));
   const live = new Set(pending.map((p) => p.id));
   const sent = new Map<string, SentCollection>();
@@ -267,7 +264,8 @@ async function applyResponse(
   for (const c of res.collections) {
     const folder = fresh.get(c.collectionId);
     if (!folder || !batch.some((b) => b.serverId === c.collectionId)) continue;
-    const [resync, movedIn] = await Promise.all([getResync(run.store, account.id, folder.serverId), getMovedIn(run.store, account.id, folder.serverId)]);
+    const resync = meta.resync.get(folder.serverId);
+    const movedIn = meta.movedIn.get(folder.serverId) ?? [];
     const complete = resync !== undefined && !c.moreAvailable && c.status === 1;
     const mine = (sentBy.get(c.collectionId) ?? []).filter((p) => live.has(p.id));
     const adds = c.commands.flatMap((x) => (x.kind === 'Add' ? [x.serverId] : []));
