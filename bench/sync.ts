@@ -1,9 +1,10 @@
 /**
- * The sync engine with fake-indexeddb, against the mock:
+ * The sync engine against the mock:
  *
  * - Initial sync of 10,000 mails from the in-process mock: items/s and round trips.
  *   Then the same sync on the recorded answers (the server costing nothing), against a
- *   raw IndexedDB write of the same records in the same transactions (goal ≤ 1.5×).
+ *   raw IndexedDB write of the same records in the same transactions (goal ≤ 1.5×);
+ *   with fake-indexeddb here, and in Chromium on its own IndexedDB (browser-sync.ts).
  * - Peak heap while syncing 50,000 mails (goal ≤ 100 MB), in a child process started
  *   with --expose-gc that runs only the engine (see heapChild).
  * - Push latency: a new mail on the server until its commit in IndexedDB, through the
@@ -13,171 +14,22 @@ import 'fake-indexeddb/auto';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
-import { generateItems } from '../mocks/data.ts';
 import { FolderType, requireFolderOfType } from '../mocks/model.ts';
 import { serveHttp } from '../mocks/node-http.ts';
 import { createMockServer, type MockServer } from '../mocks/server.ts';
-import { openStore, randomId, type Store, type WriteOp } from '../src/store/db.ts';
+import { openStore, randomId, type Store } from '../src/store/db.ts';
 import type { ItemRecord } from '../src/store/schema.ts';
 import { createEngine, type Engine } from '../src/sync/engine.ts';
 import type { EngineEvent } from '../src/sync/events.ts';
+import { benchBrowserSync } from './browser-sync.ts';
+import { initialSyncRows, LOGIN, measureInitialSync, median, mockWith } from './sync-core.ts';
 import type { Row } from './table.ts';
-
-const LOGIN = { email: 'alice@example.test', password: 'alicepass', server: 'http://mock.test', userName: 'alice', defaultDomain: null };
-
-/** A mock whose only items are `mails` generated mails in alice's Inbox. */
-function mockWith(mails: number): MockServer {
-  const server = createMockServer({ seed: 7, data: false });
-  const mb = server.mock.world.mailboxes.get('alice')!;
-  generateItems(server.mock.world, mb, requireFolderOfType(mb, FolderType.Inbox).store, mails, 7);
-  return server;
-}
-
-interface Counted {
-  readonly store: Store;
-  /** Items put per committed write set, in order. */
-  readonly batches: number[];
-}
-
-async function countingStore(): Promise<Counted> {
-  const batches: number[] = [];
-  const store = await openStore({
-    name: randomId(),
-    journal: async (ops: readonly WriteOp[]) => {
-      const items = ops.filter((o) => o.store === 'items' && o.op === 'put').length;
-      if (items > 0) batches.push(items);
-    },
-  });
-  return { store, batches };
-}
-
-interface Recorded {
-  readonly cmd: string;
-  readonly status: number;
-  readonly headers: [string, string][];
-  readonly body: Uint8Array;
-}
-
-const cmdOf = (r: Request): string => new URL(r.url).searchParams.get('Cmd') ?? r.method;
-
-interface Run {
-  readonly ms: number;
-  readonly roundTrips: number;
-  readonly store: Store;
-  readonly batches: number[];
-}
-
-/** Sets up the account and syncs it on `transport`; the sync alone is timed. */
-async function syncOn(transport: (r: Request) => Promise<Response>): Promise<Run> {
-  const { store, batches } = await countingStore();
-  let roundTrips = 0;
-  const engine = createEngine({ store, transport: (r) => (roundTrips++, transport(r)) });
-  const account = await engine.addAccount(LOGIN);
-  roundTrips = 0;
-  batches.length = 0;
-  settle();
-  const t = performance.now();
-  const report = await engine.syncAccount(account.id);
-  const ms = performance.now() - t;
-  if (!report.ok) throw new Error(`sync failed: ${report.error?.message}`);
-  return { ms, roundTrips, store, batches };
-}
-
-/** A sync from the in-process mock, every answer recorded for a replay. */
-async function syncFromMock(mails: number, record = true): Promise<Run & { answers: Recorded[] }> {
-  const server = mockWith(mails);
-  const answers: Recorded[] = [];
-  const run = await syncOn(async (r) => {
-    const res = await server.handle(r);
-    if (!record) return res;
-    const body = new Uint8Array(await res.arrayBuffer());
-    answers.push({ cmd: cmdOf(r), status: res.status, headers: [...res.headers], body });
-    return new Response(body.length ? body : null, { status: res.status, headers: res.headers });
-  });
-  return { ...run, answers };
-}
-
-/** The same sync on the recorded answers: the engine's own time, the server costing nothing. */
-async function syncReplayed(answers: readonly Recorded[]): Promise<Run> {
-  let i = 0;
-  return syncOn(async (r) => {
-    const a = answers[i++];
-    if (!a || a.cmd !== cmdOf(r)) throw new Error(`replay: request ${i} is ${cmdOf(r)}, recorded ${a?.cmd}`);
-    return new Response(a.body.length ? a.body.slice() : null, { status: a.status, headers: a.headers });
-  });
-}
-
-/** The same records written straight into a fresh database, one transaction per batch the sync committed. */
-async function rawWrite(source: Store, batches: readonly number[]): Promise<number> {
-  const records = await source.db.getAll('items');
-  const target = await openStore({ name: randomId() });
-  settle();
-  const t = performance.now();
-  let at = 0;
-  for (const n of batches) {
-    const tx = target.db.transaction('items', 'readwrite');
-    for (const r of records.slice(at, at + n)) void tx.store.put(r);
-    await tx.done;
-    at += n;
-  }
-  const ms = performance.now() - t;
-  await drop(target);
-  return ms;
-}
-
-/**
- * A full collection before a timed part, when the bench runs with --expose-gc (npm run
- * bench does): the garbage of one part is then not collected on the next one's time.
- */
-function settle(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-/** Closes and deletes a database, so that runs do not pile up on the heap. */
-async function drop(store: Store): Promise<void> {
-  const name = store.db.name;
-  store.close();
-  await new Promise((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(name);
-    req.onsuccess = resolve;
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 /** Replayed sync and raw write, in pairs: the ratio is the median of the pairs' ratios. */
 const PAIRS = 7;
 
 async function initialSync(): Promise<Row[]> {
-  const n = 10_000;
-  await drop((await syncFromMock(500)).store); // warm-up: JIT, module init
-  const live = await syncFromMock(n);
-  const count = await live.store.db.count('items');
-  if (count !== n) throw new Error(`synced ${count} of ${n} mails`);
-  await drop(live.store);
-  const client: number[] = [];
-  const raw: number[] = [];
-  for (let i = 0; i < PAIRS; i++) {
-    settle();
-    const replay = await syncReplayed(live.answers);
-    client.push(replay.ms);
-    raw.push(await rawWrite(replay.store, replay.batches));
-    await drop(replay.store);
-  }
-  const ratios = client.map((c, i) => c / (raw[i] as number));
-  return [
-    { name: 'sync 10k mails from the mock: items/s', value: n / (live.ms / 1000) },
-    { name: 'sync 10k mails: round trips', value: live.roundTrips },
-    { name: 'sync 10k mails, engine only (replayed answers): ms', value: median(client) },
-    { name: 'raw IDB write of the same records: ms', value: median(raw) },
-    { name: `engine / raw IDB write, median of ${PAIRS} pairs`, value: median(ratios), goal: '≤ 1.5' },
-    { name: 'engine / raw IDB write, highest pair', value: Math.max(...ratios) },
-  ];
+  return initialSyncRows(await measureInitialSync(10_000, PAIRS), '');
 }
 
 /**
@@ -312,7 +164,7 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 export async function benchSync(): Promise<Row[]> {
-  return [...(await initialSync()), ...(await peakHeap()), ...(await pushLatency())];
+  return [...(await initialSync()), ...(await benchBrowserSync()), ...(await peakHeap()), ...(await pushLatency())];
 }
 
 const child = process.argv.indexOf('--heap-child');
