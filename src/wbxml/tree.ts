@@ -90,6 +90,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 /** The text content of an element (opaque bytes read as UTF-8); '' when empty. */
 export function textOf(e: El | undefined): string {
   if (!e) return '';
+  const only = e.children.length === 1 ? e.children[0] : undefined;
+  if (typeof only === 'string') return only; // nearly every element with text
   let s = '';
   for (const c of e.children) {
     if (typeof c === 'string') s += c;
