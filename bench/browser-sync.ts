@@ -5,45 +5,26 @@
  * for. Chromium starts with --js-flags=--expose-gc, so each timed part starts on a
  * collected heap, as in the Node bench.
  */
-import { chromium } from 'playwright-core';
-import { join, resolve } from 'node:path';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT, startBuiltServer } from '../test/e2e/browser.ts';
-import { initialSyncRows, type InitialSyncRuns } from './sync-core.ts';
+import { resolve } from 'node:path';
+import { launchChromium, ROOT, startBuiltServer } from '../test/e2e/browser.ts';
+import { buildPage } from './page.ts';
+import { initialSyncRows, type PageResult } from './sync-core.ts';
 import type { Row } from './table.ts';
 
 const MAILS = 10_000;
 /** Fewer pairs than in Node: the browser's IndexedDB takes ~5 s a run, and its runs vary less. */
 const PAIRS = 5;
 
-async function buildPage(dir: string): Promise<void> {
-  const { build } = await import('vite');
-  const env = process.env['NODE_ENV'];
-  process.env['NODE_ENV'] = 'production';
-  try {
-    await build({
-      root: ROOT,
-      configFile: false,
-      logLevel: 'error',
-      base: '/bench-sync/',
-      build: { outDir: join(dir, 'bench-sync'), emptyOutDir: true, rollupOptions: { input: resolve(ROOT, 'bench/pages/sync.html') } },
-    });
-  } finally {
-    process.env['NODE_ENV'] = env;
-  }
-}
-
-type Result = { ok: true; runs: InitialSyncRuns } | { ok: false; error: string };
-
 export async function benchBrowserSync(): Promise<Row[]> {
   const server = await startBuiltServer(resolve(ROOT, 'test-results/bench-sync-dist'), false);
-  await buildPage(server.dir);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
+  await buildPage(server.dir, 'bench-sync', 'bench/pages/sync.html');
+  const browser = await launchChromium(['--js-flags=--expose-gc']);
   try {
     const page = await browser.newPage();
     await page.route('**/*', (route) => (route.request().url().startsWith(server.origin) ? route.continue() : route.abort()));
     await page.goto(`${server.origin}/bench-sync/bench/pages/sync.html?mails=${MAILS}&pairs=${PAIRS}`);
     await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, null, { timeout: 600_000, polling: 500 });
-    const result = await page.evaluate(() => (window as unknown as { __bench: Result }).__bench);
+    const result = await page.evaluate(() => (window as unknown as { __bench: PageResult }).__bench);
     if (!result.ok) throw new Error(`the sync bench page failed: ${result.error}`);
     return initialSyncRows(result.runs, 'chromium: ');
   } finally {

@@ -150,6 +150,9 @@ export interface InitialSyncRuns {
   readonly rawMs: number[];
 }
 
+/** What the browser page (bench/pages/sync.ts) hands back to bench/browser-sync.ts. */
+export type PageResult = { ok: true; runs: InitialSyncRuns } | { ok: false; error: string };
+
 /** Replayed sync and raw write, in `pairs` pairs (after a warm-up and the live sync). */
 export async function measureInitialSync(mails: number, pairs: number): Promise<InitialSyncRuns> {
   await drop((await syncFromMock(500)).store); // warm-up: JIT, module init

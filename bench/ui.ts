@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium, ROOT, startBuiltServer } from '../test/e2e/browser.ts';
+import { buildPage } from './page.ts';
 import type { Row } from './table.ts';
 
 const MAILS = 10_000;
@@ -30,23 +31,6 @@ export function initialJs(dir: string): { files: string[]; gzipBytes: number } {
   const files = [...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="\/?([^"]+\.js)"/g)].map((m) => m[1] ?? '');
   const gzipBytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(dir, f))).length, 0);
   return { files, gzipBytes };
-}
-
-async function buildSeedPage(dir: string): Promise<void> {
-  const { build } = await import('vite');
-  const env = process.env['NODE_ENV'];
-  process.env['NODE_ENV'] = 'production';
-  try {
-    await build({
-      root: ROOT,
-      configFile: false,
-      logLevel: 'error',
-      base: '/bench-seed/',
-      build: { outDir: join(dir, 'bench-seed'), emptyOutDir: true, rollupOptions: { input: resolve(ROOT, 'test/e2e/pages/seed.html') } },
-    });
-  } finally {
-    process.env['NODE_ENV'] = env;
-  }
 }
 
 /** Time from navigation start to the first list row, recorded by the page itself. */
@@ -95,7 +79,7 @@ const p95 = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Mat
 
 export async function benchUi(): Promise<Row[]> {
   const server = await startBuiltServer(resolve(ROOT, 'test-results/bench-dist'));
-  await buildSeedPage(server.dir);
+  await buildPage(server.dir, 'bench-seed', 'test/e2e/pages/seed.html');
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US', deviceScaleFactor: 1 });
