@@ -74,9 +74,9 @@ export async function syncCollections(run: AccountRun, only?: readonly string[])
     needFolderSync: false,
   };
   for (let round = 0; round < 100_000 && !state.needFolderSync; round++) {
-    const round = await readRound(run.store, run.session.account.id);
-    const queue = round.pending;
-    const folders = chosen(round.folders).filter((f) => !state.done.has(f.serverId));
+    const stored = await readRound(run.store, run.session.account.id);
+    const queue = stored.pending;
+    const folders = chosen(stored.folders).filter((f) => !state.done.has(f.serverId));
     const unprimed = folders.filter((f) => f.syncKey === '0' && state.work.has(f.serverId));
     if (unprimed.length > 0) {
       await prime(run, unprimed.slice(0, state.maxCollections), state);
@@ -87,7 +87,7 @@ export async function syncCollections(run: AccountRun, only?: readonly string[])
       state.work.has(f.serverId) || (withCommands.has(f.serverId) && state.sentLast.get(f.serverId) !== 0);
     const batch = folders.filter((f) => f.syncKey !== '0' && wanted(f)).slice(0, state.maxCollections);
     if (batch.length === 0) break;
-    await syncRound(run, batch, round, state);
+    await syncRound(run, batch, stored, state);
   }
   return { needFolderSync: state.needFolderSync, errors: state.errors };
 }
@@ -160,13 +160,13 @@ function filterOf(run: AccountRun, f: FolderRecord): 0 | 1 | 2 | 3 | 4 | 5 | 6 |
 
 // ------------------------------------------------------------------ one round
 
-async function syncRound(run: AccountRun, batch: readonly FolderRecord[], round: RoundState, state: LoopState): Promise<void> {
+async function syncRound(run: AccountRun, batch: readonly FolderRecord[], stored: RoundState, state: LoopState): Promise<void> {
   const ctx = run.session.ctx;
   const sentBy = new Map<string, PendingRecord[]>();
   const collections: SyncCollection[] = batch.map((f) => {
     const cls = f.class as SyncClass;
-    const resyncing = round.resync.get(f.serverId) !== undefined;
-    const { sent, commands } = commandsFor(f, cls, round.pending, run.inFlight, ctx, { holdAdds: resyncing });
+    const resyncing = stored.resync.get(f.serverId) !== undefined;
+    const { sent, commands } = commandsFor(f, cls, stored.pending, run.inFlight, ctx, { holdAdds: resyncing });
     sentBy.set(f.serverId, sent);
     state.sentLast.set(f.serverId, sent.length);
     return {

@@ -2,7 +2,7 @@
  * Reads of the local store and the write-set pieces every module builds on.
  * Writes are never done here: modules return WriteOps and commit them in one set.
  */
-import { folderRange, type Store, type WriteOp } from '../store/db.ts';
+import { accountRange, folderRange, type Store, type WriteOp } from '../store/db.ts';
 import type { AccountRecord, FolderRecord, ItemRecord, MetaRecord, PendingRecord, StoreName } from '../store/schema.ts';
 
 export async function getAccount(store: Store, id: string): Promise<AccountRecord | undefined> {
@@ -10,7 +10,7 @@ export async function getAccount(store: Store, id: string): Promise<AccountRecor
 }
 
 export async function getFolders(store: Store, accountId: string): Promise<FolderRecord[]> {
-  return store.db.getAll('folders', IDBKeyRange.bound([accountId], [accountId, []]));
+  return store.db.getAll('folders', accountRange(accountId));
 }
 
 export async function getFolder(store: Store, accountId: string, folderId: string): Promise<FolderRecord | undefined> {
@@ -19,9 +19,10 @@ export async function getFolder(store: Store, accountId: string, folderId: strin
 
 /** The account's queue, oldest first (ids increase with time). */
 export async function getPending(store: Store, accountId: string): Promise<PendingRecord[]> {
-  const all = await store.db.getAllFromIndex('pending', 'byAccount', accountId);
-  return all.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+  return oldestFirst(await store.db.getAllFromIndex('pending', 'byAccount', accountId));
 }
+
+const oldestFirst = (queue: PendingRecord[]): PendingRecord[] => queue.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
 
 export async function getItem(store: Store, accountId: string, folderId: string, serverId: string): Promise<ItemRecord | undefined> {
   return store.db.get('items', [accountId, folderId, serverId]);
@@ -89,15 +90,11 @@ export async function getGeneration(store: Store, accountId: string): Promise<nu
 const generationOf = (found: MetaRecord | undefined): number => (typeof found?.value === 'number' ? found.value : 0);
 
 /**
- * The generation a folder's resync started at; undefined when it is not resyncing.
- * A marker written by an older version holds a start time (`{since}`) instead: it
- * counts as generation 0, so that one resync purges nothing. Its clock stamps cannot
+ * The generation a folder's resync started at, from its marker; undefined when it is not
+ * resyncing. A marker written by an older version holds a start time (`{since}`) instead:
+ * it counts as generation 0, so that one resync purges nothing. Its clock stamps cannot
  * be trusted; an item it leaves behind goes at the next resync, and no edit is lost.
  */
-export async function getResync(store: Store, accountId: string, folderId: string): Promise<number | undefined> {
-  return resyncOf(await store.db.get('meta', resyncKey(accountId, folderId)));
-}
-
 function resyncOf(found: MetaRecord | undefined): number | undefined {
   if (!found) return undefined;
   const generation = (found.value as { generation?: unknown } | undefined)?.generation;
@@ -110,22 +107,22 @@ export interface RoundState {
   /** Oldest first, as getPending. */
   readonly pending: PendingRecord[];
   readonly generation: number;
-  /** By folder id: getResync. */
+  /** By folder id, while the folder resyncs: the generation its resync started at (resyncOf). */
   readonly resync: ReadonlyMap<string, number | undefined>;
-  /** By folder id: getMovedIn. */
+  /** By folder id: its moved-in list (getMovedIn). */
   readonly movedIn: ReadonlyMap<string, string[]>;
 }
 
 /**
- * getFolders, getPending, getGeneration, and every folder's getResync and getMovedIn, in
- * one read transaction: a Sync round made eight, and a transaction costs a browser about
+ * getFolders, getPending, getGeneration, and every folder's resync marker and moved-in
+ * list, in one read transaction: a Sync round made eight, and a transaction costs a browser about
  * a millisecond.
  */
 export async function readRound(store: Store, accountId: string): Promise<RoundState> {
   const tx = store.db.transaction(['folders', 'pending', 'meta'], 'readonly');
   const meta = tx.objectStore('meta');
   const [folders, pending, generation, resync, movedIn] = await Promise.all([
-    tx.objectStore('folders').getAll(IDBKeyRange.bound([accountId], [accountId, []])),
+    tx.objectStore('folders').getAll(accountRange(accountId)),
     tx.objectStore('pending').index('byAccount').getAll(accountId),
     meta.get(generationKey(accountId)),
     meta.getAll(prefixRange(resyncKey(accountId, ''))),
@@ -134,7 +131,7 @@ export async function readRound(store: Store, accountId: string): Promise<RoundS
   ]);
   return {
     folders,
-    pending: pending.sort((a, b) => (a.id ?? 0) - (b.id ?? 0)),
+    pending: oldestFirst(pending),
     generation: generationOf(generation),
     resync: byFolder(resync, resyncKey(accountId, ''), resyncOf),
     movedIn: byFolder(movedIn, movedInKey(accountId, ''), movedInOf),
