@@ -74,12 +74,11 @@ async function syncOn(transport: (r: Request) => Promise<Response>): Promise<Run
 }
 
 /** A sync from the in-process mock, every answer recorded for a replay. */
-async function syncFromMock(mails: number, record = true): Promise<Run & { answers: Recorded[] }> {
+async function syncFromMock(mails: number): Promise<Run & { answers: Recorded[] }> {
   const server = mockWith(mails);
   const answers: Recorded[] = [];
   const run = await syncOn(async (r) => {
     const res = await server.handle(r);
-    if (!record) return res;
     const body = new Uint8Array(await res.arrayBuffer());
     answers.push({ cmd: cmdOf(r), status: res.status, headers: [...res.headers], body });
     return new Response(body.length ? body : null, { status: res.status, headers: res.headers });
