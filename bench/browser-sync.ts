@@ -23,7 +23,10 @@ export async function benchBrowserSync(): Promise<Row[]> {
     const page = await browser.newPage();
     await page.route('**/*', (route) => (route.request().url().startsWith(server.origin) ? route.continue() : route.abort()));
     await page.goto(`${server.origin}/bench-sync/bench/pages/sync.html?mails=${MAILS}&pairs=${PAIRS}`);
-    await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, null, { timeout: 600_000, polling: 500 });
+    await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, null, {
+      timeout: 600_000,
+      polling: 500,
+    });
     const result = await page.evaluate(() => (window as unknown as { __bench: PageResult }).__bench);
     if (!result.ok) throw new Error(`the sync bench page failed: ${result.error}`);
     return initialSyncRows(result.runs, 'chromium: ');

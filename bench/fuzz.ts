@@ -7,7 +7,11 @@ import { fuzzCorpus } from '../test/support/corpus.ts';
 import { runFuzz } from '../test/support/fuzz.ts';
 
 const { values } = parseArgs({
-  options: { seed: { type: 'string', default: String(Date.now() % 1e9) }, iterations: { type: 'string', default: '10000000' }, from: { type: 'string', default: '0' } },
+  options: {
+    seed: { type: 'string', default: String(Date.now() % 1e9) },
+    iterations: { type: 'string', default: '10000000' },
+    from: { type: 'string', default: '0' },
+  },
 });
 const seed = Number(values.seed);
 const total = Number(values.iterations);

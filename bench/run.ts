@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatTable, jsonKey, type Row } from './table.ts';
+import { benchRelay } from './relay.ts';
 import { benchSync } from './sync.ts';
 import { benchUi } from './ui.ts';
 import { benchWbxml } from './wbxml.ts';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = {
   wbxml: benchWbxml,
   sync: benchSync,
   ui: benchUi,
+  relay: benchRelay,
 };
 
 async function main(): Promise<void> {
@@ -23,7 +25,8 @@ async function main(): Promise<void> {
     rows.push(...(await bench()));
   }
   process.stdout.write(`${formatTable(rows)}\n`);
-  if (values.json) writeFileSync(values.json, `${JSON.stringify(Object.fromEntries(rows.map((r) => [jsonKey(r.name), r.value])), null, 2)}\n`);
+  if (values.json)
+    writeFileSync(values.json, `${JSON.stringify(Object.fromEntries(rows.map((r) => [jsonKey(r.name), r.value])), null, 2)}\n`);
 }
 
 void main();

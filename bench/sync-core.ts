@@ -13,7 +13,13 @@ import { openStore, randomId, type Store, type WriteOp } from '../src/store/db.t
 import { createEngine } from '../src/sync/engine.ts';
 import type { Row } from './table.ts';
 
-export const LOGIN = { email: 'alice@example.test', password: 'alicepass', server: 'http://mock.test', userName: 'alice', defaultDomain: null };
+export const LOGIN = {
+  email: 'alice@example.test',
+  password: 'alicepass',
+  server: 'http://mock.test',
+  userName: 'alice',
+  defaultDomain: null,
+};
 
 /** A mock whose only items are `mails` generated mails in alice's Inbox. */
 export function mockWith(mails: number): MockServer {

@@ -17,12 +17,12 @@ import { serialize } from 'node:v8';
 import { FolderType, requireFolderOfType } from '../mocks/model.ts';
 import { serveHttp } from '../mocks/node-http.ts';
 import { createMockServer, type MockServer } from '../mocks/server.ts';
-import { openStore, randomId, type Store } from '../src/store/db.ts';
-import type { ItemRecord } from '../src/store/schema.ts';
+import { openStore, randomId, type Store, type WriteOp } from '../src/store/db.ts';
 import { createEngine, type Engine } from '../src/sync/engine.ts';
-import type { EngineEvent } from '../src/sync/events.ts';
+import type { SyncEvent } from '../src/sync/events.ts';
 import { initialSyncRows, LOGIN, measureInitialSync, median, mockWith } from './sync-core.ts';
 import type { Row } from './table.ts';
+import type { ItemRecord } from '../src/store/schema.ts';
 
 /** Replayed sync and raw write, in pairs: the ratio is the median of the pairs' ratios. */
 const PAIRS = 7;
@@ -73,12 +73,14 @@ async function offHeapItems(kept: Buffer[], before: () => void): Promise<Store> 
     close: () => inner.close(),
     commit: (ops) => {
       before();
-      return inner.commit(ops.map((o) => {
-        if (o.store !== 'items' || o.op !== 'put') return o;
-        const { data, ...rest } = o.value as ItemRecord;
-        kept.push(serialize(data));
-        return { ...o, value: rest };
-      }));
+      return inner.commit(
+        ops.map((o): WriteOp => {
+          if (o.store !== 'items' || o.op !== 'put') return o;
+          const { data, ...rest } = o.value;
+          kept.push(serialize(data));
+          return { ...o, value: { ...rest, data: undefined } as unknown as ItemRecord }; // the data is kept aside, serialized
+        }),
+      );
     },
   };
 }
@@ -87,9 +89,7 @@ async function peakHeap(): Promise<Row[]> {
   const server = mockWith(50_000);
   const running = await serveHttp(server, { port: 0 });
   try {
-    const out = await childOutput([
-      '--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--heap-child', running.url,
-    ]);
+    const out = await childOutput(['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--heap-child', running.url]);
     const { live, sampled, items } = JSON.parse(out) as { live: number; sampled: number; items: number };
     if (items !== 50_000) throw new Error(`heap child synced ${items} mails`);
     return [
@@ -126,7 +126,7 @@ async function pushLatency(): Promise<Row[]> {
   const engine: Engine = createEngine({ store, transport: server.handle });
   const account = await engine.addAccount(LOGIN);
   const inbox = requireFolderOfType(server.mock.world.mailboxes.get('alice')!, FolderType.Inbox).store.id;
-  const events: EngineEvent[] = [];
+  const events: SyncEvent[] = [];
   engine.subscribe((e) => events.push(e));
   const stop = new AbortController();
   const loop = engine.push(account.id, { signal: stop.signal });
@@ -149,7 +149,7 @@ async function pushLatency(): Promise<Row[]> {
 }
 
 /** Until the loop's Ping is held by the mock (the device waits on it). */
-async function pinging(server: MockServer, events: EngineEvent[]): Promise<void> {
+async function pinging(server: MockServer, events: SyncEvent[]): Promise<void> {
   await until(() => events.some((e) => e.type === 'push' && e.state === 'ping'));
   await until(() => server.mock.devices.all().some((d) => d.cancelWait !== undefined));
 }

@@ -20,9 +20,13 @@ export function htmlBody(i: number, bytes: number): string {
 function mail(i: number, bodyBytes: number): El {
   const e = (name: string, text: string) => el('Email', name, text);
   const body = htmlBody(i, bodyBytes);
-  return el('AirSync', 'Add',
+  return el(
+    'AirSync',
+    'Add',
     el('AirSync', 'ServerId', `5:${i}`),
-    el('AirSync', 'ApplicationData',
+    el(
+      'AirSync',
+      'ApplicationData',
       e('To', '"Alice Example" <alice@example.test>'),
       e('From', i % 2 ? '"山田 太郎" <taro@example.test>' : '"Bob Example" <bob@example.test>'),
       e('Subject', i % 2 ? `週次報告 ${i}` : `Weekly report ${i}`),
@@ -30,26 +34,40 @@ function mail(i: number, bodyBytes: number): El {
       e('DisplayTo', 'Alice Example'),
       e('Importance', '1'),
       e('Read', i % 3 ? '1' : '0'),
-      el('AirSyncBase', 'Body',
+      el(
+        'AirSyncBase',
+        'Body',
         el('AirSyncBase', 'Type', '2'),
         el('AirSyncBase', 'EstimatedDataSize', String(body.length)),
-        el('AirSyncBase', 'Data', body)),
+        el('AirSyncBase', 'Data', body),
+      ),
       e('MessageClass', 'IPM.Note'),
       e('InternetCPID', '65001'),
       el('Email', 'Flag'),
       e('ContentClass', 'urn:content-classes:message'),
-      el('AirSyncBase', 'NativeBodyType', '2')));
+      el('AirSyncBase', 'NativeBodyType', '2'),
+    ),
+  );
 }
 
 /** A Sync response with one collection holding `count` mails with bodies of `bodyBytes`. */
 export function syncResponse(count: number, bodyBytes: number): El {
   const adds: El[] = [];
   for (let i = 0; i < count; i++) adds.push(mail(i, bodyBytes));
-  return el('AirSync', 'Sync',
-    el('AirSync', 'Collections',
-      el('AirSync', 'Collection',
+  return el(
+    'AirSync',
+    'Sync',
+    el(
+      'AirSync',
+      'Collections',
+      el(
+        'AirSync',
+        'Collection',
         el('AirSync', 'SyncKey', '42'),
         el('AirSync', 'CollectionId', '5'),
         el('AirSync', 'Status', '1'),
-        el('AirSync', 'Commands', adds))));
+        el('AirSync', 'Commands', adds),
+      ),
+    ),
+  );
 }

@@ -6,17 +6,28 @@
  *   POST /mock-control/faults          {spec} or a FaultSpec object
  *   POST /mock-control/faults/clear
  *   POST /mock-control/new-mail        {user}
+ *   POST /mock-control/new-draft       {user, to?: [{name?, email}], subject?, text?}  (another device's draft) -> {serverId}
  *   POST /mock-control/edit-event      {user}
  *   POST /mock-control/delete-contact  {user}
  *   POST /mock-control/changes         {user, mailEvery, eventEvery, contactEvery}  (seconds; 0 = off)
  *   POST /mock-control/changes/stop
  *   POST /mock-control/wipe            {user, deviceId}
+ *   POST /mock-control/other-device    {user, serverId, edit: OtherDeviceEdit}  (mutations.ts) -> {serverId}
  *   POST /mock-control/provisioning    {required}
  */
 import type { Mock, MockConfig } from './context.ts';
 import { parseFaultSpec, type Faults, type FaultSpec, type StreamSpec } from './faults.ts';
 import type { Item } from './model.ts';
-import { addContact, deleteContact, editEvent, newMail } from './mutations.ts';
+import {
+  addContact,
+  deleteContact,
+  editEvent,
+  newDraft,
+  newMail,
+  otherDevice,
+  type DraftFields,
+  type OtherDeviceEdit,
+} from './mutations.ts';
 
 export interface MockControl {
   readonly faults: Faults;
@@ -25,8 +36,12 @@ export interface MockControl {
   /** Arms a remote wipe for the device; false when the device never connected. */
   armRemoteWipe(login: string, deviceId: string): boolean;
   newMail(login: string): Item;
+  /** A draft saved in the user's Drafts folder by another device. */
+  newDraft(login: string, fields: DraftFields): Item;
   editEvent(login: string): Item | undefined;
   deleteContact(login: string): string | undefined;
+  /** What another client of the user does to an item (mutations.ts); the item's ServerId afterwards. */
+  otherDevice(login: string, serverId: string, edit: OtherDeviceEdit): string | undefined;
   /** Starts a stream of server-side changes (seconds between each kind; 0 = none). */
   startChanges(stream: StreamSpec): void;
   stopChanges(): void;
@@ -66,8 +81,10 @@ export function createControl(mock: Mock, faults: Faults): MockControl {
       return d !== undefined;
     },
     newMail: (login) => newMail(world, login, ++counter),
+    newDraft: (login, fields) => newDraft(world, login, fields, ++counter),
     editEvent: (login) => editEvent(world, login, ++counter),
     deleteContact: (login) => deleteContact(world, login),
+    otherDevice: (login, serverId, edit) => otherDevice(world, login, serverId, edit),
     startChanges: (s) => {
       control.stopChanges();
       const every = (seconds: number, fn: () => void): void => {
@@ -88,20 +105,39 @@ export function createControl(mock: Mock, faults: Faults): MockControl {
   return control;
 }
 
+/** The fields of POST /mock-control/new-draft; what is not a string is left out. */
+function draftFields(body: Record<string, unknown>): DraftFields {
+  const list: unknown[] = Array.isArray(body['to']) ? body['to'] : [];
+  const to = list.flatMap((a) => {
+    const { name, email } = (a ?? {}) as { name?: unknown; email?: unknown };
+    return typeof email === 'string' ? [{ name: typeof name === 'string' ? name : email, email }] : [];
+  });
+  const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+  return { to, subject: text('subject'), text: text('text') };
+}
+
 function state(mock: Mock, faults: Faults): unknown {
   return {
     faults: faults.spec,
     log: faults.log.slice(-50),
     config: mock.config,
     devices: mock.devices.all().map((d) => ({
-      user: d.login, deviceId: d.deviceId, deviceType: d.deviceType, folderKey: d.folderKey ?? null,
-      collections: d.collections.size, policyKey: d.policyKey ?? null, wipe: d.wipe,
+      user: d.login,
+      deviceId: d.deviceId,
+      deviceType: d.deviceType,
+      folderKey: d.folderKey ?? null,
+      collections: d.collections.size,
+      policyKey: d.policyKey ?? null,
+      wipe: d.wipe,
     })),
   };
 }
 
 async function route(control: MockControl, mock: Mock, request: Request, url: URL): Promise<Response> {
-  const action = url.pathname.toLowerCase().replace(/^\/mock-control\//, '').replace(/\/+$/, '');
+  const action = url.pathname
+    .toLowerCase()
+    .replace(/^\/mock-control\//, '')
+    .replace(/\/+$/, '');
   if (request.method === 'GET' && action === 'state') return json(state(mock, control.faults));
   if (request.method !== 'POST') return json({ error: 'use POST' }, 405);
   let body: Record<string, unknown>;
@@ -126,18 +162,31 @@ async function route(control: MockControl, mock: Mock, request: Request, url: UR
         return json(control.faults.spec);
       case 'new-mail':
         return json({ serverId: control.newMail(user).id });
+      case 'new-draft':
+        return json({ serverId: control.newDraft(user, draftFields(body)).id });
       case 'edit-event':
         return json({ serverId: control.editEvent(user)?.id ?? null });
       case 'delete-contact':
         return json({ serverId: control.deleteContact(user) ?? null });
       case 'changes':
-        control.startChanges({ user, mailEvery: num(body['mailEvery']), eventEvery: num(body['eventEvery']), contactEvery: num(body['contactEvery']) });
+        control.startChanges({
+          user,
+          mailEvery: num(body['mailEvery']),
+          eventEvery: num(body['eventEvery']),
+          contactEvery: num(body['contactEvery']),
+        });
         return json({ ok: true });
       case 'changes/stop':
         control.stopChanges();
         return json({ ok: true });
       case 'wipe':
         return json({ armed: control.armRemoteWipe(user, str(body['deviceId'], '')) });
+      case 'other-device': {
+        const edit = body['edit'];
+        if (typeof edit !== 'object' || edit === null || typeof (edit as { kind?: unknown }).kind !== 'string')
+          return json({ error: 'edit: an object with a kind' }, 400);
+        return json({ serverId: control.otherDevice(user, str(body['serverId'], ''), edit as OtherDeviceEdit) ?? null });
+      }
       case 'provisioning':
         control.requireProvisioning(body['required'] === true);
         return json({ required: mock.config.requireProvisioning });

@@ -5,10 +5,33 @@
  */
 import { addMails, generateMail, personAddress, type MailGen, type MailKind } from './gen-mail.ts';
 import { EN_PEOPLE } from './gen-text.ts';
-import { atLocal, contacts, eventFor, events, galEntries, galEntryForUser, notes, tasks } from './gen-pim.ts';
 import {
-  addItem, addUser, createWorld, FolderType, makeFolder, shareFolder, type Address, type Folder, type Mailbox,
-  type OofMessage, type Pim, type Store, type User, type World,
+  atLocal,
+  contacts,
+  DIRECTORY_ONLY,
+  eventFor,
+  events,
+  galEntries,
+  galEntryForUser,
+  notes,
+  tasks,
+  withColleagues,
+} from './gen-pim.ts';
+import {
+  addItem,
+  addUser,
+  createWorld,
+  FolderType,
+  makeFolder,
+  shareFolder,
+  type Address,
+  type Folder,
+  type Mailbox,
+  type OofMessage,
+  type Pim,
+  type Store,
+  type User,
+  type World,
 } from './model.ts';
 import { timezoneBlob } from './timezone.ts';
 
@@ -28,7 +51,13 @@ export interface DemoOptions {
 }
 
 export const DEMO_DEFAULTS: Omit<DemoOptions, 'seed' | 'now'> = {
-  empty: false, mails: 220, contacts: 50, events: 40, tasks: 20, notes: 5, gal: 100,
+  empty: false,
+  mails: 220,
+  contacts: 50,
+  events: 40,
+  tasks: 20,
+  notes: 5,
+  gal: 100,
 };
 
 function noOofMessage(): OofMessage {
@@ -37,8 +66,15 @@ function noOofMessage(): OofMessage {
 
 function user(login: string, displayName: string, firstName: string, lastName: string, title: string): User {
   return {
-    login, password: `${login}pass`, email: `${login}@example.test`, displayName, firstName, lastName, title,
-    company: 'Example Corp', phone: '+81 3 5555 0100',
+    login,
+    password: `${login}pass`,
+    email: `${login}@example.test`,
+    displayName,
+    firstName,
+    lastName,
+    title,
+    company: 'Example Corp',
+    phone: '+81 3 5555 0100',
     oof: { state: 0, internal: noOofMessage(), externalKnown: noOofMessage(), externalUnknown: noOofMessage() },
   };
 }
@@ -105,27 +141,52 @@ function mailPlan(f: StandardFolders, total: number): [Folder, MailKind, number,
   const receipts = part(0.09);
   const inbox = Math.max(0, total - sent - projects - newsletters - receipts);
   return [
-    [f.inbox, 'inbox', inbox, 180], [f.projects, 'project', projects, 120], [f.newsletters, 'newsletter', newsletters, 180],
-    [f.receipts, 'receipt', receipts, 365], [f.sent, 'sent', sent, 60],
+    [f.inbox, 'inbox', inbox, 180],
+    [f.projects, 'project', projects, 120],
+    [f.newsletters, 'newsletter', newsletters, 180],
+    [f.receipts, 'receipt', receipts, 365],
+    [f.sent, 'sent', sent, 60],
   ];
 }
 
 function holidays(now: number): Pim[] {
   const zone = 'Asia/Tokyo';
-  return [['文化の日', 12], ['勤労感謝の日', 33], ['天皇誕生日', 55]].map(([name, days], i) => {
+  return [
+    ['文化の日', 12],
+    ['勤労感謝の日', 33],
+    ['天皇誕生日', 55],
+  ].map(([name, days], i) => {
     const start = atLocal(zone, now, Number(days), 0);
-    return eventFor({ uid: `holiday-${i}@example.test`, subject: String(name), zone, start, end: start + 86_400_000, allDay: true, busy: 0, stamp: now });
+    return eventFor({
+      uid: `holiday-${i}@example.test`,
+      subject: String(name),
+      zone,
+      start,
+      end: start + 86_400_000,
+      allDay: true,
+      busy: 0,
+      stamp: now,
+    });
   });
 }
 
 /** `inviteSlot`: one calendar slot is left for the meeting of the demo invitation. */
-function populate(world: World, mb: Mailbox, f: StandardFolders, o: DemoOptions, seed: number, colleagues: Address[], inviteSlot: boolean): void {
+function populate(
+  world: World,
+  mb: Mailbox,
+  f: StandardFolders,
+  o: DemoOptions,
+  seed: number,
+  colleagues: Address[],
+  inviteSlot: boolean,
+): void {
   const now = o.now();
   const gen: MailGen = { world, seed, owner: mb.user, colleagues };
   for (const [folder, kind, count, span] of mailPlan(f, o.mails)) addMails(gen, folder.store, kind, count, now, span);
   addItem(world, f.drafts.store, { ...generateMail(gen, 'sent', 9_999, now - 3_600_000), isDraft: true, read: true }, true);
   addMails(gen, f.deleted.store, 'inbox', 2, now - 90 * 86_400_000, 30);
-  addAll(world, f.contacts.store, contacts(seed, o.contacts));
+  const mates = colleagues.flatMap((a) => [...world.users.values()].filter((u) => u.email === a.email));
+  addAll(world, f.contacts.store, withColleagues(contacts(seed, o.contacts), mates));
   addAll(world, f.family.store, contacts(seed + 7, 6));
   addAll(world, f.calendar.store, events(seed, Math.max(0, o.events - (inviteSlot ? 1 : 0)), now, mb.user, colleagues));
   addAll(world, f.holidays.store, holidays(now));
@@ -140,27 +201,55 @@ const addr = (u: User): Address => ({ name: u.displayName, email: u.email });
  * A meeting Bob organizes with Alice invited: Bob's calendar has the organizer's
  * copy; Alice has the meeting request mail and a tentative, unanswered calendar item.
  */
-function invitation(world: World, org: StandardFolders, orgUser: User, att: StandardFolders, attUser: User, now: number, seed: number): void {
+function invitation(
+  world: World,
+  org: StandardFolders,
+  orgUser: User,
+  att: StandardFolders,
+  attUser: User,
+  now: number,
+  seed: number,
+): void {
   const zone = 'Europe/Berlin';
   const start = atLocal(zone, now, 7, 15);
   const end = start + 3_600_000;
   const uid = `invite-${seed}@example.test`;
   const subject = 'Project kickoff / キックオフ';
   const base = { uid, subject, zone, start, end, location: 'Room 4.12', organizer: addr(orgUser), stamp: now - 7_200_000 };
-  const attendees = [{ who: addr(attUser), status: 5 }, { who: personAddress(EN_PEOPLE[0] ?? { first: 'Emma', last: 'Schmidt', ascii: 'emma.schmidt' }), status: 3 }];
+  const attendees = [
+    { who: addr(attUser), status: 5 },
+    { who: personAddress(EN_PEOPLE[0] ?? { first: 'Emma', last: 'Schmidt', ascii: 'emma.schmidt' }), status: 3 },
+  ];
   addItem(world, org.calendar.store, eventFor({ ...base, attendees, meetingStatus: 1, responseType: 1 }), true);
   addItem(world, att.calendar.store, eventFor({ ...base, attendees, meetingStatus: 3, responseType: 5, busy: 1 }), true);
-  addItem(world, att.inbox.store, {
-    kind: 'mail', subject, from: addr(orgUser), to: [addr(attUser)], cc: [], bcc: [], replyTo: [], date: now - 7_200_000,
-    read: false, importance: 1, categories: [], messageClass: 'IPM.Schedule.Meeting.Request',
-    messageId: `invite-${seed}@bob.mock`, conversationId: new Uint8Array(16).fill(7), conversationIndex: new Uint8Array(22).fill(1),
-    meeting: { uid, start, end, allDay: false, location: 'Room 4.12', organizer: addr(orgUser), timezone: timezoneBlob(zone) },
-    content: {
-      text: 'Kickoff of Project Sakura. / プロジェクト桜のキックオフです。',
-      html: '<html><body><p>Kickoff of Project Sakura.</p><p>プロジェクト桜のキックオフです。</p></body></html>',
-      attachments: [],
+  addItem(
+    world,
+    att.inbox.store,
+    {
+      kind: 'mail',
+      subject,
+      from: addr(orgUser),
+      to: [addr(attUser)],
+      cc: [],
+      bcc: [],
+      replyTo: [],
+      date: now - 7_200_000,
+      read: false,
+      importance: 1,
+      categories: [],
+      messageClass: 'IPM.Schedule.Meeting.Request',
+      messageId: `invite-${seed}@bob.mock`,
+      conversationId: new Uint8Array(16).fill(7),
+      conversationIndex: new Uint8Array(22).fill(1),
+      meeting: { uid, start, end, allDay: false, location: 'Room 4.12', organizer: addr(orgUser), timezone: timezoneBlob(zone) },
+      content: {
+        text: 'Kickoff of Project Sakura. / プロジェクト桜のキックオフです。',
+        html: '<html><body><p>Kickoff of Project Sakura.</p><p>プロジェクト桜のキックオフです。</p></body></html>',
+        attachments: [],
+      },
     },
-  }, true);
+    true,
+  );
 }
 
 export function buildDemoWorld(options: Partial<DemoOptions> & Pick<DemoOptions, 'seed' | 'now'>): World {
@@ -173,7 +262,7 @@ export function buildDemoWorld(options: Partial<DemoOptions> & Pick<DemoOptions,
   if (!alice || !bob || !carol) throw new Error('demo users missing');
   shareFolder(alice.mb, bob.f.calendar.store, "Bob's calendar", FolderType.UserCalendar);
   shareFolder(bob.mb, alice.f.calendar.store, "Alice's calendar", FolderType.UserCalendar);
-  world.gal.push(...users.map(galEntryForUser), ...galEntries(o.seed, o.gal));
+  world.gal.push(...users.map(galEntryForUser), ...galEntries(o.seed, o.gal), ...DIRECTORY_ONLY);
   if (o.empty) return world;
   populate(world, alice.mb, alice.f, o, o.seed, [addr(bob.mb.user), addr(carol.mb.user)], true);
   populate(world, bob.mb, bob.f, o, o.seed + 1, [addr(alice.mb.user), addr(carol.mb.user)], true);

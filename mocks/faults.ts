@@ -44,9 +44,21 @@ export interface FaultSpec {
 }
 
 export const NO_FAULTS: FaultSpec = {
-  latencyMs: 0, unavailable: 0, retryAfter: 30, drop: 0, truncate: 0, dropAfter: 0, dropAfterCmd: '', unauthorized: 0, redirect: 0,
-  redirectUrl: 'https://mail2.example.test/Microsoft-Server-ActiveSync', invalidSyncKey: 0, folderSyncRequired: 0,
-  randomRate: 0, randomSeed: 1, randomLatencyMs: 2000,
+  latencyMs: 0,
+  unavailable: 0,
+  retryAfter: 30,
+  drop: 0,
+  truncate: 0,
+  dropAfter: 0,
+  dropAfterCmd: '',
+  unauthorized: 0,
+  redirect: 0,
+  redirectUrl: 'https://mail2.example.test/Microsoft-Server-ActiveSync',
+  invalidSyncKey: 0,
+  folderSyncRequired: 0,
+  randomRate: 0,
+  randomSeed: 1,
+  randomLatencyMs: 2000,
 };
 
 type Transport = 'unavailable' | 'unauthorized' | 'redirect' | 'drop' | 'truncate' | 'latency';
@@ -62,9 +74,19 @@ export interface StreamSpec {
 }
 
 const KEYS: Record<string, keyof FaultSpec> = {
-  latency: 'latencyMs', '503': 'unavailable', 'retry-after': 'retryAfter', drop: 'drop', truncate: 'truncate', 'drop-after': 'dropAfter',
-  '401': 'unauthorized', '451': 'redirect', sync3: 'invalidSyncKey', sync12: 'folderSyncRequired',
-  random: 'randomRate', seed: 'randomSeed', 'random-latency': 'randomLatencyMs',
+  latency: 'latencyMs',
+  '503': 'unavailable',
+  'retry-after': 'retryAfter',
+  drop: 'drop',
+  truncate: 'truncate',
+  'drop-after': 'dropAfter',
+  '401': 'unauthorized',
+  '451': 'redirect',
+  sync3: 'invalidSyncKey',
+  sync12: 'folderSyncRequired',
+  random: 'randomRate',
+  seed: 'randomSeed',
+  'random-latency': 'randomLatencyMs',
 };
 
 /**
@@ -74,7 +96,10 @@ const KEYS: Record<string, keyof FaultSpec> = {
 export function parseFaultSpec(text: string): Partial<FaultSpec> & { stream?: StreamSpec } {
   const out: Partial<Record<keyof FaultSpec, number | string>> = {};
   const stream = { user: 'alice', mailEvery: 0, eventEvery: 0, contactEvery: 0 };
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [k = '', v = ''] = part.split('=');
     if (k === 'user') stream.user = v;
     else if (k === 'mail' || k === 'event' || k === 'contact') stream[`${k}Every` as const] = Number(v);
@@ -184,7 +209,8 @@ export class Faults {
     }
     const fault = request.method === 'OPTIONS' ? undefined : this.nextTransportFault();
     if (fault) this.log.push(fault);
-    if (fault === 'unavailable') return new Response('Service Unavailable', { status: 503, headers: { 'Retry-After': String(this.spec.retryAfter) } });
+    if (fault === 'unavailable')
+      return new Response('Service Unavailable', { status: 503, headers: { 'Retry-After': String(this.spec.retryAfter) } });
     if (fault === 'unauthorized') return unauthorized();
     if (fault === 'redirect') return new Response(null, { status: 451, headers: { 'X-MS-Location': this.spec.redirectUrl } });
     if (fault === 'latency') await delay(this.random.int(0, this.spec.randomLatencyMs));

@@ -3,17 +3,13 @@
  * attachments lazily on first use, so 50k mails generate in well under a second.
  */
 import { fromBase64 } from '../src/wbxml/base64.ts';
-import {
-  EN_LINES, EN_PEOPLE, EN_SUBJECTS, JA_LINES, JA_PEOPLE, JA_SUBJECTS, NEWSLETTERS, SHOPS, type Person,
-} from './gen-text.ts';
+import { EN_LINES, EN_PEOPLE, EN_SUBJECTS, JA_LINES, JA_PEOPLE, JA_SUBJECTS, NEWSLETTERS, SHOPS, type Person } from './gen-text.ts';
 import { addItem, type Address, type Mail, type MailAttachment, type MailContent, type Store, type User, type World } from './model.ts';
 import { rng, type Rng } from './random.ts';
 import { escapeHtml } from './wire.ts';
 
 /** A 16x16 blue PNG used as the inline image of demo mails. */
-const LOGO_PNG = fromBase64(
-  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR42mPQztlAEmIY1TCqYfhqAABTXEcQuZnypgAAAABJRU5ErkJggg==',
-);
+const LOGO_PNG = fromBase64('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR42mPQztlAEmIY1TCqYfhqAABTXEcQuZnypgAAAABJRU5ErkJggg==');
 
 export type MailKind = 'inbox' | 'project' | 'newsletter' | 'receipt' | 'sent';
 
@@ -52,7 +48,8 @@ function pickSender(gen: MailGen, r: Rng, kind: MailKind): Address {
 function subjectFor(r: Rng, kind: MailKind, index: number): { subject: string; japanese: boolean } {
   const japanese = r.chance(0.5);
   const base = japanese ? r.pick(JA_SUBJECTS) : r.pick(EN_SUBJECTS);
-  if (kind === 'receipt') return { subject: japanese ? `ご注文の確認 #${10_000 + index}` : `Receipt for order #${10_000 + index}`, japanese };
+  if (kind === 'receipt')
+    return { subject: japanese ? `ご注文の確認 #${10_000 + index}` : `Receipt for order #${10_000 + index}`, japanese };
   if (kind === 'newsletter') return { subject: japanese ? `ニュースレター 第${index + 1}号` : `Newsletter issue ${index + 1}`, japanese };
   if (kind === 'project') return { subject: `[Project Sakura] ${base}`, japanese };
   return { subject: base, japanese };
@@ -82,7 +79,12 @@ function attachmentFor(r: Rng, japanese: boolean): MailAttachment {
   const kind = r.int(0, 2);
   if (kind === 0) {
     const text = japanese ? '議事録\n1. 進捗確認\n2. 次回の予定\n' : 'Minutes\n1. Status\n2. Next steps\n';
-    return { name: japanese ? '議事録.txt' : 'minutes.txt', contentType: 'text/plain', bytes: new TextEncoder().encode(text), inline: false };
+    return {
+      name: japanese ? '議事録.txt' : 'minutes.txt',
+      contentType: 'text/plain',
+      bytes: new TextEncoder().encode(text),
+      inline: false,
+    };
   }
   if (kind === 1) {
     const csv = 'item,qty,price\nA-100,2,1200\nB-200,1,3400\n';
@@ -102,7 +104,8 @@ function contentFor(gen: MailGen, kind: MailKind, index: number, sender: Address
     const text = [greeting, '', ...lines, '', sender.name].join('\n');
     const withImage = kind === 'newsletter' || r.chance(0.12);
     const attachments: MailAttachment[] = [];
-    if (withImage) attachments.push({ name: 'logo.png', contentType: 'image/png', bytes: LOGO_PNG, contentId: `logo${index}@mock`, inline: true });
+    if (withImage)
+      attachments.push({ name: 'logo.png', contentType: 'image/png', bytes: LOGO_PNG, contentId: `logo${index}@mock`, inline: true });
     if (kind === 'receipt' || r.chance(0.2)) attachments.push(attachmentFor(r, japanese));
     const img = withImage ? `<p><img src="cid:logo${index}@mock" alt="logo" width="16" height="16"></p>` : '';
     const html = `<html><body>${img}<p>${escapeHtml(greeting)}</p>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}<p><b>${escapeHtml(sender.name)}</b></p></body></html>`;
@@ -120,10 +123,21 @@ export function generateMail(gen: MailGen, kind: MailKind, index: number, date: 
   const to = kind === 'sent' ? [other] : [owner];
   const conversationId = hash16(subject.replace(/^\[.*?\]\s*/, ''));
   return {
-    kind: 'mail', subject, from, to, cc: r.chance(0.15) && gen.colleagues[0] ? [gen.colleagues[0]] : [], bcc: [], replyTo: [],
-    date, read: kind === 'sent' || r.chance(0.6), importance: r.chance(0.08) ? 2 : 1, categories: [],
-    messageClass: 'IPM.Note', messageId: `gen-${gen.seed}-${KIND_CODE[kind]}-${index}@${gen.owner.login}.mock`,
-    conversationId, conversationIndex: conversationIndex(conversationId, date),
+    kind: 'mail',
+    subject,
+    from,
+    to,
+    cc: r.chance(0.15) && gen.colleagues[0] ? [gen.colleagues[0]] : [],
+    bcc: [],
+    replyTo: [],
+    date,
+    read: kind === 'sent' || r.chance(0.6),
+    importance: r.chance(0.08) ? 2 : 1,
+    categories: [],
+    messageClass: 'IPM.Note',
+    messageId: `gen-${gen.seed}-${KIND_CODE[kind]}-${index}@${gen.owner.login}.mock`,
+    conversationId,
+    conversationIndex: conversationIndex(conversationId, date),
     content: contentFor(gen, kind, index, from),
   };
 }

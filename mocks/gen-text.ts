@@ -49,43 +49,104 @@ export const EN_PEOPLE: readonly Person[] = [
 export const COMPANIES = ['株式会社サンプル', 'Contoso Ltd.', '東都システム', 'Fabrikam GmbH', 'Northwind Traders', '桜商事'];
 export const TITLES = ['エンジニア', 'Product Manager', '営業部長', 'Designer', 'マネージャー', 'Consultant', 'Analyst'];
 export const CITIES: readonly (readonly [string, string])[] = [
-  ['東京', '日本'], ['大阪', '日本'], ['Berlin', 'Germany'], ['New York', 'USA'], ['München', 'Germany'], ['横浜', '日本'],
+  ['東京', '日本'],
+  ['大阪', '日本'],
+  ['Berlin', 'Germany'],
+  ['New York', 'USA'],
+  ['München', 'Germany'],
+  ['横浜', '日本'],
 ];
 
 export const JA_SUBJECTS = [
-  '来週の打ち合わせについて', '見積書送付のご案内', '【重要】システムメンテナンスのお知らせ', 'プロジェクト進捗報告',
-  '資料のご確認のお願い', '出張の件', 'お疲れ様です', '議事録の共有', '新製品リリースについて', '請求書の件',
-  '歓迎会のご案内', 'ご相談', '契約更新について', 'デザイン案の確認', '週報',
+  '来週の打ち合わせについて',
+  '見積書送付のご案内',
+  '【重要】システムメンテナンスのお知らせ',
+  'プロジェクト進捗報告',
+  '資料のご確認のお願い',
+  '出張の件',
+  'お疲れ様です',
+  '議事録の共有',
+  '新製品リリースについて',
+  '請求書の件',
+  '歓迎会のご案内',
+  'ご相談',
+  '契約更新について',
+  'デザイン案の確認',
+  '週報',
 ];
 
 export const EN_SUBJECTS = [
-  'Quarterly planning', 'Re: Budget draft', 'Invoice #4821', 'Lunch on Friday?', 'Design review notes',
-  'Your order has shipped', 'Weekly newsletter', 'Release 2.4 checklist', 'Travel itinerary', 'Welcome aboard!',
-  'Contract renewal', 'Minutes: steering committee', 'Security advisory', 'Offsite agenda', 'Feedback request',
+  'Quarterly planning',
+  'Re: Budget draft',
+  'Invoice #4821',
+  'Lunch on Friday?',
+  'Design review notes',
+  'Your order has shipped',
+  'Weekly newsletter',
+  'Release 2.4 checklist',
+  'Travel itinerary',
+  'Welcome aboard!',
+  'Contract renewal',
+  'Minutes: steering committee',
+  'Security advisory',
+  'Offsite agenda',
+  'Feedback request',
 ];
 
 export const JA_LINES = [
-  'いつもお世話になっております。', 'ご確認のほど、よろしくお願いいたします。', '添付の資料をご覧ください。',
-  '来週の火曜日はご都合いかがでしょうか。', '詳細は以下のとおりです。', 'ご不明な点がございましたらお知らせください。',
-  '引き続きよろしくお願いいたします。', '先日はありがとうございました。',
+  'いつもお世話になっております。',
+  'ご確認のほど、よろしくお願いいたします。',
+  '添付の資料をご覧ください。',
+  '来週の火曜日はご都合いかがでしょうか。',
+  '詳細は以下のとおりです。',
+  'ご不明な点がございましたらお知らせください。',
+  '引き続きよろしくお願いいたします。',
+  '先日はありがとうございました。',
 ];
 
 export const EN_LINES = [
-  'Thanks for the quick turnaround on this.', 'Please find the details below.', 'Let me know if Tuesday works for you.',
-  'I have attached the latest version.', 'We should finalise this before the end of the month.',
-  'Happy to discuss in our next sync.', 'Looking forward to your feedback.', 'Best regards,',
+  'Thanks for the quick turnaround on this.',
+  'Please find the details below.',
+  'Let me know if Tuesday works for you.',
+  'I have attached the latest version.',
+  'We should finalise this before the end of the month.',
+  'Happy to discuss in our next sync.',
+  'Looking forward to your feedback.',
+  'Best regards,',
 ];
 
 export const EVENT_TITLES = [
-  '定例ミーティング', 'Design review', '顧客訪問', '1:1', 'Sprint planning', 'ランチ', 'Dentist', '研修',
-  'Quarterly business review', '歯医者', 'Conference call with Berlin', '飲み会', 'Release retrospective', 'Yoga',
+  '定例ミーティング',
+  'Design review',
+  '顧客訪問',
+  '1:1',
+  'Sprint planning',
+  'ランチ',
+  'Dentist',
+  '研修',
+  'Quarterly business review',
+  '歯医者',
+  'Conference call with Berlin',
+  '飲み会',
+  'Release retrospective',
+  'Yoga',
 ];
 
 export const LOCATIONS = ['会議室A', 'Room 4.12', 'Zoom', '本社 3F', 'Café Einstein', 'Teams', '新宿オフィス', 'Conference room B'];
 
 export const TASK_TITLES = [
-  '経費精算', 'Review pull request', '見積書作成', 'Book flights', '議事録まとめ', 'Renew passport',
-  '資料準備', 'Call the bank', 'プレゼン練習', 'Update roadmap', '年賀状', 'Pay invoice',
+  '経費精算',
+  'Review pull request',
+  '見積書作成',
+  'Book flights',
+  '議事録まとめ',
+  'Renew passport',
+  '資料準備',
+  'Call the bank',
+  'プレゼン練習',
+  'Update roadmap',
+  '年賀状',
+  'Pay invoice',
 ];
 
 export const NOTE_TITLES = ['買い物リスト', 'Ideas for the offsite', 'Wi-Fi パスワード', 'Book list', '旅行メモ'];
@@ -93,10 +154,12 @@ export const NOTE_TITLES = ['買い物リスト', 'Ideas for the offsite', 'Wi-F
 export const CATEGORIES = ['仕事', 'Personal', 'Important', 'プロジェクト', 'Travel'];
 
 export const NEWSLETTERS: readonly (readonly [string, string])[] = [
-  ['Tech Weekly', 'news@techweekly.example.com'], ['技術ニュース', 'info@gijutsu.example.jp'],
+  ['Tech Weekly', 'news@techweekly.example.com'],
+  ['技術ニュース', 'info@gijutsu.example.jp'],
   ['Travel Deals', 'deals@travel.example.com'],
 ];
 
 export const SHOPS: readonly (readonly [string, string])[] = [
-  ['Online Shop', 'orders@shop.example.com'], ['ブックストア', 'support@books.example.jp'],
+  ['Online Shop', 'orders@shop.example.com'],
+  ['ブックストア', 'support@books.example.jp'],
 ];

@@ -35,20 +35,23 @@ interface Line {
 /** Unfolds continuation lines (RFC 5545 3.1) and splits name;params:value. */
 function lines(text: string): Line[] {
   const unfolded = text.replace(/\r?\n[ \t]/g, '');
-  return unfolded.split(/\r?\n/).filter(Boolean).map((raw) => {
-    const colon = raw.search(/:(?=(?:[^"]*"[^"]*")*[^"]*$)/);
-    const head = colon < 0 ? raw : raw.slice(0, colon);
-    const [name = '', ...rest] = head.split(';');
-    const params: Record<string, string> = {};
-    for (const p of rest) {
-      const eq = p.indexOf('=');
-      if (eq > 0) params[p.slice(0, eq).toUpperCase()] = p.slice(eq + 1).replace(/^"|"$/g, '');
-    }
-    return { name: name.toUpperCase(), params, value: colon < 0 ? '' : raw.slice(colon + 1) };
-  });
+  return unfolded
+    .split(/\r?\n/)
+    .filter(Boolean)
+    .map((raw) => {
+      const colon = raw.search(/:(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+      const head = colon < 0 ? raw : raw.slice(0, colon);
+      const [name = '', ...rest] = head.split(';');
+      const params: Record<string, string> = {};
+      for (const p of rest) {
+        const eq = p.indexOf('=');
+        if (eq > 0) params[p.slice(0, eq).toUpperCase()] = p.slice(eq + 1).replace(/^"|"$/g, '');
+      }
+      return { name: name.toUpperCase(), params, value: colon < 0 ? '' : raw.slice(colon + 1) };
+    });
 }
 
-function unescape(v: string): string {
+function unescapeText(v: string): string {
   return v.replace(/\\n/gi, '\n').replace(/\\([,;\\])/g, '$1');
 }
 
@@ -76,7 +79,11 @@ function address(line: Line): Address {
 /** The first VEVENT of an iCalendar object, with the object's METHOD. */
 export function parseIcs(text: string): IcsEvent | undefined {
   const all = lines(text);
-  const method = all.find((l) => l.name === 'METHOD')?.value.trim().toUpperCase() ?? 'PUBLISH';
+  const method =
+    all
+      .find((l) => l.name === 'METHOD')
+      ?.value.trim()
+      .toUpperCase() ?? 'PUBLISH';
   const begin = all.findIndex((l) => l.name === 'BEGIN' && l.value.toUpperCase() === 'VEVENT');
   if (begin < 0) return undefined;
   const end = all.findIndex((l, i) => i > begin && l.name === 'END' && l.value.toUpperCase() === 'VEVENT');
@@ -88,14 +95,16 @@ export function parseIcs(text: string): IcsEvent | undefined {
   return {
     method,
     uid: get('UID')?.value.trim() ?? '',
-    summary: unescape(get('SUMMARY')?.value ?? ''),
-    location: unescape(get('LOCATION')?.value ?? ''),
+    summary: unescapeText(get('SUMMARY')?.value ?? ''),
+    location: unescapeText(get('LOCATION')?.value ?? ''),
     start: start.ms,
     end: finish.ms ?? (start.ms !== undefined ? start.ms + (start.allDay ? 86_400_000 : 3_600_000) : undefined),
     allDay: start.allDay,
     tzid: 'tzid' in start ? start.tzid : undefined,
     organizer: organizer ? address(organizer) : undefined,
-    attendees: ev.filter((l) => l.name === 'ATTENDEE').map((l) => ({ ...address(l), partstat: (l.params['PARTSTAT'] ?? 'NEEDS-ACTION').toUpperCase() })),
+    attendees: ev
+      .filter((l) => l.name === 'ATTENDEE')
+      .map((l) => ({ ...address(l), partstat: (l.params['PARTSTAT'] ?? 'NEEDS-ACTION').toUpperCase() })),
   };
 }
 
@@ -103,12 +112,31 @@ export function parseIcs(text: string): IcsEvent | undefined {
 export const PARTSTAT: Record<number, string> = { 1: 'ACCEPTED', 2: 'TENTATIVE', 3: 'DECLINED' };
 
 /** An iTIP REPLY from `attendee` (RFC 5546 3.2.3). */
-export function icsReply(uid: string, summary: string, start: number, end: number, organizer: Address, attendee: Address, partstat: string, stamp: number): string {
+export function icsReply(
+  uid: string,
+  summary: string,
+  start: number,
+  end: number,
+  organizer: Address,
+  attendee: Address,
+  partstat: string,
+  stamp: number,
+): string {
   return [
-    'BEGIN:VCALENDAR', 'PRODID:-//eas-pwa//mock//EN', 'VERSION:2.0', 'METHOD:REPLY', 'BEGIN:VEVENT',
-    `UID:${uid}`, `DTSTAMP:${compactDate(stamp)}`, `DTSTART:${compactDate(start)}`, `DTEND:${compactDate(end)}`,
-    `SUMMARY:${summary}`, `ORGANIZER;CN=${organizer.name}:mailto:${organizer.email}`,
+    'BEGIN:VCALENDAR',
+    'PRODID:-//eas-pwa//mock//EN',
+    'VERSION:2.0',
+    'METHOD:REPLY',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    `DTSTAMP:${compactDate(stamp)}`,
+    `DTSTART:${compactDate(start)}`,
+    `DTEND:${compactDate(end)}`,
+    `SUMMARY:${summary}`,
+    `ORGANIZER;CN=${organizer.name}:mailto:${organizer.email}`,
     `ATTENDEE;CN=${attendee.name};PARTSTAT=${partstat}:mailto:${attendee.email}`,
-    'END:VEVENT', 'END:VCALENDAR', '',
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
   ].join('\r\n');
 }

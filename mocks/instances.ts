@@ -9,8 +9,21 @@ import type { Pim } from './model.ts';
 
 /** Elements a Calendar Exception may carry (Calendar.xsd Exception). */
 const EXCEPTION_PROPS = new Set([
-  'Subject', 'StartTime', 'EndTime', 'Body', 'Location', 'Categories', 'Sensitivity', 'BusyStatus', 'AllDayEvent',
-  'Reminder', 'DtStamp', 'MeetingStatus', 'Attendees', 'AppointmentReplyTime', 'ResponseType',
+  'Subject',
+  'StartTime',
+  'EndTime',
+  'Body',
+  'Location',
+  'Categories',
+  'Sensitivity',
+  'BusyStatus',
+  'AllDayEvent',
+  'Reminder',
+  'DtStamp',
+  'MeetingStatus',
+  'Attendees',
+  'AppointmentReplyTime',
+  'ResponseType',
 ]);
 
 function exceptions(pim: Pim): El[] {
@@ -39,7 +52,11 @@ function mergeException(pim: Pim, instanceId: string, children: El[]): void {
 
 /** A Change with InstanceId: that occurrence gets the sent properties. */
 export function changeInstance(pim: Pim, instanceId: string, app: El): void {
-  mergeException(pim, instanceId, kids(app).filter((c) => EXCEPTION_PROPS.has(c.name)));
+  mergeException(
+    pim,
+    instanceId,
+    kids(app).filter((c) => EXCEPTION_PROPS.has(c.name)),
+  );
 }
 
 /** A Delete with InstanceId: that occurrence is cancelled; the series stays. */

@@ -6,7 +6,15 @@ import { addressParser } from 'postal-mime';
 import { fromBase64 } from '../src/wbxml/base64.ts';
 import { el, intAt, kid, kids, textAt, textOf, type El } from '../src/wbxml/tree.ts';
 import {
-  uniqueName, type Address, type ItemClass, type Mail, type MailAttachment, type MailContent, type Pim, type User,
+  uniqueName,
+  type Address,
+  type ItemClass,
+  type Mail,
+  type MailAttachment,
+  type MailContent,
+  type MailProp,
+  type Pim,
+  type User,
   type World,
 } from './model.ts';
 import { htmlToText } from './wire.ts';
@@ -14,8 +22,7 @@ import { htmlToText } from './wire.ts';
 /** Parses an RFC 5322 address list ("A <a@x>, b@y"), flattening groups. */
 export function parseAddresses(text: string | undefined): Address[] {
   if (!text) return [];
-  return addressParser(text, { flatten: true }).flatMap((a) =>
-    a.address ? [{ name: a.name, email: a.address }] : []);
+  return addressParser(text, { flatten: true }).flatMap((a) => (a.address ? [{ name: a.name, email: a.address }] : []));
 }
 
 const isBody = (c: El): boolean => c.ns === 'AirSyncBase' && c.name === 'Body';
@@ -23,7 +30,8 @@ const isBody = (c: El): boolean => c.ns === 'AirSyncBase' && c.name === 'Body';
  * The field an element sets. calendar:Location (up to 14.1) and airsyncbase:Location
  * (16.x, MS-ASAIRS 2.2.2.27) are one field, stored in whichever form the client sent.
  */
-const propKey = (c: El): string => (c.name === 'Location' && (c.ns === 'Calendar' || c.ns === 'AirSyncBase') ? 'Calendar:Location' : `${c.ns}:${c.name}`);
+const propKey = (c: El): string =>
+  c.name === 'Location' && (c.ns === 'Calendar' || c.ns === 'AirSyncBase') ? 'Calendar:Location' : `${c.ns}:${c.name}`;
 
 function readBody(app: El): Pim['body'] {
   const body = kid(app, 'Body', 'AirSyncBase');
@@ -63,9 +71,24 @@ export function changePim(pim: Pim, app: El, supported: ReadonlySet<string> | un
     return;
   }
   const sent = new Set(incoming.map(propKey));
-  const ghosted = pim.props.filter((p) => !sent.has(propKey(p)) && supported !== undefined && !supported.has(propKey(p)));
+  const ghosted = pim.props.filter(
+    (p) => !sent.has(propKey(p)) && ((supported !== undefined && !supported.has(propKey(p))) || SERVER_OWNED.has(propKey(p))),
+  );
   pim.props = [...incoming, ...ghosted];
 }
+
+/**
+ * What the server sets and a client does not send, kept through a client's Change:
+ * the user's answer to a meeting and its time (MS-ASCAL 2.2.2.40, 2.2.2.7), the event's
+ * UID (2.2.2.46), a contact's alias and rank (MS-ASCNTC 2.2.2.3, 2.2.2.85).
+ */
+const SERVER_OWNED = new Set([
+  'Calendar:ResponseType',
+  'Calendar:AppointmentReplyTime',
+  'Calendar:UID',
+  'Contacts:Alias',
+  'Contacts:WeightedRank',
+]);
 
 /** The stored elements with the sent ones replacing theirs (in place), new ones added, empty ones clearing. */
 function mergeProps(stored: readonly El[], sent: readonly El[]): El[] {
@@ -81,15 +104,29 @@ function mergeProps(stored: readonly El[], sent: readonly El[]): El[] {
 
 const isEmpty = (e: El): boolean => e.children.every((c) => c === '');
 
-/** Changes a client may make to a received mail: Read, Flag, Categories (MS-ASEMAIL 3.1.5.3). */
-export function changeMail(mail: Mail, app: El): void {
+/**
+ * Changes a client may make to a received mail: Read, Flag, Categories (MS-ASEMAIL
+ * 3.1.5.3). Returns the properties the Change carried.
+ */
+export function changeMail(mail: Mail, app: El): MailProp[] {
+  const changed: MailProp[] = [];
   const read = kid(app, 'Read', 'Email');
-  if (read) mail.read = textOf(read) === '1';
+  if (read) {
+    mail.read = textOf(read) === '1';
+    changed.push('read');
+  }
   const flag = kid(app, 'Flag', 'Email');
-  if (flag) mail.flag = kids(flag).length > 0 && textAt(flag, 'Status') !== '0' ? flag : undefined;
+  if (flag) {
+    mail.flag = kids(flag).length > 0 && textAt(flag, 'Status') !== '0' ? flag : undefined;
+    changed.push('flag');
+  }
   const cats = kid(app, 'Categories', 'Email');
-  if (cats) mail.categories = kids(cats, 'Category').map(textOf);
+  if (cats) {
+    mail.categories = kids(cats, 'Category').map(textOf);
+    changed.push('categories');
+  }
   if (mail.isDraft) changeDraft(mail, app);
+  return changed;
 }
 
 /** 16.x drafts: the client edits the message itself (MS-ASEMAIL 3.1.5.3.2). */
@@ -113,9 +150,7 @@ function draftContent(mail: Mail, body: Pim['body'], attachments: MailAttachment
   const old = typeof mail.content === 'function' ? mail.content() : mail.content;
   const atts = attachments ?? [...old.attachments];
   if (!body) return { ...old, attachments: atts };
-  return body.type === 2
-    ? { text: htmlToText(body.data), html: body.data, attachments: atts }
-    : { text: body.data, attachments: atts };
+  return body.type === 2 ? { text: htmlToText(body.data), html: body.data, attachments: atts } : { text: body.data, attachments: atts };
 }
 
 /** airsyncbase:Attachments with Add/Delete children (MS-ASAIRS 2.2.2.7, 16.0 drafts). */
@@ -140,10 +175,22 @@ function draftAttachments(app: El, mail: Mail): MailAttachment[] | undefined {
 /** A draft created by a 16.x client with Sync Add in the Drafts folder. */
 export function draftFromClient(world: World, app: El, user: User, now: number): Mail {
   const mail: Mail = {
-    kind: 'mail', subject: '', from: { name: user.displayName, email: user.email },
-    to: [], cc: [], bcc: [], replyTo: [], date: now, read: true, importance: 1, categories: [],
-    messageClass: 'IPM.Note', messageId: `${uniqueName(world, 'draft-')}@mock.example.test`,
-    conversationId: new Uint8Array(16), conversationIndex: new Uint8Array(5), isDraft: true,
+    kind: 'mail',
+    subject: '',
+    from: { name: user.displayName, email: user.email },
+    to: [],
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    date: now,
+    read: true,
+    importance: 1,
+    categories: [],
+    messageClass: 'IPM.Note',
+    messageId: `${uniqueName(world, 'draft-')}@mock.example.test`,
+    conversationId: new Uint8Array(16),
+    conversationIndex: new Uint8Array(5),
+    isDraft: true,
     content: { text: '', attachments: [] },
   };
   changeDraft(mail, app);

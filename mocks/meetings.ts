@@ -6,8 +6,17 @@ import { el, kid, kids, textOf, type El } from '../src/wbxml/tree.ts';
 import { eventFor } from './gen-pim.ts';
 import type { IcsEvent } from './ics.ts';
 import {
-  addItem, classOfType, FolderType, requireFolderOfType, touchItem, type Folder, type Item, type Mail, type Mailbox,
-  type Pim, type World,
+  addItem,
+  classOfType,
+  FolderType,
+  requireFolderOfType,
+  touchItem,
+  type Folder,
+  type Item,
+  type Mail,
+  type Mailbox,
+  type Pim,
+  type World,
 } from './model.ts';
 import { DEMO_ZONES, timezoneBlob } from './timezone.ts';
 import { compactDate } from './wire.ts';
@@ -47,8 +56,18 @@ function zoneOf(ev: IcsEvent): string {
 function attendeeCopy(ev: IcsEvent, now: number): Pim {
   const start = ev.start ?? now;
   return eventFor({
-    uid: ev.uid, subject: ev.summary, zone: zoneOf(ev), start, end: ev.end ?? start + 3_600_000, allDay: ev.allDay,
-    location: ev.location || undefined, organizer: ev.organizer, meetingStatus: 3, responseType: 5, busy: 1, stamp: now,
+    uid: ev.uid,
+    subject: ev.summary,
+    zone: zoneOf(ev),
+    start,
+    end: ev.end ?? start + 3_600_000,
+    allDay: ev.allDay,
+    location: ev.location || undefined,
+    organizer: ev.organizer,
+    meetingStatus: 3,
+    responseType: 5,
+    busy: 1,
+    stamp: now,
     attendees: ev.attendees.map((a) => ({ who: { name: a.name, email: a.email }, status: ATTENDEE_STATUS[a.partstat] ?? 0 })),
   });
 }
@@ -59,8 +78,13 @@ export function deliverInvitation(world: World, mailbox: Mailbox, ev: IcsEvent, 
   const start = ev.start ?? now;
   mail.messageClass = 'IPM.Schedule.Meeting.Request';
   mail.meeting = {
-    uid: ev.uid, start, end: ev.end ?? start + 3_600_000, allDay: ev.allDay, location: ev.location,
-    organizer: ev.organizer ?? mail.from, timezone: timezoneBlob(zoneOf(ev)),
+    uid: ev.uid,
+    start,
+    end: ev.end ?? start + 3_600_000,
+    allDay: ev.allDay,
+    location: ev.location,
+    organizer: ev.organizer ?? mail.from,
+    timezone: timezoneBlob(zoneOf(ev)),
   };
   addItem(world, requireFolderOfType(mailbox, FolderType.Inbox).store, mail);
   const copy = attendeeCopy(ev, now);
@@ -75,17 +99,21 @@ export function deliverInvitation(world: World, mailbox: Mailbox, ev: IcsEvent, 
 }
 
 function setAttendeeStatus(attendees: El, email: string, status: number): El {
-  return el('Calendar', 'Attendees', kids(attendees).map((a) => {
-    if (textOf(kid(a, 'Email')).toLowerCase() !== email.toLowerCase()) return a;
-    const rest = kids(a).filter((c) => c.name !== 'AttendeeStatus');
-    return el('Calendar', 'Attendee', [...rest, el('Calendar', 'AttendeeStatus', status)]);
-  }));
+  return el(
+    'Calendar',
+    'Attendees',
+    kids(attendees).map((a) => {
+      if (textOf(kid(a, 'Email')).toLowerCase() !== email.toLowerCase()) return a;
+      const rest = kids(a).filter((c) => c.name !== 'AttendeeStatus');
+      return el('Calendar', 'Attendee', [...rest, el('Calendar', 'AttendeeStatus', status)]);
+    }),
+  );
 }
 
 /** A REPLY arriving at the organizer: the attendee's status in the organizer's item (MS-ASCAL 2.2.2.4). */
 export function applyReply(world: World, organizer: Mailbox, ev: IcsEvent): boolean {
   const found = findEvent(organizer, ev.uid);
-  if (!found || found.item.data.kind !== 'pim') return false;
+  if (found?.item.data.kind !== 'pim') return false;
   const pim = found.item.data;
   const i = pim.props.findIndex((p) => p.ns === 'Calendar' && p.name === 'Attendees');
   const list = pim.props[i];
@@ -100,14 +128,21 @@ export function applyReply(world: World, organizer: Mailbox, ev: IcsEvent): bool
 /** A CANCEL arriving at an attendee: MeetingStatus 7 "canceled, received" (MS-ASCAL 2.2.2.29). */
 export function applyCancel(world: World, mailbox: Mailbox, ev: IcsEvent): void {
   const found = findEvent(mailbox, ev.uid);
-  if (!found || found.item.data.kind !== 'pim') return;
+  if (found?.item.data.kind !== 'pim') return;
   setProp(found.item.data, 'MeetingStatus', 7);
   touchItem(world, found.folder.store, found.item);
 }
 
-/** ResponseType and BusyStatus after a MeetingResponse (1 accept, 2 tentative). */
-export function recordResponse(pim: Pim, userResponse: number, now: number): void {
+/**
+ * ResponseType and BusyStatus after a MeetingResponse (1 accept, 2 tentative), and the
+ * answering user's own AttendeeStatus in the attendee list (MS-ASCAL 2.2.2.4), as SOGo
+ * keeps it: the attendee's copy is the same iCalendar object with its PARTSTAT updated.
+ */
+export function recordResponse(pim: Pim, userResponse: number, now: number, email?: string): void {
   setProp(pim, 'ResponseType', userResponse === 1 ? 3 : 2);
   setProp(pim, 'BusyStatus', userResponse === 1 ? 2 : 1);
   setProp(pim, 'AppointmentReplyTime', compactDate(now));
+  const i = pim.props.findIndex((p) => p.ns === 'Calendar' && p.name === 'Attendees');
+  const list = pim.props[i];
+  if (email && list) pim.props[i] = setAttendeeStatus(list, email, userResponse === 1 ? 3 : 2);
 }

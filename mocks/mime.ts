@@ -63,11 +63,21 @@ export function meetingIcs(mail: Mail, attendees: readonly Address[]): string {
   const m = mail.meeting;
   if (!m) return '';
   const lines = [
-    'BEGIN:VCALENDAR', 'PRODID:-//eas-pwa//mock//EN', 'VERSION:2.0', 'METHOD:REQUEST', 'BEGIN:VEVENT',
-    `UID:${m.uid}`, `DTSTAMP:${compactDate(mail.date)}`, `DTSTART:${compactDate(m.start)}`, `DTEND:${compactDate(m.end)}`,
-    `SUMMARY:${mail.subject}`, `LOCATION:${m.location}`, `ORGANIZER;CN=${m.organizer.name}:mailto:${m.organizer.email}`,
+    'BEGIN:VCALENDAR',
+    'PRODID:-//eas-pwa//mock//EN',
+    'VERSION:2.0',
+    'METHOD:REQUEST',
+    'BEGIN:VEVENT',
+    `UID:${m.uid}`,
+    `DTSTAMP:${compactDate(mail.date)}`,
+    `DTSTART:${compactDate(m.start)}`,
+    `DTEND:${compactDate(m.end)}`,
+    `SUMMARY:${mail.subject}`,
+    `LOCATION:${m.location}`,
+    `ORGANIZER;CN=${m.organizer.name}:mailto:${m.organizer.email}`,
     ...attendees.map((a) => `ATTENDEE;CN=${a.name};PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${a.email}`),
-    'END:VEVENT', 'END:VCALENDAR',
+    'END:VEVENT',
+    'END:VCALENDAR',
   ];
   return lines.join(CRLF) + CRLF;
 }
@@ -87,10 +97,7 @@ function bodyPart(mail: Mail): string {
 }
 
 function headers(mail: Mail): string[] {
-  const h = [
-    `From: ${formatAddress(mail.from)}`,
-    `To: ${formatAddresses(mail.to)}`,
-  ];
+  const h = [`From: ${formatAddress(mail.from)}`, `To: ${formatAddresses(mail.to)}`];
   if (mail.cc.length > 0) h.push(`Cc: ${formatAddresses(mail.cc)}`);
   if (mail.replyTo.length > 0) h.push(`Reply-To: ${formatAddresses(mail.replyTo)}`);
   h.push(`Subject: ${encodeWord(mail.subject)}`, `Date: ${rfc5322Date(mail.date)}`, `Message-ID: <${mail.messageId}>`);
@@ -106,8 +113,6 @@ export function mimeOf(mail: Mail): string {
   const c = mailContent(mail);
   const body = bodyPart(mail);
   const attached = c.attachments.filter((a) => !a.inline);
-  const content = attached.length === 0
-    ? body
-    : multipart('mixed', '=_mock_mix', [body, ...attached.map(attachmentPart)]);
+  const content = attached.length === 0 ? body : multipart('mixed', '=_mock_mix', [body, ...attached.map(attachmentPart)]);
   return [...headers(mail), content].join(CRLF) + CRLF;
 }

@@ -46,12 +46,29 @@ export function isUserFolderType(type: number): boolean {
 /** The item class a folder of that type holds; undefined for Journal and unknown types (not synced by EAS). */
 export function classOfType(type: number): ItemClass | undefined {
   switch (type) {
-    case 1: case 2: case 3: case 4: case 5: case 6: case 12: return 'Email';
-    case 7: case 15: return 'Tasks';
-    case 8: case 13: return 'Calendar';
-    case 9: case 14: case 19: return 'Contacts';
-    case 10: case 17: return 'Notes';
-    default: return undefined;
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+    case 12:
+      return 'Email';
+    case 7:
+    case 15:
+      return 'Tasks';
+    case 8:
+    case 13:
+      return 'Calendar';
+    case 9:
+    case 14:
+    case 19:
+      return 'Contacts';
+    case 10:
+    case 17:
+      return 'Notes';
+    default:
+      return undefined;
   }
 }
 
@@ -113,6 +130,12 @@ export interface Mail {
   meeting?: MeetingInfo;
   /** Email2:LastVerbExecuted (1 reply to sender, 2 reply all, 3 forward) and its time. */
   lastVerb?: { verb: number; time: number };
+  /**
+   * The store seq at which each property a received mail can change last changed
+   * (touchItem's `changed`): a server Change sends only those newer than what the
+   * device holds (render.ts renderChange).
+   */
+  changedAt?: Partial<Record<MailProp, number>>;
   isDraft?: boolean;
   /** The MIME as received by SendMail; served as-is for Body Type 4. */
   raw?: Uint8Array;
@@ -128,6 +151,9 @@ export interface Pim {
   /** airsyncbase Body: 1 plain text, 2 HTML, 3 RTF. */
   body?: { type: number; data: string };
 }
+
+/** What can change on a received mail (MS-ASEMAIL 2.2.2.58, 2.2.2.34, 2.2.2.16, 2.2.2.45). */
+export type MailProp = 'read' | 'flag' | 'categories' | 'lastVerb';
 
 export interface Item {
   readonly id: string;
@@ -203,11 +229,11 @@ export interface GalEntry {
   readonly office?: string;
   readonly title?: string;
   readonly company?: string;
+  /** A photo (PNG bytes), returned by Search GAL with Picture (14.1+). */
+  readonly picture?: Uint8Array;
 }
 
-export type Change =
-  | { readonly kind: 'items'; readonly storeId: string }
-  | { readonly kind: 'hierarchy'; readonly login: string };
+export type Change = { readonly kind: 'items'; readonly storeId: string } | { readonly kind: 'hierarchy'; readonly login: string };
 
 export type Listener = (change: Change) => void;
 
@@ -328,9 +354,18 @@ export function addItem(world: World, store: Store, data: Mail | Pim, silent = f
   return item;
 }
 
-/** Marks an item as changed after its data was edited in place. */
-export function touchItem(world: World, store: Store, item: Item): void {
+const MAIL_PROPS: readonly MailProp[] = ['read', 'flag', 'categories', 'lastVerb'];
+
+/**
+ * Marks an item as changed after its data was edited in place. `changed`: the mail
+ * properties that did (a mail touched without saying which counts as all changed).
+ */
+export function touchItem(world: World, store: Store, item: Item, changed: readonly MailProp[] = MAIL_PROPS): void {
   item.seq = ++store.seq;
+  if (item.data.kind === 'mail') {
+    const at = (item.data.changedAt ??= {});
+    for (const p of changed) at[p] = item.seq;
+  }
   notify(world, { kind: 'items', storeId: store.id });
 }
 

@@ -13,6 +13,7 @@ export function mswHandlers(server: MockServer): HttpHandler[] {
   return [
     http.all(/\/microsoft-server-activesync$/i, pass),
     http.all(/\/autodiscover\/autodiscover\.xml$/i, pass),
+    http.all(/\/autodiscover\/autodiscover\.json\//i, pass),
     http.all(/\/mock-control\//i, pass),
   ];
 }

@@ -30,7 +30,10 @@ function toRequest(req: IncomingMessage, body: Uint8Array | undefined, base: str
     if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   }
   return new Request(new URL(req.url ?? '/', base), {
-    method: req.method, headers, body: body as Uint8Array<ArrayBuffer> | undefined, signal,
+    method: req.method,
+    headers,
+    body: body as Uint8Array<ArrayBuffer> | undefined,
+    signal,
   });
 }
 
@@ -72,11 +75,12 @@ export function serveHttp(server: MockServer, options: HttpOptions): Promise<Run
       const port = (http.address() as AddressInfo).port;
       resolve({
         url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-        close: () => new Promise<void>((done) => {
-          server.control.dispose();
-          http.closeAllConnections();
-          http.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.control.dispose();
+            http.closeAllConnections();
+            http.close(() => done());
+          }),
       });
     });
   });

@@ -19,15 +19,36 @@ export interface EasQuery {
 
 /** MS-ASHTTP 2.2.1.1.1.1.2 command codes of the base64 form. */
 const COMMANDS: Record<number, string> = {
-  0: 'Sync', 1: 'SendMail', 2: 'SmartForward', 3: 'SmartReply', 4: 'GetAttachment', 9: 'FolderSync',
-  10: 'FolderCreate', 11: 'FolderDelete', 12: 'FolderUpdate', 13: 'MoveItems', 14: 'GetItemEstimate',
-  15: 'MeetingResponse', 16: 'Search', 17: 'Settings', 18: 'Ping', 19: 'ItemOperations', 20: 'Provision',
-  21: 'ResolveRecipients', 22: 'ValidateCert',
+  0: 'Sync',
+  1: 'SendMail',
+  2: 'SmartForward',
+  3: 'SmartReply',
+  4: 'GetAttachment',
+  9: 'FolderSync',
+  10: 'FolderCreate',
+  11: 'FolderDelete',
+  12: 'FolderUpdate',
+  13: 'MoveItems',
+  14: 'GetItemEstimate',
+  15: 'MeetingResponse',
+  16: 'Search',
+  17: 'Settings',
+  18: 'Ping',
+  19: 'ItemOperations',
+  20: 'Provision',
+  21: 'ResolveRecipients',
+  22: 'ValidateCert',
 };
 
 /** MS-ASHTTP 2.2.1.1.1.1.3 command parameter tags. */
 const PARAMS: Record<number, string> = {
-  0: 'AttachmentName', 1: 'CollectionId', 3: 'ItemId', 4: 'LongId', 6: 'Occurrence', 7: 'Options', 8: 'User',
+  0: 'AttachmentName',
+  1: 'CollectionId',
+  3: 'ItemId',
+  4: 'LongId',
+  6: 'Occurrence',
+  7: 'Options',
+  8: 'User',
 };
 
 /** Reads the plain form; undefined when it is not one (no Cmd). */
@@ -71,7 +92,12 @@ const utf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 /** A device ID is text in current clients, a binary GUID in old ones (shown as hex). */
 function deviceIdText(b: Uint8Array): string {
-  return [...b].every((c) => c >= 0x20 && c < 0x7f) ? latin1(b) : [...b].map((c) => c.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return [...b].every((c) => c >= 0x20 && c < 0x7f)
+    ? latin1(b)
+    : [...b]
+        .map((c) => c.toString(16).padStart(2, '0'))
+        .join('')
+        .toUpperCase();
 }
 
 /** Options bitmask (MS-ASHTTP 2.2.1.1.1.1.3): 0x01 SaveInSent, 0x02 AcceptMultiPart. */

@@ -5,7 +5,7 @@
 import { atLeast, type EasVersion } from '../src/eas/version.ts';
 import { el, kid, kids, ns, textOf, intAt, boolAt, type El } from '../src/wbxml/tree.ts';
 import { mimeOf, textAddress, textAddresses } from './mime.ts';
-import { mailContent, type Item, type Mail, type MeetingInfo, type Pim } from './model.ts';
+import { mailContent, type Item, type Mail, type MailProp, type MeetingInfo, type Pim } from './model.ts';
 import { htmlToText, isoDate, textToHtml, truncateUtf8, utf8Length } from './wire.ts';
 
 const E = ns('Email');
@@ -77,12 +77,14 @@ function bodyEl(body: BodyText, pref: BodyPref | undefined, plainForPreview: str
   const truncated = limit !== undefined && size > limit;
   const data = !truncated ? body.data : pref?.allOrNone ? undefined : truncateUtf8(body.data, limit);
   const preview = pref?.preview && atLeast(version, '14.0') ? [...plainForPreview].slice(0, pref.preview).join('') : undefined;
-  return B('Body',
+  return B(
+    'Body',
     B('Type', body.type),
     B('EstimatedDataSize', size),
     truncated && B('Truncated', '1'),
     data !== undefined && B('Data', data),
-    preview !== undefined && B('Preview', preview));
+    preview !== undefined && B('Preview', preview),
+  );
 }
 
 /** Estimated size of the body in the form the client asked for (used by Search/ItemOperations too). */
@@ -94,14 +96,20 @@ export function mailBodyEl(mail: Mail, opts: RenderOptions): El {
 function attachmentsEl(item: Item, mail: Mail): El | undefined {
   const atts = mailContent(mail).attachments;
   if (atts.length === 0) return undefined;
-  return B('Attachments', atts.map((a, i) =>
-    B('Attachment',
-      B('DisplayName', a.name),
-      B('FileReference', `${item.id}:${i}`),
-      B('Method', 1),
-      B('EstimatedDataSize', a.bytes.length),
-      a.contentId !== undefined && B('ContentId', a.contentId),
-      a.inline && B('IsInline', '1'))));
+  return B(
+    'Attachments',
+    atts.map((a, i) =>
+      B(
+        'Attachment',
+        B('DisplayName', a.name),
+        B('FileReference', `${item.id}:${i}`),
+        B('Method', 1),
+        B('EstimatedDataSize', a.bytes.length),
+        a.contentId !== undefined && B('ContentId', a.contentId),
+        a.inline && B('IsInline', '1'),
+      ),
+    ),
+  );
 }
 
 /** MS-ASEMAIL 2.2.2.38 GlobalObjId for an iCalendar UID (the "vCal-Uid" form of PidLidGlobalObjectId). */
@@ -135,7 +143,8 @@ function emailRecurrences(rec: El): El {
 /** Email MeetingRequest (MS-ASEMAIL 2.2.2.48), children in the XSD's sequence order. */
 function meetingRequestEl(mail: Mail, m: MeetingInfo, version: EasVersion): El {
   const v16 = atLeast(version, '16.0');
-  return E('MeetingRequest',
+  return E(
+    'MeetingRequest',
     E('AllDayEvent', m.allDay ? '1' : '0'),
     E('StartTime', isoDate(m.start)),
     E('DtStamp', isoDate(mail.date)),
@@ -153,11 +162,16 @@ function meetingRequestEl(mail: Mail, m: MeetingInfo, version: EasVersion): El {
     !v16 && E('GlobalObjId', globalObjId(m.uid)),
     atLeast(version, '14.0') && E('DisallowNewTimeProposal', '0'),
     atLeast(version, '14.1') && E2('MeetingMessageType', '1'),
-    v16 && el('Calendar', 'UID', m.uid));
+    v16 && el('Calendar', 'UID', m.uid),
+  );
 }
 
 function categoriesEl(namespace: string, list: readonly string[]): El {
-  return el(namespace, 'Categories', list.map((c) => el(namespace, 'Category', c)));
+  return el(
+    namespace,
+    'Categories',
+    list.map((c) => el(namespace, 'Category', c)),
+  );
 }
 
 function email2Els(mail: Mail, version: EasVersion): El[] {
@@ -215,7 +229,12 @@ function adaptProp(p: El, version: EasVersion): El | undefined {
     if (CAL_14.has(p.name) && !atLeast(version, '14.0')) return undefined;
     if (CAL_141.has(p.name) && !atLeast(version, '14.1')) return undefined;
     if (p.name === 'Location' && atLeast(version, '16.0')) return B('Location', B('DisplayName', textOf(p)));
-    if (p.name === 'Exceptions') return el('Calendar', 'Exceptions', kids(p).map((x) => adaptException(x, version)));
+    if (p.name === 'Exceptions')
+      return el(
+        'Calendar',
+        'Exceptions',
+        kids(p).map((x) => adaptException(x, version)),
+      );
   }
   if (p.ns === 'AirSyncBase' && p.name === 'Location' && !atLeast(version, '16.0')) {
     return el('Calendar', 'Location', textOf(kid(p, 'DisplayName')));
@@ -225,10 +244,12 @@ function adaptProp(p: El, version: EasVersion): El | undefined {
 
 /** From 16.0 an exception is named by airsyncbase:InstanceId instead of ExceptionStartTime (MS-ASAIRS 2.2.2.25). */
 function adaptException(x: El, version: EasVersion): El {
-  const children = kids(x).map((c) => {
-    if (c.name === 'ExceptionStartTime' && atLeast(version, '16.0')) return B('InstanceId', textOf(c));
-    return adaptProp(c, version);
-  }).filter((c): c is El => c !== undefined);
+  const children = kids(x)
+    .map((c) => {
+      if (c.name === 'ExceptionStartTime' && atLeast(version, '16.0')) return B('InstanceId', textOf(c));
+      return adaptProp(c, version);
+    })
+    .filter((c): c is El => c !== undefined);
   return el(x.ns, x.name, children);
 }
 
@@ -248,20 +269,26 @@ export function renderItem(item: Item, opts: RenderOptions): El[] {
 }
 
 /**
- * A server Change of a received mail carries only what can change on it, as
- * Exchange sends it: Read, Flag, Categories and the last verb (MS-ASEMAIL 2.2.2);
- * the client keeps everything else. Drafts (16.x) change as a whole.
+ * A server Change of a received mail carries only the properties that changed since
+ * the device last got it (`since`, its seq then; MS-ASCMD 2.2.3.24: the Change holds the
+ * properties "that were modified"): of Read, Flag, Categories and the last verb
+ * (MS-ASEMAIL 2.2.2), the only ones that change on a received mail. A cleared flag is an
+ * empty `<Flag/>`, no categories an empty `<Categories/>`. When the mail changed in a way
+ * not recorded per property (touchItem), all four are sent. The client keeps everything else.
+ * Calendar, contact and task Changes, and 16.x drafts, carry the whole item.
  */
-export function renderChange(item: Item, opts: RenderOptions): El[] {
+export function renderChange(item: Item, opts: RenderOptions, since: number): El[] {
   const mail = item.data;
   if (mail.kind !== 'mail' || mail.isDraft) return renderItem(item, opts);
   const v = opts.version;
+  const at = mail.changedAt;
+  const changed = (p: MailProp): boolean => at === undefined || (at[p] ?? 0) > since;
   return [
-    E('Read', mail.read ? '1' : '0'),
-    mail.flag ?? E('Flag'),
-    ...(atLeast(v, '14.0') && mail.lastVerb
+    changed('read') && E('Read', mail.read ? '1' : '0'),
+    changed('flag') && (mail.flag ?? E('Flag')),
+    ...(atLeast(v, '14.0') && mail.lastVerb && changed('lastVerb')
       ? [E2('LastVerbExecuted', mail.lastVerb.verb), E2('LastVerbExecutionTime', isoDate(mail.lastVerb.time))]
       : []),
-    ...(atLeast(v, '14.0') ? [categoriesEl('Email', mail.categories)] : []),
-  ];
+    ...(atLeast(v, '14.0') && changed('categories') ? [categoriesEl('Email', mail.categories)] : []),
+  ].filter((e): e is El => e !== false);
 }

@@ -85,8 +85,16 @@ export class DeviceRegistry {
     let d = this.devices.get(id);
     if (!d) {
       d = {
-        login, deviceId, deviceType, folderKnown: new Map(), folderGeneration: 0, folderSerial: 0,
-        collections: new Map(), wipe: 'none', information: {}, sentClientIds: new Set(),
+        login,
+        deviceId,
+        deviceType,
+        folderKnown: new Map(),
+        folderGeneration: 0,
+        folderSerial: 0,
+        collections: new Map(),
+        wipe: 'none',
+        information: {},
+        sentClientIds: new Set(),
       };
       this.devices.set(id, d);
     }
@@ -196,7 +204,8 @@ export function inWindow(item: Item, cls: ItemClass, filterType: number, now: nu
 
 export type Op =
   | { readonly kind: 'Add'; readonly item: Item }
-  | { readonly kind: 'Change'; readonly item: Item }
+  /** `since`: the item's seq when the device last got it. */
+  | { readonly kind: 'Change'; readonly item: Item; readonly since: number }
   | { readonly kind: 'Delete'; readonly id: string }
   | { readonly kind: 'SoftDelete'; readonly id: string };
 
@@ -210,9 +219,7 @@ export interface Pending {
  * The operations that bring `known` up to date with `store`, at most `limit`:
  * deletes and soft deletes first, then changes, then adds newest first.
  */
-export function pendingOps(
-  store: Store, known: ReadonlyMap<string, number>, filterType: number, now: number, limit: number,
-): Pending {
+export function pendingOps(store: Store, known: ReadonlyMap<string, number>, filterType: number, now: number, limit: number): Pending {
   const ops: Op[] = [];
   const cls = store.cls;
   const full = (): boolean => ops.length > limit;
@@ -224,7 +231,7 @@ export function pendingOps(
   }
   for (const [id, seq] of known) {
     const item = store.items.get(id);
-    if (item && item.seq > seq && cls && inWindow(item, cls, filterType, now)) ops.push({ kind: 'Change', item });
+    if (item && item.seq > seq && cls && inWindow(item, cls, filterType, now)) ops.push({ kind: 'Change', item, since: seq });
     if (full()) return { ops: ops.slice(0, limit), more: true };
   }
   const items = [...store.items.values()];

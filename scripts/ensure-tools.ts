@@ -14,6 +14,8 @@ const TOOLS: Record<string, string> = {
   xmllint: 'libxml2-utils',
   // the e2e tests (test/e2e/) drive Debian's Chromium with playwright-core
   chromium: 'chromium',
+  // the proxy fleet tests (test/proxy/fleet.test.ts) start a real Redis
+  'redis-server': 'redis-server',
 };
 
 /** file the tests need → Debian package that provides it */
@@ -28,8 +30,12 @@ function has(command: string): boolean {
 
 function main(): number {
   const needed = [
-    ...Object.entries(TOOLS).filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg),
-    ...Object.entries(FILES).filter(([file]) => !existsSync(file)).map(([, pkg]) => pkg),
+    ...Object.entries(TOOLS)
+      .filter(([cmd]) => !has(cmd))
+      .map(([, pkg]) => pkg),
+    ...Object.entries(FILES)
+      .filter(([file]) => !existsSync(file))
+      .map(([, pkg]) => pkg),
   ];
   const missing = [...new Set(needed)];
   if (missing.length === 0) return 0;
@@ -40,7 +46,8 @@ function main(): number {
   }
   process.stdout.write(`installing ${missing.join(' ')} for the tests\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (...args: string[]) => execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const apt = (...args: string[]) =>
+    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { stdio: ['ignore', 'ignore', 'inherit'], env });
   try {
     apt('install', '-y', '-q', ...missing);
   } catch {

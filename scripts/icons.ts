@@ -17,12 +17,17 @@ const OUT: readonly { svg: string; png: string; size: number }[] = [
   { svg: 'maskable.svg', png: 'apple-touch-icon.png', size: 180 },
 ];
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox'],
+});
 try {
   for (const { svg, png, size } of OUT) {
     const page = await browser.newPage({ viewport: { width: size, height: size }, deviceScaleFactor: 1 });
     const data = `data:image/svg+xml;base64,${readFileSync(resolve(DIR, svg)).toString('base64')}`;
-    await page.setContent(`<html><body style="margin:0;background:transparent"><img src="${data}" width="${size}" height="${size}" style="display:block"></body></html>`);
+    await page.setContent(
+      `<html><body style="margin:0;background:transparent"><img src="${data}" width="${size}" height="${size}" style="display:block"></body></html>`,
+    );
     await page.locator('img').evaluate((img: HTMLImageElement) => img.decode());
     await page.screenshot({ path: resolve(DIR, png), omitBackground: true });
     await page.close();

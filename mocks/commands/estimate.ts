@@ -16,7 +16,7 @@ function estimate(ctx: CommandContext, c: El): El {
   const response = (status: number, count?: number): El =>
     G('Response', G('Status', status), G('Collection', G('CollectionId', id), count !== undefined && G('Estimate', count)));
   const folder = ctx.mailbox.folders.get(id);
-  if (!folder || !folder.store.cls) return response(2); // invalid collection
+  if (!folder?.store.cls) return response(2); // invalid collection
   const state = ctx.device.collections.get(id);
   if (key === undefined || key === '0' || !state) return response(3); // sync state not primed
   const match = matchKey(state, key);
@@ -32,5 +32,10 @@ export function getItemEstimate(ctx: CommandContext): CommandResult {
   const body = ctx.body;
   const collections = body?.name === 'GetItemEstimate' ? kid(body, 'Collections') : undefined;
   if (!collections) return { tree: G('GetItemEstimate', G('Status', 2)) }; // MS-ASCMD 2.2.3.177.7: 2 = invalid request
-  return { tree: G('GetItemEstimate', kids(collections, 'Collection').map((c) => estimate(ctx, c))) };
+  return {
+    tree: G(
+      'GetItemEstimate',
+      kids(collections, 'Collection').map((c) => estimate(ctx, c)),
+    ),
+  };
 }

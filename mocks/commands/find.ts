@@ -20,8 +20,14 @@ function reply(status: number, response?: El): CommandResult {
 }
 
 function response(store: string, status: number, results: El[] = [], range?: string, total?: number): El {
-  return FD('Response', el('ItemOperations', 'Store', store), FD('Status', status), results,
-    range !== undefined && FD('Range', range), total !== undefined && FD('Total', total));
+  return FD(
+    'Response',
+    el('ItemOperations', 'Store', store),
+    FD('Status', status),
+    results,
+    range !== undefined && FD('Range', range),
+    total !== undefined && FD('Total', total),
+  );
 }
 
 /** "0-n" (the Find XSD allows three digits); undefined when malformed, 'not0' when it starts elsewhere. */
@@ -34,10 +40,16 @@ function readRange(options: El | undefined): [number, number] | 'not0' | undefin
 function mailProperties(mail: Mail): El[] {
   const c = mailContent(mail);
   return [
-    E('Subject', mail.subject), E('DateReceived', isoDate(mail.date)), E('DisplayTo', mail.to.map((a) => a.name || a.email).join('; ')),
-    FD('DisplayCc', mail.cc.map((a) => a.name || a.email).join('; ')), E('Importance', mail.importance), E('Read', mail.read ? '1' : '0'),
-    el('Email2', 'IsDraft', mail.isDraft ? '1' : '0'), FD('Preview', [...c.text].slice(0, 255).join('')),
-    FD('HasAttachments', c.attachments.some((a) => !a.inline) ? '1' : '0'), E('From', formatAddress(mail.from)),
+    E('Subject', mail.subject),
+    E('DateReceived', isoDate(mail.date)),
+    E('DisplayTo', mail.to.map((a) => a.name || a.email).join('; ')),
+    FD('DisplayCc', mail.cc.map((a) => a.name || a.email).join('; ')),
+    E('Importance', mail.importance),
+    E('Read', mail.read ? '1' : '0'),
+    el('Email2', 'IsDraft', mail.isDraft ? '1' : '0'),
+    FD('Preview', [...c.text].slice(0, 255).join('')),
+    FD('HasAttachments', c.attachments.some((a) => !a.inline) ? '1' : '0'),
+    E('From', formatAddress(mail.from)),
   ];
 }
 
@@ -56,7 +68,8 @@ function findMailbox(ctx: CommandContext, c: El): El {
   const hits = mailboxHits(ctx, q, kid(kid(c, 'Options') ?? c, 'DeepTraversal') !== undefined);
   if (!hits) return response('Mailbox', 3); // a folder the device does not know: FolderSync
   return page('Mailbox', hits, range, ([id, item]: [string, Item]) =>
-    FD('Result', A('Class', 'Email'), A('ServerId', item.id), A('CollectionId', id), FD('Properties', mailProperties(item.data as Mail))));
+    FD('Result', A('Class', 'Email'), A('ServerId', item.id), A('CollectionId', id), FD('Properties', mailProperties(item.data as Mail))),
+  );
 }
 
 function findGal(ctx: CommandContext, c: El): El {

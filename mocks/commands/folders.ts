@@ -3,9 +3,7 @@
  */
 import { ns, textAt, type El } from '../../src/wbxml/tree.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
-import {
-  createFolder, deleteFolder, hierarchyChanged, isUserFolderType, type Folder, type Mailbox,
-} from '../model.ts';
+import { createFolder, deleteFolder, hierarchyChanged, isUserFolderType, type Folder, type Mailbox } from '../model.ts';
 import { folderSignature, hierarchySnapshot, type DeviceState } from '../state.ts';
 
 const F = ns('FolderHierarchy');

@@ -24,7 +24,7 @@ function multipartWanted(ctx: CommandContext): boolean {
 function findAttachment(ctx: CommandContext, ref: string): { item: Item; att: MailAttachment } | undefined {
   const cut = ref.lastIndexOf(':');
   const found = findItem(ctx.mock.world, ref.slice(0, cut));
-  if (!found || found.item.data.kind !== 'mail') return undefined;
+  if (found?.item.data.kind !== 'mail') return undefined;
   if (![...ctx.mailbox.folders.values()].some((f) => f.store === found.store)) return undefined;
   const att = mailContent(found.item.data).attachments[Number(ref.slice(cut + 1))];
   return att ? { item: found.item, att } : undefined;
@@ -48,11 +48,18 @@ function fetchAttachment(ctx: CommandContext, fetch: El, ref: string, parts: Par
   if (!range) return IO('Fetch', IO('Status', 8), B('FileReference', ref)); // byte range invalid
   const slice = range === 'all' ? bytes : bytes.subarray(range[0], range[1] + 1);
   const data = parts ? IO('Part', parts.push(slice)) : IO('Data', toBase64(slice));
-  return IO('Fetch', IO('Status', 1), B('FileReference', ref), IO('Properties',
-    B('ContentType', found.att.contentType),
-    range !== 'all' && IO('Range', `${range[0]}-${range[1]}`),
-    range !== 'all' && IO('Total', bytes.length),
-    data));
+  return IO(
+    'Fetch',
+    IO('Status', 1),
+    B('FileReference', ref),
+    IO(
+      'Properties',
+      B('ContentType', found.att.contentType),
+      range !== 'all' && IO('Range', `${range[0]}-${range[1]}`),
+      range !== 'all' && IO('Total', bytes.length),
+      data,
+    ),
+  );
 }
 
 /** In a multipart answer the body text travels as a part (airsyncbase:Body/Part). */
@@ -60,8 +67,11 @@ function bodyToPart(children: El[], parts: Parts | undefined): El[] {
   if (!parts) return children;
   return children.map((c) => {
     if (c.ns !== 'AirSyncBase' || c.name !== 'Body') return c;
-    return el(c.ns, c.name, kids(c).map((x) =>
-      x.name === 'Data' ? IO('Part', parts.push(new TextEncoder().encode(textAt(c, 'Data') ?? ''))) : x));
+    return el(
+      c.ns,
+      c.name,
+      kids(c).map((x) => (x.name === 'Data' ? IO('Part', parts.push(new TextEncoder().encode(textAt(c, 'Data') ?? ''))) : x)),
+    );
   });
 }
 
@@ -69,16 +79,17 @@ function fetchItem(ctx: CommandContext, fetch: El, parts: Parts | undefined): El
   const longId = textAt(fetch, 'LongId');
   const serverId = textAt(fetch, 'ServerId') ?? longId ?? '';
   const collectionId = textAt(fetch, 'CollectionId');
-  const ids = [longId === undefined && collectionId !== undefined && A('CollectionId', collectionId),
-    longId === undefined ? A('ServerId', serverId) : el('Search', 'LongId', longId)];
+  const ids = [
+    longId === undefined && collectionId !== undefined && A('CollectionId', collectionId),
+    longId === undefined ? A('ServerId', serverId) : el('Search', 'LongId', longId),
+  ];
   const found = findItem(ctx.mock.world, serverId);
   const visible = found && [...ctx.mailbox.folders.entries()].find(([, f]) => f.store === found.store);
   if (!found || !visible || (collectionId !== undefined && visible[0] !== collectionId)) return IO('Fetch', IO('Status', 6), ids);
   const opts = readRenderOptions(kid(fetch, 'Options'), ctx.version);
   // ItemOperations may return MIME whenever Type 4 is asked for (MS-ASCMD 2.2.3.110.2).
   const render = { ...opts, mimeSupport: opts.bodyPrefs.some((p) => p.type === 4) ? 2 : opts.mimeSupport };
-  return IO('Fetch', IO('Status', 1), ids, A('Class', found.item.cls),
-    IO('Properties', bodyToPart(renderItem(found.item, render), parts)));
+  return IO('Fetch', IO('Status', 1), ids, A('Class', found.item.cls), IO('Properties', bodyToPart(renderItem(found.item, render), parts)));
 }
 
 function fetch(ctx: CommandContext, op: El, parts: Parts | undefined): El {
@@ -105,7 +116,7 @@ function moveConversation(ctx: CommandContext, op: El): El {
   const conv = bytesOf(kid(op, 'ConversationId')) ?? new Uint8Array();
   const dst = ctx.mailbox.folders.get(textAt(op, 'DstFldId') ?? '');
   const convEl = IO('ConversationId', conv);
-  if (!dst || dst.store.cls !== 'Email') return IO('Move', IO('Status', 2), convEl);
+  if (dst?.store.cls !== 'Email') return IO('Move', IO('Status', 2), convEl);
   const same = (a: Uint8Array): boolean => a.length === conv.length && a.every((b, i) => b === conv[i]);
   for (const f of [...ctx.mailbox.folders.values()]) {
     if (f.store === dst.store || f.store.cls !== 'Email' || f.shared) continue;

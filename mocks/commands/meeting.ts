@@ -10,8 +10,22 @@ import type { CommandContext, CommandResult } from '../context.ts';
 import { icsReply, parseIcs, PARTSTAT } from '../ics.ts';
 import { applyReply, findEvent, propText, recordResponse } from '../meetings.ts';
 import {
-  addItem, findItem, folderOfType, FolderType, moveItem, removeItem, requireFolderOfType, touchItem, uniqueName,
-  userByEmail, type Address, type Folder, type Item, type Mail, type Mailbox, type MeetingInfo,
+  addItem,
+  findItem,
+  folderOfType,
+  FolderType,
+  moveItem,
+  removeItem,
+  requireFolderOfType,
+  touchItem,
+  uniqueName,
+  userByEmail,
+  type Address,
+  type Folder,
+  type Item,
+  type Mail,
+  type Mailbox,
+  type MeetingInfo,
 } from '../model.ts';
 import { eventFor } from '../gen-pim.ts';
 import { respondInstance } from '../instances.ts';
@@ -58,8 +72,19 @@ function meetingOf(t: Target): { uid: string; organizer: Address; subject: strin
 function createFromRequest(ctx: CommandContext, m: MeetingInfo, subject: string): Item {
   const calendar = requireFolderOfType(ctx.mailbox, FolderType.Calendar);
   const pim = eventFor({
-    uid: m.uid, subject, zone: 'UTC', timezone: m.timezone, start: m.start, end: m.end, allDay: m.allDay,
-    location: m.location, organizer: m.organizer, meetingStatus: 3, responseType: 5, busy: 1, stamp: ctx.mock.world.clock(),
+    uid: m.uid,
+    subject,
+    zone: 'UTC',
+    timezone: m.timezone,
+    start: m.start,
+    end: m.end,
+    allDay: m.allDay,
+    location: m.location,
+    organizer: m.organizer,
+    meetingStatus: 3,
+    responseType: 5,
+    busy: 1,
+    stamp: ctx.mock.world.clock(),
   });
   return addItem(ctx.mock.world, calendar.store, pim);
 }
@@ -71,14 +96,39 @@ function answerOrganizer(ctx: CommandContext, meeting: NonNullable<ReturnType<ty
   const world = ctx.mock.world;
   const me: Address = { name: ctx.user.displayName, email: ctx.user.email };
   const [verb, cls] = VERB[response];
-  const ics = icsReply(meeting.uid, meeting.subject, meeting.start, meeting.end, meeting.organizer, me, PARTSTAT[response] ?? 'TENTATIVE', world.clock());
+  const ics = icsReply(
+    meeting.uid,
+    meeting.subject,
+    meeting.start,
+    meeting.end,
+    meeting.organizer,
+    me,
+    PARTSTAT[response] ?? 'TENTATIVE',
+    world.clock(),
+  );
   const text = textAt(kid(req, 'SendResponse'), 'Body', 'Data') ?? '';
   const mail: Mail = {
-    kind: 'mail', subject: `${verb}: ${meeting.subject}`, from: me, to: [meeting.organizer], cc: [], bcc: [], replyTo: [],
-    date: world.clock(), read: false, importance: 1, categories: [], messageClass: `IPM.Schedule.Meeting.Resp.${cls}`,
-    messageId: `${uniqueName(world, 'resp')}@mock.example.test`, conversationId: new Uint8Array(16),
+    kind: 'mail',
+    subject: `${verb}: ${meeting.subject}`,
+    from: me,
+    to: [meeting.organizer],
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    date: world.clock(),
+    read: false,
+    importance: 1,
+    categories: [],
+    messageClass: `IPM.Schedule.Meeting.Resp.${cls}`,
+    messageId: `${uniqueName(world, 'resp')}@mock.example.test`,
+    conversationId: new Uint8Array(16),
     conversationIndex: new Uint8Array(22).fill(1),
-    content: { text, attachments: [{ name: 'invite.ics', contentType: 'text/calendar; method=REPLY', bytes: new TextEncoder().encode(ics), inline: false }] },
+    content: {
+      text,
+      attachments: [
+        { name: 'invite.ics', contentType: 'text/calendar; method=REPLY', bytes: new TextEncoder().encode(ics), inline: false },
+      ],
+    },
   };
   const organizer = userByEmail(world, meeting.organizer.email);
   const box = organizer && world.mailboxes.get(organizer.login);
@@ -101,7 +151,12 @@ function retireRequest(ctx: CommandContext, mailbox: Mailbox, t: Target): void {
 function respondOne(ctx: CommandContext, req: El): El {
   const requestId = textAt(req, 'RequestId');
   const result = (status: number, calendarId?: string): El =>
-    MR('Result', requestId !== undefined && MR('RequestId', requestId), MR('Status', status), calendarId !== undefined && MR('CalendarId', calendarId));
+    MR(
+      'Result',
+      requestId !== undefined && MR('RequestId', requestId),
+      MR('Status', status),
+      calendarId !== undefined && MR('CalendarId', calendarId),
+    );
   const response = intAt(req, 'UserResponse');
   if (response !== 1 && response !== 2 && response !== 3) return result(2);
   const target = findTarget(ctx, req);
@@ -115,14 +170,15 @@ function respondOne(ctx: CommandContext, req: El): El {
     const item = createFromRequest(ctx, target.item.data.meeting, target.item.data.subject);
     event = { folder: requireFolderOfType(ctx.mailbox, FolderType.Calendar), item };
   }
-  if (!event || event.item.data.kind !== 'pim') return result(3);
+  if (event?.item.data.kind !== 'pim') return result(3);
   const instance = textAt(req, 'InstanceId');
   if (instance !== undefined) return respondToOccurrence(ctx, event, instance, response, requestId);
   world.meetingAnswers.push({ login: ctx.user.login, uid: meeting.uid, userResponse: response });
   let calendarId: string | undefined;
-  if (response === 3) removeItem(world, event.folder.store, event.item.id); // a declined meeting leaves the calendar
+  if (response === 3)
+    removeItem(world, event.folder.store, event.item.id); // a declined meeting leaves the calendar
   else {
-    recordResponse(event.item.data, response, world.clock());
+    recordResponse(event.item.data, response, world.clock(), ctx.user.email);
     touchItem(world, event.folder.store, event.item);
     calendarId = event.item.id;
   }
@@ -139,8 +195,14 @@ function respondOne(ctx: CommandContext, req: El): El {
 function respondToOccurrence(ctx: CommandContext, event: Target, instance: string, response: 1 | 2 | 3, requestId: string | undefined): El {
   const at = parseDate(instance);
   const pim = event.item.data;
-  const result = (status: number, calendarId?: string): El => MR('Result', requestId !== undefined && MR('RequestId', requestId),
-    MR('Status', status), calendarId !== undefined && MR('CalendarId', calendarId), MR('InstanceId', instance));
+  const result = (status: number, calendarId?: string): El =>
+    MR(
+      'Result',
+      requestId !== undefined && MR('RequestId', requestId),
+      MR('Status', status),
+      calendarId !== undefined && MR('CalendarId', calendarId),
+      MR('InstanceId', instance),
+    );
   if (at === undefined || pim.kind !== 'pim' || !pim.props.some((p) => p.name === 'Recurrence')) return result(2);
   respondInstance(pim, compactDate(at), response);
   touchItem(ctx.mock.world, event.folder.store, event.item);
@@ -151,5 +213,10 @@ export function meetingResponse(ctx: CommandContext): CommandResult {
   const body = ctx.body;
   const requests = body?.name === 'MeetingResponse' ? kids(body, 'Request') : [];
   if (requests.length === 0) return { tree: MR('MeetingResponse', MR('Result', MR('Status', 2))) };
-  return { tree: MR('MeetingResponse', requests.map((r) => respondOne(ctx, r))) };
+  return {
+    tree: MR(
+      'MeetingResponse',
+      requests.map((r) => respondOne(ctx, r)),
+    ),
+  };
 }

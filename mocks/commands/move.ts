@@ -15,19 +15,24 @@ function moveOne(ctx: CommandContext, move: El): El {
   const result = (status: number, dstMsg?: string): El =>
     M('Response', M('SrcMsgId', srcMsg), M('Status', status), dstMsg !== undefined && M('DstMsgId', dstMsg));
   if (src && src === dst) return result(4);
-  if (!src || !src.store.items.has(srcMsg)) return result(1);
-  if (!dst || !dst.store.cls) return result(2);
+  if (!src?.store.items.has(srcMsg)) return result(1);
+  if (!dst?.store.cls) return result(2);
   if (src.store.cls !== dst.store.cls) return result(5); // an item cannot change class
   const moved = moveItem(ctx.mock.world, src.store, dst.store, srcMsg);
   if (!moved) return result(5);
-  // The mover already knows the item left the source: no Delete is echoed to it.
-  // The destination copy reaches it as an Add, like any new item (clients dedupe by ServerId).
-  ctx.device.collections.get(textAt(move, 'SrcFldId') ?? '')?.current.known.delete(srcMsg);
+  // MS-ASCMD 2.2.1.12: the mover, too, gets a Delete on its next Sync of the source and an
+  // Add on its next Sync of the destination (a client that did not move its own copy keeps
+  // no ghost); nothing here marks the move as known to the device.
   return result(3, moved.id);
 }
 
 export function moveItems(ctx: CommandContext): CommandResult {
   const body = ctx.body;
   if (body?.name !== 'MoveItems') return { tree: M('MoveItems', M('Status', 5)) };
-  return { tree: M('MoveItems', kids(body, 'Move').map((m) => moveOne(ctx, m))) };
+  return {
+    tree: M(
+      'MoveItems',
+      kids(body, 'Move').map((m) => moveOne(ctx, m)),
+    ),
+  };
 }

@@ -31,13 +31,15 @@ function readRequest(ctx: CommandContext): { heartbeat: number; folders: PingFol
 /** Watched folders with changes the device has not picked up with Sync. */
 function changedFolders(ctx: CommandContext, folders: readonly PingFolder[]): string[] {
   const now = ctx.mock.world.clock();
-  return folders.filter((f) => {
-    const folder = ctx.mailbox.folders.get(f.id);
-    if (!folder) return false;
-    const state = ctx.device.collections.get(f.id);
-    const known = state?.current.known ?? new Map<string, number>();
-    return pendingOps(folder.store, known, state?.options?.filterType ?? 0, now, 0).more;
-  }).map((f) => f.id);
+  return folders
+    .filter((f) => {
+      const folder = ctx.mailbox.folders.get(f.id);
+      if (!folder) return false;
+      const state = ctx.device.collections.get(f.id);
+      const known = state?.current.known ?? new Map<string, number>();
+      return pendingOps(folder.store, known, state?.options?.filterType ?? 0, now, 0).more;
+    })
+    .map((f) => f.id);
 }
 
 function missingFolder(ctx: CommandContext, folders: readonly PingFolder[]): boolean {
@@ -90,9 +92,23 @@ export async function ping(ctx: CommandContext): Promise<CommandResult> {
   ctx.device.ping = req;
   if (missingFolder(ctx, req.folders)) return reply(7);
   const now = changedFolders(ctx, req.folders);
-  if (now.length > 0) return reply(2, P('Folders', now.map((id) => P('Folder', id))));
+  if (now.length > 0)
+    return reply(
+      2,
+      P(
+        'Folders',
+        now.map((id) => P('Folder', id)),
+      ),
+    );
   const outcome = await hold(ctx, req.folders, req.heartbeat);
-  if (outcome.kind === 'changes') return reply(2, P('Folders', outcome.ids.map((id) => P('Folder', id))));
+  if (outcome.kind === 'changes')
+    return reply(
+      2,
+      P(
+        'Folders',
+        outcome.ids.map((id) => P('Folder', id)),
+      ),
+    );
   if (outcome.kind === 'hierarchy') return reply(7);
   return reply(1);
 }

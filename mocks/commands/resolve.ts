@@ -45,7 +45,13 @@ function resolveOne(ctx: CommandContext, to: string): Candidate[] {
   }
   const q = text.toLowerCase();
   const fromGal = gal.filter((x) => galMatches(x, text)).map((x): Candidate => ({ type: 1, name: x.displayName, email: x.email }));
-  const fromContacts = contacts.filter((c) => c.name.toLowerCase().split(/[\s,]+/).some((w) => w.startsWith(q)) || c.email.toLowerCase().startsWith(q));
+  const fromContacts = contacts.filter(
+    (c) =>
+      c.name
+        .toLowerCase()
+        .split(/[\s,]+/)
+        .some((w) => w.startsWith(q)) || c.email.toLowerCase().startsWith(q),
+  );
   return [...fromGal, ...fromContacts];
 }
 
@@ -80,12 +86,16 @@ function mergedFreeBusy(world: World, email: string, start: number, end: number)
 function recipientEl(ctx: CommandContext, c: Candidate, availability: El | undefined): El {
   const start = parseDate(textAt(availability, 'StartTime'));
   const end = parseDate(textAt(availability, 'EndTime'));
-  return R('Recipient',
+  return R(
+    'Recipient',
     R('Type', c.type),
     R('DisplayName', c.name),
     R('EmailAddress', c.email),
-    availability && start !== undefined && end !== undefined &&
-      R('Availability', R('Status', 1), R('MergedFreeBusy', mergedFreeBusy(ctx.mock.world, c.email, start, end))));
+    availability &&
+      start !== undefined &&
+      end !== undefined &&
+      R('Availability', R('Status', 1), R('MergedFreeBusy', mergedFreeBusy(ctx.mock.world, c.email, start, end))),
+  );
 }
 
 /** Status per To: 1 resolved, 2 ambiguous (suggestions), 3 ambiguous (partial list), 4 not resolved. */
@@ -95,8 +105,13 @@ function responseFor(ctx: CommandContext, to: string, options: El | undefined): 
   const shown = found.length > 1 ? found.slice(0, max) : found;
   const status = found.length === 0 ? 4 : found.length === 1 ? 1 : shown.length < found.length ? 3 : 2;
   const availability = kid(options ?? R('Options'), 'Availability');
-  return R('Response', R('To', to), R('Status', status), R('RecipientCount', shown.length),
-    shown.map((c) => recipientEl(ctx, c, availability)));
+  return R(
+    'Response',
+    R('To', to),
+    R('Status', status),
+    R('RecipientCount', shown.length),
+    shown.map((c) => recipientEl(ctx, c, availability)),
+  );
 }
 
 export function resolveRecipients(ctx: CommandContext): CommandResult {
@@ -104,5 +119,11 @@ export function resolveRecipients(ctx: CommandContext): CommandResult {
   const tos = body?.name === 'ResolveRecipients' ? kids(body, 'To').map(textOf) : [];
   if (!body || tos.length === 0) return { tree: R('ResolveRecipients', R('Status', 5)) }; // protocol error
   const options = kid(body, 'Options');
-  return { tree: R('ResolveRecipients', R('Status', 1), tos.map((t) => responseFor(ctx, t, options))) };
+  return {
+    tree: R(
+      'ResolveRecipients',
+      R('Status', 1),
+      tos.map((t) => responseFor(ctx, t, options)),
+    ),
+  };
 }

@@ -1,15 +1,18 @@
 /**
  * Search (MS-ASCMD 2.2.1.16) of the GAL and of the mailbox (Email class).
  */
-import { kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
+import { intAt, kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
+import { atLeast } from '../../src/eas/version.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
 import { mailContent, type Folder, type GalEntry, type Item, type Mail } from '../model.ts';
+import { formatAddress, formatAddresses } from '../mime.ts';
 import { readRenderOptions, renderMail } from '../render.ts';
 import { parseDate } from '../wire.ts';
 
 const S = ns('Search');
 const G = ns('GAL');
 const A = ns('AirSync');
+const E = ns('Email');
 
 /** "first-last" (MS-ASCMD 2.2.3.145.2), default 0-99 for the GAL and the mailbox alike. */
 function readRange(options: El | undefined): [number, number] | undefined {
@@ -20,14 +23,19 @@ function readRange(options: El | undefined): [number, number] | undefined {
 }
 
 function store(status: number, results: El[] = [], range?: [number, number], total?: number): El {
-  return S('Store', S('Status', status), results,
-    range !== undefined && S('Range', `${range[0]}-${range[1]}`), total !== undefined && S('Total', total));
+  return S(
+    'Store',
+    S('Status', status),
+    results,
+    range !== undefined && S('Range', `${range[0]}-${range[1]}`),
+    total !== undefined && S('Total', total),
+  );
 }
 
-function page<T>(all: T[], range: [number, number], render: (x: T) => El): El {
+/** `emptyResult`: a mailbox search with no match answers one empty Result (MS-ASCMD 2.2.3.155.3, mailbox searches only); a GAL search none. */
+function page<T>(all: T[], range: [number, number], render: (x: T) => El, emptyResult = false): El {
   const slice = all.slice(range[0], range[1] + 1);
-  // No match: one empty Result (MS-ASCMD 2.2.3.154.2), Total 0.
-  if (slice.length === 0) return store(1, [S('Result')], undefined, all.length);
+  if (slice.length === 0) return store(1, emptyResult ? [S('Result')] : [], undefined, all.length);
   return store(1, slice.map(render), [range[0], range[0] + slice.length - 1], all.length);
 }
 
@@ -63,15 +71,41 @@ export function galHits(ctx: CommandContext, query: string): GalEntry[] {
   return ctx.mock.world.gal.filter((e) => galMatches(e, query)).sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
-function galResult(e: GalEntry): El {
-  return S('Result', S('Properties', galProperties(e)));
+/** The photos Options/Picture asks for (MS-ASCMD 2.2.3.135.3, 14.1+): at most MaxSize bytes each (100 KB at most), MaxPictures in all. */
+interface PictureAsk {
+  readonly maxSize: number;
+  readonly maxPictures: number;
+}
+
+function readPictureAsk(options: El | undefined, ctx: CommandContext): PictureAsk | undefined {
+  const p = options && kid(options, 'Picture');
+  if (!p || !atLeast(ctx.version, '14.1')) return undefined;
+  return { maxSize: Math.min(intAt(p, 'MaxSize') ?? 102_400, 102_400), maxPictures: intAt(p, 'MaxPictures') ?? Number.POSITIVE_INFINITY };
+}
+
+/**
+ * gal:Picture of each result when photos were asked: Data for the first MaxPictures
+ * photos that fit, else Status 173 no photo, 174 too large, 175 limit reached (MS-ASCMD 2.2.3.104.3).
+ */
+function pictureOf(ask: PictureAsk | undefined): (e: GalEntry) => El | false {
+  let given = 0;
+  return (e) => {
+    if (!ask) return false;
+    if (!e.picture) return G('Picture', G('Status', 173));
+    if (e.picture.length > ask.maxSize) return G('Picture', G('Status', 174));
+    if (given >= ask.maxPictures) return G('Picture', G('Status', 175));
+    given++;
+    return G('Picture', G('Status', 1), G('Data', e.picture));
+  };
 }
 
 function searchGal(ctx: CommandContext, s: El): El {
   const query = textAt(s, 'Query');
-  const range = readRange(kid(s, 'Options'));
+  const options = kid(s, 'Options');
+  const range = readRange(options);
   if (query === undefined || !range) return store(2);
-  return page(galHits(ctx, query), range, galResult);
+  const picture = pictureOf(readPictureAsk(options, ctx));
+  return page(galHits(ctx, query), range, (e) => S('Result', S('Properties', galProperties(e), picture(e))));
 }
 
 // ------------------------------------------------------------------ mailbox
@@ -118,7 +152,7 @@ function scope(ctx: CommandContext, q: MailQuery, deep: boolean): [string, Folde
   if (!ctx.mailbox.folders.has(q.collectionId)) return undefined;
   const ids = new Set([q.collectionId]);
   // DeepTraversal: subfolders too (MS-ASCMD 2.2.3.41).
-  for (let grew = deep; grew;) {
+  for (let grew = deep; grew; ) {
     grew = false;
     for (const [id, f] of all) {
       if (!ids.has(f.parentId) || ids.has(id)) continue;
@@ -150,8 +184,25 @@ function searchMailbox(ctx: CommandContext, s: El): El {
   const hits = mailboxHits(ctx, q, kid(options ?? s, 'DeepTraversal') !== undefined);
   if (!hits) return store(2);
   const render = readRenderOptions(options, ctx.version);
-  return page(hits, range, ([id, item]) => S('Result', A('Class', 'Email'), S('LongId', item.id), A('CollectionId', id),
-    S('Properties', renderMail(item, item.data as Mail, render))));
+  const result = ([id, item]: (typeof hits)[number]) =>
+    S(
+      'Result',
+      A('Class', 'Email'),
+      S('LongId', item.id),
+      A('CollectionId', id),
+      S('Properties', headerAddresses(renderMail(item, item.data as Mail, render), item.data as Mail)),
+    );
+  return page(hits, range, result, true);
+}
+
+/**
+ * Search results name people as the message header spells them: a non-ASCII display
+ * name stays an RFC 2047 encoded-word, as from a server that builds results from IMAP
+ * ENVELOPE data (RFC 3501 7.4.2 leaves encoded-words as they are). Sync sends decoded text.
+ */
+function headerAddresses(props: El[], mail: Mail): El[] {
+  const header: Record<string, string> = { From: formatAddress(mail.from), To: formatAddresses(mail.to), Cc: formatAddresses(mail.cc) };
+  return props.map((p) => (p && p.ns === 'Email' && header[p.name] !== undefined ? E(p.name, header[p.name] as string) : p));
 }
 
 export function search(ctx: CommandContext): CommandResult {
@@ -161,4 +212,3 @@ export function search(ctx: CommandContext): CommandResult {
   const result = name === 'gal' ? searchGal(ctx, s) : name === 'mailbox' ? searchMailbox(ctx, s) : store(2);
   return { tree: S('Search', S('Status', 1), S('Response', result)) };
 }
-

@@ -11,8 +11,22 @@ import { parseIcs } from '../ics.ts';
 import { applyCancel, applyReply, deliverInvitation } from '../meetings.ts';
 import { formatAddress } from '../mime.ts';
 import {
-  addItem, findItem, FolderType, mailContent, requireFolderOfType, touchItem, uniqueName, userByEmail,
-  type Address, type Item, type Mail, type MailAttachment, type MailContent, type Mailbox,
+  addItem,
+  findItem,
+  FolderType,
+  mailContent,
+  removeItem,
+  requireFolderOfType,
+  touchItem,
+  uniqueName,
+  userByEmail,
+  type Address,
+  type Item,
+  type Mail,
+  type MailAttachment,
+  type MailContent,
+  type Mailbox,
+  type Store,
 } from '../model.ts';
 import { escapeHtml, htmlToText, rfc5322Date } from '../wire.ts';
 
@@ -34,7 +48,9 @@ function readOutgoing(ctx: CommandContext, kind: Kind): Outgoing | undefined {
     if (ctx.raw.length === 0) return undefined;
     const p = ctx.params;
     return {
-      mime: ctx.raw, saveInSent: p['SaveInSent'] === 'T', replaceMime: false,
+      mime: ctx.raw,
+      saveInSent: p['SaveInSent'] === 'T',
+      replaceMime: false,
       source: { folderId: p['CollectionId'], itemId: p['ItemId'], longId: p['LongId'] },
     };
   }
@@ -43,7 +59,9 @@ function readOutgoing(ctx: CommandContext, kind: Kind): Outgoing | undefined {
   if (b.name !== kind || !mime) return undefined;
   const src = kid(b, 'Source');
   return {
-    mime, saveInSent: kid(b, 'SaveInSentItems') !== undefined, clientId: textAt(b, 'ClientId'),
+    mime,
+    saveInSent: kid(b, 'SaveInSentItems') !== undefined,
+    clientId: textAt(b, 'ClientId'),
     replaceMime: kid(b, 'ReplaceMime') !== undefined,
     source: { folderId: textAt(src, 'FolderId'), itemId: textAt(src, 'ItemId'), longId: textAt(src, 'LongId') },
   };
@@ -90,10 +108,22 @@ function baseMail(ctx: CommandContext, parsed: Email): Mail {
   const from = parsed.from && !parsed.from.group ? { name: parsed.from.name, email: parsed.from.address ?? me.email } : me;
   const id = parsed.messageId?.replace(/^<|>$/g, '') ?? `${uniqueName(world, 'm')}@mock.example.test`;
   return {
-    kind: 'mail', subject: parsed.subject ?? '', from, to: toAddresses(parsed.to), cc: toAddresses(parsed.cc),
-    bcc: toAddresses(parsed.bcc), replyTo: toAddresses(parsed.replyTo), date: world.clock(), read: false, importance: 1,
-    categories: [], messageClass: 'IPM.Note', messageId: id, inReplyTo: parsed.inReplyTo?.replace(/^<|>$/g, ''),
-    conversationId: conversationFor(parsed.subject ?? ''), conversationIndex: new Uint8Array(22).fill(1),
+    kind: 'mail',
+    subject: parsed.subject ?? '',
+    from,
+    to: toAddresses(parsed.to),
+    cc: toAddresses(parsed.cc),
+    bcc: toAddresses(parsed.bcc),
+    replyTo: toAddresses(parsed.replyTo),
+    date: world.clock(),
+    read: false,
+    importance: 1,
+    categories: [],
+    messageClass: 'IPM.Note',
+    messageId: id,
+    inReplyTo: parsed.inReplyTo?.replace(/^<|>$/g, ''),
+    conversationId: conversationFor(parsed.subject ?? ''),
+    conversationIndex: new Uint8Array(22).fill(1),
     content: contentOf(parsed),
   };
 }
@@ -117,10 +147,9 @@ function itipOf(parsed: Email): ReturnType<typeof parseIcs> {
   return parseIcs(text);
 }
 
-/** Puts one copy in each local recipient's Inbox; meeting parts go through the meeting logic. */
-function deliver(ctx: CommandContext, mail: Mail, parsed: Email): void {
+/** Puts one copy in each local recipient's Inbox; meeting parts (`itip`) go through the meeting logic. */
+function deliver(ctx: CommandContext, mail: Mail, itip: ReturnType<typeof parseIcs>): void {
   const world = ctx.mock.world;
-  const itip = itipOf(parsed);
   const seen = new Set<string>();
   for (const rcpt of [...mail.to, ...mail.cc, ...mail.bcc]) {
     const user = userByEmail(world, rcpt.email);
@@ -158,7 +187,7 @@ function saveSent(ctx: CommandContext, mail: Mail): void {
 /** The item a Smart* command refers to, if the user can see it. */
 function sourceItem(ctx: CommandContext, src: Outgoing['source']): Item | undefined {
   const found = findItem(ctx.mock.world, src.longId ?? src.itemId ?? '');
-  if (!found || found.item.data.kind !== 'mail') return undefined;
+  if (found?.item.data.kind !== 'mail') return undefined;
   const folder = src.longId !== undefined ? undefined : ctx.mailbox.folders.get(src.folderId ?? '');
   if (src.longId === undefined && folder?.store !== found.store) return undefined;
   return found.item;
@@ -167,8 +196,12 @@ function sourceItem(ctx: CommandContext, src: Outgoing['source']): Item | undefi
 /** The new body followed by the original one, as a server composes Smart* messages. */
 function withOriginal(mine: MailContent, original: Mail, forward: boolean): MailContent {
   const o = mailContent(original);
-  const header = [`From: ${formatAddress(original.from)}`, `Sent: ${rfc5322Date(original.date)}`,
-    `To: ${original.to.map(formatAddress).join(', ')}`, `Subject: ${original.subject}`];
+  const header = [
+    `From: ${formatAddress(original.from)}`,
+    `Sent: ${rfc5322Date(original.date)}`,
+    `To: ${original.to.map(formatAddress).join(', ')}`,
+    `Subject: ${original.subject}`,
+  ];
   const text = `${mine.text}\n\n-----Original Message-----\n${header.join('\n')}\n\n${o.text}`;
   const myHtml = mine.html ?? `<p>${escapeHtml(mine.text).replace(/\n/g, '<br>')}</p>`;
   const oHtml = o.html ?? `<pre>${escapeHtml(o.text)}</pre>`;
@@ -194,12 +227,12 @@ async function send(ctx: CommandContext, kind: Kind): Promise<CommandResult> {
   if (kind === 'SendMail') mail.raw = out.mime;
   else {
     const original = sourceItem(ctx, out.source);
-    if (!original || original.data.kind !== 'mail') return fail(ctx, kind, 150); // ItemNotFound
+    if (original?.data.kind !== 'mail') return fail(ctx, kind, 150); // ItemNotFound
     if (!out.replaceMime) mail.content = withOriginal(mailContent(mail), original.data, kind === 'SmartForward');
     markVerb(ctx, original, kind, mail);
   }
   if (out.clientId !== undefined) ctx.device.sentClientIds.add(out.clientId);
-  deliver(ctx, mail, parsed);
+  deliver(ctx, mail, itipOf(parsed));
   if (out.saveInSent) saveSent(ctx, mail);
   return { empty: true }; // success: HTTP 200 with no body (MS-ASCMD 2.2.1.17)
 }
@@ -210,10 +243,24 @@ function markVerb(ctx: CommandContext, original: Item, kind: Kind, reply: Mail):
   const verb = kind === 'SmartForward' ? 3 : reply.to.length + reply.cc.length > 1 ? 2 : 1;
   original.data.lastVerb = { verb, time: ctx.mock.world.clock() };
   const found = findItem(ctx.mock.world, original.id);
-  if (found) touchItem(ctx.mock.world, found.store, original);
+  if (found) touchItem(ctx.mock.world, found.store, original, ['lastVerb']);
+}
+
+/**
+ * A 16.x draft sent by a Sync Add or Change carrying email2:Send (MS-ASEMAIL 2.2.2.69):
+ * it leaves the Drafts folder, local recipients get it in their Inbox, and it is kept in
+ * Sent Items, as Exchange does. False (the draft stays) when it has no recipient.
+ */
+export function sendDraft(ctx: CommandContext, drafts: Store, id: string): boolean {
+  const draft = drafts.items.get(id)?.data;
+  if (draft?.kind !== 'mail' || draft.to.length + draft.cc.length + draft.bcc.length === 0) return false;
+  const mail: Mail = { ...draft, isDraft: false, read: false, date: ctx.mock.world.clock(), content: mailContent(draft) };
+  removeItem(ctx.mock.world, drafts, id);
+  deliver(ctx, mail, undefined);
+  saveSent(ctx, mail);
+  return true;
 }
 
 export const sendMail = (ctx: CommandContext): Promise<CommandResult> => send(ctx, 'SendMail');
 export const smartReply = (ctx: CommandContext): Promise<CommandResult> => send(ctx, 'SmartReply');
 export const smartForward = (ctx: CommandContext): Promise<CommandResult> => send(ctx, 'SmartForward');
-

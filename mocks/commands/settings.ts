@@ -11,18 +11,28 @@ import { isoDate, parseDate } from '../wire.ts';
 const S = ns('Settings');
 
 /** MS-ASCMD 2.2.3.118: one OofMessage per audience. */
-const AUDIENCES = [['AppliesToInternal', 'internal'], ['AppliesToExternalKnown', 'externalKnown'], ['AppliesToExternalUnknown', 'externalUnknown']] as const;
+const AUDIENCES = [
+  ['AppliesToInternal', 'internal'],
+  ['AppliesToExternalKnown', 'externalKnown'],
+  ['AppliesToExternalUnknown', 'externalUnknown'],
+] as const;
 
 function oofMessageEl(tag: string, m: OofMessage): El {
   return S('OofMessage', S(tag), S('Enabled', m.enabled ? '1' : '0'), S('ReplyMessage', m.text), S('BodyType', m.bodyType));
 }
 
 function oofGet(oof: Oof): El {
-  return S('Oof', S('Status', 1), S('Get',
-    S('OofState', oof.state),
-    oof.start !== undefined && S('StartTime', isoDate(oof.start)),
-    oof.end !== undefined && S('EndTime', isoDate(oof.end)),
-    AUDIENCES.map(([tag, key]) => oofMessageEl(tag, oof[key]))));
+  return S(
+    'Oof',
+    S('Status', 1),
+    S(
+      'Get',
+      S('OofState', oof.state),
+      oof.start !== undefined && S('StartTime', isoDate(oof.start)),
+      oof.end !== undefined && S('EndTime', isoDate(oof.end)),
+      AUDIENCES.map(([tag, key]) => oofMessageEl(tag, oof[key])),
+    ),
+  );
 }
 
 /** Oof Set; Status 5 (invalid arguments) for a time-based state without a valid window. */

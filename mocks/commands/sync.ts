@@ -7,13 +7,33 @@ import { boolAt, el, intAt, kid, kids, ns, textAt, textOf, type El } from '../..
 import { sleep, type CommandContext, type CommandResult } from '../context.ts';
 import { changeInstance, deleteInstance, keepExceptions } from '../instances.ts';
 import { changeMail, changePim, draftFromClient, pimFromClient } from '../items.ts';
+import { sendDraft } from './send.ts';
 import {
-  addItem, folderOfType, FolderType, listen, moveItem, removeItem, touchItem, type Folder, type Store,
+  addItem,
+  folderOfType,
+  FolderType,
+  listen,
+  moveItem,
+  removeItem,
+  touchItem,
+  type Folder,
+  type Mail,
+  type MailProp,
+  type Pim,
+  type Store,
 } from '../model.ts';
 import { readRenderOptions, renderChange, renderItem } from '../render.ts';
 import {
-  advance, applyOps, matchKey, pendingOps, resetCollection, rollback,
-  type CollectionOptions, type CollectionState, type Op, type Pending,
+  advance,
+  applyOps,
+  matchKey,
+  pendingOps,
+  resetCollection,
+  rollback,
+  type CollectionOptions,
+  type CollectionState,
+  type Op,
+  type Pending,
 } from '../state.ts';
 
 const A = ns('AirSync');
@@ -60,26 +80,46 @@ function collectionsOf(req: El): El[] {
 function effectiveRequest(ctx: CommandContext): El | undefined {
   const body = ctx.body;
   const cached = ctx.device.lastSync;
-  if (!body) return cached && A('Sync', A('Collections', collectionsOf(cached).flatMap((c) => withCurrentKey(ctx, c))),
-    kid(cached, 'Wait'), kid(cached, 'HeartbeatInterval'), kid(cached, 'WindowSize'));
+  if (!body)
+    return (
+      cached &&
+      A(
+        'Sync',
+        A(
+          'Collections',
+          collectionsOf(cached).flatMap((c) => withCurrentKey(ctx, c)),
+        ),
+        kid(cached, 'Wait'),
+        kid(cached, 'HeartbeatInterval'),
+        kid(cached, 'WindowSize'),
+      )
+    );
   if (body.name !== 'Sync') return undefined;
   if (!kid(body, 'Partial')) return body; // Partial is an empty tag: present means partial
   if (!cached) return undefined;
   const sent = collectionsOf(body);
   const sentIds = new Set(sent.map((c) => textAt(c, 'CollectionId')));
-  const rest = collectionsOf(cached).filter((c) => !sentIds.has(textAt(c, 'CollectionId'))).flatMap((c) => withCurrentKey(ctx, c));
-  return A('Sync', A('Collections', [...sent, ...rest]),
+  const rest = collectionsOf(cached)
+    .filter((c) => !sentIds.has(textAt(c, 'CollectionId')))
+    .flatMap((c) => withCurrentKey(ctx, c));
+  return A(
+    'Sync',
+    A('Collections', [...sent, ...rest]),
     kid(body, 'Wait') ?? kid(cached, 'Wait'),
     kid(body, 'HeartbeatInterval') ?? kid(cached, 'HeartbeatInterval'),
-    kid(body, 'WindowSize') ?? kid(cached, 'WindowSize'));
+    kid(body, 'WindowSize') ?? kid(cached, 'WindowSize'),
+  );
 }
 
 /** Caches the request without its Commands, for the next empty or Partial Sync. */
 function cacheRequest(ctx: CommandContext, req: El): void {
   const collections = collectionsOf(req).map((c) =>
-    A('Collection', kids(c).filter((x) => x.name !== 'Commands' && x.name !== 'SyncKey')));
-  ctx.device.lastSync = A('Sync', A('Collections', collections),
-    kid(req, 'Wait'), kid(req, 'HeartbeatInterval'), kid(req, 'WindowSize'));
+    A(
+      'Collection',
+      kids(c).filter((x) => x.name !== 'Commands' && x.name !== 'SyncKey'),
+    ),
+  );
+  ctx.device.lastSync = A('Sync', A('Collections', collections), kid(req, 'Wait'), kid(req, 'HeartbeatInterval'), kid(req, 'WindowSize'));
 }
 
 /** The options that apply to the folder's class (14.0+ may send one Options per Class). */
@@ -114,25 +154,47 @@ function clientAdd(ctx: CommandContext, round: Round, cmd: El, known: Map<string
   if (existing && store.items.has(existing)) {
     // A repeated Add (lost response): same ServerId, nothing created twice.
     known.set(existing, store.items.get(existing)?.seq ?? 0);
-    respond(round, 'Add', A('ClientId', clientId), A('ServerId', existing), A('Status', 1));
+    const again = store.items.get(existing);
+    respond(round, 'Add', A('ClientId', clientId), A('ServerId', existing), A('Status', 1), again && serverSet(ctx, again.data));
     return;
   }
   // Status 6: no data, or a folder of no EAS class (Journal) that cannot hold items.
   if (!app || clientId === '' || !store.cls) return respond(round, 'Add', A('ClientId', clientId), A('Status', 6));
-  const data = store.cls === 'Email'
-    ? emailAdd(ctx, round.folder as Folder, app)
-    : pimFromClient(ctx.mock.world, store.cls, app, ctx.user);
+  const data = store.cls === 'Email' ? emailAdd(ctx, round.folder as Folder, app) : pimFromClient(ctx.mock.world, store.cls, app, ctx.user);
   if (!data) return respond(round, 'Add', A('ClientId', clientId), A('Status', 6));
   const item = addItem(ctx.mock.world, store, data);
   state.clientIds.set(clientId, item.id);
   known.set(item.id, item.seq);
-  respond(round, 'Add', A('ClientId', clientId), A('ServerId', item.id), A('Status', 1));
+  respond(round, 'Add', A('ClientId', clientId), A('ServerId', item.id), A('Status', 1), serverSet(ctx, data));
+  if (data.kind === 'mail' && sends(ctx, cmd) && sendDraft(ctx, store, item.id)) known.delete(item.id);
+}
+
+/** email2:Send in a 16.x Add or Change of a draft: send it rather than save it (MS-ASEMAIL 2.2.2.69). */
+function sends(ctx: CommandContext, cmd: El): boolean {
+  return atLeast(ctx.version, '16.0') && kid(cmd, 'Send', 'Email2') !== undefined;
+}
+
+/** 16.x: the UID the server made for a new event goes back in the Add's response (MS-ASCAL 2.2.2.46). */
+function serverSet(ctx: CommandContext, data: Mail | Pim): El | undefined {
+  if (!atLeast(ctx.version, '16.0') || data.kind !== 'pim') return undefined;
+  const uid = data.props.find((p) => p.ns === 'Calendar' && p.name === 'UID');
+  return uid && A('ApplicationData', uid);
 }
 
 /** Email can be added only as a 16.x draft (MS-ASCMD 2.2.3.7.2); otherwise Status 6. */
 function emailAdd(ctx: CommandContext, folder: Folder, app: El): ReturnType<typeof draftFromClient> | undefined {
-  if (!atLeast(ctx.version, '16.0') || folder.type !== FolderType.Drafts) return undefined;
+  if (!atLeast(ctx.version, '16.0') || folder.type !== FolderType.Drafts || !draftBodyTaken(app)) return undefined;
   return draftFromClient(ctx.mock.world, app, ctx.user, ctx.mock.world.clock());
+}
+
+/**
+ * A draft's body is kept as plain text or HTML (Type 1 or 2). Any other type (e.g. 4, a
+ * whole MIME message) is refused with Status 6 rather than accepted and stored as text,
+ * which would lose its subject, recipients and body.
+ */
+function draftBodyTaken(app: El): boolean {
+  const type = textAt(app, 'Body', 'Type');
+  return type === undefined || type === '1' || type === '2';
 }
 
 /** The airsyncbase:InstanceId of a 16.x occurrence edit, echoed in Responses (MS-ASAIRS 2.2.2.25). */
@@ -157,15 +219,24 @@ function clientChange(ctx: CommandContext, round: Round, cmd: El, known: Map<str
     // Server wins (MS-ASCMD 2.2.3.34): the client's edit is dropped, the server version follows as a Change.
     return respond(round, 'Change', A('ServerId', id), instanceEl(instance), A('Status', 7));
   }
-  if (item.data.kind === 'mail') changeMail(item.data, app);
-  else if (instance !== undefined) changeInstance(item.data, instance, app);
+  if (item.data.kind === 'mail' && item.data.isDraft && !draftBodyTaken(app))
+    return respond(round, 'Change', A('ServerId', id), A('Status', 6));
+  let changed: MailProp[] | undefined;
+  if (item.data.kind === 'mail') {
+    changed = changeMail(item.data, app);
+    if (item.data.isDraft && sends(ctx, cmd)) {
+      if (!sendDraft(ctx, store, id)) return respond(round, 'Change', A('ServerId', id), A('Status', 6));
+      known.delete(id); // gone from Drafts by the client's own command: no Delete goes back
+      return;
+    }
+  } else if (instance !== undefined) changeInstance(item.data, instance, app);
   else {
     const before = item.data.props;
     const calendar16 = item.cls === 'Calendar' && atLeast(ctx.version, '16.0');
     changePim(item.data, app, state.options?.supported, calendar16);
     if (calendar16) keepExceptions(before, item.data);
   }
-  touchItem(ctx.mock.world, store, item);
+  touchItem(ctx.mock.world, store, item, changed);
   known.set(id, item.seq);
 }
 
@@ -178,7 +249,7 @@ function clientDelete(ctx: CommandContext, round: Round, cmd: El, known: Map<str
   const item = folder.store.items.get(id);
   if (instance !== undefined) {
     // One occurrence of a series (16.x): the series stays, with that occurrence deleted.
-    if (!item || item.data.kind !== 'pim') return respond(round, 'Delete', A('ServerId', id), instanceEl(instance), A('Status', 8));
+    if (item?.data.kind !== 'pim') return respond(round, 'Delete', A('ServerId', id), instanceEl(instance), A('Status', 8));
     deleteInstance(item.data, instance);
     touchItem(ctx.mock.world, folder.store, item);
     known.set(id, item.seq);
@@ -231,7 +302,15 @@ function readSupported(req: El): Set<string> | undefined {
 function prepare(ctx: CommandContext, req: El): Round {
   const id = textAt(req, 'CollectionId') ?? '';
   const key = textAt(req, 'SyncKey');
-  const round: Round = { id, req, status: 1, responses: [], clientChanged: false, getChanges: false, windowSize: windowOf(intAt(req, 'WindowSize')) };
+  const round: Round = {
+    id,
+    req,
+    status: 1,
+    responses: [],
+    clientChanged: false,
+    getChanges: false,
+    windowSize: windowOf(intAt(req, 'WindowSize')),
+  };
   const folder = ctx.mailbox.folders.get(id);
   if (key === undefined || id === '') return { ...round, status: 4 };
   // A collection the device's hierarchy does not have: FolderSync first (Status 12).
@@ -278,10 +357,9 @@ function hasNews(r: Round): boolean {
   return r.status !== 1 || r.clientChanged || r.responses.length > 0 || (r.pending?.ops.length ?? 0) > 0 || (r.pending?.more ?? false);
 }
 
-function commandEl(op: Op, r: Round): El {
-  const render = (r.state?.options as CollectionOptions).render;
+function commandEl(op: Op, render: CollectionOptions['render']): El {
   if (op.kind === 'Add') return A('Add', A('ServerId', op.item.id), A('ApplicationData', renderItem(op.item, render)));
-  if (op.kind === 'Change') return A('Change', A('ServerId', op.item.id), A('ApplicationData', renderChange(op.item, render)));
+  if (op.kind === 'Change') return A('Change', A('ServerId', op.item.id), A('ApplicationData', renderChange(op.item, render, op.since)));
   return A(op.kind, A('ServerId', op.id));
 }
 
@@ -293,13 +371,20 @@ function finish(r: Round): El {
   const ops = r.pending?.ops ?? [];
   const changed = r.clientChanged || ops.length > 0;
   const key = changed ? advance(r.state, applyOps(r.state.current.known, ops)) : r.state.current.key;
-  return A('Collection',
+  const render = (r.state.options as CollectionOptions).render;
+  return A(
+    'Collection',
     A('SyncKey', key),
     A('CollectionId', r.id),
     A('Status', 1),
     r.responses.length > 0 && A('Responses', r.responses),
-    ops.length > 0 && A('Commands', ops.map((op) => commandEl(op, r))),
-    r.pending?.more && A('MoreAvailable'));
+    ops.length > 0 &&
+      A(
+        'Commands',
+        ops.map((op) => commandEl(op, render)),
+      ),
+    r.pending?.more && A('MoreAvailable'),
+  );
 }
 
 // ------------------------------------------------------------------ waiting (Wait / HeartbeatInterval)
@@ -321,7 +406,12 @@ function holdSeconds(ctx: CommandContext, req: El): { seconds: number } | { limi
 
 /** Holds until a store of the request changes or the time runs out; recomputes on each change. */
 async function waitForChanges(ctx: CommandContext, rounds: Round[], seconds: number, globalWindow: number | undefined): Promise<void> {
-  const stores = new Set(rounds.map((r) => r.folder?.store).filter((s): s is Store => s !== undefined).map((s) => s.id));
+  const stores = new Set(
+    rounds
+      .map((r) => r.folder?.store)
+      .filter((s): s is Store => s !== undefined)
+      .map((s) => s.id),
+  );
   const done = new AbortController();
   const cancel = (): void => done.abort();
   ctx.device.cancelWait?.(); // a new hanging request of the device ends the old one

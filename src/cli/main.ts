@@ -10,10 +10,26 @@ type Subcommand = (args: string[]) => Promise<void>;
 const SUBCOMMANDS: Record<string, { run: () => Promise<Subcommand>; usage: string }> = {
   wbxml: { run: async () => wbxmlCommand, usage: WBXML_USAGE },
   // Loaded on use, so `eas wbxml` does not load the mock's data generators.
-  mock: { run: async () => (await import('./mock.ts')).mockCommand, usage: 'eas mock --port P [--host H] [--seed N] [--faults SPEC]' },
-  proxy: { run: async () => (await import('./proxy.ts')).proxyCommand, usage: 'eas proxy --upstream URL --port P [--host H] [--dist DIR] [--vault] [--idle-timeout S] [--max-body MB] [--max-connections N] [--session-days D]' },
-  probe: { run: async () => (await import('./probe.ts')).probeMain, usage: 'eas probe --url URL --user U [--domain D] --password-env VAR [--version V] [--json FILE] [--trace DIR] [--email ADDR] [--window N]' },
-  sync: { run: async () => (await import('./sync.ts')).syncCommand, usage: 'eas sync --url URL --user U [--domain D] --password-env VAR --state DIR --out DIR [--export] [--filter N|Class=N,...]' },
+  mock: {
+    run: async () => (await import('./mock.ts')).mockCommand,
+    usage:
+      'eas mock --port P [--host H] [--seed N] [--faults SPEC] [--versions V,...] [--bearer-issuer URL --bearer-audience AUD [--bearer-scope S]] [--anchor-cookie]',
+  },
+  proxy: {
+    run: async () => (await import('./proxy.ts')).proxyCommand,
+    usage:
+      'eas proxy --upstream URL --port P [--host H] [--dist DIR] [--vault] [--push] [--state DIR] [--redis URL] [--idle-timeout S] [--max-body MB] [--max-connections N] [--session-days D]',
+  },
+  probe: {
+    run: async () => (await import('./probe.ts')).probeMain,
+    usage:
+      'eas probe --url URL --user U [--domain D] --password-env VAR [--version V] [--json FILE] [--trace DIR] [--email ADDR] [--window N]',
+  },
+  sync: {
+    run: async () => (await import('./sync.ts')).syncCommand,
+    usage:
+      'eas sync --url URL --user U [--domain D] --password-env VAR --state DIR --out DIR [--export] [--dump FILE] [--filter N|Class=N,...]',
+  },
 };
 
 function usage(): string {

@@ -1,14 +1,17 @@
 /**
- * `eas mock --port P [--host H] [--seed N] [--faults SPEC]`: the stateful mock EAS server
- * over HTTP until killed. Prints `listening on http://H:P` when ready (CONTRACTS.md).
+ * `eas mock --port P [--host H] [--seed N] [--faults SPEC] [--versions V,…]
+ * [--bearer-issuer URL --bearer-audience AUD [--bearer-scope S]] [--anchor-cookie]`: the stateful
+ * mock EAS server over HTTP until killed. Prints `listening on http://H:P` when ready (CONTRACTS.md).
  */
 import { parseArgs } from 'node:util';
 import { parseFaultSpec } from '../../mocks/faults.ts';
 import { serveHttp } from '../../mocks/node-http.ts';
-import { createMockServer } from '../../mocks/server.ts';
+import { createMockServer, MOCK_VERSIONS } from '../../mocks/server.ts';
+import { isEasVersion, type EasVersion } from '../eas/version.ts';
 import { CliError, UsageError } from './io.ts';
 
-const MOCK_USAGE = 'eas mock --port P [--host H] [--seed N] [--faults SPEC]';
+const MOCK_USAGE =
+  'eas mock --port P [--host H] [--seed N] [--faults SPEC] [--versions V,...] [--bearer-issuer URL --bearer-audience AUD [--bearer-scope S]] [--anchor-cookie]';
 
 function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -17,12 +20,38 @@ function intOption(value: string | undefined, name: string, min: number, max: nu
   return n;
 }
 
+/** `--versions 16.1,14.1`: versions the mock speaks, in its own order. */
+function versionsOption(value: string | undefined): EasVersion[] | undefined {
+  if (value === undefined) return undefined;
+  const asked = value.split(',').map((v) => v.trim());
+  const bad = asked.find((v) => !isEasVersion(v) || !MOCK_VERSIONS.includes(v));
+  if (bad !== undefined || asked.length === 0) throw new UsageError(`--versions: ${bad ?? value} is not one of ${MOCK_VERSIONS.join(',')}`);
+  return MOCK_VERSIONS.filter((v) => asked.includes(v));
+}
+
+function bearerOption(issuer: string | undefined, audience: string | undefined, scope: string | undefined) {
+  if (issuer === undefined && audience === undefined && scope === undefined) return undefined;
+  if (issuer === undefined || audience === undefined) throw new UsageError('--bearer-issuer and --bearer-audience go together');
+  if (!URL.canParse(issuer)) throw new UsageError(`--bearer-issuer: not a URL: ${issuer}`);
+  return { issuer, audience, ...(scope === undefined ? {} : { scope }) };
+}
+
 export async function mockCommand(args: string[]): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
       args,
-      options: { port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, faults: { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        seed: { type: 'string' },
+        faults: { type: 'string' },
+        versions: { type: 'string' },
+        'bearer-issuer': { type: 'string' },
+        'bearer-audience': { type: 'string' },
+        'bearer-scope': { type: 'string' },
+        'anchor-cookie': { type: 'boolean' },
+      },
     }));
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -37,7 +66,15 @@ export async function mockCommand(args: string[]): Promise<void> {
       throw new UsageError(`--faults: ${(e as Error).message}`);
     }
   }
-  const server = createMockServer({ seed, faults: values.faults });
+  const versions = versionsOption(values.versions);
+  const bearer = bearerOption(values['bearer-issuer'], values['bearer-audience'], values['bearer-scope']);
+  const server = createMockServer({
+    seed,
+    faults: values.faults,
+    ...(versions ? { versions } : {}),
+    ...(bearer ? { bearer } : {}),
+    anchorCookie: values['anchor-cookie'] ?? false,
+  });
   let running;
   try {
     running = await serveHttp(server, { host: values.host ?? '127.0.0.1', port });

@@ -11,7 +11,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Transport } from '../eas/http.ts';
+import type { Transport } from '../eas/endpoint.ts';
 import type { EasVersion } from '../eas/version.ts';
 import { runProbe } from '../probe/probe.ts';
 import { formatTable, type ProbeReport } from '../probe/report.ts';
@@ -70,7 +70,10 @@ export async function probeCommand(args: string[], deps: ProbeDeps = {}): Promis
   }
   if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 1)}\n`);
   const failed = report.cases.filter((c) => c.result === 'fail');
-  if (failed.length > 0) throw new CliError(`${failed.length} of ${report.cases.length} cases failed against ${report.server}: ${failed.map((c) => c.name).join(', ')}`);
+  if (failed.length > 0)
+    throw new CliError(
+      `${failed.length} of ${report.cases.length} cases failed against ${report.server}: ${failed.map((c) => c.name).join(', ')}`,
+    );
   return report;
 }
 
@@ -128,8 +131,14 @@ function parseOptions(args: string[]): Options {
     ({ values } = parseArgs({
       args,
       options: {
-        url: { type: 'string' }, user: { type: 'string' }, domain: { type: 'string' }, 'password-env': { type: 'string' },
-        version: { type: 'string' }, json: { type: 'string' }, trace: { type: 'string' }, email: { type: 'string' },
+        url: { type: 'string' },
+        user: { type: 'string' },
+        domain: { type: 'string' },
+        'password-env': { type: 'string' },
+        version: { type: 'string' },
+        json: { type: 'string' },
+        trace: { type: 'string' },
+        email: { type: 'string' },
         window: { type: 'string' },
       },
       strict: true,

@@ -19,10 +19,7 @@ import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { applyOps, openStore, randomId, type Store, type WriteOp } from '../store/db.ts';
-import type { StoreName } from '../store/schema.ts';
-
-const STORES: readonly StoreName[] = ['accounts', 'folders', 'items', 'pending', 'conflicts', 'bodies', 'attachments', 'meta'];
+import { applyOps, everyRecordOps, openStore, randomId, type Store, type WriteOp } from '../store/db.ts';
 
 // ------------------------------------------------------------------ records
 
@@ -192,7 +189,5 @@ async function replay(dir: string, store: Store): Promise<{ generation: number; 
 
 /** Every record of the store as one write set of puts. */
 async function dump(store: Store): Promise<WriteOp[]> {
-  const ops: WriteOp[] = [];
-  for (const name of STORES) for (const value of await store.db.getAll(name)) ops.push({ store: name, op: 'put', value });
-  return ops;
+  return everyRecordOps(store.db);
 }

@@ -1,34 +1,34 @@
 /**
  * `eas sync --url URL --user U [--domain D] --password-env VAR --state DIR --out DIR
- *  [--export] [--filter N|Class=N,...] [--version V]` (contract: ../shared/CONTRACTS.md).
+ *  [--export] [--dump FILE] [--filter N|Class=N,...] [--version V]` (contract: ../shared/CONTRACTS.md).
  * `--version` speaks that protocol version instead of the highest both sides speak;
  * the run fails when the server does not offer it.
  *
  * A full sync on the first run, incremental ones after: the state directory keeps
  * the store (fake-indexeddb in memory, made durable by a journal; sync-journal.ts),
  * so a run killed at any instant is finished by the next one. Writes
- * OUT/summary.json, and with --export the mailbox as .eml, .vcf and .ics files.
+ * OUT/summary.json, with --export the mailbox as .eml, .vcf and .ics files, and with
+ * --dump every stored item as a JSON line under its class's EAS element names
+ * (src/sync/dump.ts): what the client understood, to compare with what the server holds.
  */
 import 'fake-indexeddb/auto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FilterType } from '../eas/commands/sync.ts';
-import type { CalendarItem } from '../eas/items/calendar.ts';
-import type { Contact } from '../eas/items/contact.ts';
-import type { Task } from '../eas/items/task.ts';
-import { endpointUrl, type Transport } from '../eas/http.ts';
+import { endpointUrl, type Transport } from '../eas/endpoint.ts';
 import type { EasVersion } from '../eas/version.ts';
 import { folderRange, type Store } from '../store/db.ts';
-import { SYNC_CLASSES, type AccountRecord, type FolderRecord, type SyncClass } from '../store/schema.ts';
+import { SYNC_CLASSES, type AccountRecord, type FolderRecord, type ItemRecord, type SyncClass } from '../store/schema.ts';
 import { createEngine, type Engine } from '../sync/engine.ts';
 import { ERROR_TEXT } from '../sync/errors.ts';
+import { dumpStore } from '../sync/dump.ts';
 import { contactToVcard, eventToIcs, taskToIcs } from '../sync/export.ts';
 import { CliError, parseVersion, passwordFromEnv, required, UsageError } from './io.ts';
 import { openJournaledStore } from './sync-journal.ts';
 
 export const SYNC_USAGE =
-  'eas sync --url URL --user U [--domain D] --password-env VAR --state DIR --out DIR [--export] [--filter N|Class=N,...] [--version V]';
+  'eas sync --url URL --user U [--domain D] --password-env VAR --state DIR --out DIR [--export] [--dump FILE] [--filter N|Class=N,...] [--version V]';
 
 export interface SyncDeps {
   /** Tests: the network (default fetch). */
@@ -43,6 +43,8 @@ interface Options {
   readonly state: string;
   readonly out: string;
   readonly export: boolean;
+  /** --dump FILE: every stored item as JSON lines. */
+  readonly dump?: string;
   readonly filters: Partial<Record<SyncClass, FilterType>>;
   readonly version?: EasVersion;
 }
@@ -59,7 +61,8 @@ export async function syncCommand(args: string[], deps: SyncDeps = {}): Promise<
     for (let pass = 0; pass < 2; pass++) {
       // The first pass brings everything new; the second is the incremental check.
       const report = await engine.syncAccount(account.id);
-      if (!report.ok) throw new CliError(`sync of ${o.url} failed: ${ERROR_TEXT[report.error?.kind ?? 'server']} (${report.error?.message ?? ''})`);
+      if (!report.ok)
+        throw new CliError(`sync of ${o.url} failed: ${ERROR_TEXT[report.error?.kind ?? 'server']} (${report.error?.message ?? ''})`);
       if (pass === 1 && report.folderErrors.length > 0) {
         const first = report.folderErrors[0];
         throw new CliError(`sync of ${o.url}: folder ${first?.folderId} failed: ${first?.message}`);
@@ -69,6 +72,7 @@ export async function syncCommand(args: string[], deps: SyncDeps = {}): Promise<
     await mkdir(o.out, { recursive: true });
     await writeFile(join(o.out, 'summary.json'), `${JSON.stringify(await summary(state.store, fresh), null, 1)}\n`);
     if (o.export) await exportAll(engine, state.store, fresh, o.out);
+    if (o.dump !== undefined) await writeDump(state.store, fresh.id, o.dump);
   } finally {
     await state.close();
   }
@@ -80,9 +84,17 @@ function parseOptions(args: string[]): Options {
     ({ values } = parseArgs({
       args,
       options: {
-        url: { type: 'string' }, user: { type: 'string' }, domain: { type: 'string' }, 'password-env': { type: 'string' },
-        state: { type: 'string' }, out: { type: 'string' }, export: { type: 'boolean' }, filter: { type: 'string' },
-        version: { type: 'string' }, transport: { type: 'string' },
+        url: { type: 'string' },
+        user: { type: 'string' },
+        domain: { type: 'string' },
+        'password-env': { type: 'string' },
+        state: { type: 'string' },
+        out: { type: 'string' },
+        export: { type: 'boolean' },
+        dump: { type: 'string' },
+        filter: { type: 'string' },
+        version: { type: 'string' },
+        transport: { type: 'string' },
       },
       strict: true,
     }));
@@ -97,6 +109,7 @@ function parseOptions(args: string[]): Options {
     state: required(values, 'state'),
     out: required(values, 'out'),
     export: values.export === true,
+    dump: values.dump || undefined,
     filters: parseFilter(values.filter),
     version: parseVersion(values.version),
   };
@@ -114,7 +127,8 @@ export function parseFilter(spec: string | undefined): Partial<Record<SyncClass,
   const out: Partial<Record<SyncClass, FilterType>> = {};
   for (const part of spec.split(',')) {
     const [cls = '', v = ''] = part.split('=').map((x) => x.trim());
-    if (!(SYNC_CLASSES as readonly string[]).includes(cls)) throw new UsageError(`--filter: unknown class ${cls} (Email, Calendar, Contacts, Tasks)`);
+    if (!(SYNC_CLASSES as readonly string[]).includes(cls))
+      throw new UsageError(`--filter: unknown class ${cls} (Email, Calendar, Contacts, Tasks)`);
     out[cls as SyncClass] = value(v);
   }
   return out;
@@ -192,13 +206,30 @@ async function summary(store: Store, account: AccountRecord): Promise<Summary> {
   return { version: account.version ?? '', folders: rows, totals };
 }
 
+// ------------------------------------------------------------------ --dump
+
+/** FILE: one JSON object per stored item, `{"class","folder","serverId","fields"}` (CONTRACTS.md). */
+async function writeDump(store: Store, accountId: string, file: string): Promise<void> {
+  const lines = (await dumpStore(store, accountId)).map((l) =>
+    JSON.stringify({ class: l.class, folder: l.folder, serverId: l.serverId, fields: l.fields }),
+  );
+  await writeFile(file, lines.length > 0 ? `${lines.join('\n')}\n` : '').catch((e: unknown) => {
+    throw new CliError(`${file}: cannot write the dump (${(e as Error).message})`);
+  });
+}
+
 // ------------------------------------------------------------------ --export
 
 const EXTENSION: Readonly<Record<SyncClass, string>> = { Email: 'eml', Calendar: 'ics', Contacts: 'vcf', Tasks: 'ics' };
 
 /** A name that is safe as one path segment on every common file system. */
 export function safeName(s: string): string {
-  return s.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '_').slice(0, 100) || '_';
+  return (
+    s
+      .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 100) || '_'
+  );
 }
 
 /** OUT/export/<class>/<folder name>-<id>/<ServerId>.<ext>; mail MIME is fetched once and kept. */
@@ -210,20 +241,37 @@ async function exportAll(engine: Engine, store: Store, account: AccountRecord, o
     const items = await store.db.getAll('items', folderRange(account.id, f.serverId));
     const path = (serverId: string): string => join(dir, `${safeName(serverId)}.${EXTENSION[f.class]}`);
     if (f.class === 'Email') {
-      await exportMail(engine, account.id, f.serverId, items.map((i) => i.serverId), path);
+      await exportMail(
+        engine,
+        account.id,
+        f.serverId,
+        items.map((i) => i.serverId),
+        path,
+      );
       continue;
     }
-    for (const item of items) await writeFile(path(item.serverId), itemFile(f.class, item.data, item.serverId));
+    for (const item of items) {
+      const file = itemFile(item);
+      if (file !== undefined) await writeFile(path(item.serverId), file);
+    }
   }
 }
 
-function itemFile(cls: Exclude<SyncClass, 'Email'>, data: unknown, serverId: string): string {
-  if (cls === 'Contacts') return contactToVcard(data as Contact, serverId);
-  if (cls === 'Calendar') return eventToIcs(data as CalendarItem, serverId);
-  return taskToIcs(data as Task, serverId);
+/** A contact, event or task as a vCard or iCalendar file. */
+function itemFile(item: ItemRecord): string | undefined {
+  if (item.class === 'Contacts') return contactToVcard(item.data, item.serverId);
+  if (item.class === 'Calendar') return eventToIcs(item.data, item.serverId);
+  if (item.class === 'Tasks') return taskToIcs(item.data, item.serverId);
+  return undefined;
 }
 
-async function exportMail(engine: Engine, accountId: string, folderId: string, serverIds: readonly string[], path: (id: string) => string): Promise<void> {
+async function exportMail(
+  engine: Engine,
+  accountId: string,
+  folderId: string,
+  serverIds: readonly string[],
+  path: (id: string) => string,
+): Promise<void> {
   const missing: string[] = [];
   for (const id of serverIds) if (!(await exists(path(id)))) missing.push(id);
   if (missing.length === 0) return;

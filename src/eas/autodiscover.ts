@@ -12,12 +12,10 @@
  * DOMParser. Elements are matched by local name, case-insensitively.
  */
 import { EasProtocolError } from './command.ts';
-import type { Transport } from './http.ts';
+import type { Transport } from './endpoint.ts';
 
-export const MOBILESYNC_REQUEST_SCHEMA =
-  'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006';
-export const MOBILESYNC_RESPONSE_SCHEMA =
-  'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006';
+export const MOBILESYNC_REQUEST_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006';
+export const MOBILESYNC_RESPONSE_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006';
 
 /** MS-ASCMD 2.2.1.1: no more than 10 redirections. */
 export const MAX_REDIRECTS = 10;
@@ -59,7 +57,10 @@ export function autodiscoverCandidates(email: string): AutodiscoverCandidate[] {
 
 export function domainOf(email: string): string {
   const at = email.lastIndexOf('@');
-  const domain = email.slice(at + 1).trim().toLowerCase();
+  const domain = email
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
   if (at < 1 || !/^[a-z0-9.-]+$/.test(domain)) throw new RangeError(`not an email address: ${email}`);
   return domain;
 }
@@ -292,11 +293,7 @@ function autodiscoverRequest(candidate: AutodiscoverCandidate, address: string, 
   return new Request(candidate.url, { ...init, headers, body: buildAutodiscoverRequest(address) });
 }
 
-async function readStep(
-  res: Response,
-  candidate: AutodiscoverCandidate,
-  note: (status: number, outcome: string) => void,
-): Promise<Step> {
+async function readStep(res: Response, candidate: AutodiscoverCandidate, note: (status: number, outcome: string) => void): Promise<Step> {
   const location = res.headers.get('Location');
   if (res.status >= 300 && res.status < 400 && location) {
     const url = new URL(location, candidate.url).toString();
@@ -327,7 +324,8 @@ export interface XmlNode {
   text: string;
 }
 
-const TOKEN = /<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<\?[\s\S]*?\?>|<![^>]*>|<\/\s*([^\s>]+)\s*>|<([^\s/>]+)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>|([^<]+)/g;
+const TOKEN =
+  /<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<\?[\s\S]*?\?>|<![^>]*>|<\/\s*([^\s>]+)\s*>|<([^\s/>]+)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>|([^<]+)/g;
 const ATTR = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /**

@@ -33,11 +33,14 @@ function run(start: number, names: string): Run {
 function page(n: number, ns: string, runs: readonly Run[], opaque?: readonly string[]): CodePage {
   const tags: Record<number, string> = {};
   for (const [start, names] of runs) {
-    names.split(/\s+/).filter(Boolean).forEach((name, i) => {
-      // Overlapping runs would silently rename a tag: fail at load instead.
-      if (tags[start + i] !== undefined) throw new Error(`${ns}: token ${start + i} given twice`);
-      tags[start + i] = name;
-    });
+    names
+      .split(/\s+/)
+      .filter(Boolean)
+      .forEach((name, i) => {
+        // Overlapping runs would silently rename a tag: fail at load instead.
+        if (tags[start + i] !== undefined) throw new Error(`${ns}: token ${start + i} given twice`);
+        tags[start + i] = name;
+      });
   }
   return opaque ? { page: n, ns, tags, opaque } : { page: n, ns, tags };
 }
@@ -132,12 +135,17 @@ const pages: readonly CodePage[] = [
   ]),
 
   // MS-ASWBXML 2.1.2.1.11 Code Page 10: ResolveRecipients
-  page(10, 'ResolveRecipients', [
-    run(0x05, 'ResolveRecipients Response Status Type Recipient DisplayName EmailAddress Certificates'),
-    run(0x0d, 'Certificate MiniCertificate Options To CertificateRetrieval RecipientCount MaxCertificates'),
-    run(0x14, 'MaxAmbiguousRecipients CertificateCount Availability StartTime EndTime MergedFreeBusy'),
-    run(0x1a, 'Picture MaxSize Data MaxPictures'),
-  ], ['Data']),
+  page(
+    10,
+    'ResolveRecipients',
+    [
+      run(0x05, 'ResolveRecipients Response Status Type Recipient DisplayName EmailAddress Certificates'),
+      run(0x0d, 'Certificate MiniCertificate Options To CertificateRetrieval RecipientCount MaxCertificates'),
+      run(0x14, 'MaxAmbiguousRecipients CertificateCount Availability StartTime EndTime MergedFreeBusy'),
+      run(0x1a, 'Picture MaxSize Data MaxPictures'),
+    ],
+    ['Data'],
+  ),
 
   // MS-ASWBXML 2.1.2.1.12 Code Page 11: ValidateCert
   // CheckCRL as MS-ASCMD 2.2.3.26 names it (its ValidateCertRequest.xsd, 6.47, says CheckCrl).
@@ -183,10 +191,15 @@ const pages: readonly CodePage[] = [
   ]),
 
   // MS-ASWBXML 2.1.2.1.17 Code Page 16: GAL
-  page(16, 'GAL', [
-    run(0x05, 'DisplayName Phone Office Title Company Alias FirstName LastName HomePhone MobilePhone'),
-    run(0x0f, 'EmailAddress Picture Status Data'),
-  ], ['Data']),
+  page(
+    16,
+    'GAL',
+    [
+      run(0x05, 'DisplayName Phone Office Title Company Alias FirstName LastName HomePhone MobilePhone'),
+      run(0x0f, 'EmailAddress Picture Status Data'),
+    ],
+    ['Data'],
+  ),
 
   // MS-ASWBXML 2.1.2.1.18 Code Page 17: AirSyncBase
   // Content (16.x attachment upload) is a byte array: MS-ASAIRS 2.2.2.15.
@@ -216,9 +229,7 @@ const pages: readonly CodePage[] = [
   ]),
 
   // MS-ASWBXML 2.1.2.1.20 Code Page 19: DocumentLibrary
-  page(19, 'DocumentLibrary', [
-    run(0x05, 'LinkId DisplayName IsFolder CreationDate LastModifiedDate IsHidden ContentLength ContentType'),
-  ]),
+  page(19, 'DocumentLibrary', [run(0x05, 'LinkId DisplayName IsFolder CreationDate LastModifiedDate IsHidden ContentLength ContentType')]),
 
   // MS-ASWBXML 2.1.2.1.21 Code Page 20: ItemOperations
   // ConversationId is a byte array: MS-ASCON 2.2.2.3.1.
@@ -309,7 +320,19 @@ export const LEGACY_SPELLINGS: Readonly<Record<string, Readonly<Record<string, s
     Exception_StartTime: 'ExceptionStartTime',
     ...recurrenceSpellings(['Type', 'Until', 'Occurrences', 'Interval', 'DayOfWeek', 'DayOfMonth', 'WeekOfMonth', 'MonthOfYear']),
   },
-  Tasks: recurrenceSpellings(['Type', 'Start', 'Until', 'Occurrences', 'Interval', 'DayOfWeek', 'DayOfMonth', 'WeekOfMonth', 'MonthOfYear', 'Regenerate', 'DeadOccur']),
+  Tasks: recurrenceSpellings([
+    'Type',
+    'Start',
+    'Until',
+    'Occurrences',
+    'Interval',
+    'DayOfWeek',
+    'DayOfMonth',
+    'WeekOfMonth',
+    'MonthOfYear',
+    'Regenerate',
+    'DeadOccur',
+  ]),
   Contacts: { Compressed_RTF: 'CompressedRTF' },
   // 0x10 was DeviceEncryptionEnabled in EAS 12.0, RequireStorageCardEncryption since 12.1.
   Provision: { DeviceEncryptionEnabled: 'RequireStorageCardEncryption' },

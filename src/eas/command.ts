@@ -3,15 +3,34 @@ import type { EasVersion } from './version.ts';
 
 /** Command names as they appear in the Cmd query parameter (MS-ASHTTP 2.2.1.1.1.1.2). */
 export type EasCommandName =
-  | 'Sync' | 'SendMail' | 'SmartForward' | 'SmartReply' | 'GetAttachment' | 'GetHierarchy'
-  | 'CreateCollection' | 'DeleteCollection' | 'MoveCollection' | 'FolderSync' | 'FolderCreate'
-  | 'FolderDelete' | 'FolderUpdate' | 'MoveItems' | 'GetItemEstimate' | 'MeetingResponse'
-  | 'Search' | 'Settings' | 'Ping' | 'ItemOperations' | 'Provision' | 'ResolveRecipients'
-  | 'ValidateCert' | 'Find';
+  | 'Sync'
+  | 'SendMail'
+  | 'SmartForward'
+  | 'SmartReply'
+  | 'GetAttachment'
+  | 'GetHierarchy'
+  | 'CreateCollection'
+  | 'DeleteCollection'
+  | 'MoveCollection'
+  | 'FolderSync'
+  | 'FolderCreate'
+  | 'FolderDelete'
+  | 'FolderUpdate'
+  | 'MoveItems'
+  | 'GetItemEstimate'
+  | 'MeetingResponse'
+  | 'Search'
+  | 'Settings'
+  | 'Ping'
+  | 'ItemOperations'
+  | 'Provision'
+  | 'ResolveRecipients'
+  | 'ValidateCert'
+  | 'Find';
 
 /**
  * One request ready for the transport. Builders in src/eas/commands/ return this;
- * the HTTP layer (src/eas/http.ts) turns it into a POST.
+ * the HTTP layer (src/eas/request.ts, sent by http.ts) turns it into a POST.
  */
 export interface EasRequest {
   readonly cmd: EasCommandName;
@@ -29,7 +48,10 @@ export interface EasContext {
 /** Thrown by parsers when a response does not have the shape the spec requires. */
 export class EasProtocolError extends Error {
   override readonly name = 'EasProtocolError';
-  constructor(message: string, readonly command?: EasCommandName) {
+  constructor(
+    message: string,
+    readonly command?: EasCommandName,
+  ) {
     super(command ? `${command}: ${message}` : message);
   }
 }

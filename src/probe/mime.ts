@@ -92,7 +92,10 @@ export interface Invitation {
 
 /** iCalendar UTC date-time (RFC 5545 3.3.5, form 2): 20270105T090000Z. */
 export function icsDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** A one-event REQUEST (RFC 5546 3.2.2) with one attendee who is asked to reply. */

@@ -4,7 +4,7 @@
  * (verdictOf), with the HTTP status or the parse error as the detail.
  */
 import { EasProtocolError } from '../eas/command.ts';
-import { EasHttpError } from '../eas/http.ts';
+import { EasHttpError } from '../eas/response.ts';
 import { describeStatus } from '../eas/status.ts';
 import type { CaseResult } from './report.ts';
 

@@ -9,12 +9,8 @@
 import { cleanupCase } from './cases/cleanup.ts';
 import { estimateCase, incrementalSyncCase, initialSyncCase, mailRoundTripCase, roundTripCase } from './cases/folders.ts';
 import { resolveRecipientsCase, searchGalCase, searchMailboxCase } from './cases/lookup.ts';
-import {
-  itemOperationsCase, meetingResponseCase, moveItemsCase, pingCase, sendMailCase, smartReplyCase,
-} from './cases/mail.ts';
-import {
-  autodiscoverCase, deviceInformationCase, folderSyncCase, optionsCase, provisionCase, userInformationCase,
-} from './cases/setup.ts';
+import { itemOperationsCase, meetingResponseCase, moveItemsCase, pingCase, sendMailCase, smartReplyCase } from './cases/mail.ts';
+import { autodiscoverCase, deviceInformationCase, folderSyncCase, optionsCase, provisionCase, userInformationCase } from './cases/setup.ts';
 import { summarize, type CaseReport, type ProbeReport } from './report.ts';
 import { runCases, type ProbeCase } from './runner.ts';
 import { PROBE_CLASSES, ProbeSession, type ProbeOptions } from './session.ts';

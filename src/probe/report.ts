@@ -56,7 +56,10 @@ export function formatTable(report: ProbeReport): string {
   const rows = report.cases.map((c) => [c.name, c.result, oneLine(c.detail), String(c.ms)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (i === 3 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (i === 3 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const s = report.summary;
   return [
     `server ${report.server}, EAS ${report.version ?? 'none'}${report.serverBuild ? `, build ${report.serverBuild}` : ''}`,

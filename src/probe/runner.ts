@@ -20,11 +20,7 @@ export interface ProbeCase {
   run(s: ProbeSession, signal: AbortSignal): Promise<string>;
 }
 
-export async function runCases(
-  s: ProbeSession,
-  cases: readonly ProbeCase[],
-  onCase?: (report: CaseReport) => void,
-): Promise<CaseReport[]> {
+export async function runCases(s: ProbeSession, cases: readonly ProbeCase[], onCase?: (report: CaseReport) => void): Promise<CaseReport[]> {
   const reports: CaseReport[] = [];
   for (const c of cases) {
     const started = s.now();

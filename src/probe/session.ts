@@ -9,9 +9,15 @@ import type { EasCommandName, EasContext, EasRequest } from '../eas/command.ts';
 import type { FolderEntry } from '../eas/commands/foldersync.ts';
 import { buildSendMail, parseSendMail } from '../eas/commands/sendmail.ts';
 import {
-  buildSync, parseSync, syncStatusText, type FilterType, type SyncClientCommand, type SyncCollectionResult,
+  buildSync,
+  parseSync,
+  syncStatusText,
+  type FilterType,
+  type SyncClientCommand,
+  type SyncCollectionResult,
 } from '../eas/commands/sync.ts';
-import { EasClient, endpointUrl, EAS_PATH, type Transport } from '../eas/http.ts';
+import { EasClient } from '../eas/http.ts';
+import { endpointUrl, EAS_PATH, type Transport } from '../eas/endpoint.ts';
 import { decodeCalendar } from '../eas/items/calendar.ts';
 import { decodeContact } from '../eas/items/contact.ts';
 import { decodeEmail } from '../eas/items/email.ts';
@@ -164,7 +170,8 @@ export class ProbeSession {
 
   /** The user's address; cases that need it are skipped while it is unknown. */
   get email(): string {
-    if (this.address === undefined) throw new ProbeSkipped("needs the user's address: Settings UserInformation gave none (or pass --email)");
+    if (this.address === undefined)
+      throw new ProbeSkipped("needs the user's address: Settings UserInformation gave none (or pass --email)");
     return this.address;
   }
 
@@ -247,19 +254,24 @@ export class ProbeSession {
   async syncOnce(c: Collection, signal: AbortSignal, o: SyncRequestOptions = {}): Promise<SyncRound> {
     const initial = c.syncKey === '0';
     const legacy = !atLeast(this.version, '14.0');
-    const req = buildSync({
-      collections: [{
-        syncKey: c.syncKey,
-        collectionId: c.folder.serverId,
-        // MS-ASCMD 2.2.3.27.6: the class goes in the Collection in 12.x, in Options from 14.0 (not needed there).
-        class: legacy ? c.cls : undefined,
-        deletesAsMoves: o.deletesAsMoves,
-        getChanges: initial ? undefined : true,
-        windowSize: initial ? undefined : o.windowSize ?? this.windowSize,
-        options: [{ filterType: c.filterType, bodyPreferences: [{ type: 1, truncationSize: 4096 }] }],
-        commands: o.commands,
-      }],
-    }, this.ctx);
+    const req = buildSync(
+      {
+        collections: [
+          {
+            syncKey: c.syncKey,
+            collectionId: c.folder.serverId,
+            // MS-ASCMD 2.2.3.27.6: the class goes in the Collection in 12.x, in Options from 14.0 (not needed there).
+            class: legacy ? c.cls : undefined,
+            deletesAsMoves: o.deletesAsMoves,
+            getChanges: initial ? undefined : true,
+            windowSize: initial ? undefined : (o.windowSize ?? this.windowSize),
+            options: [{ filterType: c.filterType, bodyPreferences: [{ type: 1, truncationSize: 4096 }] }],
+            commands: o.commands,
+          },
+        ],
+      },
+      this.ctx,
+    );
     const res = await this.call(req, parseSync, signal);
     if (res.empty) return { empty: true };
     expectStatus('Sync', res.status, syncStatusText);
@@ -318,8 +330,14 @@ export class ProbeSession {
   ): Promise<void> {
     const id = this.nextClientId();
     const mime = buildMessage({
-      from: this.email, to: this.email, subject, text, date: new Date(this.now()),
-      messageId: `${id}@eas-probe.invalid`, boundary: `eas-probe-${id}`, ...extra,
+      from: this.email,
+      to: this.email,
+      subject,
+      text,
+      date: new Date(this.now()),
+      messageId: `${id}@eas-probe.invalid`,
+      boundary: `eas-probe-${id}`,
+      ...extra,
     });
     const res = await this.call(buildSendMail({ clientId: id, mime }, this.ctx), parseSendMail, signal);
     if (!res.ok) expectStatus('SendMail', res.status, describeStatus);
@@ -380,7 +398,11 @@ function merge(previous: ItemSummary, next: ItemSummary): ItemSummary {
 /** The first 120 characters of a text error body, tags and runs of white space removed. */
 function errorPreview(bytes: Uint8Array): string | undefined {
   if (bytes.length === 0 || (bytes[0] === 0x03 && bytes[1] === 0x01)) return undefined;
-  const text = new TextDecoder().decode(bytes.subarray(0, 2000)).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = new TextDecoder()
+    .decode(bytes.subarray(0, 2000))
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text ? text.slice(0, 120) : undefined;
 }
 

@@ -14,7 +14,7 @@
  */
 import type { EasCommandName } from '../eas/command.ts';
 import type { EasExchange } from '../eas/http.ts';
-import { looksLikeWbxml } from '../eas/http.ts';
+import { looksLikeWbxml } from '../eas/response.ts';
 import { decodeEas, easFromXml, easToXml, encodeEas } from '../eas/wbxml.ts';
 import { fromBase64, toBase64 } from '../wbxml/base64.ts';
 

@@ -18,5 +18,26 @@ const EAS_URL = /^\s*https?:\/\/[^\s]*\/microsoft-server-activesync\/?\s*$/i;
 /** The Autodiscover XML with every EAS endpoint URL replaced by `endpoint`. */
 export function pointAutodiscoverAt(xml: string, endpoint: string): string {
   return xml.replace(SERVER_URL, (whole: string, open: string, _name: string, value: string, close: string) =>
-    EAS_URL.test(value) ? `${open}${escapeXml(endpoint)}${close}` : whole);
+    EAS_URL.test(value) ? `${open}${escapeXml(endpoint)}${close}` : whole,
+  );
+}
+
+/** Autodiscover's JSON form (Exchange Online: `/autodiscover/autodiscover.json/v1.0/{email}?Protocol=ActiveSync`). */
+export const AUTODISCOVER_JSON = /^\/autodiscover\/autodiscover\.json(\/|$)/i;
+
+/**
+ * The JSON answer `{"Protocol": "ActiveSync", "Url": "https://…/Microsoft-Server-ActiveSync"}`
+ * with its EAS `Url` pointed at the proxy, as the POX answer's; anything else unchanged.
+ */
+export function pointAutodiscoverJsonAt(text: string, endpoint: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return text;
+  const url = (value as Record<string, unknown>)['Url'];
+  if (typeof url !== 'string' || !EAS_URL.test(url)) return text;
+  return JSON.stringify({ ...value, Url: endpoint });
 }

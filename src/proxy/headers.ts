@@ -14,13 +14,25 @@ export const SESSION_COOKIE = 'eas_session';
  * itself on each side), and the proxy's own authentication (Proxy-Authenticate/-Authorization).
  */
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'proxy-authenticate', 'proxy-authorization',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
 ]);
 
 function connectionTokens(value: string | string[] | undefined): Set<string> {
-  const text = Array.isArray(value) ? value.join(',') : value ?? '';
-  return new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== ''));
+  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return new Set(
+    text
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter((t) => t !== ''),
+  );
 }
 
 /** A copy without the hop-by-hop headers and the extra names listed in `drop`. */
@@ -42,7 +54,10 @@ export function clientAddress(remote: string | undefined): string {
 /** The Cookie header without the proxy's own session cookie (undefined when nothing is left). */
 export function withoutSessionCookie(cookie: string | undefined): string | undefined {
   if (cookie === undefined) return undefined;
-  const kept = cookie.split(';').map((c) => c.trim()).filter((c) => c !== '' && !c.startsWith(`${SESSION_COOKIE}=`));
+  const kept = cookie
+    .split(';')
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && !c.startsWith(`${SESSION_COOKIE}=`));
   return kept.length > 0 ? kept.join('; ') : undefined;
 }
 

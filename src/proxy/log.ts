@@ -4,7 +4,7 @@
  * that look like secrets are blanked, and a base64-encoded EAS query (which holds
  * the user, device and policy key, MS-ASHTTP 2.2.1.1.1.1) is shown only by its command.
  */
-import { decodeBase64Query } from '../eas/http.ts';
+import { decodeBase64Query } from '../eas/query.ts';
 
 const SECRET_PARAM = /pass|pwd|secret|token|auth|key/i;
 

@@ -12,13 +12,35 @@ import { Agent as HttpAgent, createServer, type IncomingMessage, type ServerResp
 import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { realpath } from 'node:fs/promises';
-import { EAS_PATH } from '../eas/http.ts';
-import { pointAutodiscoverAt } from './autodiscover.ts';
-import { forward, parseUpstream, requestUpstream, type Exchange, type ForwardRequest, type ForwardSettings, type Upstream } from './forward.ts';
+import { EAS_PATH } from '../eas/endpoint.ts';
+import { AUTODISCOVER_JSON, pointAutodiscoverAt, pointAutodiscoverJsonAt } from './autodiscover.ts';
+import {
+  forward,
+  parseUpstream,
+  requestUpstream,
+  type Exchange,
+  type ForwardRequest,
+  type ForwardSettings,
+  type Upstream,
+} from './forward.ts';
 import { clientAddress, type ForwardedFor } from './headers.ts';
 import { formatRecord } from './log.ts';
+import { OAuthClient, oauthEndpoint, type OAuthOptions } from './oauth.ts';
 import { json, plainText } from './respond.ts';
 import { serveStatic } from './static.ts';
+import {
+  claimVapidKeys,
+  observeDevice,
+  PUSH_PATH,
+  pushEndpoint,
+  sessionHooks,
+  setUpPush,
+  type PushOptions,
+  type PushSetup,
+} from './push.ts';
+import { redisStore } from './redis-store.ts';
+import type { Relay } from './relay.ts';
+import { fileStore, memoryStore, type DeviceRecord, type Loaded, type PushRecord, type SessionRecord } from './state.ts';
 import { isCrossOrigin, sessionId, Vault, vaultEndpoint, type VaultEndpoints } from './vault.ts';
 
 export interface ProxyOptions {
@@ -31,6 +53,14 @@ export interface ProxyOptions {
   readonly dist?: string;
   /** Keep the EAS credentials on the proxy (see vault.ts). */
   readonly vault?: boolean;
+  /** Wake closed apps with Web Push (push.ts); needs `vault`. */
+  readonly push?: boolean | PushOptions;
+  /** Keep sessions, push registrations and keys here across restarts (state.ts). */
+  readonly state?: string;
+  /** Keep them in Redis instead, shared by a fleet of proxy processes (redis-store.ts, lease.ts). */
+  readonly redis?: string;
+  /** The key sealing secrets in `state` or Redis (EAS_PROXY_SECRET); without it no secret is written. */
+  readonly secret?: Buffer;
   /** Longest silence of an upstream exchange; must exceed the longest Ping/Sync wait (59 min). Default 65 min. */
   readonly idleTimeoutMs?: number;
   /** Longest time to receive a whole request (headers and body) from the client. Default 15 min. */
@@ -49,6 +79,10 @@ export interface ProxyOptions {
   readonly log?: (line: string) => void;
   /** The vault's clock (tests). Default Date.now. */
   readonly now?: () => number;
+  /** Vault: sign in through this OpenID provider instead of passwords (oauth.ts). */
+  readonly oauth?: OAuthOptions;
+  /** The User-Agent sent upstream in place of the browser's. */
+  readonly userAgent?: string;
 }
 
 export const PROXY_DEFAULTS = {
@@ -70,16 +104,19 @@ export interface RunningProxy {
   connections(): number;
   /** Vault sessions held now (0 without vault mode). */
   sessions(): number;
+  /** The push relay (with `push`). */
+  readonly relay?: Relay;
   close(): Promise<void>;
 }
 
-type Route = 'eas' | 'autodiscover' | 'vault' | 'static';
+type Route = 'eas' | 'autodiscover' | 'autodiscover-json' | 'vault' | 'static';
 
 /** EAS and Autodiscover paths are matched without regard to case, as IIS and Exchange do. */
 export function routeOf(pathname: string): Route {
   const lower = pathname.toLowerCase();
   if (lower === EAS_PATH.toLowerCase()) return 'eas';
   if (lower === '/autodiscover/autodiscover.xml') return 'autodiscover';
+  if (AUTODISCOVER_JSON.test(pathname)) return 'autodiscover-json';
   if (lower === '/proxy' || lower.startsWith('/proxy/')) return 'vault';
   return 'static';
 }
@@ -87,12 +124,15 @@ export function routeOf(pathname: string): Route {
 const ALLOWED: Partial<Record<Route, readonly string[]>> = {
   eas: ['OPTIONS', 'POST'], // MS-ASHTTP 2.2.1.1.1, 2.2.3
   autodiscover: ['GET', 'POST'], // MS-OXDISCO 3.1.5: POST the request; GET only learns a redirect
+  'autodiscover-json': ['GET'],
 };
 
 interface Context {
   readonly root: string;
   readonly forward: ForwardSettings;
   readonly vault?: VaultEndpoints;
+  readonly push?: PushSetup;
+  readonly oauth?: OAuthClient;
 }
 
 /**
@@ -102,21 +142,43 @@ interface Context {
 function forwardedFor(req: IncomingMessage): ForwardedFor {
   const client = clientAddress(req.socket.remoteAddress);
   const loopback = client === '127.0.0.1' || client === '::1';
-  const said = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
+  const said = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim();
   return { client, proto: loopback && said === 'https' ? 'https' : 'http' };
 }
 
+function publicBase(req: IncomingMessage, fwd: ForwardedFor): string {
+  return `${fwd.proto}://${req.headers.host ?? 'localhost'}`;
+}
+
 function publicEndpoint(req: IncomingMessage, fwd: ForwardedFor): string {
-  return `${fwd.proto}://${req.headers.host ?? 'localhost'}${EAS_PATH}`;
+  return `${publicBase(req, fwd)}${EAS_PATH}`;
+}
+
+/**
+ * The EAS `User` of the query (MS-ASHTTP 2.2.1.1.1.1) set to the OAuth session's address:
+ * the app knows the user only as the proxy told it, and Exchange Online wants the SMTP address.
+ * The base64 query form (MS-ASHTTP 2.2.1.1.1.1.1) is left as sent.
+ */
+function withUser(search: string, address: string): string {
+  const params = new URLSearchParams(search);
+  if (!params.has('Cmd')) return search;
+  params.set('User', address);
+  return `?${params.toString()}`;
 }
 
 /** The forwarding of an EAS or Autodiscover request, with the vault's credentials in vault mode. */
-function forwardRequest(req: IncomingMessage, res: ServerResponse, route: Route, url: URL, ctx: Context, x: Exchange): void {
+async function forwardRequest(req: IncomingMessage, res: ServerResponse, route: Route, url: URL, ctx: Context, x: Exchange): Promise<void> {
   const fwd = forwardedFor(req);
   let f: ForwardRequest = { path: url.pathname + url.search, forwarded: fwd };
   if (route === 'autodiscover') {
     const endpoint = publicEndpoint(req, fwd);
     f = { ...f, rewrite: (xml) => pointAutodiscoverAt(xml, endpoint) };
+  }
+  if (route === 'autodiscover-json') {
+    const endpoint = publicEndpoint(req, fwd);
+    f = { ...f, rewrite: (text) => pointAutodiscoverJsonAt(text, endpoint), rewriteType: /json/i };
   }
   if (ctx.vault) {
     if (isCrossOrigin(req)) {
@@ -133,6 +195,30 @@ function forwardRequest(req: IncomingMessage, res: ServerResponse, route: Route,
     if (req.headers.authorization !== undefined) x.note = 'client Authorization replaced';
     const cookie = ctx.vault.vault.refreshCookie(id);
     f = { ...f, authorization: session.authorization, ...(cookie ? { responseHeaders: { 'set-cookie': cookie } } : {}) };
+    if (ctx.oauth && session.tokens) {
+      const oauth = ctx.oauth;
+      let authorization: string | undefined;
+      try {
+        authorization = await oauth.authorization(id);
+      } catch (e) {
+        x.note = `token refresh failed: ${(e as Error).message}`;
+        return json(res, 502, { error: 'the sign-in provider cannot be reached' });
+      }
+      if (authorization === undefined) {
+        x.note = 'token refused: sign in again';
+        return json(res, 401, { error: 'sign in again' });
+      }
+      // Exchange Online routes by the anchor mailbox and answers 451 without it; a page cannot set a Cookie header.
+      f = {
+        ...f,
+        authorization,
+        path: url.pathname + withUser(url.search, session.user),
+        headers: { cookie: `DefaultAnchorMailbox=${session.user}` },
+        again: () => oauth.again(id, authorization).catch(() => undefined),
+      };
+    }
+    const observe = route === 'eas' && ctx.push ? observeDevice(ctx.push, session.user, url.search, req) : undefined;
+    if (observe) f = { ...f, observe };
   }
   forward(req, res, ctx.forward, f, x);
 }
@@ -149,8 +235,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context, x
   if (allowed && !allowed.includes(req.method ?? '')) {
     return plainText(res, 405, 'Method Not Allowed', { Allow: allowed.join(', ') });
   }
-  if (route === 'eas' || route === 'autodiscover') return forwardRequest(req, res, route, url, ctx, x);
+  if (ctx.vault && route !== 'static') await ctx.vault.vault.find(sessionId(req)); // a fleet: a session opened on another process
+  if (route === 'eas' || route === 'autodiscover' || route === 'autodiscover-json') return forwardRequest(req, res, route, url, ctx, x);
   if (url.pathname === CONFIG_PATH) return deploymentConfig(req, res, ctx);
+  if (url.pathname.startsWith('/proxy/oauth/') && ctx.oauth && ctx.vault) {
+    x.note = await oauthEndpoint(req, res, url, ctx.oauth, publicBase(req, forwardedFor(req)), checkBearer(ctx.forward));
+    return;
+  }
+  if (url.pathname === PUSH_PATH && ctx.vault && ctx.push) {
+    x.note = await pushEndpoint(req, res, ctx.vault.vault, ctx.push);
+    return;
+  }
   if (route === 'vault') {
     if (!ctx.vault) return plainText(res, 404, 'Not Found');
     x.note = await vaultEndpoint(req, res, url.pathname, ctx.vault);
@@ -163,27 +258,54 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context, x
 export const CONFIG_PATH = '/proxy/config';
 
 /**
- * `GET /proxy/config` -> `{"vault": boolean}`. With `vault: true` the app signs in at
- * /proxy/login, keeps no password and sends EAS requests without Authorization. A static
- * server (no proxy) answers 404 or the app's index.html here: no vault.
+ * `GET /proxy/config` -> `{"vault": boolean, "push"?: {"vapidPublicKey"}}`. With `vault: true` the app
+ * signs in at /proxy/login, keeps no password and sends EAS requests without Authorization; with
+ * `push` it may subscribe with that key (the applicationServerKey) and register at /proxy/push.
+ * A static server (no proxy) answers 404 or the app's index.html here: no vault.
  */
 function deploymentConfig(req: IncomingMessage, res: ServerResponse, ctx: Context): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') return plainText(res, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
-  json(res, 200, { vault: ctx.vault !== undefined });
+  json(res, 200, {
+    vault: ctx.vault !== undefined,
+    ...(ctx.oauth ? { oauth: true } : {}),
+    ...(ctx.push ? { push: { vapidPublicKey: ctx.push.keys.publicKey } } : {}),
+  });
 }
 
 /** The upstream's status for OPTIONS on the EAS endpoint with these credentials (the vault's login check). */
 function checkCredentials(s: ForwardSettings): (authorization: string) => Promise<number> {
-  return (authorization) => new Promise((resolve, reject) => {
-    const req = requestUpstream(s, 'OPTIONS', EAS_PATH, { host: s.upstream.host, authorization }, 30_000);
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
-    req.on('response', (up) => {
-      up.resume();
-      resolve(up.statusCode ?? 502);
+  return (authorization) =>
+    new Promise((resolve, reject) => {
+      const req = requestUpstream(s, 'OPTIONS', EAS_PATH, { host: s.upstream.host, authorization }, 30_000);
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.on('response', (up) => {
+        up.resume();
+        resolve(up.statusCode ?? 502);
+      });
+      req.end();
     });
-    req.end();
-  });
+}
+
+/** The upstream's status for OPTIONS with an OAuth token and the anchor cookie (the callback's check). */
+function checkBearer(s: ForwardSettings): (authorization: string, address: string) => Promise<number> {
+  return (authorization, address) =>
+    new Promise((resolve, reject) => {
+      const headers = {
+        host: s.upstream.host,
+        authorization,
+        cookie: `DefaultAnchorMailbox=${address}`,
+        ...(s.userAgent !== undefined ? { 'user-agent': s.userAgent } : {}),
+      };
+      const req = requestUpstream(s, 'OPTIONS', EAS_PATH, headers, 30_000);
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.on('response', (up) => {
+        up.resume();
+        resolve(up.statusCode ?? 502);
+      });
+      req.end();
+    });
 }
 
 /**
@@ -212,9 +334,62 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const upstream = parseUpstream(o.upstream);
   const root = await realpath(o.dist);
   const agent = makeAgent(upstream, o.maxConnections);
-  const settings: ForwardSettings = { upstream, agent, idleTimeoutMs: o.idleTimeoutMs, maxBodyBytes: o.maxBodyBytes };
-  const vault = o.vault ? new Vault({ idleMs: o.sessionIdleMs, maxSessions: o.maxSessions, now: o.now ?? Date.now }) : undefined;
-  const ctx: Context = { root, forward: settings, ...(vault ? { vault: { vault, check: checkCredentials(settings) } } : {}) };
+  const settings: ForwardSettings = {
+    upstream,
+    agent,
+    idleTimeoutMs: o.idleTimeoutMs,
+    maxBodyBytes: o.maxBodyBytes,
+    ...(o.userAgent !== undefined ? { userAgent: o.userAgent } : {}),
+  };
+  if (o.oauth && !o.vault) throw new RangeError('OAuth sign-in needs vault mode (the proxy keeps the tokens)');
+  if (o.push && !o.vault) throw new RangeError('push needs vault mode (the relay signs in for the user)');
+  const log = (line: string) => o.log?.(line);
+  const shared = o.redis === undefined ? undefined : await redisStore(o.redis, o.secret, log);
+  const store = shared ?? (o.state === undefined ? memoryStore : fileStore(o.state, o.secret));
+  let loaded: Loaded;
+  try {
+    loaded = await store.load();
+    if (shared && o.push) await claimVapidKeys(loaded, shared);
+  } catch (e) {
+    await shared?.close();
+    throw e;
+  }
+  let push: PushSetup | undefined;
+  const vault = o.vault
+    ? new Vault({
+        idleMs: o.sessionIdleMs,
+        maxSessions: o.maxSessions,
+        now: o.now ?? Date.now,
+        store,
+        onClose: (id) => push?.relay.sessionClosed(id),
+        ...(shared ? { fetch: (id: string) => shared.fetch('session', id) } : {}),
+      })
+    : undefined;
+  vault?.restore(loaded.session);
+  const oauth = vault && o.oauth ? await OAuthClient.discover(o.oauth, vault, o.now ?? Date.now) : undefined;
+  if (vault && o.push) {
+    const signIn = { ...(oauth ? { oauth } : {}), ...(o.userAgent !== undefined ? { userAgent: o.userAgent } : {}) };
+    push = setUpPush(o.push === true ? {} : o.push, { upstream, vault, store, loaded, log, ...(shared ? { shared } : {}), ...signIn });
+  }
+  shared?.listen((kind, key, value) => {
+    if (kind === 'session') {
+      vault?.remote(key, value as SessionRecord | undefined);
+      if (value) push?.relay.sessionArrived(key);
+    } else if (kind === 'push') {
+      push?.relay.remote(key, value as PushRecord | undefined);
+    } else if (kind === 'device' && push) {
+      push.book.remote(key, value as DeviceRecord | undefined);
+      push.relay.deviceChanged(key);
+    }
+  });
+  const vaultEndpoints = vault && { vault, check: checkCredentials(settings), ...(push ? { hooks: sessionHooks(push) } : {}) };
+  const ctx: Context = {
+    root,
+    forward: settings,
+    ...(vaultEndpoints ? { vault: vaultEndpoints } : {}),
+    ...(push ? { push } : {}),
+    ...(oauth ? { oauth } : {}),
+  };
   const server = createServer({
     maxHeaderSize: o.maxHeaderBytes,
     requestTimeout: o.requestTimeoutMs, // receiving the request; a held Ping has been received already
@@ -248,13 +423,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const client = clientAddress(req.socket.remoteAddress);
     const x: Exchange = { bytesIn: 0, bytesOut: 0, note: '' };
     // Logged after every other 'close' listener has said what happened.
-    res.once('close', () => queueMicrotask(() => {
-      const status = res.headersSent ? res.statusCode : 499; // 499: the client left before any answer
-      const ms = Math.round(performance.now() - started);
-      const record = { client, method: req.method ?? '', target: req.url ?? '', status, ms, ...x };
-      o.log?.(formatRecord(record, new Date()));
-      if (--unlogged === 0) drained?.();
-    }));
+    res.once('close', () =>
+      queueMicrotask(() => {
+        const status = res.headersSent ? res.statusCode : 499; // 499: the client left before any answer
+        const ms = Math.round(performance.now() - started);
+        const record = { client, method: req.method ?? '', target: req.url ?? '', status, ms, ...x };
+        o.log?.(formatRecord(record, new Date()));
+        if (--unlogged === 0) drained?.();
+      }),
+    );
     if (over.has(req.socket)) {
       x.note = 'too many connections';
       return plainText(res, 503, 'Service Unavailable: too many connections', { 'Retry-After': '5', Connection: 'close' });
@@ -272,11 +449,21 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     url: `http://${shown}:${port}`,
     connections: () => open,
     sessions: () => vault?.size ?? 0,
-    close: () => new Promise<void>((done) => {
-      clearInterval(sweep);
-      server.closeAllConnections();
-      agent.destroy();
-      server.close(() => (unlogged === 0 ? done() : (drained = done)));
-    }),
+    ...(push ? { relay: push.relay } : {}),
+    close: () =>
+      new Promise<void>((done) => {
+        clearInterval(sweep);
+        push?.relay.close();
+        server.closeAllConnections();
+        agent.destroy();
+        server.close(() => {
+          if (unlogged === 0) done();
+          else drained = done;
+        });
+      }).then(async () => {
+        await push?.leases?.close();
+        await store.flush();
+        await shared?.close();
+      }),
   };
 }

@@ -119,7 +119,7 @@ function send(req: IncomingMessage, res: ServerResponse, f: Found): number {
   res.setHeader('Last-Modified', new Date(f.mtimeMs).toUTCString());
   res.setHeader('X-Content-Type-Options', 'nosniff');
   const match = req.headers['if-none-match'];
-  const notModified = match !== undefined && match.split(',').some((t) => t.trim() === etag); // RFC 9110 13.1.2
+  const notModified = match?.split(',').some((t) => t.trim() === etag); // RFC 9110 13.1.2
   if (notModified || req.method === 'HEAD') {
     void f.handle.close();
     if (notModified) res.statusCode = 304;
@@ -144,8 +144,10 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
     return 0;
   }
   const relative = relativePath(pathname);
-  const found = relative === null ? undefined
-    : (await openInside(root, relative)) ?? (isNavigation(req) ? await openInside(root, 'index.html') : undefined);
+  const found =
+    relative === null
+      ? undefined
+      : ((await openInside(root, relative)) ?? (isNavigation(req) ? await openInside(root, 'index.html') : undefined));
   if (found) return send(req, res, found);
   if (relative === null) plainText(res, 400, 'Bad Request');
   else plainText(res, 404, 'Not Found');

@@ -7,24 +7,20 @@
  * a random session id, and gives the browser only a cookie it cannot read
  * (HttpOnly), that travels only over HTTPS or to localhost (Secure) and only
  * with requests from this site (SameSite=Strict). Forwarded EAS requests get
- * the Authorization from the vault. Sessions end on logout, after an idle
- * period, or when the proxy restarts (nothing is written to disk).
+ * the Authorization from the vault. Sessions end on logout or after an idle
+ * period; a restart keeps them only with `--state` and `EAS_PROXY_SECRET`
+ * (state.ts: sealed at rest), else it forgets them and users sign in again.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { basicAuthorization, easUserName } from '../eas/http.ts';
+import { basicAuthorization, easUserName } from '../eas/endpoint.ts';
 import { cookieValue, SESSION_COOKIE } from './headers.ts';
 import { maskUser } from './log.ts';
 import { json } from './respond.ts';
+import { memoryStore, type ProxyStore, type SessionRecord, type TokenRecord } from './state.ts';
 
-interface Session {
-  readonly authorization: string;
-  /** The EAS user name (`domain\user`). */
-  readonly user: string;
-  lastUsed: number;
-  /** When the browser last got the cookie (it is sent again after a day, to keep its Max-Age current). */
-  cookieAt: number;
-}
+/** `cookieAt`: when the browser last got the cookie (it is sent again after a day, to keep its Max-Age current). */
+type Session = SessionRecord;
 
 export interface VaultOptions {
   /** A session unused this long is forgotten. */
@@ -32,6 +28,12 @@ export interface VaultOptions {
   /** Beyond this many sessions, the least recently used one is forgotten. */
   readonly maxSessions: number;
   readonly now: () => number;
+  /** Where sessions are kept across restarts (written on open, close and the daily cookie renewal). */
+  readonly store?: ProxyStore;
+  /** Told when a session ends (logout, expiry, eviction), so what hangs on it can go too. */
+  readonly onClose?: (id: string) => void;
+  /** A fleet (`--redis`): reads a session another process opened a moment ago, before its announcement arrives. */
+  readonly fetch?: (id: string) => Promise<SessionRecord | undefined>;
 }
 
 const ID = /^[A-Za-z0-9_-]{43}$/;
@@ -40,44 +42,112 @@ const DAY_MS = 86_400_000;
 export class Vault {
   /** In order of last use, oldest first. */
   private readonly sessions = new Map<string, Session>();
+  /** Sessions whose saved password the server refused (the push relay saw 401): the user must sign in again. */
+  private readonly refused = new Set<string>();
+  private readonly store: ProxyStore;
 
-  constructor(private readonly options: VaultOptions) {}
+  constructor(private readonly options: VaultOptions) {
+    this.store = options.store ?? memoryStore;
+  }
+
+  /** Takes back the sessions a store kept, least recently used first. */
+  restore(saved: ReadonlyMap<string, Session>): void {
+    const now = this.options.now();
+    const live = [...saved].filter(([id, s]) => ID.test(id) && now - s.lastUsed <= this.options.idleMs);
+    for (const [id, s] of live.sort((a, b) => a[1].lastUsed - b[1].lastUsed)) this.sessions.set(id, { ...s });
+  }
 
   get size(): number {
     return this.sessions.size;
   }
 
   /** Stores the credentials and returns the new session id (256 random bits). */
-  open(user: string, authorization: string): string {
+  open(user: string, authorization: string, tokens?: TokenRecord): string {
     const id = randomBytes(32).toString('base64url');
     const now = this.options.now();
-    this.sessions.set(id, { user, authorization, lastUsed: now, cookieAt: now });
+    const session: Session = { user, authorization, lastUsed: now, cookieAt: now, ...(tokens ? { tokens } : {}) };
+    this.sessions.set(id, session);
+    this.store.put('session', id, session);
     while (this.sessions.size > this.options.maxSessions) this.close(this.sessions.keys().next().value ?? '');
     return id;
+  }
+
+  /** In a fleet: makes sure a session opened on another process is known here before `use`. */
+  async find(id: string | undefined): Promise<void> {
+    if (!this.options.fetch || id === undefined || !ID.test(id) || this.sessions.has(id)) return;
+    const s = await this.options.fetch(id).catch(() => undefined); // Redis away: only the sessions known here
+    if (s && !this.sessions.has(id)) this.sessions.set(id, { ...s });
+  }
+
+  /** Another process of a fleet opened, renewed or closed this session. */
+  remote(id: string, s: SessionRecord | undefined): void {
+    if (!ID.test(id)) return;
+    if (s) {
+      this.sessions.delete(id);
+      this.sessions.set(id, { ...s });
+      return;
+    }
+    if (!this.sessions.delete(id)) return;
+    this.refused.delete(id);
+    this.options.onClose?.(id);
   }
 
   /** The live session of this id, marked as used now; an expired one is forgotten. */
   use(id: string | undefined): Session | undefined {
     if (id === undefined || !ID.test(id)) return undefined;
     const session = this.sessions.get(id);
-    if (!session) return undefined;
+    if (!session || this.refused.has(id)) return undefined;
     const now = this.options.now();
+    if (now - session.lastUsed > this.options.idleMs) {
+      this.close(id);
+      return undefined;
+    }
     this.sessions.delete(id);
-    if (now - session.lastUsed > this.options.idleMs) return undefined;
     session.lastUsed = now;
     this.sessions.set(id, session);
     return session;
   }
 
+  /** The session's record without marking it used (the push relay borrows its credentials). */
+  peek(id: string): Session | undefined {
+    return this.refused.has(id) ? undefined : this.sessions.get(id);
+  }
+
+  /** The server refused this session's password; the session answers as gone until the user signs in again. */
+  refuse(id: string): void {
+    if (this.sessions.has(id)) this.refused.add(id);
+  }
+
+  isRefused(id: string | undefined): boolean {
+    return id !== undefined && this.refused.has(id);
+  }
+
+  /** Whether the session signed in through OAuth (refused or not). */
+  isOAuth(id: string): boolean {
+    return this.sessions.get(id)?.tokens !== undefined;
+  }
+
+  /** Replaces an OAuth session's tokens and writes them to the store at once (a rotated refresh token must not be lost). */
+  async saveTokens(id: string, tokens: TokenRecord): Promise<void> {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    session.tokens = tokens;
+    this.store.put('session', id, session);
+    await this.store.flush();
+  }
+
   close(id: string): void {
-    this.sessions.delete(id);
+    if (!this.sessions.delete(id)) return;
+    this.refused.delete(id);
+    this.store.delete('session', id);
+    this.options.onClose?.(id);
   }
 
   /** Forgets every expired session (run now and then; `use` also checks). */
   sweep(): void {
     const now = this.options.now();
     for (const [id, s] of this.sessions) {
-      if (now - s.lastUsed > this.options.idleMs) this.sessions.delete(id);
+      if (now - s.lastUsed > this.options.idleMs) this.close(id);
       else break; // the rest were used later
     }
   }
@@ -85,7 +155,10 @@ export class Vault {
   /** The Set-Cookie value giving the browser this session (RFC 6265 4.1; Max-Age = the idle limit). */
   cookie(id: string): string {
     const session = this.sessions.get(id);
-    if (session) session.cookieAt = this.options.now();
+    if (session) {
+      session.cookieAt = this.options.now();
+      this.store.put('session', id, session);
+    }
     return `${SESSION_COOKIE}=${id}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=${Math.floor(this.options.idleMs / 1000)}`;
   }
 
@@ -146,7 +219,7 @@ export function parseLoginForm(text: string): LoginForm | undefined {
 /** Largest login body; the form is a few short strings. */
 const MAX_LOGIN_BYTES = 16 * 1024;
 
-async function readSmallBody(req: IncomingMessage): Promise<string | undefined> {
+export async function readSmallBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -161,6 +234,14 @@ export interface VaultEndpoints {
   readonly vault: Vault;
   /** The upstream's HTTP status for an OPTIONS with this Authorization; throws when unreachable. */
   readonly check: (authorization: string) => Promise<number>;
+  /** The push relay's part (push.ts): it learns of new sessions and adds its state to /proxy/session. */
+  readonly hooks?: SessionHooks;
+}
+
+export interface SessionHooks {
+  opened(id: string, user: string): void;
+  /** Extra fields of the /proxy/session answer. */
+  describe(id: string, user: string): Record<string, unknown>;
 }
 
 async function login(req: IncomingMessage, res: ServerResponse, v: VaultEndpoints): Promise<string> {
@@ -194,6 +275,7 @@ async function login(req: IncomingMessage, res: ServerResponse, v: VaultEndpoint
   const old = sessionId(req);
   if (old !== undefined) v.vault.close(old);
   const id = v.vault.open(user, authorization);
+  v.hooks?.opened(id, user);
   json(res, 200, { user }, { 'Set-Cookie': v.vault.cookie(id) });
   return `login ${maskUser(user)}: session opened`;
 }
@@ -207,13 +289,29 @@ function logout(req: IncomingMessage, res: ServerResponse, v: VaultEndpoints): s
 }
 
 function session(req: IncomingMessage, res: ServerResponse, v: VaultEndpoints): string {
-  const s = v.vault.use(sessionId(req));
-  if (s) json(res, 200, { user: s.user });
+  const id = sessionId(req);
+  if (v.vault.isRefused(id)) {
+    if (id !== undefined && v.vault.isOAuth(id)) {
+      // The provider refused the refresh (invalid_grant): the app offers "sign in again".
+      json(res, 401, { error: 'the sign-in has ended: sign in again', reason: 'signin' });
+      return 'session: sign-in refused';
+    }
+    // The push relay found the password changed while the app was closed: the app asks for the new one.
+    json(res, 401, { error: 'the server refused the saved password: sign in again', reason: 'password' });
+    return 'session: password refused';
+  }
+  const s = v.vault.use(id);
+  // An OAuth session's user is the mailbox address (oauth.ts); the app sets its account up with it.
+  const oauth = s?.tokens ? { address: s.user, oauth: true } : {};
+  if (s && id !== undefined) json(res, 200, { user: s.user, ...oauth, ...v.hooks?.describe(id, s.user) });
   else json(res, 401, { error: 'no session' });
   return '';
 }
 
-const ROUTES: Record<string, { method: string; run: (req: IncomingMessage, res: ServerResponse, v: VaultEndpoints) => Promise<string> | string }> = {
+const ROUTES: Record<
+  string,
+  { method: string; run: (req: IncomingMessage, res: ServerResponse, v: VaultEndpoints) => Promise<string> | string }
+> = {
   '/proxy/login': { method: 'POST', run: login },
   '/proxy/logout': { method: 'POST', run: logout },
   '/proxy/session': { method: 'GET', run: session },

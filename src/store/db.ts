@@ -2,8 +2,8 @@
  * Opening the database and the few operations every layer needs. The engine does
  * its own multi-store transactions (one per server response) on `store.db`.
  */
-import { openDB, unwrap, type IDBPDatabase } from 'idb';
-import { DB_NAME, DB_VERSION, type EasDb, type StoreName } from './schema.ts';
+import { openDB, unwrap, type IDBPDatabase, type IDBPTransaction, type StoreNames, type StoreValue } from 'idb';
+import { DB_NAME, DB_VERSION, type EasDb, type ItemRecord, type PendingRecord, type StoreName } from './schema.ts';
 
 export type Db = IDBPDatabase<EasDb>;
 
@@ -28,10 +28,15 @@ export interface Store {
  * given as bounds so a write set can be serialized (the CLI's journal).
  */
 export type WriteOp =
-  | { readonly store: StoreName; readonly op: 'put'; readonly value: unknown }
+  | PutOp
   | { readonly store: StoreName; readonly op: 'delete'; readonly key: IDBValidKey }
   | { readonly store: StoreName; readonly op: 'deleteRange'; readonly lower: IDBValidKey; readonly upper: IDBValidKey }
   | { readonly store: 'pending' | 'conflicts'; readonly op: 'deleteByAccount'; readonly accountId: string };
+
+/** A put, its value typed by its store. */
+export type PutOp = { [N in StoreName]: { readonly store: N; readonly op: 'put'; readonly value: StoreValue<EasDb, N> } }[StoreName];
+
+export const putOp = <N extends StoreName>(store: N, value: StoreValue<EasDb, N>): WriteOp => ({ store, op: 'put', value }) as PutOp;
 
 export async function openStore(options: OpenOptions = {}): Promise<Store> {
   const db = await openDB<EasDb>(options.name ?? DB_NAME, DB_VERSION, { upgrade });
@@ -47,7 +52,14 @@ export async function openStore(options: OpenOptions = {}): Promise<Store> {
   };
 }
 
-function upgrade(db: IDBPDatabase<EasDb>): void {
+function upgrade(db: IDBPDatabase<EasDb>, oldVersion: number, _newVersion: number | null, tx: UpgradeTx): Promise<void> | void {
+  if (oldVersion < 1) createStores(db);
+  if (oldVersion < 2) return upgradeToV2(tx);
+}
+
+type UpgradeTx = IDBPTransaction<EasDb, StoreNames<EasDb>[], 'versionchange'>;
+
+function createStores(db: IDBPDatabase<EasDb>): void {
   db.createObjectStore('accounts', { keyPath: 'id' });
   db.createObjectStore('folders', { keyPath: ['accountId', 'serverId'] });
   const items = db.createObjectStore('items', { keyPath: ['accountId', 'folderId', 'serverId'] });
@@ -60,6 +72,85 @@ function upgrade(db: IDBPDatabase<EasDb>): void {
   const attachments = db.createObjectStore('attachments', { keyPath: ['accountId', 'fileReference'] });
   attachments.createIndex('byLastUsed', 'lastUsed');
   db.createObjectStore('meta', { keyPath: 'key' });
+}
+
+/** An item as version 1 stored it: no stable id. */
+type V1Item = Omit<ItemRecord, 'id'> & { readonly id?: string };
+
+/**
+ * Version 2: every item gets its stable id (a local add's keeps its ClientId), and every
+ * queued edit names the item it is about (`itemId`), found by the ServerId it was queued
+ * under. A queued move's item sits in the destination under its placeholder; changes
+ * queued before the move still name the source, and are the same item. A reply's or
+ * forward's original (a send's `source.ref`) is named by id too.
+ */
+async function upgradeToV2(tx: UpgradeTx): Promise<void> {
+  const items = tx.objectStore('items');
+  const ids = new Map<string, string>();
+  for (let cursor = await items.openCursor(); cursor; cursor = await cursor.continue()) {
+    const old: V1Item = cursor.value;
+    const id = old.id ?? v1ItemId(old);
+    ids.set(keyText(old.accountId, old.folderId, old.serverId), id);
+    if (old.id === undefined) await cursor.update({ ...old, id } as ItemRecord); // a version 1 record, given its id
+  }
+  items.createIndex('byId', ['accountId', 'id'], { unique: true });
+  const pending = tx.objectStore('pending');
+  const queue = await pending.getAll();
+  for (const p of queue) {
+    const move = p.kind === 'move' ? (p.payload as { dstFolderId?: string; placeholder?: string }) : undefined;
+    if (!move?.dstFolderId || !move.placeholder || p.folderId === undefined || p.serverId === undefined) continue;
+    const id = ids.get(keyText(p.accountId, move.dstFolderId, move.placeholder));
+    const source = keyText(p.accountId, p.folderId, p.serverId);
+    if (id !== undefined && !ids.has(source)) ids.set(source, id);
+  }
+  const idOf = (accountId: string, folderId?: string, serverId?: string): string | undefined =>
+    folderId === undefined || serverId === undefined
+      ? undefined
+      : (ids.get(keyText(accountId, folderId, serverId)) ?? firstItemId(accountId, folderId, serverId, 'v1'));
+  for (const p of queue) {
+    const next = pendingV2(p, idOf);
+    if (next !== p) await pending.put(next);
+  }
+}
+
+function pendingV2(p: PendingRecord, idOf: (accountId: string, folderId?: string, serverId?: string) => string | undefined): PendingRecord {
+  if (p.kind === 'send') {
+    const payload = p.payload as { source?: { ref?: { accountId: string; folderId?: string; serverId?: string; itemId?: string } } };
+    const ref = payload.source?.ref;
+    if (!ref || ref.itemId !== undefined) return p;
+    const itemId = idOf(ref.accountId, ref.folderId, ref.serverId) ?? '';
+    return { ...p, payload: { ...payload, source: { ...payload.source, ref: { accountId: ref.accountId, itemId } } } } as PendingRecord;
+  }
+  const itemId = p.itemId ?? (p.kind === 'add' && p.clientId ? p.clientId : idOf(p.accountId, p.folderId, p.serverId));
+  return itemId === undefined || itemId === p.itemId ? p : { ...p, itemId };
+}
+
+/** A local add waits under "local:<ClientId>" (sync/local.ts LOCAL_PREFIX): its ClientId becomes its id, as for adds made now. */
+const v1ItemId = (item: V1Item): string =>
+  item.serverId.startsWith('local:')
+    ? item.serverId.slice('local:'.length)
+    : firstItemId(item.accountId, item.folderId, item.serverId, 'v1');
+
+const keyText = (accountId: string, folderId: string, serverId: string): string => JSON.stringify([accountId, folderId, serverId]);
+
+/**
+ * The stable id of an item seen for the first time under this ServerId, in a response to
+ * the request sent with `syncKey`: the same response applied twice gives the same id
+ * (apply.ts), and a later item that reuses the ServerId gets another. 64 bits of two
+ * FNV-1a hashes: a clash among an account's items (unique index) is not to be expected.
+ */
+export function firstItemId(accountId: string, folderId: string, serverId: string, syncKey: string): string {
+  const text = JSON.stringify([accountId, folderId, serverId, syncKey]);
+  return fnv1a(text, 0x811c9dc5) + fnv1a(text, 0x050c5d1f);
+}
+
+function fnv1a(text: string, seed: number): string {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
 
 const ALL_STORES: readonly StoreName[] = ['accounts', 'folders', 'items', 'pending', 'conflicts', 'bodies', 'attachments', 'meta'];
@@ -101,12 +192,26 @@ function abortQuietly(tx: { abort(): void }): void {
   }
 }
 
-async function deleteByAccount(index: { openCursor(q: string): Promise<{ delete(): Promise<void>; continue(): Promise<unknown> } | null> }, accountId: string): Promise<void> {
+async function deleteByAccount(
+  index: { openCursor(q: string): Promise<{ delete(): Promise<void>; continue(): Promise<unknown> } | null> },
+  accountId: string,
+): Promise<void> {
   let cursor = await index.openCursor(accountId);
   while (cursor) {
     await cursor.delete();
     cursor = (await cursor.continue()) as typeof cursor;
   }
+}
+
+/** Every record of the store as one write set of puts (the CLI's journal compaction, test snapshots). */
+export async function everyRecordOps(db: Db): Promise<WriteOp[]> {
+  const ops: WriteOp[] = [];
+  for (const name of ALL_STORES) ops.push(...(await putsOf(db, name)));
+  return ops;
+}
+
+async function putsOf<N extends StoreName>(db: Db, name: N): Promise<WriteOp[]> {
+  return (await db.getAll(name)).map((value) => putOp(name, value));
 }
 
 /** Every key of an account lies in [accountId] .. [accountId, []]: arrays sort after strings. */

@@ -34,6 +34,22 @@ export interface SyncManager {
   getTags(): Promise<string[]>;
 }
 
+/** Push API §11.2 PushMessageData (the decrypted payload). */
+export interface PushMessageData {
+  text(): string;
+}
+
+/** Push API §11.3 PushEvent. */
+export interface PushEvent extends ExtendableEvent {
+  readonly data: PushMessageData | null;
+}
+
+/** Push API §11.5 PushSubscriptionChangeEvent (the browser renewed or lost the subscription). */
+export interface PushSubscriptionChangeEvent extends ExtendableEvent {
+  readonly newSubscription: PushSubscription | null;
+  readonly oldSubscription: PushSubscription | null;
+}
+
 /** Notifications API §3.3 NotificationEvent. */
 export interface NotificationEvent extends ExtendableEvent {
   readonly notification: Notification;
@@ -63,5 +79,7 @@ export interface ServiceWorkerGlobal {
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
   addEventListener(type: 'sync', listener: (event: SyncEvent) => void): void;
   addEventListener(type: 'notificationclick', listener: (event: NotificationEvent) => void): void;
+  addEventListener(type: 'push', listener: (event: PushEvent) => void): void;
+  addEventListener(type: 'pushsubscriptionchange', listener: (event: PushSubscriptionChangeEvent) => void): void;
   addEventListener(type: 'online' | 'offline', listener: () => void): void;
 }

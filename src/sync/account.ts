@@ -13,7 +13,8 @@
 import { autodiscover, AutodiscoverError } from '../eas/autodiscover.ts';
 import { buildSettings, parseSettings } from '../eas/commands/settings.ts';
 import type { FilterType } from '../eas/commands/sync.ts';
-import { basicAuthorization, easUserName, endpointUrl } from '../eas/http.ts';
+import { basicAuthorization, easUserName, endpointUrl } from '../eas/endpoint.ts';
+import { parseLogin, serverUrl } from '../eas/login.ts';
 import type { EasVersion } from '../eas/version.ts';
 import { randomId, type Store } from '../store/db.ts';
 import { SYNC_CLASSES, type AccountRecord, type SyncClass } from '../store/schema.ts';
@@ -32,7 +33,7 @@ export interface AccountSetup {
   readonly server?: string;
   /** For a bare host name: https (default) or http. */
   readonly ssl?: boolean;
-  /** Default: the email address. "mike@ox.io", "ox.io\mike" or "mike". */
+  /** Default: the email address. "mike@ox.io", "ox.io\mike", "\mike" or "mike" (the rule: eas/login.ts). */
   readonly userName?: string;
   /** Overrides the domain found in the user name. */
   readonly domain?: string;
@@ -53,33 +54,6 @@ export interface AccountSetup {
    * MS-ASProtocolVersions) does not list it. The daily recheck keeps it. Absent: negotiated.
    */
   readonly version?: EasVersion;
-}
-
-export interface Login {
-  readonly user: string;
-  readonly domain?: string;
-}
-
-/**
- * The EAS user and domain from what the user typed:
- * `mike@ox.io` -> mike / ox.io; `ox.io\mike` -> mike / ox.io; `mike` -> mike / defaultcontext.
- * A domain typed in its own field wins.
- */
-export function parseLogin(name: string, domainField?: string, defaultDomain: string | null = 'defaultcontext'): Login {
-  const trimmed = name.trim();
-  const typed = domainField?.trim() || undefined;
-  const slash = trimmed.indexOf('\\');
-  if (slash >= 0) return { user: trimmed.slice(slash + 1), domain: typed ?? (trimmed.slice(0, slash) || undefined) };
-  const at = trimmed.lastIndexOf('@');
-  if (at > 0) return { user: trimmed.slice(0, at), domain: typed ?? trimmed.slice(at + 1) };
-  return { user: trimmed, domain: typed ?? defaultDomain ?? undefined };
-}
-
-/** The server's base URL from a host name or URL and the SSL switch. */
-export function serverUrl(server: string, ssl = true): string {
-  const s = server.trim();
-  const url = /^https?:\/\//i.test(s) ? s : `${ssl ? 'https' : 'http'}://${s}`;
-  return url.replace(/\/+$/, '');
 }
 
 export const DEVICE_TYPE = 'EasPwa';
@@ -121,7 +95,10 @@ export function draftAccount(setup: AccountSetup, url: string, device: string, n
 }
 
 /** The server URL: typed, or found by Autodiscover. */
-export async function locateServer(setup: AccountSetup, deps: Pick<SessionDeps, 'transport'>): Promise<{ url: string; displayName?: string }> {
+export async function locateServer(
+  setup: AccountSetup,
+  deps: Pick<SessionDeps, 'transport'>,
+): Promise<{ url: string; displayName?: string }> {
   if (setup.server) return { url: endpointUrl(serverUrl(setup.server, setup.ssl)) };
   const login = parseLogin(setup.userName ?? setup.email, setup.domain, setup.defaultDomain);
   const authUser = (setup.userName ?? setup.email).includes('@') ? (setup.userName ?? setup.email) : easUserName(login);

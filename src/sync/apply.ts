@@ -12,13 +12,15 @@
  * an error state and keeps its old SyncKey; the other collections are applied.
  */
 import type { EasContext } from '../eas/command.ts';
+import type { El } from '../wbxml/tree.ts';
 import type { SyncCollectionResult, SyncItemResponse, SyncServerCommand } from '../eas/commands/sync.ts';
 import { isRetryLater } from '../eas/status.ts';
-import type { WriteOp } from '../store/db.ts';
-import type { AccountRecord, ConflictRecord, FolderRecord, ItemRecord, PendingRecord, SyncClass } from '../store/schema.ts';
-import { applyChange, itemData, readOf, sameContent, sortKeyOf, type ChangePayload, type ReadItem } from './classes.ts';
+import { firstItemId, type WriteOp } from '../store/db.ts';
+import { deleteDraftOps, sendsDraft } from '../store/drafts.ts';
+import { itemOf } from '../store/item.ts';
+import type { AccountRecord, ConflictRecord, FolderRecord, ItemRecord, PendingOf, PendingRecord, SyncClass } from '../store/schema.ts';
+import { applyChange, confirmedData, isUpdate, itemData, mergeUpdate, readOf, sameContent, sortKeyOf, type ReadItem } from './classes.ts';
 import { deleteItemOp, deletePendingOp, generationKey, isProvisional, localId, putOp, resyncKey } from './local.ts';
-import type { AddPayload } from './pending.ts';
 
 /** How many failed attempts a queued edit gets before it is given up (kept as a conflict). */
 export const MAX_ATTEMPTS = 5;
@@ -77,7 +79,11 @@ export interface ApplyResult {
 }
 
 /** The write set for one Sync response. Pure: reads nothing, decides everything from its inputs. */
-export function planResponse(collections: readonly SyncCollectionResult<ReadItem>[], sent: ReadonlyMap<string, SentCollection>, env: ApplyEnv): ApplyResult {
+export function planResponse(
+  collections: readonly SyncCollectionResult<ReadItem>[],
+  sent: ReadonlyMap<string, SentCollection>,
+  env: ApplyEnv,
+): ApplyResult {
   const ops: WriteOp[] = [];
   const outcomes = new Map<string, CollectionOutcome>();
   const conflicts: { folderId: string; serverId: string }[] = [];
@@ -92,7 +98,9 @@ export function planResponse(collections: readonly SyncCollectionResult<ReadItem
     } catch (e) {
       // A malformed item: this folder keeps its key and shows the error (MS-ASCMD gives no repair).
       outcomes.set(c.collectionId, { kind: 'error', message: e instanceof Error ? e.message : String(e) });
-      ops.push(putOp('folders', { ...s.folder, status: { kind: 'error', message: String(e instanceof Error ? e.message : e), at: env.now } }));
+      ops.push(
+        putOp('folders', { ...s.folder, status: { kind: 'error', message: String(e instanceof Error ? e.message : e), at: env.now } }),
+      );
     }
   }
   return { ops, outcomes, conflicts };
@@ -120,7 +128,11 @@ function planCollection(c: SyncCollectionResult<ReadItem>, s: SentCollection, en
     default: {
       if (isRetryLater(c.status)) return { ops: [], outcome: { kind: 'retry', message: `Sync status ${c.status}` }, conflicts: [] };
       const message = `Sync status ${c.status}`;
-      return { ops: [putOp('folders', { ...folder, status: { kind: 'error', message, at: env.now } })], outcome: { kind: 'error', message }, conflicts: [] };
+      return {
+        ops: [putOp('folders', { ...folder, status: { kind: 'error', message, at: env.now } })],
+        outcome: { kind: 'error', message },
+        conflicts: [],
+      };
     }
   }
 }
@@ -188,8 +200,14 @@ class CollectionApply {
       ops: this.ops,
       conflicts: this.conflicts,
       outcome: {
-        kind: 'ok', moreAvailable: this.c.moreAvailable, added: this.added, changed: this.changed, deleted: this.deleted,
-        count: this.count, estimate: this.s.folder.estimate, resynced,
+        kind: 'ok',
+        moreAvailable: this.c.moreAvailable,
+        added: this.added,
+        changed: this.changed,
+        deleted: this.deleted,
+        count: this.count,
+        estimate: this.s.folder.estimate,
+        resynced,
       },
     };
   }
@@ -200,7 +218,9 @@ class CollectionApply {
     const r = this.responseFor(p);
     if (p.kind === 'add') return this.confirmAdd(p, r);
     const status = r?.status ?? 1; // Change/Delete: most servers answer only failures (MS-ASCMD 2.2.3.154)
-    if (status === 1 && p.kind === 'change') this.stamp(p.serverId as string);
+    // A sent draft is gone from the Drafts folder: the server moved it to Sent Items (MS-ASEMAIL 2.2.2.69).
+    if (status === 1 && sendsDraft(p)) this.removeItem(p.serverId as string);
+    else if (status === 1 && p.kind === 'change') this.stamp(p.serverId as string);
     if (status === 1 || (p.kind === 'delete' && status === 8)) return this.drop(p);
     if (retryable(status)) return this.retry(p, `status ${status}`);
     if (p.kind === 'change') {
@@ -213,27 +233,38 @@ class CollectionApply {
 
   private responseFor(p: PendingRecord): SyncItemResponse | undefined {
     return this.c.responses.find((r) =>
-      p.kind === 'add' ? r.kind === 'Add' && r.clientId === p.clientId : r.kind.toLowerCase() === p.kind && 'serverId' in r && r.serverId === p.serverId);
+      p.kind === 'add'
+        ? r.kind === 'Add' && r.clientId === p.clientId
+        : r.kind.toLowerCase() === p.kind && 'serverId' in r && r.serverId === p.serverId,
+    );
   }
 
-  private confirmAdd(p: PendingRecord, r: SyncItemResponse | undefined): void {
+  private confirmAdd(p: PendingOf<'add'>, r: SyncItemResponse | undefined): void {
     const provisional = localId(p.clientId as string);
-    if (r?.kind === 'Add' && r.status === 1 && r.serverId !== undefined) return this.rekey(p, provisional, r.serverId);
+    if (r?.kind === 'Add' && r.status === 1 && r.serverId !== undefined) return this.rekey(p, provisional, r.serverId, r.applicationData);
     if (!r || retryable(r.status)) return this.retry(p, r ? `status ${r.status}` : 'no response');
     this.conflict(provisional, `add refused, status ${r.status}`);
     this.removeItem(provisional);
     this.drop(p);
   }
 
-  /** A confirmed add: the item moves from its provisional ServerId to the server's. */
-  private rekey(p: PendingRecord, provisional: string, serverId: string): void {
-    const payload = p.payload as AddPayload;
+  /**
+   * A confirmed add: the item moves from its provisional ServerId to the server's and
+   * keeps its id (the add's ClientId), so screens and queued edits still find it.
+   */
+  private rekey(p: PendingOf<'add'>, provisional: string, serverId: string, response?: El): void {
+    const payload = p.payload;
     const local = this.items.get(provisional);
     const queued = this.queue.get(provisional) ?? [];
     this.removeItem(provisional, false);
-    // Deleted or moved locally while the add was on its way: the queued delete/move follows.
-    if (local !== null && !queued.some((q) => q.kind === 'delete' || q.kind === 'move')) {
-      this.putItem(serverId, local ? local.data : payload.data, false);
+    // Deleted, moved or sent (a draft) locally while the add was on its way: the queued edit follows.
+    if (local !== null && !queued.some((q) => q.kind === 'delete' || q.kind === 'move' || sendsDraft(q))) {
+      this.putItem(
+        serverId,
+        confirmedData(this.s.cls, local ? local.data : payload.data, response),
+        false,
+        local?.id ?? p.itemId ?? p.clientId,
+      );
     }
     this.drop(p);
     for (const other of this.queue.get(provisional) ?? []) {
@@ -248,15 +279,16 @@ class CollectionApply {
 
   private serverCommand(cmd: SyncServerCommand<ReadItem>): void {
     if (cmd.kind === 'Delete' || cmd.kind === 'SoftDelete') return this.serverDelete(cmd.serverId, cmd.kind === 'Delete');
-    const data = itemData(cmd.applicationData);
+    const data = this.serverData(cmd.serverId, cmd.applicationData);
+    if (data === undefined) return;
     if (cmd.kind === 'Add') this.adoptEarlierAdd(cmd.serverId, data);
     const queued = this.queue.get(cmd.serverId) ?? [];
-    if (queued.some((p) => p.kind === 'delete' || p.kind === 'move')) return; // our delete/move goes out next
+    if (queued.some((p) => p.kind === 'delete' || p.kind === 'move' || sendsDraft(p))) return; // our delete/move/send goes out next
     const change = queued.find((p) => p.kind === 'change');
     if (change && (this.s.cls === 'Email' || cmd.kind === 'Add')) {
       // Mail flags merge; and an Add (a re-download, not a change on the server) is no
       // conflict: the server's item with our unsent change on top, which still goes out.
-      this.putItem(cmd.serverId, applyChange(change.payload as ChangePayload, data), true);
+      this.putItem(cmd.serverId, applyChange(change.payload, data), true);
       return;
     }
     if (change) {
@@ -264,6 +296,19 @@ class CollectionApply {
       this.drop(change);
     }
     this.putItem(cmd.serverId, data, true);
+  }
+
+  /**
+   * The whole item a server Add or Change leaves. A mail Change carries only the fields
+   * that changed (readItem): it is laid over the stored mail. One for a mail not held here
+   * cannot make a whole item and is skipped (storing it would show a mail with no sender
+   * or subject); the mail comes back whole with the next resync.
+   */
+  private serverData(serverId: string, read: ReadItem): unknown {
+    const data = itemData(read);
+    if (!isUpdate(read)) return data;
+    const stored = this.items.get(serverId);
+    return stored ? mergeUpdate(this.s.cls, stored.data, data) : undefined;
   }
 
   /**
@@ -275,7 +320,7 @@ class CollectionApply {
     if (this.s.resync === undefined || this.items.get(serverId)) return;
     for (const p of this.env.pending) {
       if (p.kind !== 'add' || p.folderId !== this.s.folder.serverId || !p.clientId || this.adopted.has(p.id as number)) continue;
-      if (this.sentIds.has(p.id as number) || !sameContent(this.s.cls, (p.payload as AddPayload).data, data, this.env.ctx)) continue;
+      if (this.sentIds.has(p.id as number) || !sameContent(this.s.cls, p.payload.data, data, this.env.ctx)) continue;
       this.adopted.add(p.id as number);
       this.rekey(p, localId(p.clientId), serverId);
       return;
@@ -284,9 +329,12 @@ class CollectionApply {
 
   /** Delete: gone on the server. SoftDelete: out of the filter window (MS-ASCMD 2.2.3.172), still on the server. */
   private serverDelete(serverId: string, hard: boolean): void {
+    const held = this.items.get(serverId);
+    // A 16.x draft sent or discarded on another device: this device's copy of it goes too (store/drafts.ts).
+    if (hard && held?.class === 'Email' && held.data.isDraft) this.ops.push(...deleteDraftOps(this.env.account.id, held.id));
     if (hard) {
       // A queued move or meeting answer stays: its own command reports the item gone and
-      // cleans up (the moved mail's placeholder, push.ts).
+      // cleans up (the moved mail's placeholder, edit-commands.ts).
       for (const p of this.queue.get(serverId) ?? []) {
         if (p.kind === 'change') this.conflict(serverId, 'deleted on the server');
         if (p.kind === 'change' || p.kind === 'delete') this.drop(p);
@@ -297,21 +345,25 @@ class CollectionApply {
 
   // ---------------------------------------------------------------- items, queue, counts
 
-  private putItem(serverId: string, data: unknown, fromServer: boolean): void {
+  /** `id`: the item's stable id when it is known from elsewhere (a confirmed add); else the held item's, or a first one. */
+  private putItem(serverId: string, data: unknown, fromServer: boolean, id?: string): void {
     const before = this.items.get(serverId);
     const cls = this.s.cls;
     const read = readOf(cls, data);
-    const item: ItemRecord = {
-      accountId: this.env.account.id,
-      folderId: this.s.folder.serverId,
+    const accountId = this.env.account.id;
+    const folderId = this.s.folder.serverId;
+    const id_ = id ?? before?.id ?? firstItemId(accountId, folderId, serverId, this.s.folder.syncKey);
+    const base = {
+      accountId,
+      folderId,
       serverId,
-      class: cls,
-      data,
+      id: id_,
       sortKey: sortKeyOf(cls, data),
       ...(read !== undefined && { read }),
       updatedAt: this.env.now,
       generation: this.env.generation,
     };
+    const item: ItemRecord = itemOf(base, cls, data);
     this.ops.push(putOp('items', item));
     this.touched.add(serverId);
     if (before) {
@@ -372,7 +424,7 @@ class CollectionApply {
   /** Keeps the local version that lost, for the user to see (server wins by default). */
   private conflict(serverId: string, why: string): void {
     const local = this.items.get(serverId);
-    const record: ConflictRecord & { reason: string } = {
+    const record: ConflictRecord = {
       id: this.env.nextId(),
       accountId: this.env.account.id,
       folderId: this.s.folder.serverId,

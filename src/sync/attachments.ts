@@ -11,7 +11,6 @@
  * - An attachment larger than the whole cache is returned without being kept.
  */
 import { buildItemOperations, parseItemOperations, type FetchProperties } from '../eas/commands/itemoperations.ts';
-import type { Email } from '../eas/items/email.ts';
 import type { WriteOp } from '../store/db.ts';
 import type { AttachmentRecord } from '../store/schema.ts';
 import { fromBase64 } from '../wbxml/base64.ts';
@@ -56,10 +55,16 @@ export async function fetchAttachment(run: AccountRun, cache: AttachmentCache, f
  * An inline part of a mail by its Content-ID (the cid: URL of its HTML, RFC 2392):
  * the attachment of the synced item with that ContentId (MS-ASAIRS 2.2.2.14).
  */
-export async function fetchInline(run: AccountRun, cache: AttachmentCache, folderId: string, serverId: string, contentId: string): Promise<AttachmentRecord | undefined> {
+export async function fetchInline(
+  run: AccountRun,
+  cache: AttachmentCache,
+  folderId: string,
+  serverId: string,
+  contentId: string,
+): Promise<AttachmentRecord | undefined> {
   const item = await getItem(run.store, run.session.account.id, folderId, serverId);
   const want = contentId.replace(/^<|>$/g, '');
-  const att = (item?.data as Email | undefined)?.attachments?.find((a) => a.contentId?.replace(/^<|>$/g, '') === want);
+  const att = (item?.class === 'Email' ? item.data : undefined)?.attachments?.find((a) => a.contentId?.replace(/^<|>$/g, '') === want);
   return att ? fetchAttachment(run, cache, att.fileReference) : undefined;
 }
 

@@ -21,7 +21,12 @@ export type BodyType = 1 | 2 | 4;
  * (MS-ASAIRS 2.2.2.40.1), e.g. to read only the header block of a MIME message.
  */
 export async function fetchBodies(
-  run: AccountRun, folderId: string, serverIds: readonly string[], type: BodyType, cache: boolean, truncationSize?: number,
+  run: AccountRun,
+  folderId: string,
+  serverIds: readonly string[],
+  type: BodyType,
+  cache: boolean,
+  truncationSize?: number,
 ): Promise<Map<string, string>> {
   const records = await fetchBodyRecords(run, folderId, serverIds, type, cache, truncationSize);
   return new Map([...records].map(([id, r]) => [id, r.data]));
@@ -29,20 +34,29 @@ export async function fetchBodies(
 
 /** Like fetchBodies, keeping the type the server answered with (it may not have the one asked for). */
 export async function fetchBodyRecords(
-  run: AccountRun, folderId: string, serverIds: readonly string[], type: BodyType, cache: boolean, truncationSize?: number,
+  run: AccountRun,
+  folderId: string,
+  serverIds: readonly string[],
+  type: BodyType,
+  cache: boolean,
+  truncationSize?: number,
 ): Promise<Map<string, BodyRecord>> {
   const out = new Map<string, BodyRecord>();
   const accountId = run.session.account.id;
   for (let i = 0; i < serverIds.length; i += FETCH_BATCH) {
     const batch = serverIds.slice(i, i + FETCH_BATCH);
     const res = await run.session.run(
-      (ctx) => buildItemOperations({
-        operations: batch.map((serverId) => ({
-          kind: 'Fetch' as const,
-          target: { serverId, collectionId: folderId },
-          options: { bodyPreferences: [{ type, truncationSize }], ...(type === 4 && { mimeSupport: 2 as const }) },
-        })),
-      }, ctx),
+      (ctx) =>
+        buildItemOperations(
+          {
+            operations: batch.map((serverId) => ({
+              kind: 'Fetch' as const,
+              target: { serverId, collectionId: folderId },
+              options: { bodyPreferences: [{ type, truncationSize }], ...(type === 4 && { mimeSupport: 2 as const }) },
+            })),
+          },
+          ctx,
+        ),
       parseItemOperations,
       (r) => r.status,
     );
@@ -72,7 +86,8 @@ const ORDER: Readonly<Record<Exclude<BodyWish, 'auto'>, readonly BodyType[]>> = 
 /** The whole body of a mail: from the `bodies` store, else fetched (and kept there). */
 export async function openBody(run: AccountRun, folderId: string, serverId: string, wish: BodyWish): Promise<BodyRecord> {
   const accountId = run.session.account.id;
-  const mail = (await getItem(run.store, accountId, folderId, serverId))?.data as Email | undefined;
+  const item = await getItem(run.store, accountId, folderId, serverId);
+  const mail = item?.class === 'Email' ? item.data : undefined;
   const want = wish === 'auto' ? autoWish(mail) : wish;
   const cached = await run.store.db.get('bodies', [accountId, folderId, serverId]);
   // 'auto' takes whatever is stored; an explicit wish wants its first type.

@@ -7,12 +7,21 @@ import type { EasContext } from '../eas/command.ts';
 import type { BodyPreference, SyncOptions } from '../eas/commands/sync.ts';
 import { decodeCalendar, encodeCalendar, encodeCalendarChange, type CalendarItem } from '../eas/items/calendar.ts';
 import { decodeContact, encodeContact, type Contact } from '../eas/items/contact.ts';
-import { decodeEmail, encodeEmailChange, type Email, type EmailChange } from '../eas/items/email.ts';
+import {
+  decodeEmail,
+  decodeEmailUpdate,
+  encodeDraft,
+  encodeEmailChange,
+  mergeEmailUpdate,
+  type Email,
+  type EmailUpdate,
+} from '../eas/items/email.ts';
 import { decodeTask, encodeTask, type Task } from '../eas/items/task.ts';
 import type { FilterType } from '../eas/commands/sync.ts';
 import type { SyncClass } from '../store/schema.ts';
 import { SYNC_CLASSES } from '../store/schema.ts';
-import type { El } from '../wbxml/tree.ts';
+import { kid, textOf, type El } from '../wbxml/tree.ts';
+import type { ChangePayload } from '../store/payloads.ts';
 
 export function isSyncClass(c: string | undefined): c is SyncClass {
   return (SYNC_CLASSES as readonly (string | undefined)[]).includes(c);
@@ -34,21 +43,53 @@ export function decodeItem(cls: SyncClass, appData: El, ctx: EasContext): unknow
 
 /**
  * An item of a Sync response once read (see readItem): its record data, or why it could
- * not be decoded.
+ * not be decoded. `update`: the data is not a whole item but the fields a server Change
+ * carried (mail only, see readItem); mergeUpdate lays it over the stored item.
  */
-export type ReadItem = { readonly data: unknown } | { readonly error: Error };
+export type ReadItem = { readonly data: unknown; readonly update?: true } | { readonly error: Error };
 
 /**
  * decodeItem while the response is parsed (parseSyncItems): the item's element tree is
  * dropped at once. A malformed item is kept as its error, which fails its folder's part of
  * the response only when that part is applied (apply.ts), as it did when decoded there.
+ *
+ * What a server Change holds differs by class. MS-ASCMD 2.2.3.24: a Change "contains
+ * properties of an existing object ... that were modified". For mail that is the few
+ * properties a received message can change (Read, Flag, Categories, LastVerbExecuted),
+ * and every server sends only those: the Change is an update of the stored mail
+ * (decodeEmailUpdate). Calendar, contact and task Changes carry the whole item (Exchange,
+ * SOGo, Z-Push and the mock do; there is no server-to-client ghosting, MS-ASCMD 2.2.3.179
+ * Supported is the client's side only), so an element missing from one is a property
+ * removed on the server: they replace the stored item.
  */
-export function readItem(cls: SyncClass, appData: El, ctx: EasContext): ReadItem {
+export function readItem(cls: SyncClass, appData: El, ctx: EasContext, kind: 'Add' | 'Change' = 'Add'): ReadItem {
   try {
+    if (cls === 'Email' && kind === 'Change') return { data: decodeEmailUpdate(appData, ctx), update: true };
     return { data: decodeItem(cls, appData, ctx) };
   } catch (e) {
     return { error: e instanceof Error ? e : new Error(String(e)) };
   }
+}
+
+/**
+ * A confirmed add's record: ours, with what the server says it set in the Add's response
+ * (16.0+: an event's UID, MS-ASCAL 2.2.2.46), so the store holds the server's item.
+ */
+export function confirmedData(cls: SyncClass, data: unknown, response: El | undefined): unknown {
+  if (cls !== 'Calendar' || !response) return data;
+  // Only what the response carries: not a whole item (decodeCalendar would want StartTime).
+  const uid = kid(response, 'UID', 'Calendar');
+  return uid ? { ...(data as CalendarItem), uid: textOf(uid) } : data;
+}
+
+/** True when a read item is an update of the stored item rather than a whole one. */
+export function isUpdate(item: ReadItem): boolean {
+  return 'data' in item && item.update === true;
+}
+
+/** The stored item after an update (readItem): the fields the update carries replace, the rest stay. */
+export function mergeUpdate(cls: SyncClass, stored: unknown, update: unknown): unknown {
+  return cls === 'Email' ? mergeEmailUpdate(stored as Email, update as EmailUpdate) : update;
 }
 
 /** The data of a read item; throws the error it was read with. */
@@ -86,7 +127,7 @@ export function readOf(cls: SyncClass, data: unknown): 0 | 1 | undefined {
   return (data as Email).read ? 1 : 0;
 }
 
-/** ApplicationData of a Sync Add. Mail cannot be added (drafts only, 16.x; not done here). */
+/** ApplicationData of a Sync Add. Mail is added only as a 16.x draft in the Drafts folder (MS-ASCMD 2.2.3.7.2). */
 export function encodeAdd(cls: SyncClass, data: unknown, ctx: EasContext): El {
   switch (cls) {
     case 'Calendar':
@@ -96,8 +137,18 @@ export function encodeAdd(cls: SyncClass, data: unknown, ctx: EasContext): El {
     case 'Tasks':
       return encodeTask(data as Task, ctx);
     case 'Email':
-      throw new RangeError('mail cannot be added with Sync (MS-ASCMD 2.2.3.7.2: drafts only, 16.0+)');
+      return encodeDraftMail(data as Email, ctx);
   }
+}
+
+/**
+ * A draft's ApplicationData: recipients, subject and body, every one sent so that a Change
+ * leaves the server's draft as the device has it (MS-ASEMAIL 3.1.5.3.2). encodeDraft
+ * refuses versions below 16.0 (MS-ASCMD 2.2.3.7.2: mail is added as a draft from 16.0).
+ */
+function encodeDraftMail(mail: Email, ctx: EasContext): El {
+  const body = mail.body && { type: mail.body.type, data: mail.body.data ?? '' };
+  return encodeDraft({ to: mail.to, cc: mail.cc, bcc: mail.bcc, subject: mail.subject ?? '', body }, ctx).applicationData;
 }
 
 /**
@@ -125,13 +176,7 @@ function leaves(appData: El): Map<string, string> {
   return out;
 }
 
-/** A queued change, kept until the server confirms it. */
-export type ChangePayload =
-  | { readonly class: 'Email'; readonly change: EmailChange }
-  /** `previous` is the server's version the edit started from: encodeCalendarChange sends what changed. */
-  | { readonly class: 'Calendar'; readonly previous: CalendarItem; readonly next: CalendarItem }
-  | { readonly class: 'Contacts'; readonly next: Contact }
-  | { readonly class: 'Tasks'; readonly next: Task };
+export type { ChangePayload };
 
 /**
  * ApplicationData of a Sync Change. No Supported element is sent on the initial
@@ -148,11 +193,18 @@ export function encodeChange(p: ChangePayload, ctx: EasContext): El {
       return encodeContact(p.next, ctx);
     case 'Tasks':
       return encodeTask(p.next, ctx);
+    case 'Draft':
+      return encodeDraftMail(p.next, ctx);
   }
 }
 
 /** The item record after a change, for the optimistic local copy. */
 export function applyChange(p: ChangePayload, data: unknown): unknown {
+  // An event's UID is the server's (MS-ASCAL 2.2.2.46): an edit made before it was known keeps it.
+  if (p.class === 'Calendar')
+    return p.next.uid === undefined && (data as CalendarItem | undefined)?.uid !== undefined
+      ? { ...p.next, uid: (data as CalendarItem).uid }
+      : p.next;
   if (p.class !== 'Email') return p.next;
   const mail = data as Email;
   const c = p.change;

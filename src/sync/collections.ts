@@ -15,9 +15,7 @@
  * caller runs FolderSync and comes back; a malformed response is retried folder by
  * folder so that only the bad folder ends in an error state.
  */
-import {
-  buildGetItemEstimate, parseGetItemEstimate,
-} from '../eas/commands/getitemestimate.ts';
+import { buildGetItemEstimate, parseGetItemEstimate } from '../eas/commands/getitemestimate.ts';
 import type { EasContext } from '../eas/command.ts';
 import { buildSync, parseSyncItems, type SyncCollection, type SyncResponse } from '../eas/commands/sync.ts';
 import { needsProvisioning } from '../eas/status.ts';
@@ -56,7 +54,11 @@ interface LoopState {
 }
 
 /** The folders a sync covers: enabled, of a chosen class, and named in `only` when given. */
-export function syncable(folders: readonly FolderRecord[], classes: Readonly<Record<SyncClass, boolean>>, only?: readonly string[]): FolderRecord[] {
+export function syncable(
+  folders: readonly FolderRecord[],
+  classes: Readonly<Record<SyncClass, boolean>>,
+  only?: readonly string[],
+): FolderRecord[] {
   return folders.filter((f) => f.enabled && isSyncClass(f.class) && classes[f.class] && (!only || only.includes(f.serverId)));
 }
 
@@ -116,7 +118,11 @@ async function prime(run: AccountRun, folders: readonly FolderRecord[], state: L
     }
     await run.store.commit(ops);
   });
-  await estimate(run, folders.filter((f) => res.collections.some((c) => c.collectionId === f.serverId && c.status === 1)), state);
+  await estimate(
+    run,
+    folders.filter((f) => res.collections.some((c) => c.collectionId === f.serverId && c.status === 1)),
+    state,
+  );
 }
 
 /**
@@ -130,13 +136,19 @@ async function estimate(run: AccountRun, folders: readonly FolderRecord[], state
   const v14 = atLeast(run.session.ctx.version, '14.0');
   try {
     const res = await run.session.run(
-      (ctx) => buildGetItemEstimate({
-        collections: folders.map((f) => ({
-          syncKey: keys.get(f.serverId) ?? f.syncKey,
-          collectionId: f.serverId,
-          ...(v14 ? { options: [{ filterType: f.class === 'Contacts' ? undefined : filterOf(run, f) }] } : { class: f.class, filterType: filterOf(run, f) }),
-        })),
-      }, ctx),
+      (ctx) =>
+        buildGetItemEstimate(
+          {
+            collections: folders.map((f) => ({
+              syncKey: keys.get(f.serverId) ?? f.syncKey,
+              collectionId: f.serverId,
+              ...(v14
+                ? { options: [{ filterType: f.class === 'Contacts' ? undefined : filterOf(run, f) }] }
+                : { class: f.class, filterType: filterOf(run, f) }),
+            })),
+          },
+          ctx,
+        ),
       parseGetItemEstimate,
       (r) => r.status,
     );
@@ -207,25 +219,38 @@ type Round = SyncResponse<ReadItem>;
  * Sends a Sync and handles request-wide outcomes. Returns undefined when the round
  * must be repeated differently (fewer collections, FolderSync first, one folder at a time).
  */
-async function sendSync(run: AccountRun, collections: SyncCollection[], batch: readonly FolderRecord[], state: LoopState): Promise<Round | undefined> {
+async function sendSync(
+  run: AccountRun,
+  collections: SyncCollection[],
+  batch: readonly FolderRecord[],
+  state: LoopState,
+): Promise<Round | undefined> {
   const classes = new Map(batch.map((f) => [f.serverId, f.class as SyncClass]));
   const parse = (root: El | null, ctx: EasContext): Round =>
-    parseSyncItems(root, ctx, (appData, collectionId) => {
+    parseSyncItems(root, ctx, (appData, collectionId, kind) => {
       const cls = classes.get(collectionId);
-      return cls ? readItem(cls, appData, ctx) : { error: new Error(`an item for collection ${collectionId}, which was not asked for`) };
+      return cls
+        ? readItem(cls, appData, ctx, kind)
+        : { error: new Error(`an item for collection ${collectionId}, which was not asked for`) };
     });
   let res: Round;
   try {
-    res = await run.session.run((ctx) => buildSync({ collections }, ctx), parse, (r) => (r.status !== 1 ? r.status : r.collections.find((c) => needsProvisioning(c.status))?.status));
+    res = await run.session.run(
+      (ctx) => buildSync({ collections }, ctx),
+      parse,
+      (r) => (r.status !== 1 ? r.status : r.collections.find((c) => needsProvisioning(c.status))?.status),
+    );
   } catch (e) {
     if (!isMalformed(e)) throw e;
-    if (batch.length > 1) state.maxCollections = 1; // find the folder that breaks it
+    if (batch.length > 1)
+      state.maxCollections = 1; // find the folder that breaks it
     else await markFailed(run, state, batch[0] as FolderRecord, e instanceof Error ? e.message : String(e));
     return undefined;
   }
   if (res.status === 1) return res;
   if (res.status === 12) state.needFolderSync = true;
-  else if (res.status === 15 && res.limit) state.maxCollections = Math.max(1, res.limit); // MS-ASCMD 2.2.3.87
+  else if (res.status === 15 && res.limit)
+    state.maxCollections = Math.max(1, res.limit); // MS-ASCMD 2.2.3.87
   else throw new SyncError(res.status === 4 ? 'protocol' : 'server', `Sync status ${res.status}`);
   return undefined;
 }
@@ -253,7 +278,10 @@ function failed(state: LoopState, folderId: string, status: number | undefined, 
 
 /** Reads what the response names, plans the write set, commits it. Under the account's lock. */
 async function applyResponse(
-  run: AccountRun, res: Round, batch: readonly FolderRecord[], sentBy: ReadonlyMap<string, PendingRecord[]>,
+  run: AccountRun,
+  res: Round,
+  batch: readonly FolderRecord[],
+  sentBy: ReadonlyMap<string, PendingRecord[]>,
 ): Promise<Map<string, CollectionOutcome>> {
   const account = run.session.account;
   const { folders, pending, generation, ...meta } = await readRound(run.store, account.id);
@@ -278,9 +306,17 @@ async function applyResponse(
         ? new Map<string, ItemRecord>()
         : await getItemsById(run.store, account.id, folder.serverId, named, probed);
     sent.set(c.collectionId, { folder, cls: folder.class as SyncClass, sent: mine, items, resync, complete });
-    if (movedIn.length > 0 && c.status === 1) extra.push(movedInOp(account.id, folder.serverId, c.moreAvailable ? movedIn.filter((id) => !adds.includes(id)) : []));
+    if (movedIn.length > 0 && c.status === 1)
+      extra.push(movedInOp(account.id, folder.serverId, c.moreAvailable ? movedIn.filter((id) => !adds.includes(id)) : []));
   }
-  const plan = planResponse(res.collections, sent, { account, ctx: run.session.ctx, now: run.clock.now(), generation, pending, nextId: () => run.ids.next() });
+  const plan = planResponse(res.collections, sent, {
+    account,
+    ctx: run.session.ctx,
+    now: run.clock.now(),
+    generation,
+    pending,
+    nextId: () => run.ids.next(),
+  });
   await run.store.commit([...plan.ops, ...extra]);
   for (const c of plan.conflicts) run.emit({ type: 'conflict', accountId: account.id, ...c });
   return new Map(plan.outcomes);
@@ -300,7 +336,10 @@ function afterOutcome(run: AccountRun, folderId: string, o: CollectionOutcome, s
   const accountId = run.session.account.id;
   switch (o.kind) {
     case 'ok': {
-      if (o.added + o.changed + o.deleted > 0) run.emit({ type: 'changes', accountId, folderId, added: o.added, changed: o.changed, deleted: o.deleted });
+      // Our own commands answered change the queue too (a draft's Send leaves the outbox's view).
+      const answered = state.sentLast.get(folderId) ?? 0;
+      if (o.added + o.changed + o.deleted + answered > 0)
+        run.emit({ type: 'changes', accountId, folderId, added: o.added, changed: o.changed, deleted: o.deleted });
       run.emit({ type: 'progress', accountId, folderId, count: o.count, estimate: o.estimate, done: !o.moreAvailable });
       if (o.resynced) state.sentLast.delete(folderId); // adds held during the resync may go now
       if (o.moreAvailable) {

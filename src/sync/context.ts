@@ -2,7 +2,7 @@
 import type { Store } from '../store/db.ts';
 import type { BodyOptions } from './classes.ts';
 import type { Emit } from './events.ts';
-import type { Clock, IdSource } from './runtime.ts';
+import type { Clock, IdSource } from './primitives.ts';
 import type { Session } from './session.ts';
 
 export interface AccountRun {

@@ -37,12 +37,21 @@ export function unsentEdits(pending: readonly PendingRecord[], folderIds: Readon
 export function clearFolderOps(folder: FolderRecord, pending: readonly PendingRecord[], enabled = folder.enabled): WriteOp[] {
   const { accountId, serverId } = folder;
   const cleared: FolderRecord = {
-    ...folder, enabled, syncKey: '0', status: { kind: 'idle' }, count: 0, unread: 0, estimate: undefined, lastSyncAt: undefined,
+    ...folder,
+    enabled,
+    syncKey: '0',
+    status: { kind: 'idle' },
+    count: 0,
+    unread: 0,
+    estimate: undefined,
+    lastSyncAt: undefined,
   };
   return [
     putOp('folders', cleared),
     ...folderContentsOps(accountId, serverId),
     ...folderMetaOps(accountId, serverId),
-    ...pending.filter((p) => p.kind === 'fetchBody' && p.folderId === serverId && p.id !== undefined).map((p) => deletePendingOp(p.id as number)),
+    ...pending
+      .filter((p) => p.kind === 'fetchBody' && p.folderId === serverId && p.id !== undefined)
+      .map((p) => deletePendingOp(p.id as number)),
   ];
 }

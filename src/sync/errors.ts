@@ -2,10 +2,10 @@
  * What went wrong, in the plain words a setup screen or a status line can show.
  *
  * Every failure the engine reports is a SyncError with a `kind`. `classify` turns
- * the transport's typed errors (src/eas/http.ts) and the codec's errors into one.
+ * the transport's typed errors (src/eas/response.ts) and the codec's errors into one.
  */
 import { EasProtocolError } from '../eas/command.ts';
-import { EasHttpError, EasNetworkError, EasRetryLaterError } from '../eas/http.ts';
+import { EasHttpError, EasNetworkError, EasRetryLaterError } from '../eas/response.ts';
 import { WbxmlError } from '../wbxml/errors.ts';
 
 export type ErrorKind =
@@ -36,7 +36,9 @@ export type ErrorKind =
   /** Autodiscover found no ActiveSync server for the address. */
   | 'autodiscover'
   /** The server ordered a remote wipe; the account's data is erased. */
-  | 'wiped';
+  | 'wiped'
+  /** The item asked for is no longer on the server (ItemOperations Status 6). */
+  | 'gone';
 
 export const ERROR_TEXT: Readonly<Record<ErrorKind, string>> = {
   'wrong-password': 'The user name or password is wrong.',
@@ -53,6 +55,7 @@ export const ERROR_TEXT: Readonly<Record<ErrorKind, string>> = {
   protocol: 'The server sent a response that cannot be read.',
   autodiscover: 'No ActiveSync server was found for this address. Enter the server by hand.',
   wiped: 'The server erased this account from the device (remote wipe).',
+  gone: 'The item is no longer on the server.',
 };
 
 export class SyncError extends Error {
@@ -99,6 +102,9 @@ function httpError(e: EasHttpError): SyncError {
       return new SyncError('provisioning', e.message, undefined, e);
     case 'redirect':
       return new SyncError('redirect', e.message, undefined, e);
+    case 'server':
+      // 502/504: a gateway (eas proxy, a load balancer) could not reach the server behind it.
+      return new SyncError(e.status === 502 || e.status === 504 ? 'unreachable' : 'server', e.message, undefined, e);
     default:
       return new SyncError('server', e.message, undefined, e);
   }
@@ -122,4 +128,12 @@ function sameOriginOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The wait before the next sync after failed ones: 30 s doubling to 15 min. */
+const BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 900_000] as const;
+
+/** The back-off after `failures` failed syncs in a row (1 or more). */
+export function backoffMs(failures: number): number {
+  return BACKOFF_MS[Math.min(Math.max(failures, 1), BACKOFF_MS.length) - 1] ?? 900_000;
 }

@@ -1,11 +1,12 @@
 /**
- * What the engine tells its listeners (the UI, the service worker that relays to
- * tabs over BroadcastChannel). Events are plain data, so they can be posted as is.
+ * What the engine tells its listener (src/runtime/engine-adapter.ts, which turns them
+ * into the screens' EngineEvent of src/runtime/engine-client.ts, and the new-mail
+ * watch). Events are plain data, so they can be posted as is.
  */
 import type { AccountState } from '../store/schema.ts';
 import type { ErrorKind } from './errors.ts';
 
-export type EngineEvent =
+export type SyncEvent =
   /** The account's state changed (ok, auth, blocked, error). */
   | { readonly type: 'account'; readonly accountId: string; readonly state: AccountState }
   /** The folder hierarchy changed (FolderSync applied). */
@@ -62,4 +63,4 @@ export type EngineEvent =
       readonly retryAt?: number;
     };
 
-export type Emit = (event: EngineEvent) => void;
+export type Emit = (event: SyncEvent) => void;

@@ -44,7 +44,12 @@ export function fold(line: string): string {
 type Line = string | false | 0 | undefined | null;
 
 function lines(list: readonly Line[]): string {
-  return list.filter((l): l is string => typeof l === 'string' && l !== '').map(fold).join('\r\n') + '\r\n';
+  return (
+    list
+      .filter((l): l is string => typeof l === 'string' && l !== '')
+      .map(fold)
+      .join('\r\n') + '\r\n'
+  );
 }
 
 const prop = (name: string, value: string | undefined): Line => (value ? `${name}:${escapeText(value)}` : undefined);
@@ -56,7 +61,9 @@ export function contactToVcard(c: Contact, uid: string): string {
   const display = c.fileAs ?? ([c.firstName, c.middleName, c.lastName].filter(Boolean).join(' ') || c.companyName || c.email1Address || '');
   const n = [c.lastName, c.firstName, c.middleName, c.title, c.suffix].map((x) => escapeText(x ?? '')).join(';');
   const adr = (type: string, street?: string, city?: string, state?: string, code?: string, country?: string): Line =>
-    [street, city, state, code, country].some(Boolean) ? `ADR;TYPE=${type}:;;${[street, city, state, code, country].map((x) => escapeText(x ?? '')).join(';')}` : undefined;
+    [street, city, state, code, country].some(Boolean)
+      ? `ADR;TYPE=${type}:;;${[street, city, state, code, country].map((x) => escapeText(x ?? '')).join(';')}`
+      : undefined;
   const tel = (type: string, v: string | undefined): Line => (v ? `TEL;TYPE=${type}:${escapeText(v)}` : undefined);
   return lines([
     'BEGIN:VCARD',
@@ -78,7 +85,14 @@ export function contactToVcard(c: Contact, uid: string): string {
     tel('CAR', c.carPhoneNumber),
     tel('PAGER', c.pagerNumber),
     adr('HOME', c.homeAddressStreet, c.homeAddressCity, c.homeAddressState, c.homeAddressPostalCode, c.homeAddressCountry),
-    adr('WORK', c.businessAddressStreet, c.businessAddressCity, c.businessAddressState, c.businessAddressPostalCode, c.businessAddressCountry),
+    adr(
+      'WORK',
+      c.businessAddressStreet,
+      c.businessAddressCity,
+      c.businessAddressState,
+      c.businessAddressPostalCode,
+      c.businessAddressCountry,
+    ),
     adr('POSTAL', c.otherAddressStreet, c.otherAddressCity, c.otherAddressState, c.otherAddressPostalCode, c.otherAddressCountry),
     c.birthday && `BDAY:${dateOnly(c.birthday, '-')}`,
     prop('URL', c.webPage),
@@ -129,10 +143,20 @@ export function vtimezone(tzid: string, tz: TimeZoneBlob): string[] {
   const std = -(tz.bias + tz.standardBias);
   const dst = -(tz.bias + tz.daylightBias);
   if (tz.daylightDate.month === 0) {
-    return ['BEGIN:VTIMEZONE', `TZID:${tzid}`, 'BEGIN:STANDARD', 'DTSTART:16010101T000000', `TZOFFSETFROM:${offset(std)}`, `TZOFFSETTO:${offset(std)}`, 'END:STANDARD', 'END:VTIMEZONE'];
+    return [
+      'BEGIN:VTIMEZONE',
+      `TZID:${tzid}`,
+      'BEGIN:STANDARD',
+      'DTSTART:16010101T000000',
+      `TZOFFSETFROM:${offset(std)}`,
+      `TZOFFSETTO:${offset(std)}`,
+      'END:STANDARD',
+      'END:VTIMEZONE',
+    ];
   }
   return [
-    'BEGIN:VTIMEZONE', `TZID:${tzid}`,
+    'BEGIN:VTIMEZONE',
+    `TZID:${tzid}`,
     ...transition('STANDARD', tz.standardDate, dst, std),
     ...transition('DAYLIGHT', tz.daylightDate, std, dst),
     'END:VTIMEZONE',
@@ -232,7 +256,9 @@ function eventBody(e: CalendarItem, zone: EasZone | undefined, uid: string, now:
     e.categories?.length && `CATEGORIES:${e.categories.map(escapeText).join(',')}`,
     e.organizerEmail && `ORGANIZER;CN="${(e.organizerName ?? '').replace(/"/g, "'")}":mailto:${e.organizerEmail}`,
     ...(e.attendees ?? []).map(attendeeLine),
-    ...(e.reminder !== undefined ? ['BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Reminder', `TRIGGER:-PT${e.reminder}M`, 'END:VALARM'] : []),
+    ...(e.reminder !== undefined
+      ? ['BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Reminder', `TRIGGER:-PT${e.reminder}M`, 'END:VALARM']
+      : []),
   ];
 }
 
@@ -266,7 +292,14 @@ export function eventToIcs(e: CalendarItem, fallbackUid: string, now = new Date(
 function occurrence(series: CalendarItem, x: CalendarException): CalendarItem {
   const { exceptionStartTime: _start, deleted: _deleted, ...fields } = x;
   const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-  return { ...series, ...defined, recurrence: undefined, exceptions: undefined, startTime: x.startTime ?? series.startTime, endTime: x.endTime ?? series.endTime };
+  return {
+    ...series,
+    ...defined,
+    recurrence: undefined,
+    exceptions: undefined,
+    startTime: x.startTime ?? series.startTime,
+    endTime: x.endTime ?? series.endTime,
+  };
 }
 
 // ------------------------------------------------------------------ VTODO
@@ -301,7 +334,9 @@ export function taskToIcs(t: Task, uid: string, now = new Date()): string {
     t.sensitivity !== undefined && `CLASS:${CLASS[t.sensitivity] ?? 'PUBLIC'}`,
     t.categories?.length && `CATEGORIES:${t.categories.map(escapeText).join(',')}`,
     t.recurrence && (t.startDate || t.utcStartDate || t.dueDate) && rrule(t.recurrence),
-    ...(t.reminderSet && t.reminderTime ? ['BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Reminder', `TRIGGER;VALUE=DATE-TIME:${utcStamp(t.reminderTime)}`, 'END:VALARM'] : []),
+    ...(t.reminderSet && t.reminderTime
+      ? ['BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Reminder', `TRIGGER;VALUE=DATE-TIME:${utcStamp(t.reminderTime)}`, 'END:VALARM']
+      : []),
     'END:VTODO',
     'END:VCALENDAR',
   ]);

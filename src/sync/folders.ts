@@ -7,13 +7,37 @@
  * - Status 9 (invalid key): FolderSync again from key 0 and match the full list by
  *   ServerId. Folders that still exist keep their SyncKey, items and settings;
  *   only folders the server no longer lists are removed (MS-ASCMD 2.2.3.177.5).
+ * - A full list that names a known folder under a new ServerId (Horde_ActiveSync gives
+ *   every folder a new id on each FolderSync with key 0): same type and same path of
+ *   names is the same folder. It moves to its new id with its items, bodies, settings and
+ *   queued edits, and downloads again from key 0 (its old key belongs to the old id).
  */
-import { FolderType, buildFolderSync, folderClass, parseFolderSync, type FolderEntry, type FolderSyncResponse } from '../eas/commands/foldersync.ts';
-import type { Store, WriteOp } from '../store/db.ts';
+import {
+  FolderType,
+  buildFolderSync,
+  folderClass,
+  parseFolderSync,
+  type FolderEntry,
+  type FolderSyncResponse,
+} from '../eas/commands/foldersync.ts';
+import { folderRange, type Store, type WriteOp } from '../store/db.ts';
 import type { AccountRecord, FolderRecord, PendingRecord } from '../store/schema.ts';
 import { isSyncClass } from './classes.ts';
 import { SyncError } from './errors.ts';
-import { getAccount, getFolders, getPending, putOp, removeFolderOps } from './local.ts';
+import {
+  folderContentsOps,
+  folderMetaOps,
+  generationKey,
+  getAccount,
+  getFolders,
+  getGeneration,
+  getMovedIn,
+  getPending,
+  movedInOp,
+  putOp,
+  removeFolderOps,
+  resyncKey,
+} from './local.ts';
 import type { Session } from './session.ts';
 
 export interface HierarchyResult {
@@ -28,7 +52,11 @@ export interface HierarchyResult {
  * Runs FolderSync (and the Status 9 reset), then commits the result with the new
  * hierarchy key in one write set, under `locked` (the account's data lock).
  */
-export async function syncHierarchy(session: Session, store: Store, locked: <T>(fn: () => Promise<T>) => Promise<T>): Promise<HierarchyResult> {
+export async function syncHierarchy(
+  session: Session,
+  store: Store,
+  locked: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<HierarchyResult> {
   const key = session.account.folderSyncKey;
   let res = await folderSync(session, key);
   const reset = res.status === 9 && key !== '0';
@@ -40,14 +68,19 @@ export async function syncHierarchy(session: Session, store: Store, locked: <T>(
     const existing = await getFolders(store, account.id);
     const pending = await getPending(store, account.id);
     const plan = planHierarchy(account, existing, res, reset || key === '0', pending);
-    await store.commit([...plan.ops, putOp('accounts', { ...account, folderSyncKey: syncKey })]);
+    const moves = await renameOps(store, account.id, plan.renamed);
+    await store.commit([...plan.ops, ...moves, putOp('accounts', { ...account, folderSyncKey: syncKey })]);
     session.remember({ folderSyncKey: syncKey });
     return { added: plan.added, updated: plan.updated, removed: plan.removed, reset };
   });
 }
 
 function folderSync(session: Session, syncKey: string): Promise<FolderSyncResponse> {
-  return session.run((ctx) => buildFolderSync({ syncKey }, ctx), parseFolderSync, (r) => r.status);
+  return session.run(
+    (ctx) => buildFolderSync({ syncKey }, ctx),
+    parseFolderSync,
+    (r) => r.status,
+  );
 }
 
 interface Plan {
@@ -55,6 +88,8 @@ interface Plan {
   readonly added: number;
   readonly updated: number;
   readonly removed: number;
+  /** Old ServerId -> new, for folders the full list names under a new id (their items move in renameOps). */
+  readonly renamed: ReadonlyMap<string, string>;
 }
 
 /**
@@ -70,22 +105,102 @@ export function planHierarchy(
 ): Plan {
   const before = new Map(existing.map((f) => [f.serverId, f]));
   const after = new Map(before);
+  const entries = [...res.added, ...res.updated];
+  const listed = new Set(entries.map((e) => e.serverId));
+  const renamed = full ? renamedFolders(before, entries) : new Map<string, string>();
+  const newIds = new Map([...renamed].map(([from, to]) => [to, from]));
   let added = 0;
   let updated = 0;
-  for (const entry of [...res.added, ...res.updated]) {
+  for (const entry of entries) {
+    const moved = before.get(newIds.get(entry.serverId) ?? '');
     const old = after.get(entry.serverId);
-    if (old) updated += 1;
+    if (old || moved) updated += 1;
     else added += 1;
-    after.set(entry.serverId, folderFrom(account, entry, old));
+    // A moved folder starts again from key 0 under its new id (its old key named the old id).
+    const record = moved
+      ? { ...folderFrom(account, entry, moved), serverId: entry.serverId, syncKey: '0', status: { kind: 'idle' as const } }
+      : folderFrom(account, entry, old);
+    after.set(entry.serverId, record);
   }
-  const listed = new Set([...res.added, ...res.updated].map((e) => e.serverId));
   const gone = new Set(res.deleted);
-  if (full) for (const id of before.keys()) if (!listed.has(id)) gone.add(id);
+  if (full) for (const id of before.keys()) if (!listed.has(id) && !renamed.has(id)) gone.add(id);
   for (const id of descendants(after, gone)) gone.add(id);
-  for (const id of gone) after.delete(id);
+  for (const id of [...gone, ...renamed.keys()]) after.delete(id);
   const ops: WriteOp[] = [...gone].filter((id) => before.has(id)).flatMap((id) => removeFolderOps(account.id, id, pending));
+  for (const from of renamed.keys()) ops.push({ store: 'folders', op: 'delete', key: [account.id, from] });
+  ops.push(...pendingRenameOps(pending, renamed));
   for (const f of withOwners(after)) if (f !== before.get(f.serverId)) ops.push(putOp('folders', f));
-  return { ops, added, updated, removed: [...gone].filter((id) => before.has(id)).length };
+  return { ops, added, updated, removed: [...gone].filter((id) => before.has(id)).length, renamed };
+}
+
+/**
+ * Known folders that a full FolderSync no longer lists, matched to listed entries with an id
+ * not known here: the same type and the same path of display names, unique on both sides.
+ */
+export function renamedFolders(before: ReadonlyMap<string, FolderRecord>, entries: readonly FolderEntry[]): Map<string, string> {
+  const listed = new Map(entries.map((e) => [e.serverId, e]));
+  const pathOf = <T extends { parentId: string; displayName: string; type: number }>(f: T, all: ReadonlyMap<string, T>): string => {
+    const names = [`${f.type}`, f.displayName];
+    for (let p = all.get(f.parentId), hops = 0; p && hops < 64; p = all.get(p.parentId), hops += 1) names.push(p.displayName);
+    return names.join('\u0000');
+  };
+  const unique = <T>(list: readonly T[], key: (x: T) => string): Map<string, T> => {
+    const counts = new Map<string, number>();
+    for (const x of list) counts.set(key(x), (counts.get(key(x)) ?? 0) + 1);
+    return new Map(list.filter((x) => counts.get(key(x)) === 1).map((x) => [key(x), x]));
+  };
+  const lost = unique(
+    [...before.values()].filter((f) => !listed.has(f.serverId)),
+    (f) => pathOf(f, before),
+  );
+  const fresh = unique(
+    entries.filter((e) => !before.has(e.serverId)),
+    (e) => pathOf(e, listed),
+  );
+  const renamed = new Map<string, string>();
+  for (const [path, f] of lost) {
+    const e = fresh.get(path);
+    if (e) renamed.set(f.serverId, e.serverId);
+  }
+  return renamed;
+}
+
+/** Queued edits of a moved folder, and moves into it, follow it to its new id. */
+function pendingRenameOps(pending: readonly PendingRecord[], renamed: ReadonlyMap<string, string>): WriteOp[] {
+  const ops: WriteOp[] = [];
+  for (const p of pending) {
+    const folderId = p.folderId !== undefined ? renamed.get(p.folderId) : undefined;
+    const dst = p.kind === 'move' ? renamed.get(p.payload.dstFolderId) : undefined;
+    if (folderId === undefined && dst === undefined) continue;
+    const next: PendingRecord = p.kind === 'move' && dst !== undefined ? { ...p, payload: { ...p.payload, dstFolderId: dst } } : p;
+    ops.push(putOp('pending', folderId !== undefined ? { ...next, folderId } : next));
+  }
+  return ops;
+}
+
+/**
+ * The stored contents of moved folders under their new ids: items and bodies re-keyed, the
+ * moved-in list carried over, and a resync marker (the one it had, or a new generation) so
+ * that the download from key 0 drops what the server no longer has.
+ */
+async function renameOps(store: Store, accountId: string, renamed: ReadonlyMap<string, string>): Promise<WriteOp[]> {
+  if (renamed.size === 0) return [];
+  const next = (await getGeneration(store, accountId)) + 1;
+  const ops: WriteOp[] = [putOp('meta', { key: generationKey(accountId), value: next })];
+  for (const [from, to] of renamed) {
+    const [items, bodies, movedIn, marker] = await Promise.all([
+      store.db.getAll('items', folderRange(accountId, from)),
+      store.db.getAll('bodies', folderRange(accountId, from)),
+      getMovedIn(store, accountId, from),
+      store.db.get('meta', resyncKey(accountId, from)),
+    ]);
+    ops.push(...folderContentsOps(accountId, from), ...folderMetaOps(accountId, from));
+    for (const item of items) ops.push(putOp('items', { ...item, folderId: to }));
+    for (const body of bodies) ops.push(putOp('bodies', { ...body, folderId: to }));
+    ops.push(movedInOp(accountId, to, movedIn));
+    ops.push(putOp('meta', { key: resyncKey(accountId, to), value: marker?.value ?? { generation: next } }));
+  }
+  return ops;
 }
 
 /** A folder record from a FolderSync entry, keeping the local state of a folder already known. */
@@ -143,7 +258,10 @@ const SHARED_ROOT = /^(shared( folders)?|public( folders)?|other users|freigegeb
  * Whose folder this is, when the server tells: "Bob's calendar" in the name, or a folder under a "Shared folders"/"Public folders" root, where the
  * first level below the root is the owner's name.
  */
-export function folderOwner(f: Pick<FolderRecord, 'serverId' | 'parentId' | 'displayName'>, folders: ReadonlyMap<string, Pick<FolderRecord, 'serverId' | 'parentId' | 'displayName'>>): string | undefined {
+export function folderOwner(
+  f: Pick<FolderRecord, 'serverId' | 'parentId' | 'displayName'>,
+  folders: ReadonlyMap<string, Pick<FolderRecord, 'serverId' | 'parentId' | 'displayName'>>,
+): string | undefined {
   const chain = ancestors(f, folders);
   const rootIndex = chain.findIndex((a) => SHARED_ROOT.test(a.displayName.trim()));
   if (rootIndex > 0) {

@@ -2,15 +2,16 @@
  * Reads of the local store and the write-set pieces every module builds on.
  * Writes are never done here: modules return WriteOps and commit them in one set.
  */
-import { accountRange, folderRange, type Store, type WriteOp } from '../store/db.ts';
-import type { AccountRecord, FolderRecord, ItemRecord, MetaRecord, PendingRecord, StoreName } from '../store/schema.ts';
+import { accountRange, folderRange, putOp, type Store, type WriteOp } from '../store/db.ts';
+import { getItem as readItem, listFolders, listPendingOldestFirst, oldestFirst } from '../store/reads.ts';
+import type { AccountRecord, FolderRecord, ItemRecord, MetaRecord, PendingRecord } from '../store/schema.ts';
 
 export async function getAccount(store: Store, id: string): Promise<AccountRecord | undefined> {
   return store.db.get('accounts', id);
 }
 
 export async function getFolders(store: Store, accountId: string): Promise<FolderRecord[]> {
-  return store.db.getAll('folders', accountRange(accountId));
+  return listFolders(store.db, accountId);
 }
 
 export async function getFolder(store: Store, accountId: string, folderId: string): Promise<FolderRecord | undefined> {
@@ -19,13 +20,16 @@ export async function getFolder(store: Store, accountId: string, folderId: strin
 
 /** The account's queue, oldest first (ids increase with time). */
 export async function getPending(store: Store, accountId: string): Promise<PendingRecord[]> {
-  return oldestFirst(await store.db.getAllFromIndex('pending', 'byAccount', accountId));
+  return listPendingOldestFirst(store.db, accountId);
 }
-
-const oldestFirst = (queue: PendingRecord[]): PendingRecord[] => queue.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
 
 export async function getItem(store: Store, accountId: string, folderId: string, serverId: string): Promise<ItemRecord | undefined> {
   return store.db.get('items', [accountId, folderId, serverId]);
+}
+
+/** The item with this stable id (ItemRecord.id), wherever it is now. */
+export async function getItemById(store: Store, accountId: string, itemId: string): Promise<ItemRecord | undefined> {
+  return readItem(store.db, { accountId, itemId });
 }
 
 export async function getItems(store: Store, accountId: string, folderId: string): Promise<ItemRecord[]> {
@@ -37,7 +41,13 @@ export async function getItems(store: Store, accountId: string, folderId: string
  * are absent). `probed` ids are mostly new (a server's Adds): their keys are looked up
  * first and only the records that exist are read, which spares cloning a record per id.
  */
-export async function getItemsById(store: Store, accountId: string, folderId: string, ids: Iterable<string>, probed: Iterable<string> = []): Promise<Map<string, ItemRecord>> {
+export async function getItemsById(
+  store: Store,
+  accountId: string,
+  folderId: string,
+  ids: Iterable<string>,
+  probed: Iterable<string> = [],
+): Promise<Map<string, ItemRecord>> {
   const tx = store.db.transaction('items', 'readonly');
   const wanted = new Set(ids);
   const guesses = [...new Set(probed)].filter((id) => !wanted.has(id));
@@ -55,7 +65,7 @@ export async function getItemsById(store: Store, accountId: string, folderId: st
   return out;
 }
 
-export const putOp = (store: StoreName, value: unknown): WriteOp => ({ store, op: 'put', value });
+export { putOp };
 
 /**
  * `meta` key of the ServerIds MoveItems gave mails moved into a folder (MS-ASCMD

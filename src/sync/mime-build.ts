@@ -99,7 +99,10 @@ function structure(m: MimeMessage): Part {
 
 function textPart(subtype: 'plain' | 'html', text: string): Part {
   return {
-    headers: [['Content-Type', `text/${subtype}; charset=UTF-8`], ['Content-Transfer-Encoding', 'quoted-printable']],
+    headers: [
+      ['Content-Type', `text/${subtype}; charset=UTF-8`],
+      ['Content-Transfer-Encoding', 'quoted-printable'],
+    ],
     body: [quotedPrintable(text)],
   };
 }
@@ -222,7 +225,9 @@ function nameParameter(param: string, value: string): string {
  */
 function fileParameter(value: string): string {
   if (PRINTABLE_ASCII.test(value)) return ` ${nameParameter('filename', value)}`;
-  const encoded = [...utf8.encode(value)].map((b) => (isAttrChar(b) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`));
+  const encoded = [...utf8.encode(value)].map((b) =>
+    isAttrChar(b) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+  );
   const pieces: string[] = [];
   let current = "UTF-8''";
   for (const e of encoded) {

@@ -1,7 +1,7 @@
 /**
  * The outbox: mail composed anywhere (offline too) waits in `pending` (kind 'send')
  * until the server took it, and goes out at the start of every sync and on
- * flushOutbox (the service worker's Background Sync).
+ * the engine's flushOutbox (the service worker's Background Sync).
  *
  * - New mail goes with SendMail (MS-ASCMD 2.2.1.17); a reply or forward of a synced
  *   mail with SmartReply/SmartForward (2.2.1.20, 2.2.1.19), naming the original by
@@ -31,58 +31,17 @@ import type { Email } from '../eas/items/email.ts';
 import { describeStatus, isRetryLater } from '../eas/status.ts';
 import { atLeast } from '../eas/version.ts';
 import { randomId } from '../store/db.ts';
-import type { AccountRecord, BodyRecord, PendingRecord } from '../store/schema.ts';
+import type { AccountRecord, BodyRecord, ItemRecord, PendingOf, PendingRecord } from '../store/schema.ts';
 import { fetchBodies } from './bodies.ts';
 import { sending, type AccountRun } from './context.ts';
 import { SyncError } from './errors.ts';
-import { getItem, getPending, isProvisional, putOp, deletePendingOp } from './local.ts';
+import { getItemById, getPending, isProvisional, putOp, deletePendingOp } from './local.ts';
 import { buildMime, messageIds, readHeaders, rfc5322Date, type MimeAttachment } from './mime-build.ts';
 import { mayHaveArrived } from './reconnect.ts';
 import { findSent, type SentCheck } from './sent.ts';
+import type { OutboxPayload, OutboxState, OutgoingAttachment, OutgoingMessage } from '../store/payloads.ts';
 
-export interface OutgoingAttachment {
-  readonly name: string;
-  readonly contentType: string;
-  readonly bytes: Uint8Array;
-  /** An image the HTML shows as cid:<contentId>. */
-  readonly contentId?: string;
-}
-
-/** A mail for the outbox (the UI calls it OutgoingMail). */
-export interface OutgoingMessage {
-  readonly accountId: string;
-  readonly to: readonly Address[];
-  readonly cc: readonly Address[];
-  readonly bcc: readonly Address[];
-  readonly subject: string;
-  readonly text: string;
-  readonly html?: string;
-  readonly importance?: 0 | 1 | 2;
-  readonly attachments: readonly OutgoingAttachment[];
-  /**
-   * A reply or forward of a synced mail. `quoted`: the text already holds the original
-   * (ReplaceMime); a forward keeps the original's attachments either way.
-   */
-  readonly source?: {
-    readonly kind: 'reply' | 'replyAll' | 'forward';
-    readonly ref: { readonly accountId: string; readonly folderId: string; readonly serverId: string };
-    readonly quoted: boolean;
-  };
-}
-
-/** Where a queued mail stands; 'sent' ones leave the queue (an 'outbox' event says so). */
-export type OutboxState = 'queued' | 'sending' | 'failed';
-
-/** The payload of a 'send' record: the mail, its fixed Message-ID and Date, and its state. */
-export interface OutboxPayload extends OutgoingMessage {
-  readonly state: OutboxState;
-  readonly messageId: string;
-  readonly date: number;
-  /** The Smart* command failed or cannot be used: SendMail with the original included. */
-  readonly fallback?: boolean;
-  /** A request with this mail may have reached the server without an answer coming back. */
-  readonly unconfirmed?: boolean;
-}
+export type { OutboxPayload, OutboxState, OutgoingAttachment, OutgoingMessage };
 
 /** Tries of one mail that the server refused for a passing reason (120, 111...) before it is 'failed'. */
 export const MAX_SEND_ATTEMPTS = 5;
@@ -104,12 +63,12 @@ export interface FlushReport {
 }
 
 /** Sends every queued mail of the account, oldest first. Network and account errors are thrown. */
-export async function flushOutbox(run: AccountRun): Promise<FlushReport> {
+export async function sendQueuedMail(run: AccountRun): Promise<FlushReport> {
   const queue = (await getPending(run.store, run.session.account.id)).filter((p) => p.kind === 'send');
   let sent = 0;
   let failed = 0;
   for (const p of queue) {
-    const payload = p.payload as OutboxPayload;
+    const payload = p.payload;
     if (payload.state === 'failed' || run.inFlight.has(p.id as number)) continue;
     const outcome = await sending(run, [p.id], () => sendOne(run, p.id as number));
     if (outcome === 'sent') sent += 1;
@@ -125,8 +84,9 @@ async function sendOne(run: AccountRun, id: number): Promise<Outcome> {
     const marked = await markSending(run, id);
     if (!marked) return 'gone';
     const p = marked.record;
-    const payload: OutboxPayload = { ...(p.payload as OutboxPayload), unconfirmed: undefined };
-    const smart = useSmart(run, payload);
+    const payload: OutboxPayload = { ...p.payload, unconfirmed: undefined };
+    const original = await originalItem(run, payload);
+    const smart = useSmart(run, payload, original);
     let unsure = marked.unsure;
     let res: ComposeMailResponse;
     try {
@@ -134,7 +94,7 @@ async function sendOne(run: AccountRun, id: number): Promise<Outcome> {
       if (check === 'found') return settle(run, p, undefined);
       if (check === 'later') return settle(run, p, { ...payload, state: 'queued', unconfirmed: true }, SENT_ITEMS_UNREAD);
       unsure = false;
-      res = await send(run, p, payload, smart);
+      res = await send(run, p, payload, smart, original);
     } catch (e) {
       const unconfirmed = unsure || mayHaveBeenSent(e) || undefined;
       // A failure of the Sent Items check is not one of the Smart* command (it keeps `unconfirmed`).
@@ -142,7 +102,8 @@ async function sendOne(run: AccountRun, id: number): Promise<Outcome> {
         await settle(run, p, { ...payload, fallback: true, state: 'queued' }, `${e.message}; sending without the original`);
         continue;
       }
-      if (e instanceof SyncError && (e.kind === 'server' || e.kind === 'protocol')) return settle(run, p, { ...payload, state: 'queued', unconfirmed }, e.message, true);
+      if (e instanceof SyncError && (e.kind === 'server' || e.kind === 'protocol'))
+        return settle(run, p, { ...payload, state: 'queued', unconfirmed }, e.message, true);
       // Network, busy, account: back in the queue, to go again with the same ClientId. (A
       // kill before this point leaves it 'sending', which the next flush treats the same.)
       await settle(run, p, { ...payload, state: 'queued', unconfirmed });
@@ -150,7 +111,12 @@ async function sendOne(run: AccountRun, id: number): Promise<Outcome> {
     }
     if (res.ok || res.status === 118) return settle(run, p, undefined);
     if (smart && SMART_FAILED.has(res.status)) {
-      await settle(run, p, { ...payload, fallback: true, state: 'queued' }, `${commandOf(payload, smart)} status ${res.status}; sending without the original`);
+      await settle(
+        run,
+        p,
+        { ...payload, fallback: true, state: 'queued' },
+        `${commandOf(payload, smart)} status ${res.status}; sending without the original`,
+      );
       continue;
     }
     const why = `${commandOf(payload, smart)} status ${res.status}: ${describeStatus(res.status)}`;
@@ -165,12 +131,12 @@ async function sendOne(run: AccountRun, id: number): Promise<Outcome> {
  * `unsure`: an earlier request may have reached the server (it was left 'sending' by a
  * kill, or marked `unconfirmed` after a lost answer).
  */
-async function markSending(run: AccountRun, id: number): Promise<{ record: PendingRecord; unsure: boolean } | undefined> {
+async function markSending(run: AccountRun, id: number): Promise<{ record: PendingOf<'send'>; unsure: boolean } | undefined> {
   return run.locked(async () => {
     const p = await run.store.db.get('pending', id);
-    if (!p || p.kind !== 'send') return undefined;
-    const before = p.payload as OutboxPayload;
-    const next: PendingRecord = { ...p, attempts: p.attempts + 1, payload: { ...before, state: 'sending' } };
+    if (p?.kind !== 'send') return undefined;
+    const before = p.payload;
+    const next: PendingOf<'send'> = { ...p, attempts: p.attempts + 1, payload: { ...before, state: 'sending' } };
     await run.store.commit([putOp('pending', next)]);
     run.emit({ type: 'outbox', accountId: p.accountId, id, state: 'sending' });
     return { record: next, unsure: before.state === 'sending' || before.unconfirmed === true };
@@ -200,7 +166,13 @@ const SENT_ITEMS_UNREAD = 'an earlier try may have gone out and Sent Items could
  * Writes the outcome: no payload = sent (the record goes); else the new payload with
  * `why`. A passing failure stays queued until MAX_SEND_ATTEMPTS, then fails.
  */
-async function settle(run: AccountRun, p: PendingRecord, payload: OutboxPayload | undefined, why?: string, passing = false): Promise<Outcome> {
+async function settle(
+  run: AccountRun,
+  p: PendingOf<'send'>,
+  payload: OutboxPayload | undefined,
+  why?: string,
+  passing = false,
+): Promise<Outcome> {
   const id = p.id as number;
   const tooMany = passing && p.attempts >= MAX_SEND_ATTEMPTS;
   const next = payload && tooMany ? { ...payload, state: 'failed' as const } : payload;
@@ -211,8 +183,8 @@ async function settle(run: AccountRun, p: PendingRecord, payload: OutboxPayload 
 }
 
 /** SmartReply/SmartForward when the original is on the server under a ServerId we know. */
-function useSmart(run: AccountRun, m: OutboxPayload): 'SmartReply' | 'SmartForward' | undefined {
-  if (!m.source || m.fallback || isProvisional(m.source.ref.serverId)) return undefined;
+function useSmart(run: AccountRun, m: OutboxPayload, original: ItemRecord | undefined): 'SmartReply' | 'SmartForward' | undefined {
+  if (!m.source || m.fallback || !original || isProvisional(original.serverId)) return undefined;
   // 12.1 has no ReplaceMime: the server would add the original a second time.
   if (m.source.quoted && !atLeast(run.session.ctx.version, '14.0')) return undefined;
   return m.source.kind === 'forward' ? 'SmartForward' : 'SmartReply';
@@ -222,12 +194,25 @@ function commandOf(m: OutboxPayload, smart: 'SmartReply' | 'SmartForward' | unde
   return smart ?? (m.source ? 'SendMail (fallback)' : 'SendMail');
 }
 
-async function send(run: AccountRun, p: PendingRecord, m: OutboxPayload, smart: 'SmartReply' | 'SmartForward' | undefined): Promise<ComposeMailResponse> {
+/** The mail replied to or forwarded, where it is now (undefined: gone from this device). */
+async function originalItem(run: AccountRun, m: OutboxPayload): Promise<ItemRecord | undefined> {
+  return m.source ? getItemById(run.store, run.session.account.id, m.source.ref.itemId) : undefined;
+}
+
+async function send(
+  run: AccountRun,
+  p: PendingRecord,
+  m: OutboxPayload,
+  smart: 'SmartReply' | 'SmartForward' | undefined,
+  item: ItemRecord | undefined,
+): Promise<ComposeMailResponse> {
   const account = run.session.account;
-  const original = m.source ? await originalOf(run, m, smart === undefined) : undefined;
+  const original = m.source ? await originalOf(run, m, item, smart === undefined) : undefined;
   const mime = buildMime({
     from: { name: account.displayName, email: account.email },
-    to: m.to, cc: m.cc, bcc: m.bcc,
+    to: m.to,
+    cc: m.cc,
+    bcc: m.bcc,
     subject: m.subject,
     date: new Date(m.date),
     messageId: m.messageId,
@@ -236,19 +221,25 @@ async function send(run: AccountRun, p: PendingRecord, m: OutboxPayload, smart: 
     importance: m.importance,
     text: smart ? m.text : withQuote(m.text, m, original),
     html: m.html,
-    attachments: m.attachments.map((a): MimeAttachment => ({ name: a.name, contentType: a.contentType, bytes: a.bytes, contentId: a.contentId })),
-    messages: !smart && m.source?.kind === 'forward' && original?.mime ? [{ name: `${original.subject || 'message'}.eml`, mime: original.mime }] : [],
+    attachments: m.attachments.map(
+      (a): MimeAttachment => ({ name: a.name, contentType: a.contentType, bytes: a.bytes, contentId: a.contentId }),
+    ),
+    messages:
+      !smart && m.source?.kind === 'forward' && original?.mime
+        ? [{ name: `${original.subject || 'message'}.eml`, mime: original.mime }]
+        : [],
   });
   // A fallback SendMail gets its own ClientId: the server may have noted the failed Smart* one.
   const clientId = `${p.clientId ?? randomId(16)}${m.fallback ? '-f' : ''}`;
   const base = { clientId, saveInSentItems: true, mime };
   const status = (r: ComposeMailResponse): number | undefined => (r.ok ? undefined : r.status);
-  if (!smart || !m.source) return run.session.run((ctx) => buildSendMail(base, ctx), parseSendMail, status);
-  const source: ComposeSource = { itemId: m.source.ref.serverId, folderId: m.source.ref.folderId };
+  if (!smart || !m.source || !item) return run.session.run((ctx) => buildSendMail(base, ctx), parseSendMail, status);
+  const source: ComposeSource = { itemId: item.serverId, folderId: item.folderId };
   const replaceMime = m.source.quoted || undefined;
   // A 500 is not retried: SendMail with the original included goes at once instead.
   const once = { retryServerErrors: false };
-  if (smart === 'SmartForward') return run.session.run((ctx) => buildSmartForward({ ...base, source, replaceMime }, ctx), parseSmartForward, status, once);
+  if (smart === 'SmartForward')
+    return run.session.run((ctx) => buildSmartForward({ ...base, source, replaceMime }, ctx), parseSmartForward, status, once);
   return run.session.run((ctx) => buildSmartReply({ ...base, source, replaceMime }, ctx), parseSmartReply, status, once);
 }
 
@@ -276,28 +267,41 @@ const HEADER_BYTES = 8192;
  * with `full`, its text to quote and, for a forward, the whole message. Best effort:
  * a failing fetch leaves out what it would have given.
  */
-async function originalOf(run: AccountRun, m: OutboxPayload, full: boolean): Promise<Original> {
-  const ref = (m.source as NonNullable<OutboxPayload['source']>).ref;
-  const item = await getItem(run.store, run.session.account.id, ref.folderId, ref.serverId);
-  const mail = item?.data as Email | undefined;
+async function originalOf(run: AccountRun, m: OutboxPayload, item: ItemRecord | undefined, full: boolean): Promise<Original> {
+  if (item?.class !== 'Email') return { to: [] };
+  const ref = { folderId: item.folderId, serverId: item.serverId };
+  const mail = item.data;
   const cached = await run.store.db.get('bodies', [run.session.account.id, ref.folderId, ref.serverId]);
   const forward = m.source?.kind === 'forward';
   const wholeMime = full && forward && !isProvisional(ref.serverId) ? await tryFetch(run, ref, 4) : undefined;
   // Threading headers are for replies only; a forward starts its own thread.
-  const head = forward ? undefined : (cached?.type === 4 ? cached.data : undefined) ?? (isProvisional(ref.serverId) ? undefined : await tryFetch(run, ref, 4, HEADER_BYTES));
+  const head = forward
+    ? undefined
+    : ((cached?.type === 4 ? cached.data : undefined) ??
+      (isProvisional(ref.serverId) ? undefined : await tryFetch(run, ref, 4, HEADER_BYTES)));
   const headers = head ? readHeaders(head) : new Map<string, string[]>();
   const messageId = messageIds(headers.get('message-id')?.[0])[0];
   const references = [...messageIds(headers.get('references')?.[0]), ...(messageId ? [messageId] : [])];
   const quoteNeeded = full && !m.source?.quoted;
   const text = quoteNeeded ? ((await tryFetchText(run, ref)) ?? localText(mail, cached)) : undefined;
   return {
-    from: mail?.from, to: mail?.to ?? [], subject: mail?.subject, date: mail?.dateReceived,
-    messageId, references: messageId ? references.slice(-20) : undefined,
-    text, mime: wholeMime !== undefined ? new TextEncoder().encode(wholeMime) : undefined,
+    from: mail?.from,
+    to: mail?.to ?? [],
+    subject: mail?.subject,
+    date: mail?.dateReceived,
+    messageId,
+    references: messageId ? references.slice(-20) : undefined,
+    text,
+    mime: wholeMime !== undefined ? new TextEncoder().encode(wholeMime) : undefined,
   };
 }
 
-async function tryFetch(run: AccountRun, ref: { folderId: string; serverId: string }, type: 1 | 4, truncation?: number): Promise<string | undefined> {
+async function tryFetch(
+  run: AccountRun,
+  ref: { folderId: string; serverId: string },
+  type: 1 | 4,
+  truncation?: number,
+): Promise<string | undefined> {
   try {
     const got = await fetchBodies(run, ref.folderId, [ref.serverId], type, false, truncation);
     return got.get(ref.serverId);

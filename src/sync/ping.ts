@@ -33,7 +33,7 @@ import { syncable } from './collections.ts';
 import { SyncError, type ErrorKind } from './errors.ts';
 import type { Emit } from './events.ts';
 import { getAccount, getFolders, putOp } from './local.ts';
-import type { Clock } from './runtime.ts';
+import type { Clock } from './primitives.ts';
 
 export interface PushOptions {
   /** Ends the loop (and the Ping on the wire). */
@@ -141,7 +141,8 @@ function settings(o: PushOptions): Settings {
   const max = o.maxHeartbeat ?? 1680;
   const min = Math.min(o.minHeartbeat ?? 60, max);
   return {
-    min, max,
+    min,
+    max,
     initial: Math.max(min, Math.min(max, o.initialHeartbeat ?? 480)),
     step: o.heartbeatStep ?? 120,
     grace: o.graceSeconds ?? 20,
@@ -197,7 +198,8 @@ export async function runPush(deps: PushDeps, accountId: string, options: PushOp
 /** Forgets a stored back-off (the network is back): the next step pings at once, in this process or a restarted one. */
 export async function clearBackoff(store: Store, accountId: string): Promise<void> {
   const found = (await store.db.get('meta', stateKey(accountId)))?.value as PushState | undefined;
-  if (found?.retryAt !== undefined) await store.commit([putOp('meta', { key: stateKey(accountId), value: { ...found, retryAt: undefined } })]);
+  if (found?.retryAt !== undefined)
+    await store.commit([putOp('meta', { key: stateKey(accountId), value: { ...found, retryAt: undefined } })]);
 }
 
 function stop(deps: PushDeps, accountId: string, reason: StopReason): PushStep {
@@ -241,7 +243,9 @@ class Step {
     const heartbeat = clamp(this.state.heartbeat, bounds.lo, bounds.hi);
     const ids = folders.map((f) => f.serverId);
     const full = !this.state.accepted || this.state.sentHeartbeat !== heartbeat || !sameSet(this.state.folders, ids);
-    const request: PingRequest = full ? { heartbeatInterval: heartbeat, folders: folders.map((f) => ({ id: f.serverId, class: f.class as PingClass })) } : {};
+    const request: PingRequest = full
+      ? { heartbeatInterval: heartbeat, folders: folders.map((f) => ({ id: f.serverId, class: f.class as PingClass })) }
+      : {};
     // What is known so far is kept before the long wait: a worker stopped mid-Ping resumes from it.
     await this.save();
     this.deps.emit({ type: 'push', accountId: this.accountId, state: 'ping', heartbeat });
@@ -275,7 +279,7 @@ class Step {
   /** The folders to watch: synced ones, Inbox and the default PIM folders first, at most MaxFolders. */
   private async pingFolders(): Promise<FolderRecord[]> {
     const all = syncable(await getFolders(this.deps.store, this.accountId), this.account.classes).filter((f) => f.syncKey !== '0');
-    const rank = (f: FolderRecord): number => PRIORITY.indexOf(f.type) === -1 ? PRIORITY.length : PRIORITY.indexOf(f.type);
+    const rank = (f: FolderRecord): number => (PRIORITY.indexOf(f.type) === -1 ? PRIORITY.length : PRIORITY.indexOf(f.type));
     all.sort((a, b) => rank(a) - rank(b) || a.displayName.localeCompare(b.displayName) || a.serverId.localeCompare(b.serverId));
     return all.slice(0, this.state.maxFolders ?? all.length);
   }
@@ -341,9 +345,10 @@ class Step {
   private limit(limit: number | undefined, sent: number): PushStep {
     if (limit === undefined) return this.backoff('Ping status 5 without a HeartbeatInterval');
     // A new minimum above the old maximum (or the reverse) replaces it: the server changed its mind.
-    const patch = limit > sent
-      ? { serverMin: limit, serverMax: (this.state.serverMax ?? limit) < limit ? undefined : this.state.serverMax }
-      : { serverMax: limit, serverMin: (this.state.serverMin ?? limit) > limit ? undefined : this.state.serverMin };
+    const patch =
+      limit > sent
+        ? { serverMin: limit, serverMax: (this.state.serverMax ?? limit) < limit ? undefined : this.state.serverMax }
+        : { serverMax: limit, serverMin: (this.state.serverMin ?? limit) > limit ? undefined : this.state.serverMin };
     this.state = { ...this.state, ...patch, heartbeat: limit, accepted: false };
     return { kind: 'again' };
   }
@@ -351,7 +356,8 @@ class Step {
   /** Raise after a clean expiry, up to the bounds and a ceiling learned less than a day ago. */
   private raise(heartbeat: number): void {
     const now = this.deps.clock.now();
-    const ceiling = this.state.ceiling !== undefined && (this.state.ceilingAt ?? 0) + DAY > now ? this.state.ceiling : Number.POSITIVE_INFINITY;
+    const ceiling =
+      this.state.ceiling !== undefined && (this.state.ceilingAt ?? 0) + DAY > now ? this.state.ceiling : Number.POSITIVE_INFINITY;
     const next = Math.min(heartbeat + this.s.step, this.bounds().hi, ceiling);
     if (next > heartbeat) this.state = { ...this.state, heartbeat: next };
   }

@@ -12,11 +12,11 @@
  * repeating it cannot double an effect (`safeToRepeat`). The same rule bounds its
  * back-off retries: a network failure that may have reached the server is retried
  * only for such requests; any other goes to the caller, whose durable queue keeps
- * the item and decides (push.ts for MoveItems and MeetingResponse, outbox.ts for
+ * the item and decides (edit-commands.ts for MoveItems and MeetingResponse, outbox.ts for
  * 12.1 mail).
  */
 import type { EasRequest } from '../eas/command.ts';
-import { EasNetworkError } from '../eas/http.ts';
+import { EasNetworkError } from '../eas/response.ts';
 import { atLeast, type EasVersion } from '../eas/version.ts';
 import { kid, kids } from '../wbxml/tree.ts';
 

@@ -11,10 +11,21 @@
  * Results are plain records; nothing is written to the store.
  */
 import { buildFind, parseFind, type FindResult } from '../eas/commands/find.ts';
-import { buildSearch, parseSearch, searchStatusText, type GalEntry, type SearchRange, type SearchResult, type SearchQuery } from '../eas/commands/search.ts';
+import { buildItemOperations, itemOperationsStatusText, parseItemOperations, type FetchTarget } from '../eas/commands/itemoperations.ts';
+import {
+  buildSearch,
+  parseSearch,
+  searchStatusText,
+  type GalEntry,
+  type PictureOptions,
+  type SearchRange,
+  type SearchResult,
+  type SearchQuery,
+} from '../eas/commands/search.ts';
 import { decodeEmail, type Email } from '../eas/items/email.ts';
 import { atLeast } from '../eas/version.ts';
 import { randomId } from '../store/db.ts';
+import type { ItemRecord } from '../store/schema.ts';
 import { textAt } from '../wbxml/tree.ts';
 import type { AccountRun } from './context.ts';
 import { SyncError } from './errors.ts';
@@ -32,6 +43,8 @@ export interface MailboxHit {
   readonly serverId?: string;
   /** The mail is in the local store too (folderId/serverId name it there). */
   readonly local: boolean;
+  /** The stored mail's stable id (ItemRecord.id), when it is in the local store. */
+  readonly itemId?: string;
   /** Search's id for ItemOperations, SmartReply/SmartForward by LongId (MS-ASCMD 2.2.3.98.3). */
   readonly longId?: string;
   readonly email: Email;
@@ -50,10 +63,19 @@ export interface MailboxSearchOptions {
 
 export const DEFAULT_RANGE: SearchRange = { first: 0, last: 49 };
 
+/** At most 36 KB per photo (the limit is 100 KB, MS-ASCMD 2.2.3.105.3) and 20 per answer. */
+const GAL_PICTURES: PictureOptions = { maxSize: 36_864, maxPictures: 20 };
+
 /** GAL entries matching `query` (names and addresses starting with it, as the server decides). */
 export async function searchGal(run: AccountRun, query: string, range: SearchRange = DEFAULT_RANGE): Promise<GalSearchResult> {
   if (query.trim() === '') return { entries: [] };
-  const res = await run.session.run((ctx) => buildSearch({ store: 'GAL', query: query.trim(), range }, ctx), parseSearch, (r) => r.status);
+  // Photos come with 14.1 (MS-ASCMD 2.2.3.135.3): small ones, for avatars.
+  const picture = atLeast(run.session.ctx.version, '14.1') ? GAL_PICTURES : undefined;
+  const res = await run.session.run(
+    (ctx) => buildSearch({ store: 'GAL', query: query.trim(), range, picture }, ctx),
+    parseSearch,
+    (r) => r.status,
+  );
   check(res.status, res.store?.status);
   const store = res.store;
   return { entries: (store?.results ?? []).flatMap((r) => (r.gal ? [r.gal] : [])), total: store?.total };
@@ -72,13 +94,17 @@ async function viaSearch(run: AccountRun, text: string, options: MailboxSearchOp
   if (options.folderId) terms.push({ kind: 'collectionId', value: options.folderId });
   terms.push({ kind: 'freeText', text });
   const res = await run.session.run(
-    (ctx) => buildSearch({
-      store: 'Mailbox',
-      query: { kind: 'and', terms },
-      range: options.range ?? DEFAULT_RANGE,
-      deepTraversal: options.folderId ? true : undefined,
-      bodyPreferences: run.bodies.mail,
-    }, ctx),
+    (ctx) =>
+      buildSearch(
+        {
+          store: 'Mailbox',
+          query: { kind: 'and', terms },
+          range: options.range ?? DEFAULT_RANGE,
+          deepTraversal: options.folderId ? true : undefined,
+          bodyPreferences: run.bodies.mail,
+        },
+        ctx,
+      ),
     parseSearch,
     (r) => r.status,
   );
@@ -91,28 +117,38 @@ async function viaSearch(run: AccountRun, text: string, options: MailboxSearchOp
 
 async function searchHit(run: AccountRun, r: SearchResult): Promise<MailboxHit> {
   const email = decodeEmail(r.properties as NonNullable<SearchResult['properties']>, run.session.ctx);
-  const serverId = r.collectionId ? await storedMatch(run, r.collectionId, email) : undefined;
-  return { folderId: r.collectionId, serverId, local: serverId !== undefined, longId: r.longId, email };
+  const stored = r.collectionId ? await storedMatch(run, r.collectionId, email) : undefined;
+  return { folderId: r.collectionId, serverId: stored?.serverId, local: stored !== undefined, itemId: stored?.id, longId: r.longId, email };
 }
 
 /** The stored mail of that folder with the same received date (its sort key) and subject. */
-async function storedMatch(run: AccountRun, folderId: string, email: Email): Promise<string | undefined> {
+async function storedMatch(run: AccountRun, folderId: string, email: Email): Promise<ItemRecord | undefined> {
   const date = email.dateReceived;
   if (!date || Number.isNaN(date.getTime())) return undefined;
   const key = [run.session.account.id, folderId, date.toISOString()];
   const same = await run.store.db.getAllFromIndex('items', 'byFolderSort', IDBKeyRange.only(key));
-  return same.find((i) => (i.data as Email).subject === email.subject)?.serverId;
+  return same.find((i) => i.class === 'Email' && i.data.subject === email.subject);
 }
 
 /** Find pages from 0 only (MS-ASCMD 2.2.3.177.2 Status 4): ask from 0 and drop what comes before `first`. */
 async function viaFind(run: AccountRun, text: string, options: MailboxSearchOptions): Promise<MailboxSearchResult> {
   const range = options.range ?? DEFAULT_RANGE;
   const res = await run.session.run(
-    (ctx) => buildFind({
-      searchId: guid(),
-      criterion: { kind: 'mailbox', freeText: text, class: 'Email', collectionId: options.folderId, deepTraversal: options.folderId ? true : undefined },
-      range: { first: 0, last: range.last },
-    }, ctx),
+    (ctx) =>
+      buildFind(
+        {
+          searchId: guid(),
+          criterion: {
+            kind: 'mailbox',
+            freeText: text,
+            class: 'Email',
+            collectionId: options.folderId,
+            deepTraversal: options.folderId ? true : undefined,
+          },
+          range: { first: 0, last: range.last },
+        },
+        ctx,
+      ),
     parseFind,
     (r) => r.status,
   );
@@ -129,8 +165,47 @@ async function findHit(run: AccountRun, r: FindResult): Promise<MailboxHit> {
   // Find:Preview (MS-ASCMD 2.2.3.136) stands where a body preview would.
   const preview = textAt(props, 'Preview');
   const email = preview !== undefined && !decoded.body ? { ...decoded, body: { type: 1 as const, preview, truncated: true } } : decoded;
-  const stored = r.collectionId && r.serverId ? await run.store.db.get('items', [run.session.account.id, r.collectionId, r.serverId]) : undefined;
-  return { folderId: r.collectionId, serverId: r.serverId, local: stored !== undefined, email };
+  const stored =
+    r.collectionId && r.serverId ? await run.store.db.get('items', [run.session.account.id, r.collectionId, r.serverId]) : undefined;
+  return { folderId: r.collectionId, serverId: r.serverId, local: stored !== undefined, itemId: stored?.id, email };
+}
+
+/** A search hit to open: by its LongId when the server gave one, else by folder and ServerId. */
+export type HitTarget = { readonly longId: string } | { readonly folderId: string; readonly serverId: string };
+
+/** A mail that is not in the local store, as the server holds it: its fields and its whole body. */
+export interface OpenedHit {
+  readonly email: Email;
+  /** MS-ASAIRS 2.2.2.41.1 type (1 text, 2 HTML) and the text. */
+  readonly body?: { readonly type: number; readonly data: string };
+}
+
+/**
+ * A search hit the store does not hold, fetched whole with ItemOperations Fetch: by
+ * search:LongId (MS-ASCMD 2.2.3.93, 2.2.1.10: "a Search result, by its LongId"), else
+ * by ServerId and CollectionId. HTML preferred, plain text else (MS-ASAIRS 2.2.2.8).
+ * Nothing is written to the store.
+ */
+export async function openHit(run: AccountRun, target: HitTarget): Promise<OpenedHit> {
+  const fetchTarget: FetchTarget =
+    'longId' in target ? { longId: target.longId } : { serverId: target.serverId, collectionId: target.folderId };
+  const res = await run.session.run(
+    (ctx) =>
+      buildItemOperations(
+        { operations: [{ kind: 'Fetch', target: fetchTarget, options: { bodyPreferences: [{ type: 2 }, { type: 1 }] } }] },
+        ctx,
+      ),
+    parseItemOperations,
+    (r) => r.status,
+  );
+  const r = res.results[0];
+  const code = res.status !== 1 ? res.status : r?.status;
+  if (r?.kind !== 'Fetch' || code !== 1 || !r.properties) {
+    throw new SyncError(code === 6 ? 'gone' : 'server', `ItemOperations status ${code}: ${itemOperationsStatusText(code ?? 0)}`);
+  }
+  const email = decodeEmail(r.properties.el, run.session.ctx);
+  const body = r.properties.body;
+  return { email, body: body?.data !== undefined ? { type: body.type, data: body.data } : undefined };
 }
 
 /**

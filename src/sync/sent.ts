@@ -12,7 +12,6 @@
  * outbox's own Message-ID (RFC 5322 3.6.4), fixed when the mail was queued.
  */
 import { FolderType } from '../eas/commands/foldersync.ts';
-import type { Email } from '../eas/items/email.ts';
 import { fetchBodies } from './bodies.ts';
 import { syncCollections } from './collections.ts';
 import type { AccountRun } from './context.ts';
@@ -39,11 +38,18 @@ export async function findSent(run: AccountRun, mail: { readonly messageId: stri
   const report = await syncCollections(run, [sent.serverId]);
   if (report.needFolderSync || report.errors.some((e) => e.folderId === sent.serverId)) return 'later';
   const candidates = (await getItems(run.store, accountId, sent.serverId))
-    .filter((i) => ((i.data as Email).subject ?? '') === mail.subject)
+    .filter((i) => i.class === 'Email' && (i.data.subject ?? '') === mail.subject)
     .sort((a, b) => b.sortKey.localeCompare(a.sortKey))
     .slice(0, MAX_CANDIDATES);
   if (candidates.length === 0) return 'absent';
-  const heads = await fetchBodies(run, sent.serverId, candidates.map((c) => c.serverId), 4, false, HEADER_BYTES);
+  const heads = await fetchBodies(
+    run,
+    sent.serverId,
+    candidates.map((c) => c.serverId),
+    4,
+    false,
+    HEADER_BYTES,
+  );
   const found = [...heads.values()].some((mime) => messageIds(readHeaders(mime).get('message-id')?.[0]).includes(mail.messageId));
   return found ? 'found' : 'absent';
 }

@@ -14,28 +14,30 @@
  *   network failure that may have reached the server is retried only when repeating
  *   the request cannot double an effect (reconnect.ts safeToRepeat): a 12.1 SendMail,
  *   a MoveItems or a MeetingResponse goes back to its queue, which decides (outbox.ts,
- *   push.ts).
+ *   edit-commands.ts).
  * - 401/403/456/457 and account statuses (MS-ASCMD 2.2.2): stop, no retry.
  */
 import type { EasContext, EasRequest } from '../eas/command.ts';
 import { buildProvision, parseProvision, type DeviceInformation, type ProvisionResponse } from '../eas/commands/provision.ts';
-import {
-  EasClient, EasHttpError, EasNetworkError, EasRedirectError, EasRetryLaterError, negotiateVersion, readMultipart,
-  type EasCredentials, type EasExchange, type ServerOptions, type Transport,
-} from '../eas/http.ts';
+import { EasClient, type EasExchange } from '../eas/http.ts';
+import { EasHttpError, EasNetworkError, EasRedirectError, EasRetryLaterError } from '../eas/response.ts';
+import { negotiateVersion, type ServerOptions } from '../eas/options.ts';
+import { readMultipart } from '../eas/multipart.ts';
+import type { EasCredentials, Transport } from '../eas/endpoint.ts';
 import { describeStatus, isAccountBlocked, needsProvisioning } from '../eas/status.ts';
 import { CLIENT_VERSIONS, type EasVersion } from '../eas/version.ts';
 import { wipeAccountOps, type Store } from '../store/db.ts';
-import type { AccountRecord } from '../store/schema.ts';
+import type { AccountRecord, AccountState } from '../store/schema.ts';
 import type { El } from '../wbxml/tree.ts';
 import { SyncError, classify } from './errors.ts';
 import type { Emit } from './events.ts';
 import { QUICK_CLOSE_MS, closedUnanswered, mayHaveArrived, safeToRepeat } from './reconnect.ts';
-import type { Clock } from './runtime.ts';
+import type { Clock } from './primitives.ts';
 
 /** The version the user chose, when this client speaks it and the server offers it (MS-ASHTTP 2.2.4.1.2.2). */
 function chosenVersion(chosen: EasVersion, offered: readonly EasVersion[], listed: string): EasVersion {
-  if (!CLIENT_VERSIONS.includes(chosen)) throw new SyncError('version', `ActiveSync ${chosen} is not a version this client speaks (${CLIENT_VERSIONS.join(', ')})`);
+  if (!CLIENT_VERSIONS.includes(chosen))
+    throw new SyncError('version', `ActiveSync ${chosen} is not a version this client speaks (${CLIENT_VERSIONS.join(', ')})`);
   if (!offered.includes(chosen)) throw new SyncError('version', `the server does not offer ActiveSync ${chosen} (it offers: ${listed})`);
   return chosen;
 }
@@ -103,6 +105,8 @@ interface Attempts {
   reopened: boolean;
   /** When the current attempt was sent. */
   sentAt: number;
+  /** It waited out a Retry-After, showing the account as busy meanwhile. */
+  waitedBusy?: boolean;
 }
 
 export class Session {
@@ -149,8 +153,19 @@ export class Session {
   }
 
   /** Sends a command with the error rules above. `status` reads the response's top-level status. */
-  async run<T>(build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status?: StatusOf<T>, options: RunOptions = {}): Promise<T> {
-    const got = await this.runWith(async (req) => ({ root: await this.client.send(req, { signal: options.signal }), parts: [] }), build, parse, status, options);
+  async run<T>(
+    build: (ctx: EasContext) => EasRequest,
+    parse: (root: El | null, ctx: EasContext) => T,
+    status?: StatusOf<T>,
+    options: RunOptions = {},
+  ): Promise<T> {
+    const got = await this.runWith(
+      async (req) => ({ root: await this.client.send(req, { signal: options.signal }), parts: [] }),
+      build,
+      parse,
+      status,
+      options,
+    );
     return got.result;
   }
 
@@ -159,13 +174,27 @@ export class Session {
    * the binary parts come back next to the result (parts[0] is the WBXML). A server may
    * answer inline anyway; then `parts` holds only the body.
    */
-  async runMultipart<T>(build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status?: StatusOf<T>, options: RunOptions = {}): Promise<{ result: T; parts: Uint8Array[] }> {
-    return this.runWith(async (req) => readMultipart(await this.client.sendRaw(req, { acceptMultiPart: true, signal: options.signal })), build, parse, status, options);
+  async runMultipart<T>(
+    build: (ctx: EasContext) => EasRequest,
+    parse: (root: El | null, ctx: EasContext) => T,
+    status?: StatusOf<T>,
+    options: RunOptions = {},
+  ): Promise<{ result: T; parts: Uint8Array[] }> {
+    return this.runWith(
+      async (req) => readMultipart(await this.client.sendRaw(req, { acceptMultiPart: true, signal: options.signal })),
+      build,
+      parse,
+      status,
+      options,
+    );
   }
 
   private async runWith<T>(
     send: (req: EasRequest) => Promise<{ root: El | null; parts: Uint8Array[] }>,
-    build: (ctx: EasContext) => EasRequest, parse: (root: El | null, ctx: EasContext) => T, status: StatusOf<T> | undefined, options: RunOptions,
+    build: (ctx: EasContext) => EasRequest,
+    parse: (root: El | null, ctx: EasContext) => T,
+    status: StatusOf<T> | undefined,
+    options: RunOptions,
   ): Promise<{ result: T; parts: Uint8Array[] }> {
     const state = this.attempts({ provisioned: false, retries: options.retries, retryServerErrors: options.retryServerErrors });
     for (;;) {
@@ -182,6 +211,7 @@ export class Session {
           continue;
         }
         if (code !== undefined && isAccountBlocked(code)) throw new SyncError('blocked', `status ${code}: ${describeStatus(code)}`);
+        if (state.waitedBusy) await this.showState({ kind: 'ok' });
         return { result, parts: got.parts };
       } catch (e) {
         if (options.signal?.aborted) throw options.signal.reason;
@@ -217,7 +247,10 @@ export class Session {
     return this.keep(version, opts);
   }
 
-  private keep(version: EasVersion, opts: ServerOptions): Pick<AccountRecord, 'version' | 'versionCheckedAt' | 'serverVersions' | 'serverCommands'> {
+  private keep(
+    version: EasVersion,
+    opts: ServerOptions,
+  ): Pick<AccountRecord, 'version' | 'versionCheckedAt' | 'serverVersions' | 'serverCommands'> {
     this.client.version = version;
     return { version, versionCheckedAt: this.deps.clock.now(), serverVersions: [...opts.versions], serverCommands: [...opts.commands] };
   }
@@ -277,7 +310,8 @@ export class Session {
     this.client.policyKey = policy.policyKey;
     const ack = await this.provisionCommand({ kind: 'acknowledge', policyKey: policy.policyKey, status: 1 });
     const finalKey = ack.policy?.policyKey;
-    if (!finalKey || ack.policy?.status !== 1) throw new SyncError('provisioning', `Provision acknowledgement refused (policy status ${ack.policy?.status})`);
+    if (!finalKey || ack.policy?.status !== 1)
+      throw new SyncError('provisioning', `Provision acknowledgement refused (policy status ${ack.policy?.status})`);
     this.client.policyKey = finalKey;
     await this.update({ policyKey: finalKey });
   }
@@ -338,7 +372,20 @@ export class Session {
     const backoff = (this.deps.backoffMs ?? 1000) * 2 ** (state.attempts - 1);
     const wait = e instanceof EasRetryLaterError && e.retryAfterMs !== undefined ? e.retryAfterMs : backoff;
     if (wait > (this.deps.maxWaitMs ?? MAX_WAIT_MS)) throw err;
+    if (e instanceof EasRetryLaterError) {
+      // MS-ASHTTP 3.1.5.2.3: the server is busy; while the request waits, the account says so and when it tries again.
+      state.waitedBusy = true;
+      await this.showState({ kind: 'busy', until: this.deps.clock.now() + wait });
+    }
     await this.deps.clock.sleep(wait);
+  }
+
+  /** The account's state for the status line, stored and announced (nothing while the account is being set up). */
+  private async showState(state: AccountState): Promise<void> {
+    if (!this.persisted) return;
+    if (state.kind === 'ok' && this.current.state.kind !== 'busy') return;
+    await this.update({ state });
+    this.deps.emit({ type: 'account', accountId: this.current.id, state });
   }
 
   /** A silently closed connection: once, at once, for a request that may be repeated (reconnect.ts). */

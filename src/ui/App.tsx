@@ -8,14 +8,25 @@ import { Icon, type IconName } from './components/Icon.tsx';
 import { lazyScreen } from './components/lazy.tsx';
 import { AppContext, useLive, type AppHandles } from './data/live.ts';
 import { listAccounts } from './data/read.ts';
-import { createI18n, I18nContext, loadLangChoice, resolveLang, saveLangChoice, useI18n, type LangChoice, type MessageKey } from './i18n/index.ts';
+import {
+  createI18n,
+  I18nContext,
+  loadLangChoice,
+  resolveLang,
+  saveLangChoice,
+  useI18n,
+  type LangChoice,
+  type MessageKey,
+} from './i18n/index.ts';
 import { MailScreen } from './mail/MailScreen.tsx';
 import { PrefsContext, usePrefs, type Prefs } from './prefs.ts';
 import { href, useRoute, type Route } from './router.ts';
 import { StatusBanners } from './status/Status.tsx';
 import { UpdateBanner } from './status/UpdateBanner.tsx';
 import { DemoPanel } from './demo/DemoPanel.tsx';
-import { useNewMailNotifications } from './status/notify.ts';
+import { notificationsWanted, useNewMailNotifications } from './status/notify.ts';
+import { usePushRelay } from './status/push.ts';
+import { useReminders } from './status/reminders.ts';
 
 const CalendarScreen = lazyScreen(() => import('./calendar/CalendarScreen.tsx').then((m) => m.CalendarScreen));
 const EventScreen = lazyScreen(() => import('./calendar/EventScreen.tsx').then((m) => m.EventScreen));
@@ -79,6 +90,7 @@ function section(route: Route): NavItem['key'] | undefined {
   switch (route.name) {
     case 'mail':
     case 'outbox':
+    case 'drafts':
     case 'mailSearch':
     case 'compose':
       return 'mail';
@@ -101,6 +113,8 @@ function Shell() {
   const route = useRoute();
   const accounts = useLive(listAccounts, [], ['accounts']);
   useNewMailNotifications();
+  usePushRelay(accounts.loading ? undefined : (accounts.value ?? []), notificationsWanted);
+  useReminders();
   const noAccount = !accounts.loading && (accounts.value ?? []).length === 0;
   const showSetup = route.name === 'setup' || (noAccount && route.name !== 'settings');
   const current = section(route);
@@ -113,6 +127,7 @@ function Shell() {
 
   return (
     <div class="shell">
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link to #main; the hash router owns the hash, so the click moves focus itself */}
       <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
         {t('app.skip')}
       </a>
@@ -142,6 +157,7 @@ function Screen({ route }: { route: Route }) {
   switch (route.name) {
     case 'mail':
     case 'outbox':
+    case 'drafts':
     case 'mailSearch':
       return <MailScreen route={route} />;
     case 'compose':
@@ -162,4 +178,3 @@ function Screen({ route }: { route: Route }) {
       return <SetupScreen />;
   }
 }
-

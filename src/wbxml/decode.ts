@@ -59,11 +59,7 @@ export function decodeWbxml(bytes: Uint8Array, vocab: VocabularyIndex, options?:
   return decodeWbxmlDocument(bytes, vocab, options).root;
 }
 
-export function decodeWbxmlDocument(
-  bytes: Uint8Array,
-  vocab: VocabularyIndex,
-  options: DecodeOptions = {},
-): WbxmlDocument {
+export function decodeWbxmlDocument(bytes: Uint8Array, vocab: VocabularyIndex, options: DecodeOptions = {}): WbxmlDocument {
   const r = new Reader(bytes);
   const header = readHeader(r);
   const root = new BodyReader(r, header, vocab, options.maxDepth ?? 100).read();

@@ -13,7 +13,11 @@ export class WbxmlError extends Error {
 /** Errors of the XML form; `line` and `column` are 1-based. */
 export class XmlFormError extends Error {
   override readonly name = 'XmlFormError';
-  constructor(message: string, readonly line: number, readonly column: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(`${message} at line ${line}, column ${column}`);
   }
 }

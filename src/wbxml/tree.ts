@@ -43,11 +43,7 @@ export function ns(namespace: string): (name: string, ...content: Content[]) => 
 }
 
 /** Optional element: only built when the value is present. */
-export function opt(
-  namespace: string,
-  name: string,
-  value: string | number | boolean | undefined | null,
-): El | undefined {
+export function opt(namespace: string, name: string, value: string | number | boolean | undefined | null): El | undefined {
   if (value === undefined || value === null) return undefined;
   const v = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
   return el(namespace, name, v);

@@ -17,9 +17,12 @@ interface Shown {
   hash?: string;
 }
 
+/** The new-mail notifications (a demo event's reminder may show meanwhile: not this test's). */
 function notifications(page: Page): Promise<Shown[]> {
   return page.evaluate(async () =>
-    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, hash: (n.data as { hash?: string } | null)?.hash })),
+    (await (await navigator.serviceWorker.ready).getNotifications())
+      .filter((n) => n.tag.startsWith('new-mail:'))
+      .map((n) => ({ title: n.title, body: n.body, tag: n.tag, hash: (n.data as { hash?: string } | null)?.hash })),
   );
 }
 
@@ -40,7 +43,9 @@ interface ServerMail {
 }
 
 function serverMails(page: Page): Promise<ServerMail[]> {
-  return page.evaluate(async () => ((await (await fetch('/__demo/mailbox?user=alice&folder=Inbox')).json()) as { items: ServerMail[] }).items);
+  return page.evaluate(
+    async () => ((await (await fetch('/__demo/mailbox?user=alice&folder=Inbox')).json()) as { items: ServerMail[] }).items,
+  );
 }
 
 async function serverInbox(page: Page): Promise<string[]> {
@@ -69,7 +74,9 @@ describe('new-mail notifications in Chromium', () => {
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(`${server.origin}/?demo=1`);
-    await page.waitForFunction(() => document.documentElement.dataset['engine'] === 'sw' && !!navigator.serviceWorker.controller, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.documentElement.dataset['engine'] === 'sw' && !!navigator.serviceWorker.controller, null, {
+      timeout: 30_000,
+    });
     await page.getByRole('listbox', { name: 'Inbox' }).waitFor({ timeout: 60_000 });
     await expect.poll(async () => (await localInbox(page)).length, { timeout: 60_000 }).toBe((await serverInbox(page)).length);
 

@@ -147,6 +147,35 @@ export const FETCH_VECTORS: readonly string[] = [
   `<form action="http://evil.test/post" method="post"><input name=a value=b><input type=submit></form>`,
   `<a href="http://evil.test/" target="_top">top navigation</a>`,
   `<applet code="X.class" codebase="http://evil.test/"></applet>`,
+  // CSS a regular expression misread (issue #12 item 8): bare strings in image-set() are URLs.
+  `<div style="background:-webkit-image-set('http://evil.test/wis.png' 1x)">x</div>`,
+  `<div style="background-image:image-set(&quot;https://tracker.test/is3.png&quot; 1x, &quot;https://tracker.test/is4.png&quot; 2x)">x</div>`,
+  `<style>p.w{background:-webkit-image-set("//evil.test/wis2.png" 1x)}</style><p class=w>w</p>`,
+  `<style>p.i{background:image("http://evil.test/image-fn.png")}</style><p class=i>i</p>`,
+  `<style>p.e{background:\\75 rl(http://evil.test/esc2.png)}</style><p class=e>e</p>`,
+  `<style>p.e2{background:u\\72l("http://evil.test/esc3.png")}</style><p class=e2>e2</p>`,
+  `<style>@import url("http://evil.test/media.css") screen and (min-width:1px);</style>`,
+  `<style>@media all{@import "http://evil.test/nested.css";p{background:url(http://evil.test/media-bg.png)}}</style><p>m</p>`,
+  `<style>@font-face{font-family:y;src:local(x),url(//evil.test/f2.woff2) format("woff2")}p{font-family:y}</style><p>f</p>`,
+  `<style>p.v{--bg:url(http://evil.test/var.png);background:var(--bg)}</style><p class=v>v</p>`,
+  `<style>@namespace url(http://evil.test/ns);@document url(http://evil.test/){p{background:url(http://evil.test/doc.png)}}</style>`,
 ];
 
-export const ALL_VECTORS: readonly string[] = [...SCRIPT_VECTORS, ...FETCH_VECTORS];
+/**
+ * Links that would lead back into the app (its origin, a route, the proxy's API): each
+ * must lose its href. The test also clicks them: nothing opens.
+ */
+export const APP_LINK_VECTORS: readonly string[] = [
+  `<a href="/proxy/logout">relative path</a>`,
+  `<a href="proxy/config">relative</a>`,
+  `<a href="#/settings">route</a>`,
+  `<a href="#">fragment</a>`,
+  `<a href="?reset=1">query</a>`,
+  `<a href="http:/proxy/logout">scheme-relative path</a>`,
+  `<a href="HTTP:proxy/config">scheme and relative</a>`,
+  `<map name=m><area shape=rect coords=0,0,10,10 href="/proxy/logout"></map><img usemap=#m src="cid:logo@hostile">`,
+  `<a href="blob:null/x">blob</a>`,
+  `<a href="ftp://evil.test/">ftp</a>`,
+];
+
+export const ALL_VECTORS: readonly string[] = [...SCRIPT_VECTORS, ...FETCH_VECTORS, ...APP_LINK_VECTORS];

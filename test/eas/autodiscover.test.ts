@@ -11,7 +11,7 @@ import {
   parseXmlLite,
   textAt,
 } from '../../src/eas/autodiscover.ts';
-import { basicAuthorization, type Transport } from '../../src/eas/http.ts';
+import { basicAuthorization, type Transport } from '../../src/eas/endpoint.ts';
 
 // Shaped like the MS-ASCMD 4.2 examples, with the namespace case some servers use.
 const SETTINGS = `<?xml version="1.0" encoding="utf-8"?>
@@ -134,11 +134,18 @@ describe('Autodiscover response', () => {
 
   it('reads an Action error and a generic Response error', () => {
     expect(parseAutodiscoverResponse(ACTION_ERROR)).toEqual({
-      kind: 'error', status: 2, errorCode: undefined,
-      message: 'The directory service could not be reached', debugData: 'MailUser',
+      kind: 'error',
+      status: 2,
+      errorCode: undefined,
+      message: 'The directory service could not be reached',
+      debugData: 'MailUser',
     });
     expect(parseAutodiscoverResponse(GENERIC_ERROR)).toEqual({
-      kind: 'error', status: undefined, errorCode: 600, message: 'Invalid Request', debugData: '',
+      kind: 'error',
+      status: undefined,
+      errorCode: 600,
+      message: 'Invalid Request',
+      debugData: '',
     });
   });
 
@@ -180,7 +187,10 @@ describe('autodiscover()', () => {
     return Object.assign(t, { seen });
   }
 
-  const xml = (body: string): Route => () => new Response(body, { status: 200, headers: { 'Content-Type': 'text/xml' } });
+  const xml =
+    (body: string): Route =>
+    () =>
+      new Response(body, { status: 200, headers: { 'Content-Type': 'text/xml' } });
   const auth = (email: string): string => basicAuthorization(email, 'pw');
 
   it('follows an address redirect to the new domain and returns the MobileSync URL', async () => {
@@ -214,7 +224,9 @@ describe('autodiscover()', () => {
     });
     const confirmed: string[] = [];
     const got = await autodiscover('joe@contoso.com', {
-      transport: t, authorization: auth, confirmRedirect: (url) => (confirmed.push(url), true),
+      transport: t,
+      authorization: auth,
+      confirmRedirect: (url) => (confirmed.push(url), true),
     });
     expect(got.url).toBe(EAS_URL);
     expect(confirmed).toEqual([target]);
@@ -223,17 +235,22 @@ describe('autodiscover()', () => {
   });
 
   it('does not follow a redirect to plain http, nor one the user declines', async () => {
-    const routes = (location: string): Transport => server({
-      'GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml': () =>
-        new Response(null, { status: 302, headers: { Location: location } }),
-      'POST https://evil.example/autodiscover/autodiscover.xml': xml(SETTINGS),
-      'POST http://evil.example/autodiscover/autodiscover.xml': xml(SETTINGS),
-    });
-    await expect(autodiscover('joe@contoso.com', { transport: routes('http://evil.example/autodiscover/autodiscover.xml') }))
-      .rejects.toBeInstanceOf(AutodiscoverError);
-    await expect(autodiscover('joe@contoso.com', {
-      transport: routes('https://evil.example/autodiscover/autodiscover.xml'), confirmRedirect: () => false,
-    })).rejects.toBeInstanceOf(AutodiscoverError);
+    const routes = (location: string): Transport =>
+      server({
+        'GET http://autodiscover.contoso.com/autodiscover/autodiscover.xml': () =>
+          new Response(null, { status: 302, headers: { Location: location } }),
+        'POST https://evil.example/autodiscover/autodiscover.xml': xml(SETTINGS),
+        'POST http://evil.example/autodiscover/autodiscover.xml': xml(SETTINGS),
+      });
+    await expect(
+      autodiscover('joe@contoso.com', { transport: routes('http://evil.example/autodiscover/autodiscover.xml') }),
+    ).rejects.toBeInstanceOf(AutodiscoverError);
+    await expect(
+      autodiscover('joe@contoso.com', {
+        transport: routes('https://evil.example/autodiscover/autodiscover.xml'),
+        confirmRedirect: () => false,
+      }),
+    ).rejects.toBeInstanceOf(AutodiscoverError);
   });
 
   it('gives up after 10 redirects', async () => {

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EasRequest } from '../../src/eas/command.ts';
-import {
-  EasClient,
-  EasHttpError,
-  EasNetworkError,
-  EasNotWbxmlError,
-  EasRedirectError,
-  EasRetryLaterError,
-  buildHttpRequest,
-  buildOptionsRequest,
-  decodeBase64Query,
-  encodeBase64Query,
-  encodeBody,
-  endpointUrl,
-  negotiateVersion,
-  parseMultipart,
-  parseServerOptions,
-  readMultipart,
-  type EasAccountConfig,
-  type EasExchange,
-  type Transport,
-} from '../../src/eas/http.ts';
+import { EasClient, type EasExchange } from '../../src/eas/http.ts';
+import { EasHttpError, EasNetworkError, EasNotWbxmlError, EasRedirectError, EasRetryLaterError } from '../../src/eas/response.ts';
+import { buildHttpRequest, buildOptionsRequest, encodeBody } from '../../src/eas/request.ts';
+import { decodeBase64Query, encodeBase64Query } from '../../src/eas/query.ts';
+import { endpointUrl, type EasAccountConfig, type Transport } from '../../src/eas/endpoint.ts';
+import { negotiateVersion, parseServerOptions } from '../../src/eas/options.ts';
+import { parseMultipart, readMultipart } from '../../src/eas/multipart.ts';
 import { encodeEas } from '../../src/eas/wbxml.ts';
 import { el } from '../../src/wbxml/tree.ts';
 
@@ -139,7 +125,12 @@ describe('base64 query (MS-ASHTTP 2.2.1.1.1.1)', () => {
 
   it('encodes the spec example byte for byte', () => {
     const q = encodeBase64Query({
-      version: '14.0', cmd: 'Sync', locale: 0x0409, deviceId: 'v140Device', deviceType: 'SmartPhone', params: {},
+      version: '14.0',
+      cmd: 'Sync',
+      locale: 0x0409,
+      deviceId: 'v140Device',
+      deviceType: 'SmartPhone',
+      params: {},
     });
     expect(q).toBe(SPEC_EXAMPLE);
     // 0x8C = 140, command 0 (Sync), locale 09 04, id length 10, policy key length 0, type length 10
@@ -148,24 +139,54 @@ describe('base64 query (MS-ASHTTP 2.2.1.1.1.1)', () => {
 
   it('decodes the spec example', () => {
     expect(decodeBase64Query(SPEC_EXAMPLE)).toEqual({
-      version: '14.0', cmd: 'Sync', locale: 0x0409, deviceId: 'v140Device', policyKey: undefined,
-      deviceType: 'SmartPhone', params: {}, options: undefined,
+      version: '14.0',
+      cmd: 'Sync',
+      locale: 0x0409,
+      deviceId: 'v140Device',
+      policyKey: undefined,
+      deviceType: 'SmartPhone',
+      params: {},
+      options: undefined,
     });
   });
 
   it('lays out policy key, parameters and options as tag/length/value', () => {
     const q = encodeBase64Query({
-      version: '16.1', cmd: 'SmartReply', locale: 0x0407, deviceId: 'D1', policyKey: 0x01020304,
-      deviceType: 'T', params: { CollectionId: '5', ItemId: '5:1' }, options: 0x01,
+      version: '16.1',
+      cmd: 'SmartReply',
+      locale: 0x0407,
+      deviceId: 'D1',
+      policyKey: 0x01020304,
+      deviceType: 'T',
+      params: { CollectionId: '5', ItemId: '5:1' },
+      options: 0x01,
     });
     expect([...Buffer.from(q, 'base64')]).toEqual([
-      161, 3, 0x07, 0x04, // version 16.1, SmartReply, de-DE
-      2, 0x44, 0x31, // "D1"
-      4, 0x04, 0x03, 0x02, 0x01, // policy key, little-endian
-      1, 0x54, // "T"
-      1, 1, 0x35, // CollectionId "5"
-      3, 3, 0x35, 0x3a, 0x31, // ItemId "5:1"
-      7, 1, 0x01, // Options: SaveInSent
+      161,
+      3,
+      0x07,
+      0x04, // version 16.1, SmartReply, de-DE
+      2,
+      0x44,
+      0x31, // "D1"
+      4,
+      0x04,
+      0x03,
+      0x02,
+      0x01, // policy key, little-endian
+      1,
+      0x54, // "T"
+      1,
+      1,
+      0x35, // CollectionId "5"
+      3,
+      3,
+      0x35,
+      0x3a,
+      0x31, // ItemId "5:1"
+      7,
+      1,
+      0x01, // Options: SaveInSent
     ]);
   });
 
@@ -177,8 +198,14 @@ describe('base64 query (MS-ASHTTP 2.2.1.1.1.1)', () => {
     );
     expect(r.url.startsWith(`${ENDPOINT}?`)).toBe(true);
     expect(decodeBase64Query(queryOf(r))).toEqual({
-      version: '14.1', cmd: 'SmartForward', locale: 0x0409, deviceId: 'v140Device', policyKey: 2034202722,
-      deviceType: 'SmartPhone', params: { CollectionId: '7', ItemId: '7:3', User: 'CONTOSO\\joe' }, options: 0x03,
+      version: '14.1',
+      cmd: 'SmartForward',
+      locale: 0x0409,
+      deviceId: 'v140Device',
+      policyKey: 2034202722,
+      deviceType: 'SmartPhone',
+      params: { CollectionId: '7', ItemId: '7:3', User: 'CONTOSO\\joe' },
+      options: 0x03,
     });
     // MS-ASHTTP 2.2.1.1.2.5/.6/.8: these headers SHOULD NOT accompany the base64 form
     expect(r.headers.has('MS-ASProtocolVersion')).toBe(false);
@@ -244,10 +271,13 @@ describe('OPTIONS (MS-ASHTTP 2.2.3, 2.2.4)', () => {
   });
 
   it('is sent by the client, which returns the parsed options', async () => {
-    const t = fake(() => new Response(null, {
-      status: 200,
-      headers: { 'MS-ASProtocolVersions': '14.0,14.1,16.0', 'MS-ASProtocolCommands': 'Sync,Ping' },
-    }));
+    const t = fake(
+      () =>
+        new Response(null, {
+          status: 200,
+          headers: { 'MS-ASProtocolVersions': '14.0,14.1,16.0', 'MS-ASProtocolCommands': 'Sync,Ping' },
+        }),
+    );
     const o = await new EasClient(config, t).options();
     expect(t.seen[0]?.method).toBe('OPTIONS');
     expect(o.versions).toEqual(['14.0', '14.1', '16.0']);
@@ -270,8 +300,7 @@ describe('negotiateVersion', () => {
 });
 
 describe('responses and HTTP errors', () => {
-  const send = (respond: () => Response, opts = {}): Promise<unknown> =>
-    new EasClient(config, fake(respond), opts).send(folderSync);
+  const send = (respond: () => Response, opts = {}): Promise<unknown> => new EasClient(config, fake(respond), opts).send(folderSync);
 
   it('decodes a WBXML body and returns null for an empty one', async () => {
     const tree = el('FolderHierarchy', 'FolderSync', el('FolderHierarchy', 'Status', '1'));
@@ -342,6 +371,24 @@ describe('responses and HTTP errors', () => {
     stop.abort(reason);
     expect(await failure(sent)).toBe(reason);
   });
+
+  it('leaves no unhandled rejection when the signal was already aborted and the transport rejects too', async () => {
+    const unhandled: unknown[] = [];
+    const note = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', note);
+    try {
+      const stop = new AbortController();
+      stop.abort(new Error('stopped'));
+      const rejecting = new EasClient(config, async (r) => {
+        throw r.signal.reason;
+      });
+      expect(await failure(rejecting.send(folderSync, { signal: stop.signal }))).toBe(stop.signal.reason);
+      await new Promise((done) => setTimeout(done, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', note);
+    }
+  });
 });
 
 describe('EasClient', () => {
@@ -371,14 +418,22 @@ describe('EasClient', () => {
     let clock = 1000;
     const now = (): number => (clock += 5);
     const reply = encodeEas(el('FolderHierarchy', 'FolderSync', el('FolderHierarchy', 'Status', '1')));
-    const ok = new EasClient(config, fake(() => wbxmlResponse(reply)), { onExchange: (x) => seen.push(x), now });
+    const ok = new EasClient(
+      config,
+      fake(() => wbxmlResponse(reply)),
+      { onExchange: (x) => seen.push(x), now },
+    );
     await ok.send(folderSync);
     const x = seen[0] as EasExchange;
     expect(x).toMatchObject({ cmd: 'FolderSync', method: 'POST', status: 200, ms: 5 });
     expect(x.requestBytes).toEqual(encodeEas(folderSync.body as never));
     expect(x.responseBytes).toEqual(reply);
     expect(x.requestHeaders).toContainEqual(['ms-asprotocolversion', '14.1']);
-    const bad = new EasClient(config, fake(() => new Response(null, { status: 401 })), { onExchange: (e) => seen.push(e) });
+    const bad = new EasClient(
+      config,
+      fake(() => new Response(null, { status: 401 })),
+      { onExchange: (e) => seen.push(e) },
+    );
     await failure(bad.send(folderSync));
     const down = new EasClient(config, () => Promise.reject(new TypeError('down')), { onExchange: (e) => seen.push(e) });
     await failure(down.send(folderSync));
@@ -453,7 +508,9 @@ describe('network failures', () => {
 
 describe('network failures: did the answer begin?', () => {
   it('a transport that rejects (a closed socket before any byte): answered is false', async () => {
-    const t = fake(() => Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })));
+    const t = fake(() =>
+      Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })),
+    );
     const e = await failure(new EasClient(config, t).send({ cmd: 'FolderSync' }));
     expect(e).toBeInstanceOf(EasNetworkError);
     expect((e as EasNetworkError).answered).toBe(false);

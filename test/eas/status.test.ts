@@ -12,12 +12,7 @@ import {
 } from '../../src/eas/status.ts';
 
 /** Every code MS-ASCMD 2.2.2 defines: 101-156, 160-179, 183, 184. */
-const ALL: number[] = [
-  ...range(101, 156),
-  ...range(160, 179),
-  183,
-  184,
-];
+const ALL: number[] = [...range(101, 156), ...range(160, 179), 183, 184];
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);

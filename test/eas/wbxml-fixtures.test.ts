@@ -11,6 +11,7 @@ import { LEGACY_SPELLINGS } from '../../src/eas/codepages.ts';
 import { decodeEas, easFromXml, easToXml, encodeEas } from '../../src/eas/wbxml.ts';
 import type { El } from '../../src/wbxml/tree.ts';
 import { LIBWBXML_ENCODED, SHARED_FIXTURES, sharedFixtureNames } from '../support/corpus.ts';
+import { noLibwbxml } from '../support/shared.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wbxml-xcheck-'));
 const fixture = (name: string) => readFileSync(join(SHARED_FIXTURES, name), 'utf8');
@@ -40,8 +41,14 @@ function libDecode(bytes: Uint8Array): string {
 const LIBWBXML_DEVIATIONS: Record<string, Record<string, string>> = {
   Email: { 'Reply-To': 'ReplyTo' },
   Calendar: {
-    TimeZone: 'Timezone', DTStamp: 'DtStamp', Organizer_Name: 'OrganizerName', Organizer_Email: 'OrganizerEmail',
-    Attendee_Email: 'Email', Attendee_Name: 'Name', Attendee_Status: 'AttendeeStatus', Attendee_Type: 'AttendeeType',
+    TimeZone: 'Timezone',
+    DTStamp: 'DtStamp',
+    Organizer_Name: 'OrganizerName',
+    Organizer_Email: 'OrganizerEmail',
+    Attendee_Email: 'Email',
+    Attendee_Name: 'Name',
+    Attendee_Status: 'AttendeeStatus',
+    Attendee_Type: 'AttendeeType',
   },
   ComposeMail: { MIME: 'Mime' },
   Provision: { DeviceEncryptionEnabled: 'RequireStorageCardEncryption' },
@@ -54,13 +61,21 @@ const LIBWBXML_NAMESPACES: Record<string, string> = { GAL: 'Gal' };
 function forLibwbxml(tree: El): string {
   const rename = (e: El): El => {
     const theirs = Object.entries(LIBWBXML_DEVIATIONS[e.ns] ?? {}).find(([, ours]) => ours === e.name)?.[0];
-    return { ns: e.ns, name: theirs ?? e.name, children: e.children.map((c) => (typeof c === 'object' && !(c instanceof Uint8Array) ? rename(c) : c)) };
+    return {
+      ns: e.ns,
+      name: theirs ?? e.name,
+      children: e.children.map((c) => (typeof c === 'object' && !(c instanceof Uint8Array) ? rename(c) : c)),
+    };
   };
-  const xml = easToXml(rename(tree), { declaration: false }).replace(/xmlns="([^"]+)"/g, (_, ns: string) => `xmlns="${LIBWBXML_NAMESPACES[ns] ?? ns}:"`);
+  const xml = easToXml(rename(tree), { declaration: false }).replace(
+    /xmlns="([^"]+)"/g,
+    (_, ns: string) => `xmlns="${LIBWBXML_NAMESPACES[ns] ?? ns}:"`,
+  );
   return `<?xml version="1.0"?>\n<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">\n${xml}`;
 }
 
 describe('libwbxml fixtures', () => {
+  const absent = noLibwbxml("the codec against libwbxml's documents");
   for (const name of sharedFixtureNames()) {
     it(`${name}: XML form → WBXML → tree → XML form is lossless`, () => {
       const tree = easFromXml(fixture(name));
@@ -92,7 +107,7 @@ describe('libwbxml fixtures', () => {
     }
   });
 
-  it('has a stored libwbxml encoding for every fixture', () => {
+  it.skipIf(absent)('has a stored libwbxml encoding for every fixture', () => {
     expect(readdirSync(LIBWBXML_ENCODED).length).toBe(sharedFixtureNames().length);
   });
 });

@@ -4,16 +4,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { easFromXml, easToXml } from '../../src/eas/wbxml.ts';
 import { SHARED_FIXTURES } from '../support/corpus.ts';
+import { noLibwbxml, noXsds } from '../support/shared.ts';
 import { validateResponse } from '../support/xsd.ts';
 
 const canonical = (file: string) => easToXml(easFromXml(readFileSync(join(SHARED_FIXTURES, file), 'utf8')));
 
-describe('XSD validation of responses', () => {
-  it.each(['activesync-021-folder_sync_initial_response.xml', 'activesync-040-search-response.xml'])('accepts the server response %s', (file) => {
-    const r = validateResponse(canonical(file));
-    expect(r.errors).toBe('');
-    expect(r.ok).toBe(true);
-  });
+describe.skipIf(noXsds('the XSD validator tests'))('XSD validation of responses', () => {
+  it
+    .skipIf(noLibwbxml('the XSD validator on libwbxml documents'))
+    .each(['activesync-021-folder_sync_initial_response.xml', 'activesync-040-search-response.xml'])(
+    'accepts the server response %s',
+    (file) => {
+      const r = validateResponse(canonical(file));
+      expect(r.errors).toBe('');
+      expect(r.ok).toBe(true);
+    },
+  );
 
   it('accepts a Sync response with mail, and rejects one with its children out of order', () => {
     const good = `<Sync xmlns="AirSync"><Collections><Collection><SyncKey>2</SyncKey><CollectionId>5</CollectionId><Status>1</Status>

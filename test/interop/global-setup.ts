@@ -21,7 +21,9 @@ export default async function setup(): Promise<() => Promise<void>> {
         'Run `npm test` as root on Debian 12, or run the unit tests alone with `npx vitest run`.',
     );
   }
-  const lock = await lockPeer(undefined, () => process.stderr.write('[interop] waiting for another interop run to finish with the SOGo peer\n'));
+  const lock = await lockPeer(undefined, () =>
+    process.stderr.write('[interop] waiting for another interop run to finish with the SOGo peer\n'),
+  );
   const wasUp = await peerAnswers();
   const up = await peerScript('up.sh');
   const seed = await peerScript('seed.sh');

@@ -28,7 +28,7 @@ describe.each(VERSIONS)('an accepted invitation, EAS %s', (version) => {
   let alice: PeerClient | undefined;
   afterAll(() => alice && close(alice));
 
-  it('leaves exactly one event, accepted, in alice\'s calendar (EAS and DAV) and tells bob\'s copy', async () => {
+  it("leaves exactly one event, accepted, in alice's calendar (EAS and DAV) and tells bob's copy", async () => {
     const uid = unique(`interop-invite-${version}`).replace(/\W+/g, '-');
     const summary = `Invitation ${uid}`;
     const start = new Date(Math.ceil((Date.now() + 3 * 24 * HOUR) / HOUR) * HOUR);
@@ -36,28 +36,37 @@ describe.each(VERSIONS)('an accepted invitation, EAS %s', (version) => {
     const bobDav = new DavClient(BOB);
     const aliceDav = new DavClient(ALICE);
     await bobDav.putCalendar(BOB, uid, meetingIcs(meeting));
-    await sendSmtp({ from: BOB.email, to: [ALICE.email], message: invitationMail(BOB, [ALICE], summary, meetingIcs({ ...meeting, method: 'REQUEST' })) });
+    await sendSmtp({
+      from: BOB.email,
+      to: [ALICE.email],
+      message: invitationMail(BOB, [ALICE], summary, meetingIcs({ ...meeting, method: 'REQUEST' })),
+    });
 
     alice = await connectClient(ALICE, version);
     const c = alice;
     await syncAll(c);
     const inbox = (await folderOfType(c, INBOX)).serverId;
     const calendar = (await folderOfType(c, CALENDAR)).serverId;
-    const request = await eventually('the invitation in alice\'s Inbox', async () => {
+    const request = await eventually("the invitation in alice's Inbox", async () => {
       await syncAll(c);
       return (await items(c, inbox)).find((i) => (i.data as Email).subject === summary);
     });
     expect((request.data as Email).meetingRequest, 'the mail is a meeting request').toBeDefined();
     const eventsWithUid = async (): Promise<CalendarItem[]> =>
       (await items(c, calendar)).map((i) => i.data as CalendarItem).filter((e) => e.uid === uid);
-    expect(await eventsWithUid(), 'SOGo copied bob\'s meeting into alice\'s calendar').toHaveLength(1);
+    expect(await eventsWithUid(), "SOGo copied bob's meeting into alice's calendar").toHaveLength(1);
 
-    await c.engine.respondToMeeting(c.accountId, inbox, request.serverId, 'accept');
+    await c.engine.respondToMeeting(c.accountId, request.id, 'accept');
     await syncAll(c);
     expect(await c.store.db.getAllFromIndex('pending', 'byAccount', c.accountId), 'the answer was taken').toEqual([]);
     const after = await eventsWithUid();
     expect(after).toHaveLength(1);
     expect(after[0]?.subject).toBe(summary);
+    // Alice's own row of the attendee list says what she answered (MS-ASCAL 2.2.2.4 AttendeeStatus 3),
+    // on the device at once and in what SOGo's next Sync brings: the event shows one answer everywhere.
+    const aliceRow = (e: CalendarItem | undefined) =>
+      e?.attendees?.find((a) => a.email.toLowerCase() === ALICE.email.toLowerCase())?.status;
+    expect(aliceRow(after[0])).toBe(3);
 
     // What the server holds, not the local record: download the calendar again.
     const resync = await c.engine.fullResync(c.accountId, calendar);
@@ -65,6 +74,7 @@ describe.each(VERSIONS)('an accepted invitation, EAS %s', (version) => {
     const fresh = await eventsWithUid();
     expect(fresh).toHaveLength(1);
     if (version !== '12.1') expect(fresh[0]?.responseType).toBe(3); // MS-ASCAL 2.2.2.40: 3 accepted (14.0+)
+    expect(aliceRow(fresh[0]), 'the server holds her answer in her attendee row').toBe(3);
 
     const mine = withUid(await aliceDav.objects(calendarPath(ALICE)), uid);
     expect(mine.map((o) => o.href)).toHaveLength(1);

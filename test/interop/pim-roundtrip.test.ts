@@ -67,27 +67,52 @@ describe.each(VERSIONS)('contacts, events and tasks both ways, EAS %s', (version
     (await dav.components(ALICE, kind)).filter((o) => property(o.body, 'SUMMARY') === summary);
 
   const mine = {
-    contact: { firstName: 'Zoe', lastName: `Client${tag}`, fileAs: `Client${tag}, Zoe`, email1Address: `zoe.${tag}@example.org`, mobilePhoneNumber: '+49 170 5550101', companyName: 'Interop Ltd' } satisfies Contact,
+    contact: {
+      firstName: 'Zoe',
+      lastName: `Client${tag}`,
+      fileAs: `Client${tag}, Zoe`,
+      email1Address: `zoe.${tag}@example.org`,
+      mobilePhoneNumber: '+49 170 5550101',
+      companyName: 'Interop Ltd',
+    } satisfies Contact,
     event: {
-      subject: `Client event ${tag}`, startTime: hourAhead(2), endTime: new Date(hourAhead(2).getTime() + HOUR),
-      timezone: zoneFromIana('Europe/Berlin').blob, busyStatus: 2, sensitivity: 0, meetingStatus: 0, dtStamp: new Date(),
-      location: 'Room 7', reminder: 15,
+      subject: `Client event ${tag}`,
+      startTime: hourAhead(2),
+      endTime: new Date(hourAhead(2).getTime() + HOUR),
+      timezone: zoneFromIana('Europe/Berlin').blob,
+      busyStatus: 2,
+      sensitivity: 0,
+      meetingStatus: 0,
+      dtStamp: new Date(),
+      location: 'Room 7',
+      reminder: 15,
     } satisfies CalendarItem,
-    task: { subject: `Client task ${tag}`, complete: false, dueDate: utcMidnight(3), utcDueDate: utcMidnight(3), importance: 2 } satisfies Task,
+    task: {
+      subject: `Client task ${tag}`,
+      complete: false,
+      dueDate: utcMidnight(3),
+      utcDueDate: utcMidnight(3),
+      importance: 2,
+    } satisfies Task,
   };
 
-  it('a contact, an event and a task made on the client appear in SOGo\'s DAV', async () => {
+  it("a contact, an event and a task made on the client appear in SOGo's DAV", async () => {
     await c.engine.addItem(c.accountId, folder.contacts, mine.contact);
     await c.engine.addItem(c.accountId, folder.calendar, mine.event);
     await c.engine.addItem(c.accountId, folder.tasks, mine.task);
     await syncAll(c);
 
     // The server took the adds: no provisional ServerId left, nothing queued.
-    for (const [id, subject] of [[folder.calendar, mine.event.subject], [folder.tasks, mine.task.subject]] as const) {
+    for (const [id, subject] of [
+      [folder.calendar, mine.event.subject],
+      [folder.tasks, mine.task.subject],
+    ] as const) {
       const item = only(await local<{ subject?: string }>(id, (d) => d.subject === subject), subject);
       expect(item.serverId).not.toMatch(/^local:/);
     }
-    expect(only(await local<Contact>(folder.contacts, (d) => d.lastName === mine.contact.lastName), 'contact').serverId).not.toMatch(/^local:/);
+    expect(only(await local<Contact>(folder.contacts, (d) => d.lastName === mine.contact.lastName), 'contact').serverId).not.toMatch(
+      /^local:/,
+    );
     expect(await c.store.db.getAllFromIndex('pending', 'byAccount', c.accountId)).toEqual([]);
 
     const card = only(await davContacts((o) => property(o.body, 'N')?.startsWith(`${mine.contact.lastName};Zoe`) ?? false), 'vCard').body;
@@ -115,16 +140,47 @@ describe.each(VERSIONS)('contacts, events and tasks both ways, EAS %s', (version
     due: utcMidnight(5),
   };
   const davEvent = (summary: string): string =>
-    vcalendar(['BEGIN:VEVENT', `UID:${theirs.eventUid}`, `DTSTAMP:${icsUtc(new Date())}`, `DTSTART:${icsUtc(theirs.start)}`,
-      `DTEND:${icsUtc(new Date(theirs.start.getTime() + 2 * HOUR))}`, `SUMMARY:${summary}`, 'LOCATION:Lab', 'END:VEVENT']);
+    vcalendar([
+      'BEGIN:VEVENT',
+      `UID:${theirs.eventUid}`,
+      `DTSTAMP:${icsUtc(new Date())}`,
+      `DTSTART:${icsUtc(theirs.start)}`,
+      `DTEND:${icsUtc(new Date(theirs.start.getTime() + 2 * HOUR))}`,
+      `SUMMARY:${summary}`,
+      'LOCATION:Lab',
+      'END:VEVENT',
+    ]);
 
   it('a contact, an event and a task PUT over DAV appear in the next engine sync', async () => {
     await sleep(1100);
-    await dav.putContact(ALICE, theirs.contactUid, ['BEGIN:VCARD', 'VERSION:3.0', `UID:${theirs.contactUid}`, `FN:Yann Dav${tag}`,
-      `N:Dav${tag};Yann;;;`, `EMAIL;TYPE=INTERNET,WORK:yann.${tag}@example.net`, 'TEL;TYPE=WORK,VOICE:+33 1 5550 0102', 'END:VCARD', ''].join('\r\n'));
+    await dav.putContact(
+      ALICE,
+      theirs.contactUid,
+      [
+        'BEGIN:VCARD',
+        'VERSION:3.0',
+        `UID:${theirs.contactUid}`,
+        `FN:Yann Dav${tag}`,
+        `N:Dav${tag};Yann;;;`,
+        `EMAIL;TYPE=INTERNET,WORK:yann.${tag}@example.net`,
+        'TEL;TYPE=WORK,VOICE:+33 1 5550 0102',
+        'END:VCARD',
+        '',
+      ].join('\r\n'),
+    );
     await dav.putCalendar(ALICE, theirs.eventUid, davEvent(`DAV event ${tag}`));
-    await dav.putCalendar(ALICE, theirs.taskUid, vcalendar(['BEGIN:VTODO', `UID:${theirs.taskUid}`, `DTSTAMP:${icsUtc(new Date())}`,
-      `SUMMARY:DAV task ${tag}`, `DUE;VALUE=DATE:${icsUtc(theirs.due).slice(0, 8)}`, 'END:VTODO']));
+    await dav.putCalendar(
+      ALICE,
+      theirs.taskUid,
+      vcalendar([
+        'BEGIN:VTODO',
+        `UID:${theirs.taskUid}`,
+        `DTSTAMP:${icsUtc(new Date())}`,
+        `SUMMARY:DAV task ${tag}`,
+        `DUE;VALUE=DATE:${icsUtc(theirs.due).slice(0, 8)}`,
+        'END:VTODO',
+      ]),
+    );
     await syncAll(c);
 
     const contact = only(await local<Contact>(folder.contacts, (d) => d.lastName === `Dav${tag}`), 'contact').data as Contact;
@@ -145,8 +201,8 @@ describe.each(VERSIONS)('contacts, events and tasks both ways, EAS %s', (version
   it('a change and a delete from each side reach the other', async () => {
     const event = only(await local<CalendarItem>(folder.calendar, (d) => d.subject === mine.event.subject), 'client event');
     const task = only(await local<Task>(folder.tasks, (d) => d.subject === mine.task.subject), 'client task');
-    await c.engine.updateItem(c.accountId, folder.calendar, event.serverId, { ...(event.data as CalendarItem), location: 'Room 9' });
-    await c.engine.deleteItem(c.accountId, folder.tasks, task.serverId);
+    await c.engine.updateItem(c.accountId, event.id, { ...(event.data as CalendarItem), location: 'Room 9' });
+    await c.engine.deleteItem(c.accountId, task.id);
     await syncAll(c);
     expect(property(only(await davComponents('VEVENT', mine.event.subject), 'VEVENT').body, 'LOCATION')).toBe('Room 9');
     expect(await davComponents('VTODO', mine.task.subject)).toEqual([]);

@@ -10,7 +10,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Email } from '../../src/eas/items/email.ts';
-import type { EngineEvent } from '../../src/sync/events.ts';
+import type { SyncEvent } from '../../src/sync/events.ts';
 import { close, connectClient, folderOfType, items, syncAll, type PeerClient } from './support/client.ts';
 import { plainMail } from './support/mail.ts';
 import { ALICE, BOB, VERSIONS, eventually, unique } from './support/peer.ts';
@@ -35,25 +35,38 @@ describe.each(VERSIONS)('the Ping loop, EAS %s', (version) => {
     c = client;
     await syncAll(client);
     const inbox = (await folderOfType(client, INBOX)).serverId;
-    const events: { at: number; e: EngineEvent }[] = [];
+    const events: { at: number; e: SyncEvent }[] = [];
     client.engine.subscribe((e) => events.push({ at: Date.now(), e }));
     const loop = client.engine.push(client.accountId, {
-      signal: stop.signal, initialHeartbeat: HEARTBEAT_S, minHeartbeat: HEARTBEAT_S, maxHeartbeat: HEARTBEAT_S,
+      signal: stop.signal,
+      initialHeartbeat: HEARTBEAT_S,
+      minHeartbeat: HEARTBEAT_S,
+      maxHeartbeat: HEARTBEAT_S,
     });
 
-    await eventually('a Ping that stays out', async () => {
-      const last = events.at(-1);
-      const waiting = last?.e.type === 'push' && last.e.state === 'ping' && Date.now() - last.at > 1500;
-      return waiting ? true : undefined;
-    }, 30_000, 250);
+    await eventually(
+      'a Ping that stays out',
+      async () => {
+        const last = events.at(-1);
+        const waiting = last?.e.type === 'push' && last.e.state === 'ping' && Date.now() - last.at > 1500;
+        return waiting ? true : undefined;
+      },
+      30_000,
+      250,
+    );
 
     const subject = unique(`interop ping ${version}`);
     await sendSmtp({ from: BOB.email, to: [ALICE.email], message: plainMail(BOB, [ALICE], subject, 'Wake up.\n') });
     const delivered = Date.now();
-    await eventually('the mail in the store', async () => {
-      const mails = (await items(client, inbox)).map((i) => i.data as Email);
-      return mails.some((m) => m.subject === subject) ? true : undefined;
-    }, 30_000, 100);
+    await eventually(
+      'the mail in the store',
+      async () => {
+        const mails = (await items(client, inbox)).map((i) => i.data as Email);
+        return mails.some((m) => m.subject === subject) ? true : undefined;
+      },
+      30_000,
+      100,
+    );
 
     const pinged = client.exchanges.find((x) => x.cmd === 'Ping' && x.at > delivered);
     const stored = events.find((x) => x.at > delivered && x.e.type === 'changes' && x.e.folderId === inbox && x.e.added > 0);

@@ -66,7 +66,7 @@ describe('a full resync changes nothing', () => {
     let c: PeerClient | undefined;
     afterAll(() => c && close(c));
 
-    it('same items with the same content, the servers\' counts, no duplicates', async () => {
+    it("same items with the same content, the servers' counts, no duplicates", async () => {
       c = await connectClient(ALICE, version);
       await syncAll(c);
       const expected = countsOf(ALICE);
@@ -81,7 +81,9 @@ describe('a full resync changes nothing', () => {
       await expectFolderCounters(c);
 
       const calendars = (await folders(c)).filter((f) => f.class === 'Calendar');
-      const uids = (await Promise.all(calendars.map((f) => items(c as PeerClient, f.serverId)))).flat().map((i) => (i.data as CalendarItem).uid);
+      const uids = (await Promise.all(calendars.map((f) => items(c as PeerClient, f.serverId))))
+        .flat()
+        .map((i) => (i.data as CalendarItem).uid);
       expect(new Set(uids).size, 'one event per UID').toBe(uids.length);
     });
   });

@@ -33,7 +33,7 @@ async function flush(c: PeerClient): Promise<void> {
 }
 
 /** The one mail with this subject in the user's Inbox, once the engine's sync has it. */
-async function arrived(c: PeerClient, subject: string): Promise<{ mail: Email; serverId: string; folderId: string }> {
+async function arrived(c: PeerClient, subject: string): Promise<{ mail: Email; serverId: string; folderId: string; id: string }> {
   const inbox = (await folderOfType(c, INBOX)).serverId;
   const hits = await eventually(`"${subject}" in ${c.user.login}'s Inbox over EAS`, async () => {
     await syncFolders(c, [inbox]);
@@ -43,7 +43,7 @@ async function arrived(c: PeerClient, subject: string): Promise<{ mail: Email; s
   expect(hits).toHaveLength(1);
   const hit = hits[0];
   if (!hit) throw new Error('unreachable');
-  return { mail: hit.data as Email, serverId: hit.serverId, folderId: inbox };
+  return { mail: hit.data as Email, serverId: hit.serverId, folderId: inbox, id: hit.id };
 }
 
 async function sentCopies(c: PeerClient, subject: string): Promise<number> {
@@ -57,7 +57,7 @@ describe.each(VERSIONS)('the outbox against SOGo, EAS %s', (version) => {
   afterAll(() => open.forEach(close));
   const subject = unique(`interop send ${version}`);
 
-  it('a mail alice -> bob arrives in bob\'s Inbox (EAS and IMAP), one copy in alice\'s Sent', async () => {
+  it("a mail alice -> bob arrives in bob's Inbox (EAS and IMAP), one copy in alice's Sent", async () => {
     const alice = await connectClient(ALICE, version);
     const bob = await connectClient(BOB, version);
     open.push(alice, bob);
@@ -75,22 +75,28 @@ describe.each(VERSIONS)('the outbox against SOGo, EAS %s', (version) => {
     expect(await sentCopies(alice, subject)).toBe(1);
   });
 
-  it('bob\'s reply (SmartReply) reaches alice once, one copy in bob\'s Sent', async () => {
+  it("bob's reply (SmartReply) reaches alice once, one copy in bob's Sent", async () => {
     const [alice, bob] = open;
     if (!alice || !bob) throw new Error('the first test did not connect');
     const original = await arrived(bob, subject);
     const reply = `Re: ${subject}`;
     await bob.engine.queueMail({
       ...mailTo(bob, ALICE, reply, 'Thanks, Alice.\n'),
-      source: { kind: 'reply', ref: { accountId: bob.accountId, folderId: original.folderId, serverId: original.serverId }, quoted: false },
+      source: { kind: 'reply', ref: { accountId: bob.accountId, itemId: original.id }, quoted: false },
     });
     const before = bob.exchanges.length;
     await flush(bob);
-    const sent = bob.exchanges.slice(before).filter((e) => e.cmd === 'SmartReply' || e.cmd === 'SendMail').map(({ cmd, status }) => ({ cmd, status }));
+    const sent = bob.exchanges
+      .slice(before)
+      .filter((e) => e.cmd === 'SmartReply' || e.cmd === 'SendMail')
+      .map(({ cmd, status }) => ({ cmd, status }));
     if (version === '14.1') {
       expect(sent).toEqual([{ cmd: 'SmartReply', status: 200 }]);
     } else {
-      expect(sent.filter((e) => e.cmd === 'SmartReply').every((e) => e.status === 500), 'SOGo 5.8 refuses 12.1 SmartReply').toBe(true);
+      expect(
+        sent.filter((e) => e.cmd === 'SmartReply').every((e) => e.status === 500),
+        'SOGo 5.8 refuses 12.1 SmartReply',
+      ).toBe(true);
       expect(sent.at(-1), 'the SendMail fallback').toEqual({ cmd: 'SendMail', status: 200 });
     }
 

@@ -10,7 +10,7 @@ import { pinnedTransport } from './support/client.ts';
 import { ALICE, BOB, countsOf, reseed } from './support/peer.ts';
 import { expectSummaryMatches, readSummary, removeTempDirs, runSyncCli, syncArgs, tempDir } from './support/summary.ts';
 
-describe('eas sync totals equal the servers\' own counts', () => {
+describe("eas sync totals equal the servers' own counts", () => {
   beforeAll(async () => {
     await reseed();
   });
@@ -33,7 +33,7 @@ describe('eas sync totals equal the servers\' own counts', () => {
     expectSummaryMatches(summary, countsOf(ALICE));
   });
 
-  it('FilterType 5 (one month) on mail gives IMAP SEARCH SINCE\'s count per folder', async () => {
+  it("FilterType 5 (one month) on mail gives IMAP SEARCH SINCE's count per folder", async () => {
     const dir = tempDir('counts-filter');
     await runSyncCli(ALICE, `${dir}/state`, `${dir}/out`, ['--filter', 'Email=5']);
     const summary = readSummary(`${dir}/out`);

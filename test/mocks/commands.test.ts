@@ -4,7 +4,7 @@ import { fromBase64 } from '../../src/wbxml/base64.ts';
 import { decodeEas } from '../../src/eas/wbxml.ts';
 import { kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
 import { mailContent, type Mailbox } from '../../mocks/model.ts';
-import { A, B, TestClient, folderId, testServer } from './helpers.ts';
+import { A, B, TestClient, folderId, fullSync, testServer } from './helpers.ts';
 
 const IO = ns('ItemOperations');
 const S = ns('Search');
@@ -38,7 +38,10 @@ describe('ItemOperations', () => {
     const fetch = kid(kid(r.tree as El, 'Response') as El, 'Fetch') as El;
     expect(textAt(fetch, 'Status')).toBe('1');
     expect(fromBase64(textAt(fetch, 'Properties', 'Data') ?? '')).toEqual(att.bytes);
-    const part = await c.post('ItemOperations', IO('ItemOperations', IO('Fetch', IO('Store', 'Mailbox'), B('FileReference', ref), IO('Options', IO('Range', '0-4')))));
+    const part = await c.post(
+      'ItemOperations',
+      IO('ItemOperations', IO('Fetch', IO('Store', 'Mailbox'), B('FileReference', ref), IO('Options', IO('Range', '0-4')))),
+    );
     const props = kid(kid(kid(part.tree as El, 'Response') as El, 'Fetch') as El, 'Properties') as El;
     expect([textAt(props, 'Range'), textAt(props, 'Total')]).toEqual(['0-4', String(att.bytes.length)]);
     expect(fromBase64(textAt(props, 'Data') ?? '')).toEqual(att.bytes.subarray(0, 5));
@@ -50,8 +53,16 @@ describe('ItemOperations', () => {
     const { c, adds, alice } = await setup();
     const inbox = folderId(adds, 'Inbox');
     const att = mailWithAttachment(alice, inbox);
-    const fetchMime = IO('ItemOperations', IO('Fetch', IO('Store', 'Mailbox'), A('CollectionId', inbox), A('ServerId', att.id),
-      IO('Options', B('BodyPreference', B('Type', 4)))));
+    const fetchMime = IO(
+      'ItemOperations',
+      IO(
+        'Fetch',
+        IO('Store', 'Mailbox'),
+        A('CollectionId', inbox),
+        A('ServerId', att.id),
+        IO('Options', B('BodyPreference', B('Type', 4))),
+      ),
+    );
     const r = await c.post('ItemOperations', fetchMime);
     const body = kid(kid(kid(kid(r.tree as El, 'Response') as El, 'Fetch') as El, 'Properties') as El, 'Body') as El;
     expect(textAt(body, 'Type')).toBe('4');
@@ -65,7 +76,10 @@ describe('ItemOperations', () => {
     const wbxml = bytes.subarray(view.getInt32(4, true), view.getInt32(4, true) + view.getInt32(8, true));
     const tree = decodeEas(wbxml);
     const partNo = Number(textAt(tree, 'Response', 'Fetch', 'Properties', 'Body', 'Part'));
-    const mime = bytes.subarray(view.getInt32(4 + partNo * 8, true), view.getInt32(4 + partNo * 8, true) + view.getInt32(8 + partNo * 8, true));
+    const mime = bytes.subarray(
+      view.getInt32(4 + partNo * 8, true),
+      view.getInt32(4 + partNo * 8, true) + view.getInt32(8 + partNo * 8, true),
+    );
     expect(new TextDecoder().decode(mime)).toBe(textAt(body, 'Data'));
   });
 
@@ -92,7 +106,8 @@ describe('ItemOperations', () => {
 describe('Search', () => {
   it('finds GAL entries by name prefix, both demo users included, with Range and Total', async () => {
     const { c } = await setup();
-    const q = (query: string, range = '0-9') => c.post('Search', S('Search', S('Store', S('Name', 'GAL'), S('Query', query), S('Options', S('Range', range)))));
+    const q = (query: string, range = '0-9') =>
+      c.post('Search', S('Search', S('Store', S('Name', 'GAL'), S('Query', query), S('Options', S('Range', range)))));
     const bob = (await q('bob')).tree as El;
     const store = kid(kid(bob, 'Response') as El, 'Store') as El;
     expect(textAt(store, 'Status')).toBe('1');
@@ -103,30 +118,95 @@ describe('Search', () => {
     expect(Number(textAt(many, 'Total'))).toBeGreaterThan(5);
     const none = kid(kid((await q('zzzz')).tree as El, 'Response') as El, 'Store') as El;
     expect(textAt(none, 'Total')).toBe('0');
+    // The empty Result of no match is for mailbox searches only (MS-ASCMD 2.2.3.155.3).
+    expect(kids(none, 'Result')).toEqual([]);
+  });
+
+  it('GAL photos on 14.1 when asked (MS-ASCMD 2.2.3.135.3): PNG Data for the first MaxPictures, 173 none, 174 too large, 175 past the limit; none on 14.0', async () => {
+    const ask = (c: TestClient, picture: El) =>
+      c.post('Search', S('Search', S('Store', S('Name', 'GAL'), S('Query', 'b'), S('Options', S('Range', '0-99'), picture))));
+    const pictures = async (c: TestClient, picture: El) => {
+      const store = kid(kid((await ask(c, picture)).tree as El, 'Response') as El, 'Store') as El;
+      return kids(store, 'Result').map((r) => {
+        const p = kid(kid(r, 'Properties') as El, 'Picture');
+        return { email: textAt(r, 'Properties', 'EmailAddress'), status: p && textAt(p, 'Status'), data: p && kid(p, 'Data')?.children[0] };
+      });
+    };
+    const { c } = await setup();
+    const all = await pictures(c, S('Picture', S('MaxSize', 102400), S('MaxPictures', 2)));
+    const bob = all.find((r) => r.email === 'bob@example.test');
+    expect(bob?.status).toBe('1');
+    expect([...(bob?.data as Uint8Array).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(all.filter((r) => r.status === '1')).toHaveLength(2);
+    expect(all.some((r) => r.status === '175')).toBe(true);
+    expect(all.find((r) => r.email === 'borislav.novak@example.test')).toEqual({
+      email: 'borislav.novak@example.test',
+      status: '173',
+      data: undefined,
+    });
+    expect((await pictures(c, S('Picture', S('MaxSize', 100)))).find((r) => r.email === 'bob@example.test')?.status).toBe('174');
+    const old = await pictures(new TestClient(c.server, { version: '14.0' }), S('Picture'));
+    expect(old.every((r) => r.status === undefined)).toBe(true);
   });
 
   it('searches the mailbox by free text within a folder and its subfolders (DeepTraversal)', async () => {
     const { c, adds } = await setup();
     const inbox = folderId(adds, 'Inbox');
-    const q = (deep: boolean) => c.post('Search', S('Search', S('Store', S('Name', 'Mailbox'),
-      S('Query', S('And', A('Class', 'Email'), A('CollectionId', inbox), S('FreeText', 'Project Sakura'))),
-      S('Options', S('Range', '0-99'), deep && S('DeepTraversal'), B('BodyPreference', B('Type', 1), B('TruncationSize', 100))))));
+    const q = (deep: boolean) =>
+      c.post(
+        'Search',
+        S(
+          'Search',
+          S(
+            'Store',
+            S('Name', 'Mailbox'),
+            S('Query', S('And', A('Class', 'Email'), A('CollectionId', inbox), S('FreeText', 'Project Sakura'))),
+            S('Options', S('Range', '0-99'), deep && S('DeepTraversal'), B('BodyPreference', B('Type', 1), B('TruncationSize', 100))),
+          ),
+        ),
+      );
     const shallow = kid(kid((await q(false)).tree as El, 'Response') as El, 'Store') as El;
     const deep = kid(kid((await q(true)).tree as El, 'Response') as El, 'Store') as El;
     expect(Number(textAt(deep, 'Total'))).toBeGreaterThan(Number(textAt(shallow, 'Total')));
     const first = kid(deep, 'Result') as El;
     expect(textAt(first, 'LongId')).toMatch(/:\d+$/);
     expect(textAt(first, 'Properties', 'Subject')).toMatch(/Project Sakura|キックオフ/);
+    const none = await c.post(
+      'Search',
+      S(
+        'Search',
+        S(
+          'Store',
+          S('Name', 'Mailbox'),
+          S('Query', S('And', A('Class', 'Email'), A('CollectionId', inbox), S('FreeText', 'zzzz-no-such-words'))),
+          S('Options', S('Range', '0-9')),
+        ),
+      ),
+    );
+    const empty = kid(kid(none.tree as El, 'Response') as El, 'Store') as El;
+    expect([textAt(empty, 'Total'), kids(empty, 'Result').map((r) => r.children.length)]).toEqual(['0', [0]]);
   });
 });
 
 describe('ResolveRecipients', () => {
   it('resolves an address, reports ambiguity and failure, and gives free/busy of a local user', async () => {
     const { c } = await setup();
-    const r = await c.post('ResolveRecipients', R('ResolveRecipients', R('To', 'bob@example.test'), R('To', 'a'), R('To', 'nobody@nowhere.test'),
-      R('Options', R('Availability', R('StartTime', '2026-05-15T00:00:00.000Z'), R('EndTime', '2026-05-16T00:00:00.000Z')))));
+    const r = await c.post(
+      'ResolveRecipients',
+      R(
+        'ResolveRecipients',
+        R('To', 'bob@example.test'),
+        R('To', 'a'),
+        R('To', 'nobody@nowhere.test'),
+        R('Options', R('Availability', R('StartTime', '2026-05-15T00:00:00.000Z'), R('EndTime', '2026-05-16T00:00:00.000Z'))),
+      ),
+    );
     const [bob, ambiguous, none] = kids(r.tree as El, 'Response');
-    expect([textAt(bob, 'Status'), textAt(bob, 'Recipient', 'EmailAddress'), textAt(bob, 'Recipient', 'Type')]).toEqual(['1', 'bob@example.test', '1']);
+    expect([textAt(bob, 'Status'), textAt(bob, 'Recipient', 'EmailAddress'), textAt(bob, 'Recipient', 'Type')]).toEqual([
+      '1',
+      'bob@example.test',
+      '1',
+    ]);
     expect(textAt(bob, 'Recipient', 'Availability', 'MergedFreeBusy')).toMatch(/^[0-4]{48}$/);
     expect(['2', '3']).toContain(textAt(ambiguous, 'Status'));
     expect(Number(textAt(ambiguous, 'RecipientCount'))).toBeGreaterThan(1);
@@ -137,8 +217,20 @@ describe('ResolveRecipients', () => {
 describe('Settings', () => {
   it('sets and gets Oof', async () => {
     const { c } = await setup();
-    const set = await c.post('Settings', ST('Settings', ST('Oof', ST('Set', ST('OofState', 1),
-      ST('OofMessage', ST('AppliesToInternal'), ST('Enabled', 1), ST('ReplyMessage', '休暇中です'), ST('BodyType', 'Text'))))));
+    const set = await c.post(
+      'Settings',
+      ST(
+        'Settings',
+        ST(
+          'Oof',
+          ST(
+            'Set',
+            ST('OofState', 1),
+            ST('OofMessage', ST('AppliesToInternal'), ST('Enabled', 1), ST('ReplyMessage', '休暇中です'), ST('BodyType', 'Text')),
+          ),
+        ),
+      ),
+    );
     expect(textAt(set.tree as El, 'Oof', 'Status')).toBe('1');
     const get = await c.post('Settings', ST('Settings', ST('Oof', ST('Get', ST('BodyType', 'Text')))));
     const got = kid(kid(get.tree as El, 'Oof') as El, 'Get') as El;
@@ -149,18 +241,71 @@ describe('Settings', () => {
     expect(textAt(bad.tree as El, 'Oof', 'Status')).toBe('5');
   });
 
-  it.each([['12.1', 'EmailAddresses'], ['14.0', 'EmailAddresses'], ['14.1', 'Accounts'], ['16.1', 'Accounts']])(
-    'gives UserInformation in the %s shape (%s) and takes DeviceInformation', async (version, shape) => {
-      const { c, s } = await setup(version);
-      const r = await c.post('Settings', ST('Settings', ST('UserInformation', ST('Get')),
+  it('keeps a time-based Oof per user and gives it back (XSD-valid) to that user only', async () => {
+    const { c, s } = await setup();
+    const set = await c.post(
+      'Settings',
+      ST(
+        'Settings',
+        ST(
+          'Oof',
+          ST(
+            'Set',
+            ST('OofState', 2),
+            ST('StartTime', '2026-12-24T00:00:00.000Z'),
+            ST('EndTime', '2027-01-04T00:00:00.000Z'),
+            ST(
+              'OofMessage',
+              ST('AppliesToExternalUnknown'),
+              ST('Enabled', 1),
+              ST('ReplyMessage', 'Away until Jan 4'),
+              ST('BodyType', 'Text'),
+            ),
+          ),
+        ),
+      ),
+    );
+    expect(textAt(set.tree as El, 'Oof', 'Status')).toBe('1');
+    const got = kid(
+      kid((await c.post('Settings', ST('Settings', ST('Oof', ST('Get', ST('BodyType', 'Text')))))).tree as El, 'Oof') as El,
+      'Get',
+    ) as El;
+    expect([textAt(got, 'OofState'), textAt(got, 'StartTime'), textAt(got, 'EndTime')]).toEqual([
+      '2',
+      '2026-12-24T00:00:00.000Z',
+      '2027-01-04T00:00:00.000Z',
+    ]);
+    expect(
+      textAt(
+        kids(got, 'OofMessage').find((m) => kid(m, 'AppliesToExternalUnknown')),
+        'ReplyMessage',
+      ),
+    ).toBe('Away until Jan 4');
+    expect(s.mock.world.users.get('bob')?.oof.state).toBe(0);
+  });
+
+  it.each([
+    ['12.1', 'EmailAddresses'],
+    ['14.0', 'EmailAddresses'],
+    ['14.1', 'Accounts'],
+    ['16.1', 'Accounts'],
+  ])('gives UserInformation in the %s shape (%s) and takes DeviceInformation', async (version, shape) => {
+    const { c, s } = await setup(version);
+    const r = await c.post(
+      'Settings',
+      ST(
+        'Settings',
+        ST('UserInformation', ST('Get')),
         ST('DeviceInformation', ST('Set', ST('Model', 'Test'), ST('FriendlyName', 'テスト端末'))),
-        version >= '14.1' && ST('RightsManagementInformation', ST('Get'))));
-      const get = kid(kid(r.tree as El, 'UserInformation') as El, 'Get') as El;
-      expect(kid(get, shape)).toBeDefined();
-      expect(JSON.stringify(get)).toContain('alice@example.test');
-      expect(textAt(r.tree as El, 'DeviceInformation', 'Status')).toBe('1');
-      expect(s.mock.devices.find('alice', 'DEV1')?.information['FriendlyName']).toBe('テスト端末');
-    });
+        version >= '14.1' && ST('RightsManagementInformation', ST('Get')),
+      ),
+    );
+    const get = kid(kid(r.tree as El, 'UserInformation') as El, 'Get') as El;
+    expect(kid(get, shape)).toBeDefined();
+    expect(JSON.stringify(get)).toContain('alice@example.test');
+    expect(textAt(r.tree as El, 'DeviceInformation', 'Status')).toBe('1');
+    expect(s.mock.devices.find('alice', 'DEV1')?.information['FriendlyName']).toBe('テスト端末');
+  });
 });
 
 describe('MoveItems', () => {
@@ -170,14 +315,41 @@ describe('MoveItems', () => {
     const archive = folderId(adds, 'Archive');
     const id = [...(alice.folders.get(inbox)?.store.items.keys() ?? [])][0] ?? '';
     const move = (src: string, from: string, to: string) => M('Move', M('SrcMsgId', src), M('SrcFldId', from), M('DstFldId', to));
-    const r = await c.post('MoveItems', M('MoveItems', move(id, inbox, archive), move(id, inbox, archive), move('7:1', inbox, '4242'),
-      move(id, archive, archive), move('x', archive, folderId(adds, 'Calendar'))));
+    const r = await c.post(
+      'MoveItems',
+      M(
+        'MoveItems',
+        move(id, inbox, archive),
+        move(id, inbox, archive),
+        move('7:1', inbox, '4242'),
+        move(id, archive, archive),
+        move('x', archive, folderId(adds, 'Calendar')),
+      ),
+    );
     const results = kids(r.tree as El, 'Response').map((x) => textAt(x, 'Status'));
     expect(results).toEqual(['3', '1', '1', '4', '1']);
     const dst = textAt(kids(r.tree as El, 'Response')[0], 'DstMsgId') ?? '';
     expect(alice.folders.get(archive)?.store.items.has(dst)).toBe(true);
     expect(alice.folders.get(inbox)?.store.items.has(id)).toBe(false);
     expect(textOf(kid(kids(r.tree as El, 'Response')[0] as El, 'SrcMsgId'))).toBe(id);
+  });
+
+  it("tells the mover too: a Delete on its next Sync of the source, an Add on the destination's (MS-ASCMD 2.2.1.12)", async () => {
+    const { c, adds, alice } = await setup();
+    const inbox = folderId(adds, 'Inbox');
+    const archive = folderId(adds, 'Archive');
+    const src = await fullSync(c, inbox);
+    const dst = await fullSync(c, archive);
+    const id = [...src.ids][0] ?? '';
+    const r = await c.post('MoveItems', M('MoveItems', M('Move', M('SrcMsgId', id), M('SrcFldId', inbox), M('DstFldId', archive))));
+    const moved = textAt(kid(r.tree as El, 'Response') as El, 'DstMsgId') ?? '';
+    const commands = async (folder: string, key: string) => {
+      const next = await c.sync(A('Collection', A('SyncKey', key), A('CollectionId', folder), A('GetChanges', '1')));
+      return kids(kid(next.collection as El, 'Commands') ?? A('Commands')).map((x) => `${x.name} ${textAt(x, 'ServerId')}`);
+    };
+    expect(await commands(inbox, src.key)).toEqual([`Delete ${id}`]);
+    expect(await commands(archive, dst.key)).toEqual([`Add ${moved}`]);
+    expect(alice.folders.get(archive)?.store.items.has(moved)).toBe(true);
   });
 });
 
@@ -188,10 +360,21 @@ describe('Find (16.1)', () => {
 
   it('searches the mailbox and the GAL, and refuses a range not starting at 0 (Status 4)', async () => {
     const { c, adds } = await setup('16.1');
-    const mailbox = await find(c, FD('MailBoxSearchCriterion', FD('Query', FD('FreeText', 'Project Sakura'), A('Class', 'Email'),
-      A('CollectionId', folderId(adds, 'Inbox'))), FD('Options', FD('Range', '0-4'), FD('DeepTraversal'))));
+    const mailbox = await find(
+      c,
+      FD(
+        'MailBoxSearchCriterion',
+        FD('Query', FD('FreeText', 'Project Sakura'), A('Class', 'Email'), A('CollectionId', folderId(adds, 'Inbox'))),
+        FD('Options', FD('Range', '0-4'), FD('DeepTraversal')),
+      ),
+    );
     const r = kid(mailbox.tree as El, 'Response') as El;
-    expect([textAt(mailbox.tree as El, 'Status'), textAt(r, 'Status'), textAt(r, 'Store'), textAt(r, 'Range')]).toEqual(['1', '1', 'Mailbox', '0-4']);
+    expect([textAt(mailbox.tree as El, 'Status'), textAt(r, 'Status'), textAt(r, 'Store'), textAt(r, 'Range')]).toEqual([
+      '1',
+      '1',
+      'Mailbox',
+      '0-4',
+    ]);
     expect(textAt(kid(r, 'Result'), 'Properties', 'Subject')).toMatch(/Project Sakura|キックオフ/);
     const gal = await find(c, FD('GalSearchCriterion', FD('Query', 'bob'), FD('Options', FD('Range', '0-9'))));
     const g = kid(gal.tree as El, 'Response') as El;

@@ -50,14 +50,19 @@ describe('demo mailbox', () => {
 
   it('has recurring events with exceptions in Tokyo, Berlin and New York, with correct TimeZone blobs', () => {
     const events = [...folder(world, 'alice', 'Calendar').store.items.values()].flatMap((i) => (i.data.kind === 'pim' ? [i.data] : []));
-    const recurringWithExceptions = events.filter((e) => e.props.some((p) => p.name === 'Recurrence') && e.props.some((p) => p.name === 'Exceptions'));
+    const recurringWithExceptions = events.filter(
+      (e) => e.props.some((p) => p.name === 'Recurrence') && e.props.some((p) => p.name === 'Exceptions'),
+    );
     const biases = recurringWithExceptions.map((e) => decodeTimeZone(textOf(e.props.find((p) => p.name === 'Timezone'))).bias).sort();
     expect(biases).toEqual([-540, -60, 300].sort());
     // Our blobs agree with the zones' real transitions, as the client's own decoder sees them.
     for (const zone of ['Asia/Tokyo', 'Europe/Berlin', 'America/New_York']) {
-      for (const year of [2025, 2026, 2027]) expect(zoneMatchesBlob(zone, decodeTimeZone(timezoneBlob(zone)), year), `${zone} ${year}`).toBe(true);
+      for (const year of [2025, 2026, 2027])
+        expect(zoneMatchesBlob(zone, decodeTimeZone(timezoneBlob(zone)), year), `${zone} ${year}`).toBe(true);
     }
-    const deleted = recurringWithExceptions.flatMap((e) => e.props.filter((p) => p.name === 'Exceptions')).flatMap((x) => x.children)
+    const deleted = recurringWithExceptions
+      .flatMap((e) => e.props.filter((p) => p.name === 'Exceptions'))
+      .flatMap((x) => x.children)
       .filter((x) => typeof x === 'object' && !(x instanceof Uint8Array) && kid(x, 'Deleted'));
     expect(deleted.length).toBeGreaterThan(0);
   });
@@ -66,7 +71,7 @@ describe('demo mailbox', () => {
     const events = [...folder(world, 'alice', 'Calendar').store.items.values()].flatMap((i) => (i.data.kind === 'pim' ? [i.data] : []));
     const localStart = (subject: RegExp, zone: string): string => {
       const e = events.find((x) => subject.test(propText(x, 'Subject') ?? ''));
-      const t = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})/.exec(e ? propText(e, 'StartTime') ?? '' : '');
+      const t = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})/.exec(e ? (propText(e, 'StartTime') ?? '') : '');
       const ms = t ? Date.UTC(Number(t[1]), Number(t[2]) - 1, Number(t[3]), Number(t[4]), Number(t[5])) : NaN;
       return new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
     };
@@ -76,29 +81,35 @@ describe('demo mailbox', () => {
   });
 
   it('has one pending invitation: the request mail and a tentative, unanswered item with the same UID', () => {
-    const requests = [...folder(world, 'alice', 'Inbox').store.items.values()].flatMap((i) => (i.data.kind === 'mail' && i.data.meeting ? [i.data] : []));
+    const requests = [...folder(world, 'alice', 'Inbox').store.items.values()].flatMap((i) =>
+      i.data.kind === 'mail' && i.data.meeting ? [i.data] : [],
+    );
     expect(requests).toHaveLength(1);
     const uid = requests[0]?.meeting?.uid;
-    const items = [...folder(world, 'alice', 'Calendar').store.items.values()].flatMap((i) => (i.data.kind === 'pim' && propText(i.data, 'UID') === uid ? [i.data] : []));
+    const items = [...folder(world, 'alice', 'Calendar').store.items.values()].flatMap((i) =>
+      i.data.kind === 'pim' && propText(i.data, 'UID') === uid ? [i.data] : [],
+    );
     expect(items).toHaveLength(1);
-    expect([propText(items[0] ?? { kind: 'pim', props: [] }, 'BusyStatus'), propText(items[0] ?? { kind: 'pim', props: [] }, 'ResponseType')]).toEqual(['1', '5']);
+    expect([
+      propText(items[0] ?? { kind: 'pim', props: [] }, 'BusyStatus'),
+      propText(items[0] ?? { kind: 'pim', props: [] }, 'ResponseType'),
+    ]).toEqual(['1', '5']);
   });
 
   it('is the same for the same seed and differs for another', () => {
-    const subjects = (w: World) => [...folder(w, 'alice', 'Inbox').store.items.values()].slice(0, 20).map((i) => (i.data.kind === 'mail' ? i.data.subject : ''));
+    const subjects = (w: World) =>
+      [...folder(w, 'alice', 'Inbox').store.items.values()].slice(0, 20).map((i) => (i.data.kind === 'mail' ? i.data.subject : ''));
     expect(subjects(buildDemoWorld({ seed: 1, now: () => NOW }))).toEqual(subjects(world));
     expect(subjects(buildDemoWorld({ seed: 2, now: () => NOW }))).not.toEqual(subjects(world));
   });
 });
 
 describe('bulk generator', () => {
-  it('generates 50k mails quickly, with bodies made on first use', () => {
+  it('generates 50k mails with bodies made on first use (its speed is a bench row, not a test)', () => {
     const w = buildDemoWorld({ seed: 3, now: () => NOW, empty: true });
     const mb = w.mailboxes.get('alice') as Mailbox;
     const inbox = folder(w, 'alice', 'Inbox');
-    const t0 = performance.now();
     generateItems(w, mb, inbox.store, 50_000, 3);
-    expect(performance.now() - t0).toBeLessThan(3000);
     expect(inbox.store.items.size).toBe(50_000);
     const last = [...inbox.store.items.values()].pop();
     expect(last?.data.kind === 'mail' && typeof last.data.content).toBe('function');

@@ -36,7 +36,10 @@ describe('FolderSync', () => {
     const p = await phone.folderSync();
     const t = await tablet.folderSync();
     const inbox = folderId(p.adds, 'Inbox');
-    const created = await phone.post('FolderCreate', F('FolderCreate', F('SyncKey', p.key), F('ParentId', inbox), F('DisplayName', '請求書'), F('Type', 12)));
+    const created = await phone.post(
+      'FolderCreate',
+      F('FolderCreate', F('SyncKey', p.key), F('ParentId', inbox), F('DisplayName', '請求書'), F('Type', 12)),
+    );
     const newId = textAt(created.tree as El, 'ServerId') ?? '';
     const pKey = textAt(created.tree as El, 'SyncKey') ?? '';
     expect(textAt(created.tree as El, 'Status')).toBe('1');
@@ -44,11 +47,17 @@ describe('FolderSync', () => {
     expect(textAt(mine.changes, 'Count')).toBe('0');
     const theirs = await tablet.folderSync(t.key);
     expect(theirs.adds.map((a) => textAt(a, 'DisplayName'))).toEqual(['請求書']);
-    const renamed = await phone.post('FolderUpdate', F('FolderUpdate', F('SyncKey', mine.key), F('ServerId', newId), F('ParentId', '0'), F('DisplayName', 'Invoices')));
+    const renamed = await phone.post(
+      'FolderUpdate',
+      F('FolderUpdate', F('SyncKey', mine.key), F('ServerId', newId), F('ParentId', '0'), F('DisplayName', 'Invoices')),
+    );
     expect(textAt(renamed.tree as El, 'Status')).toBe('1');
     const upd = await tablet.folderSync(theirs.key);
     expect(kids(upd.changes, 'Update').map((u) => [textAt(u, 'DisplayName'), textAt(u, 'ParentId')])).toEqual([['Invoices', '0']]);
-    const del = await phone.post('FolderDelete', F('FolderDelete', F('SyncKey', textAt(renamed.tree as El, 'SyncKey') ?? ''), F('ServerId', newId)));
+    const del = await phone.post(
+      'FolderDelete',
+      F('FolderDelete', F('SyncKey', textAt(renamed.tree as El, 'SyncKey') ?? ''), F('ServerId', newId)),
+    );
     expect(textAt(del.tree as El, 'Status')).toBe('1');
     const gone = await tablet.folderSync(upd.key);
     expect(kids(gone.changes, 'Delete').map((d) => textAt(d, 'ServerId'))).toEqual([newId]);

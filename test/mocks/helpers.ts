@@ -5,11 +5,13 @@
  */
 import { decodeEas, easToXml, encodeEas } from '../../src/eas/wbxml.ts';
 import { kid, kids, ns, textAt, type El } from '../../src/wbxml/tree.ts';
+import { noXsds } from '../support/shared.ts';
 import { validateResponse } from '../support/xsd.ts';
 import { createMockServer, type MockServer, type MockServerOptions } from '../../mocks/server.ts';
 
-/** Every WBXML answer the tests receive is validated against Microsoft's XSDs (xmllint). */
+/** Every WBXML answer the tests receive is validated against Microsoft's XSDs (xmllint), where they are. */
 function checkSchema(tree: El): void {
+  if (noXsds("the XSD check of the mock's answers")) return;
   const xml = easToXml(tree);
   const r = validateResponse(xml);
   if (!r.ok) throw new Error(`${tree.name} answer fails ${r.schema ?? 'XSD'}:\n${r.errors}\n${xml.slice(0, 4000)}`);
@@ -47,7 +49,10 @@ export class TestClient {
   readonly version: string;
   policyKey?: string;
 
-  constructor(readonly server: MockServer, o: ClientOptions = {}) {
+  constructor(
+    readonly server: MockServer,
+    o: ClientOptions = {},
+  ) {
     this.user = o.user ?? 'alice';
     this.password = o.password ?? `${this.user}pass`;
     this.deviceId = o.deviceId ?? 'DEV1';
@@ -117,13 +122,17 @@ export interface FullSync {
 
 /** SyncKey 0, then GetChanges rounds until MoreAvailable is gone. */
 export async function fullSync(c: TestClient, collectionId: string, window = 100, options: El[] = []): Promise<FullSync> {
-  const first = await c.sync(A('Collection', A('SyncKey', '0'), A('CollectionId', collectionId), options.length > 0 && A('Options', options)));
+  const first = await c.sync(
+    A('Collection', A('SyncKey', '0'), A('CollectionId', collectionId), options.length > 0 && A('Options', options)),
+  );
   let key = textAt(first.collection, 'SyncKey') ?? '';
   const ids = new Set<string>();
   const adds: El[] = [];
   let rounds = 0;
   for (;;) {
-    const r = await c.sync(A('Collection', A('SyncKey', key), A('CollectionId', collectionId), A('GetChanges', '1'), A('WindowSize', window)));
+    const r = await c.sync(
+      A('Collection', A('SyncKey', key), A('CollectionId', collectionId), A('GetChanges', '1'), A('WindowSize', window)),
+    );
     if (!r.collection) break;
     rounds++;
     key = textAt(r.collection, 'SyncKey') ?? key;

@@ -1,6 +1,6 @@
 /** Meetings: one calendar item per UID whatever the client does; answers reach the organizer. */
 import { describe, expect, it } from 'vitest';
-import { kid, ns, textAt, type El } from '../../src/wbxml/tree.ts';
+import { kid, kids, ns, textAt, type El } from '../../src/wbxml/tree.ts';
 import { findEvent, propText } from '../../mocks/meetings.ts';
 import { eventFor } from '../../mocks/gen-pim.ts';
 import { addItem, type Mail, type Mailbox } from '../../mocks/model.ts';
@@ -22,7 +22,9 @@ function eventsWithUid(mb: Mailbox, uid: string): number {
   return n;
 }
 
-async function invitation(version: string): Promise<{ s: ReturnType<typeof testServer>; c: TestClient; inbox: string; calendar: string; requestId: string; uid: string }> {
+async function invitation(
+  version: string,
+): Promise<{ s: ReturnType<typeof testServer>; c: TestClient; inbox: string; calendar: string; requestId: string; uid: string }> {
   const s = testServer();
   const c = new TestClient(s, { version });
   const fs = await c.folderSync();
@@ -33,7 +35,10 @@ async function invitation(version: string): Promise<{ s: ReturnType<typeof testS
 }
 
 const respond = (c: TestClient, how: number, collection: string, request: string, ...extra: El[]) =>
-  c.post('MeetingResponse', MR('MeetingResponse', MR('Request', MR('UserResponse', how), MR('CollectionId', collection), MR('RequestId', request), ...extra)));
+  c.post(
+    'MeetingResponse',
+    MR('MeetingResponse', MR('Request', MR('UserResponse', how), MR('CollectionId', collection), MR('RequestId', request), ...extra)),
+  );
 
 describe('MeetingResponse', () => {
   it('accepting updates the one tentative item in place; accepting again still leaves exactly one', async () => {
@@ -58,6 +63,10 @@ describe('MeetingResponse', () => {
     expect(kid(commands, 'Add')).toBeUndefined();
     expect(textAt(kid(commands, 'Change'), 'ServerId')).toBe(before?.item.id);
     expect(textAt(kid(commands, 'Change'), 'ApplicationData', 'ResponseType')).toBe('3');
+    // Her own row of the attendee list says it too (MS-ASCAL 2.2.2.4; the answer is XSD-valid, helpers.ts).
+    const attendees = kid(kid(kid(commands, 'Change') as El, 'ApplicationData') as El, 'Attendees') as El;
+    const rows = kids(attendees).map((a) => [textAt(a, 'Email'), textAt(a, 'AttendeeStatus')]);
+    expect(rows).toContainEqual(['alice@example.test', '3']);
   });
 
   it('declining removes the item and returns no CalendarId', async () => {
@@ -73,11 +82,16 @@ describe('MeetingResponse', () => {
     const { s, c, inbox, requestId, uid } = await invitation('16.1');
     await respond(c, 1, inbox, requestId, MR('SendResponse'));
     const bobInbox = [...box(s, 'bob').folders.values()].find((f) => f.type === 2);
-    const answer = [...(bobInbox?.store.items.values() ?? [])].map((i) => i.data).find((d) => d.kind === 'mail' && d.subject.startsWith('Accepted:'));
+    const answer = [...(bobInbox?.store.items.values() ?? [])]
+      .map((i) => i.data)
+      .find((d) => d.kind === 'mail' && d.subject.startsWith('Accepted:'));
     expect(answer?.kind === 'mail' && answer.messageClass).toBe('IPM.Schedule.Meeting.Resp.Pos');
     const organizerCopy = findEvent(box(s, 'bob'), uid);
-    const attendees = organizerCopy?.item.data.kind === 'pim' ? organizerCopy.item.data.props.find((p) => p.name === 'Attendees') : undefined;
-    const alice = attendees?.children.find((a) => typeof a === 'object' && !(a instanceof Uint8Array) && textAt(a, 'Email') === 'alice@example.test') as El;
+    const attendees =
+      organizerCopy?.item.data.kind === 'pim' ? organizerCopy.item.data.props.find((p) => p.name === 'Attendees') : undefined;
+    const alice = attendees?.children.find(
+      (a) => typeof a === 'object' && !(a instanceof Uint8Array) && textAt(a, 'Email') === 'alice@example.test',
+    ) as El;
     expect(textAt(alice, 'AttendeeStatus')).toBe('3');
     expect(eventsWithUid(box(s, 'bob'), uid)).toBe(1);
   });
@@ -91,15 +105,32 @@ describe('MeetingResponse', () => {
 });
 
 describe('iTIP through SendMail', () => {
-  const ics = (uid: string, summary: string, method = 'REQUEST') => [
-    'BEGIN:VCALENDAR', 'VERSION:2.0', `METHOD:${method}`, 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTART;TZID=Europe/Berlin:20260601T100000',
-    'DTEND;TZID=Europe/Berlin:20260601T110000', `SUMMARY:${summary}`, 'ORGANIZER;CN=Alice Sato:mailto:alice@example.test',
-    'ATTENDEE;CN=Bob Becker;PARTSTAT=NEEDS-ACTION:mailto:bob@example.test', 'END:VEVENT', 'END:VCALENDAR', '',
-  ].join('\r\n');
-  const invite = (uid: string, summary: string) => [
-    'From: Alice Sato <alice@example.test>', 'To: bob@example.test', `Subject: ${summary}`, 'MIME-Version: 1.0',
-    'Content-Type: text/calendar; charset=utf-8; method=REQUEST', '', ics(uid, summary),
-  ].join('\r\n');
+  const ics = (uid: string, summary: string, method = 'REQUEST') =>
+    [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      `METHOD:${method}`,
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTART;TZID=Europe/Berlin:20260601T100000',
+      'DTEND;TZID=Europe/Berlin:20260601T110000',
+      `SUMMARY:${summary}`,
+      'ORGANIZER;CN=Alice Sato:mailto:alice@example.test',
+      'ATTENDEE;CN=Bob Becker;PARTSTAT=NEEDS-ACTION:mailto:bob@example.test',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+  const invite = (uid: string, summary: string) =>
+    [
+      'From: Alice Sato <alice@example.test>',
+      'To: bob@example.test',
+      `Subject: ${summary}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/calendar; charset=utf-8; method=REQUEST',
+      '',
+      ics(uid, summary),
+    ].join('\r\n');
 
   it('an invitation gives the attendee a meeting request and one calendar item; an update changes it in place', async () => {
     const s = testServer();
@@ -108,7 +139,9 @@ describe('iTIP through SendMail', () => {
       c.post('SendMail', CM('SendMail', CM('ClientId', id), CM('Mime', new TextEncoder().encode(invite('uid-42@example.test', summary)))));
     await send('i-1', 'Design review');
     const bobInbox = [...box(s, 'bob').folders.values()].find((f) => f.type === 2);
-    const request = [...(bobInbox?.store.items.values() ?? [])].map((i) => i.data).find((d) => d.kind === 'mail' && d.meeting?.uid === 'uid-42@example.test');
+    const request = [...(bobInbox?.store.items.values() ?? [])]
+      .map((i) => i.data)
+      .find((d) => d.kind === 'mail' && d.meeting?.uid === 'uid-42@example.test');
     expect(request?.kind === 'mail' && request.messageClass).toBe('IPM.Schedule.Meeting.Request');
     expect(request?.kind === 'mail' && request.meeting?.start).toBe(Date.UTC(2026, 5, 1, 8, 0));
     await send('i-2', 'Design review (moved)');
@@ -127,14 +160,29 @@ describe('MeetingResponse for one occurrence (InstanceId)', () => {
     const store = box(s, 'alice').folders.get(calendar)?.store;
     if (!store) throw new Error('no calendar');
     const C = ns('Calendar');
-    const series = addItem(s.mock.world, store, eventFor({
-      uid: 'series-1@example.test', subject: 'Team sync', zone: 'Europe/Berlin', start: Date.UTC(2026, 4, 18, 8), end: Date.UTC(2026, 4, 18, 9),
-      organizer: { name: 'Bob Becker', email: 'bob@example.test' }, meetingStatus: 3, responseType: 5, stamp: Date.UTC(2026, 4, 1),
-      recurrence: C('Recurrence', C('Type', 1), C('Interval', 1), C('DayOfWeek', 2)),
-    }));
+    const series = addItem(
+      s.mock.world,
+      store,
+      eventFor({
+        uid: 'series-1@example.test',
+        subject: 'Team sync',
+        zone: 'Europe/Berlin',
+        start: Date.UTC(2026, 4, 18, 8),
+        end: Date.UTC(2026, 4, 18, 9),
+        organizer: { name: 'Bob Becker', email: 'bob@example.test' },
+        meetingStatus: 3,
+        responseType: 5,
+        stamp: Date.UTC(2026, 4, 1),
+        recurrence: C('Recurrence', C('Type', 1), C('Interval', 1), C('DayOfWeek', 2)),
+      }),
+    );
     const r = await respond(c, 1, calendar, series.id, MR('InstanceId', '2026-05-25T08:00:00.000Z'));
     const result = kid(r.tree as El, 'Result') as El;
-    expect([textAt(result, 'Status'), textAt(result, 'CalendarId'), textAt(result, 'InstanceId')]).toEqual(['1', series.id, '2026-05-25T08:00:00.000Z']);
+    expect([textAt(result, 'Status'), textAt(result, 'CalendarId'), textAt(result, 'InstanceId')]).toEqual([
+      '1',
+      series.id,
+      '2026-05-25T08:00:00.000Z',
+    ]);
     const exceptions = series.data.kind === 'pim' ? series.data.props.find((p) => p.name === 'Exceptions') : undefined;
     const ex = exceptions?.children[0] as El;
     expect([textAt(ex, 'ExceptionStartTime'), textAt(ex, 'ResponseType')]).toEqual(['20260525T080000Z', '3']);

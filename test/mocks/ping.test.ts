@@ -6,7 +6,14 @@ import { F, TestClient, folderId, fullSync, testServer } from './helpers.ts';
 
 const P = ns('Ping');
 const ping = (hb: number, ...ids: string[]): El =>
-  P('Ping', P('HeartbeatInterval', hb), P('Folders', ids.map((id) => P('Folder', P('Id', id), P('Class', 'Email')))));
+  P(
+    'Ping',
+    P('HeartbeatInterval', hb),
+    P(
+      'Folders',
+      ids.map((id) => P('Folder', P('Id', id), P('Class', 'Email'))),
+    ),
+  );
 
 async function setup(): Promise<{ c: TestClient; s: ReturnType<typeof testServer>; inbox: string; key: string }> {
   const s = testServer();
@@ -31,7 +38,12 @@ describe('Ping', () => {
   it('does not hold a Ping whose client hung up before the hold began', async () => {
     const { c, s, inbox } = await setup();
     const gone = AbortSignal.abort();
-    const req = new Request(c.url('Ping', {}), { method: 'POST', headers: c.headers(), body: encodeEas(ping(3000, inbox)) as Uint8Array<ArrayBuffer>, signal: gone });
+    const req = new Request(c.url('Ping', {}), {
+      method: 'POST',
+      headers: c.headers(),
+      body: encodeEas(ping(3000, inbox)) as Uint8Array<ArrayBuffer>,
+      signal: gone,
+    });
     const r = await c.read(await s.handle(req)); // a 3000 s heartbeat is 30 s scaled: beyond the test's timeout
     expect(textAt(r.tree as El, 'Status')).toBe('1');
   }, 5_000);

@@ -8,8 +8,14 @@ const CM = ns('ComposeMail');
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 function mime(subject: string, to: string, ...extraHeaders: string[]): string {
-  const headers = ['From: Alice Sato <alice@example.test>', `To: ${to}`, ...extraHeaders, `Subject: ${subject}`,
-    'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8'];
+  const headers = [
+    'From: Alice Sato <alice@example.test>',
+    `To: ${to}`,
+    ...extraHeaders,
+    `Subject: ${subject}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+  ];
   return [...headers, '', `Hello from Alice: ${subject}`, ''].join('\r\n');
 }
 
@@ -53,9 +59,13 @@ describe('SendMail', () => {
   it('takes the raw MIME with SaveInSent=T in 12.1', async () => {
     const s = testServer();
     const c = new TestClient(s, { version: '12.1' });
-    const r = await c.server.handle(new Request(c.url('SendMail', { SaveInSent: 'T' }), {
-      method: 'POST', headers: { ...c.headers(), 'Content-Type': 'message/rfc822' }, body: mime('via 12.1', 'bob@example.test'),
-    }));
+    const r = await c.server.handle(
+      new Request(c.url('SendMail', { SaveInSent: 'T' }), {
+        method: 'POST',
+        headers: { ...c.headers(), 'Content-Type': 'message/rfc822' },
+        body: mime('via 12.1', 'bob@example.test'),
+      }),
+    );
     expect(r.status).toBe(200);
     expect(mails(s, 'bob', 2).some((m) => m.subject === 'via 12.1')).toBe(true);
     expect(mails(s, 'alice', 5).some((m) => m.subject === 'via 12.1')).toBe(true);
@@ -75,15 +85,25 @@ describe('SmartReply and SmartForward', () => {
     const fs = await c.folderSync();
     const inbox = folderId(fs.adds, 'Inbox');
     const store = s.mock.world.mailboxes.get('alice')?.folders.get(inbox)?.store;
-    const item = [...(store?.items.values() ?? [])].find((i) => i.data.kind === 'mail' && mailContent(i.data).attachments.some((a) => !a.inline));
-    if (!item || item.data.kind !== 'mail') throw new Error('no mail with an attachment');
+    const item = [...(store?.items.values() ?? [])].find(
+      (i) => i.data.kind === 'mail' && mailContent(i.data).attachments.some((a) => !a.inline),
+    );
+    if (item?.data.kind !== 'mail') throw new Error('no mail with an attachment');
     return { s, c, inbox, id: item.id, mail: item.data };
   }
 
   it('SmartReply sends the new text followed by the original, and marks the original replied', async () => {
     const { s, c, inbox, id, mail } = await original();
-    const r = await c.post('SmartReply', CM('SmartReply', CM('ClientId', 'r-1'), CM('Source', CM('FolderId', inbox), CM('ItemId', id)),
-      CM('SaveInSentItems'), CM('Mime', enc(mime(`Re: ${mail.subject}`, 'bob@example.test')))));
+    const r = await c.post(
+      'SmartReply',
+      CM(
+        'SmartReply',
+        CM('ClientId', 'r-1'),
+        CM('Source', CM('FolderId', inbox), CM('ItemId', id)),
+        CM('SaveInSentItems'),
+        CM('Mime', enc(mime(`Re: ${mail.subject}`, 'bob@example.test'))),
+      ),
+    );
     expect(r.status).toBe(200);
     const got = mails(s, 'bob', 2).find((m) => m.subject === `Re: ${mail.subject}`) as Mail;
     const text = mailContent(got).text;
@@ -94,14 +114,28 @@ describe('SmartReply and SmartForward', () => {
 
   it('SmartForward carries the original attachments; an unknown source gives 150', async () => {
     const { s, c, inbox, id, mail } = await original();
-    await c.post('SmartForward', CM('SmartForward', CM('ClientId', 'f-1'), CM('Source', CM('FolderId', inbox), CM('ItemId', id)),
-      CM('Mime', enc(mime(`Fw: ${mail.subject}`, 'bob@example.test')))));
+    await c.post(
+      'SmartForward',
+      CM(
+        'SmartForward',
+        CM('ClientId', 'f-1'),
+        CM('Source', CM('FolderId', inbox), CM('ItemId', id)),
+        CM('Mime', enc(mime(`Fw: ${mail.subject}`, 'bob@example.test'))),
+      ),
+    );
     const got = mails(s, 'bob', 2).find((m) => m.subject === `Fw: ${mail.subject}`) as Mail;
     const names = mailContent(got).attachments.map((a) => a.name);
     for (const a of mailContent(mail).attachments.filter((x) => !x.inline)) expect(names).toContain(a.name);
     expect(mail.lastVerb?.verb).toBe(3);
-    const bad = await c.post('SmartForward', CM('SmartForward', CM('ClientId', 'f-2'), CM('Source', CM('FolderId', inbox), CM('ItemId', 'x:1')),
-      CM('Mime', enc(mime('Fw: x', 'bob@example.test')))));
+    const bad = await c.post(
+      'SmartForward',
+      CM(
+        'SmartForward',
+        CM('ClientId', 'f-2'),
+        CM('Source', CM('FolderId', inbox), CM('ItemId', 'x:1')),
+        CM('Mime', enc(mime('Fw: x', 'bob@example.test'))),
+      ),
+    );
     expect(textAt(bad.tree as El, 'Status')).toBe('150');
   });
 });

@@ -2,7 +2,7 @@
 import { getResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBase64Query, OPTION_SAVE_IN_SENT } from '../../src/eas/http.ts';
+import { encodeBase64Query, OPTION_SAVE_IN_SENT } from '../../src/eas/query.ts';
 import { encodeEas } from '../../src/eas/wbxml.ts';
 import { kid, ns, textAt, type El } from '../../src/wbxml/tree.ts';
 import { ConnectionDropped, parseFaultSpec } from '../../mocks/faults.ts';
@@ -20,7 +20,9 @@ describe('HTTP basics', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('WWW-Authenticate')).toMatch(/^Basic realm=/);
     expect((await new TestClient(s, { password: 'wrong' }).post('FolderSync', folderSync)).status).toBe(401);
-    expect((await new TestClient(s, { user: 'example.test\\alice', password: 'alicepass' }).post('FolderSync', folderSync)).status).toBe(200);
+    expect((await new TestClient(s, { user: 'example.test\\alice', password: 'alicepass' }).post('FolderSync', folderSync)).status).toBe(
+      200,
+    );
     expect((await new TestClient(s, { user: 'bob@example.test', password: 'bobpass' }).post('FolderSync', folderSync)).status).toBe(200);
   });
 
@@ -30,7 +32,9 @@ describe('HTTP basics', () => {
     const r = await s.handle(new Request('http://mock.test/Microsoft-Server-ActiveSync', { method: 'OPTIONS', headers: c.headers() }));
     expect(r.status).toBe(200);
     expect(r.headers.get('MS-ASProtocolVersions')).toBe('12.1,14.0,14.1,16.0,16.1');
-    expect(r.headers.get('MS-ASProtocolCommands')?.split(',')).toEqual(expect.arrayContaining(['Sync', 'FolderSync', 'Ping', 'ItemOperations', 'Provision']));
+    expect(r.headers.get('MS-ASProtocolCommands')?.split(',')).toEqual(
+      expect.arrayContaining(['Sync', 'FolderSync', 'Ping', 'ItemOperations', 'Provision']),
+    );
   });
 
   it('refuses an unsupported version (400), an unknown command (501) and a missing DeviceId (400)', async () => {
@@ -46,7 +50,8 @@ describe('HTTP basics', () => {
     const type = new TextEncoder().encode('TestDevice');
     const user = new TextEncoder().encode('alice');
     const query = (policyKey?: number): string => {
-      const key = policyKey === undefined ? [0] : [4, policyKey & 0xff, (policyKey >>> 8) & 0xff, (policyKey >>> 16) & 0xff, policyKey >>> 24];
+      const key =
+        policyKey === undefined ? [0] : [4, policyKey & 0xff, (policyKey >>> 8) & 0xff, (policyKey >>> 16) & 0xff, policyKey >>> 24];
       const bytes = [141, 9, 0x09, 0x04, device.length, ...device, ...key, type.length, ...type, 8, user.length, ...user];
       return encodeURIComponent(btoa(String.fromCharCode(...bytes)));
     };
@@ -54,7 +59,13 @@ describe('HTTP basics', () => {
       const c = new TestClient(s);
       const headers = c.headers();
       delete headers['MS-ASProtocolVersion'];
-      const r = await s.handle(new Request(`http://mock.test/Microsoft-Server-ActiveSync?${q}`, { method: 'POST', headers, body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> }));
+      const r = await s.handle(
+        new Request(`http://mock.test/Microsoft-Server-ActiveSync?${q}`, {
+          method: 'POST',
+          headers,
+          body: encodeEas(folderSync) as Uint8Array<ArrayBuffer>,
+        }),
+      );
       return (await c.read(r)).tree as El;
     };
     expect(textAt(await post(query()), 'Status')).toBe('142');
@@ -66,11 +77,21 @@ describe('HTTP basics', () => {
   it('reads the SaveInSent option bit of a base64 query built by the app’s own encoder', async () => {
     const s = testServer();
     const c = new TestClient(s, { version: '12.1' });
-    const q = encodeBase64Query({ version: '12.1', cmd: 'SendMail', locale: 0x0409, deviceId: 'B64', deviceType: 'TestDevice', params: { User: 'alice' }, options: OPTION_SAVE_IN_SENT });
+    const q = encodeBase64Query({
+      version: '12.1',
+      cmd: 'SendMail',
+      locale: 0x0409,
+      deviceId: 'B64',
+      deviceType: 'TestDevice',
+      params: { User: 'alice' },
+      options: OPTION_SAVE_IN_SENT,
+    });
     const headers: Record<string, string> = { ...c.headers(), 'Content-Type': 'message/rfc822' };
     delete headers['MS-ASProtocolVersion'];
     const mime = 'From: alice@example.test\r\nTo: bob@example.test\r\nSubject: b64 send\r\n\r\nhi\r\n';
-    const r = await s.handle(new Request(`http://mock.test/Microsoft-Server-ActiveSync?${encodeURIComponent(q)}`, { method: 'POST', headers, body: mime }));
+    const r = await s.handle(
+      new Request(`http://mock.test/Microsoft-Server-ActiveSync?${encodeURIComponent(q)}`, { method: 'POST', headers, body: mime }),
+    );
     expect(r.status).toBe(200);
     const sent = [...(s.mock.world.mailboxes.get('alice')?.folders.values() ?? [])].find((f) => f.type === 5);
     expect([...(sent?.store.items.values() ?? [])].some((i) => i.data.kind === 'mail' && i.data.subject === 'b64 send')).toBe(true);
@@ -84,8 +105,10 @@ async function provisionFully(c: TestClient): Promise<string> {
   expect(kid(kid(policy1, 'Data') as El, 'EASProvisionDoc')).toBeDefined();
   const temp = textAt(policy1, 'PolicyKey') ?? '';
   c.policyKey = temp;
-  const phase2 = await c.post('Provision', PV('Provision', PV('Policies', PV('Policy',
-    PV('PolicyType', 'MS-EAS-Provisioning-WBXML'), PV('PolicyKey', temp), PV('Status', 1)))));
+  const phase2 = await c.post(
+    'Provision',
+    PV('Provision', PV('Policies', PV('Policy', PV('PolicyType', 'MS-EAS-Provisioning-WBXML'), PV('PolicyKey', temp), PV('Status', 1)))),
+  );
   const key = textAt(phase2.tree as El, 'Policies', 'Policy', 'PolicyKey') ?? '';
   expect(key).not.toBe(temp);
   c.policyKey = key;
@@ -126,19 +149,34 @@ describe('provisioning and remote wipe', () => {
 });
 
 describe('Autodiscover', () => {
-  const body = (email: string) => `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006"><Request><EMailAddress>${email}</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema></Request></Autodiscover>`;
+  const body = (email: string) =>
+    `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006"><Request><EMailAddress>${email}</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema></Request></Autodiscover>`;
 
   it('answers the POX mobilesync request at any letter case of the path', async () => {
     const s = testServer();
     const c = new TestClient(s);
-    const r = await s.handle(new Request('https://mail.example.test/AutoDiscover/AUTODISCOVER.xml', { method: 'POST', headers: c.headers({ 'Content-Type': 'text/xml' }), body: body('alice@example.test') }));
+    const r = await s.handle(
+      new Request('https://mail.example.test/AutoDiscover/AUTODISCOVER.xml', {
+        method: 'POST',
+        headers: c.headers({ 'Content-Type': 'text/xml' }),
+        body: body('alice@example.test'),
+      }),
+    );
     const xml = await r.text();
     expect(r.status).toBe(200);
     expect(xml).toContain('<Url>https://mail.example.test/Microsoft-Server-ActiveSync</Url>');
     expect(xml).toContain('<Type>MobileSync</Type>');
-    const unknown = await s.handle(new Request('https://mail.example.test/autodiscover/autodiscover.xml', { method: 'POST', headers: c.headers(), body: body('nobody@example.test') }));
+    const unknown = await s.handle(
+      new Request('https://mail.example.test/autodiscover/autodiscover.xml', {
+        method: 'POST',
+        headers: c.headers(),
+        body: body('nobody@example.test'),
+      }),
+    );
     expect(await unknown.text()).toContain('<ErrorCode>600</ErrorCode>');
-    const anon = await s.handle(new Request('https://mail.example.test/autodiscover/autodiscover.xml', { method: 'POST', body: body('alice@example.test') }));
+    const anon = await s.handle(
+      new Request('https://mail.example.test/autodiscover/autodiscover.xml', { method: 'POST', body: body('alice@example.test') }),
+    );
     expect(anon.status).toBe(401);
   });
 });
@@ -157,7 +195,8 @@ describe('faults', () => {
   it('drops the connection mid-body and truncates bodies on demand', async () => {
     const s = testServer();
     const c = new TestClient(s);
-    const request = () => new Request(c.url('FolderSync'), { method: 'POST', headers: c.headers(), body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> });
+    const request = () =>
+      new Request(c.url('FolderSync'), { method: 'POST', headers: c.headers(), body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> });
     s.control.faults.set({ drop: 1 });
     await expect((await s.handle(request())).arrayBuffer()).rejects.toThrow(/reset/);
     const full = (await (await s.handle(request())).arrayBuffer()).byteLength;
@@ -172,7 +211,11 @@ describe('faults', () => {
     s.control.faults.set(parseFaultSpec('drop-after=1,drop-after-cmd=FolderCreate'));
     const fs = await c.folderSync(); // another command: answered
     const create = F('FolderCreate', F('SyncKey', fs.key), F('ParentId', '0'), F('DisplayName', 'Kept'), F('Type', 12));
-    const request = new Request(c.url('FolderCreate'), { method: 'POST', headers: c.headers(), body: encodeEas(create) as Uint8Array<ArrayBuffer> });
+    const request = new Request(c.url('FolderCreate'), {
+      method: 'POST',
+      headers: c.headers(),
+      body: encodeEas(create) as Uint8Array<ArrayBuffer>,
+    });
     await expect(s.handle(request)).rejects.toBeInstanceOf(ConnectionDropped);
     expect(s.control.faults.log).toContain('drop-after');
     const after = await c.folderSync();
@@ -183,7 +226,11 @@ describe('faults', () => {
     const s = testServer();
     const c = new TestClient(s);
     const fs = await c.folderSync();
-    const id = textAt(fs.adds.find((a) => textAt(a, 'DisplayName') === 'Notes'), 'ServerId') ?? '';
+    const id =
+      textAt(
+        fs.adds.find((a) => textAt(a, 'DisplayName') === 'Notes'),
+        'ServerId',
+      ) ?? '';
     const A = ns('AirSync');
     const first = await c.sync(A('Collection', A('SyncKey', '0'), A('CollectionId', id)));
     const key = textAt(first.collection, 'SyncKey') ?? '';
@@ -203,8 +250,19 @@ describe('faults', () => {
       const c = new TestClient(s);
       const out: number[] = [];
       for (let i = 0; i < 12; i++) {
-        const r = await s.handle(new Request(c.url('FolderSync'), { method: 'POST', headers: c.headers(), body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> }));
-        out.push(await r.arrayBuffer().then((b) => r.status * 1000 + Math.min(b.byteLength, 999), () => -1));
+        const r = await s.handle(
+          new Request(c.url('FolderSync'), {
+            method: 'POST',
+            headers: c.headers(),
+            body: encodeEas(folderSync) as Uint8Array<ArrayBuffer>,
+          }),
+        );
+        out.push(
+          await r.arrayBuffer().then(
+            (b) => r.status * 1000 + Math.min(b.byteLength, 999),
+            () => -1,
+          ),
+        );
       }
       return out;
     };
@@ -215,11 +273,14 @@ describe('faults', () => {
 
   it('controls faults and changes over HTTP under /mock-control/', async () => {
     const s = testServer();
-    const post = (path: string, body: unknown) => s.handle(new Request(`http://mock.test/mock-control/${path}`, { method: 'POST', body: JSON.stringify(body) }));
+    const post = (path: string, body: unknown) =>
+      s.handle(new Request(`http://mock.test/mock-control/${path}`, { method: 'POST', body: JSON.stringify(body) }));
     const mail = (await (await post('new-mail', { user: 'bob' })).json()) as { serverId: string };
     expect(mail.serverId).toMatch(/:\d+$/);
     await post('faults', { spec: 'latency=1,503=2' });
-    const state = (await (await s.handle(new Request('http://mock.test/mock-control/state'))).json()) as { faults: { unavailable: number } };
+    const state = (await (await s.handle(new Request('http://mock.test/mock-control/state'))).json()) as {
+      faults: { unavailable: number };
+    };
     expect(state.faults.unavailable).toBe(2);
     expect((await post('faults', { spec: 'bogus=1' })).status).toBe(400);
   });
@@ -233,13 +294,21 @@ describe('MSW handlers', () => {
 
   it('serve the mock to fetch in Node', async () => {
     const c = new TestClient(s);
-    const r = await fetch(c.url('FolderSync'), { method: 'POST', headers: c.headers(), body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> });
+    const r = await fetch(c.url('FolderSync'), {
+      method: 'POST',
+      headers: c.headers(),
+      body: encodeEas(folderSync) as Uint8Array<ArrayBuffer>,
+    });
     expect(textAt((await c.read(r)).tree as El, 'Status')).toBe('1');
   });
 
   it('answer through getResponse, as the app service worker calls them', async () => {
     const c = new TestClient(s, { deviceId: 'SW' });
-    const request = new Request(c.url('FolderSync'), { method: 'POST', headers: c.headers(), body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> });
+    const request = new Request(c.url('FolderSync'), {
+      method: 'POST',
+      headers: c.headers(),
+      body: encodeEas(folderSync) as Uint8Array<ArrayBuffer>,
+    });
     const r = await getResponse(mswHandlers(s), request);
     expect(textAt((await c.read(r as Response)).tree as El, 'Status')).toBe('1');
   });
@@ -247,7 +316,11 @@ describe('MSW handlers', () => {
   it('turn a drop-after fault into a network error (Response.error()), not a 500', async () => {
     const c = new TestClient(s, { deviceId: 'SW2' });
     s.control.faults.set({ dropAfter: 1 });
-    const request = new Request(c.url('FolderSync'), { method: 'POST', headers: c.headers(), body: encodeEas(folderSync) as Uint8Array<ArrayBuffer> });
+    const request = new Request(c.url('FolderSync'), {
+      method: 'POST',
+      headers: c.headers(),
+      body: encodeEas(folderSync) as Uint8Array<ArrayBuffer>,
+    });
     expect((await getResponse(mswHandlers(s), request))?.type).toBe('error');
   });
 });
@@ -265,7 +338,10 @@ describe('node:http', () => {
       s.control.faults.set({ drop: 1 });
       await expect(fetch(url, init()).then((r) => r.arrayBuffer())).rejects.toThrow();
       s.control.faults.set({ dropAfter: 1 });
-      const lost = await fetch(url, init()).then(() => undefined, (e: unknown) => e);
+      const lost = await fetch(url, init()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((lost as Error).cause).toMatchObject({ code: 'UND_ERR_SOCKET' }); // no status line: 'other side closed'
     } finally {
       await running.close();

@@ -1,5 +1,6 @@
 /** Sync against the mock as a client drives it: initial sync with paging, changes both ways, SyncKey rules. */
 import { describe, expect, it } from 'vitest';
+import { mailContent } from '../../mocks/model.ts';
 import { kid, kids, textAt, type El } from '../../src/wbxml/tree.ts';
 import { A, B, TestClient, folderId, fullSync, testServer } from './helpers.ts';
 
@@ -17,22 +18,29 @@ function commands(collection: El | undefined, name: string): El[] {
 }
 
 describe('initial sync', () => {
-  it.each(['12.1', '14.1', '16.1'])('brings every item of every folder (Journal: none), paged exactly by WindowSize (%s)', async (version) => {
-    const { c, adds, s } = await ready(version);
-    const mailbox = s.mock.world.mailboxes.get('alice');
-    for (const add of adds) {
-      const id = textAt(add, 'ServerId') ?? '';
-      const prefs = [B('BodyPreference', B('Type', 2), B('TruncationSize', 2000))];
-      const r = await fullSync(c, id, 37, prefs);
-      const store = mailbox?.folders.get(id)?.store;
-      expect(r.ids.size, textAt(add, 'DisplayName')).toBe(store?.items.size);
-      expect(r.rounds).toBe(Math.ceil((store?.items.size ?? 0) / 37)); // exact paging
-    }
-  });
+  it.each(['12.1', '14.1', '16.1'])(
+    'brings every item of every folder (Journal: none), paged exactly by WindowSize (%s)',
+    async (version) => {
+      const { c, adds, s } = await ready(version);
+      const mailbox = s.mock.world.mailboxes.get('alice');
+      for (const add of adds) {
+        const id = textAt(add, 'ServerId') ?? '';
+        const prefs = [B('BodyPreference', B('Type', 2), B('TruncationSize', 2000))];
+        const r = await fullSync(c, id, 37, prefs);
+        const store = mailbox?.folders.get(id)?.store;
+        expect(r.ids.size, textAt(add, 'DisplayName')).toBe(store?.items.size);
+        expect(r.rounds).toBe(Math.ceil((store?.items.size ?? 0) / 37)); // exact paging
+      }
+    },
+  );
 });
 
 /** FolderSync, then a full sync of one folder; returns its id and the current key. */
-async function synced(name: string, version = '14.1', options: El[] = []): Promise<{ c: TestClient; s: ReturnType<typeof testServer>; id: string; key: string; ids: Set<string> }> {
+async function synced(
+  name: string,
+  version = '14.1',
+  options: El[] = [],
+): Promise<{ c: TestClient; s: ReturnType<typeof testServer>; id: string; key: string; ids: Set<string> }> {
   const { c, adds, s } = await ready(version);
   const id = folderId(adds, name);
   const r = await fullSync(c, id, 512, options);
@@ -97,10 +105,88 @@ describe('incremental sync', () => {
     expect(nextIds).toHaveLength(10);
   });
 
+  it('16.0: a draft whose Body is MIME (Type 4) is refused with Status 6, never kept with its fields lost; Types 1 and 2 are taken', async () => {
+    const { c, s, id, key } = await synced('Drafts', '16.0');
+    const E = (name: string, text: string): El => ({ ns: 'Email', name, children: [text] });
+    const draft = (clientId: string, type: number, data: string) =>
+      A(
+        'Add',
+        A('ClientId', clientId),
+        A('ApplicationData', E('To', 'bob@example.test'), E('Subject', `Draft ${clientId}`), B('Body', B('Type', type), B('Data', data))),
+      );
+    const mime = 'To: bob@example.test\r\nSubject: MIME draft\r\nContent-Type: text/plain\r\n\r\nHello';
+    const r = await c.sync(collection(key, id, A('GetChanges', '0'), A('Commands', draft('m-1', 4, mime), draft('t-1', 1, 'Plain words'))));
+    const responses = kids(kid(r.collection as El, 'Responses') as El, 'Add').map((a) => [textAt(a, 'ClientId'), textAt(a, 'Status')]);
+    expect(responses).toEqual([
+      ['m-1', '6'],
+      ['t-1', '1'],
+    ]);
+    const kept = [...(s.mock.world.mailboxes.get('alice')?.folders.get(id)?.store.items.values() ?? [])]
+      .map((i) => i.data)
+      .filter((d) => d.kind === 'mail' && d.subject.startsWith('Draft '));
+    expect(
+      kept.map((d) => d.kind === 'mail' && [d.subject, d.to.map((a) => a.email), typeof d.content === 'function' ? '' : d.content.text]),
+    ).toEqual([['Draft t-1', ['bob@example.test'], 'Plain words']]);
+  });
+
+  it("16.0: a draft changed with email2:Send is sent: it leaves Drafts, is in Sent Items and in Bob's Inbox once; without recipients Status 6", async () => {
+    const { c, s, id, key } = await synced('Drafts', '16.0');
+    const E2 = (name: string): El => ({ ns: 'Email2', name, children: [] });
+    const fields = (to: string, subject: string, text: string) =>
+      A('ApplicationData', E('To', to), E('Subject', subject), B('Body', B('Type', 1), B('Data', text)));
+    const added = await c.sync(
+      collection(key, id, A('GetChanges', '0'), A('Commands', A('Add', A('ClientId', 'd-1'), fields('', 'Lunch', 'Half')))),
+    );
+    const serverId = textAt(kids(kid(added.collection as El, 'Responses') as El, 'Add')[0], 'ServerId') ?? '';
+    const key2 = textAt(added.collection, 'SyncKey') ?? '';
+    const box = (login: string, name: string) =>
+      [...(s.mock.world.mailboxes.get(login)?.folders.values() ?? [])].find((f) => f.name === name)!.store;
+    const shown = (store: ReturnType<typeof box>) =>
+      [...store.items.values()].flatMap((i) =>
+        i.data.kind === 'mail' && i.data.subject === 'Lunch' ? [[i.data.to.map((a) => a.email), mailContent(i.data).text]] : [],
+      );
+
+    const refused = await c.sync(
+      collection(
+        key2,
+        id,
+        A('GetChanges', '0'),
+        A('Commands', A('Change', A('ServerId', serverId), fields('', 'Lunch', 'Half'), E2('Send'))),
+      ),
+    );
+    expect(
+      kids(kid(refused.collection as El, 'Responses') as El, 'Change').map((r) => [textAt(r, 'ServerId'), textAt(r, 'Status')]),
+    ).toEqual([[serverId, '6']]);
+    expect(shown(box('alice', 'Drafts'))).toEqual([[[], 'Half']]);
+
+    const key3 = textAt(refused.collection, 'SyncKey') ?? '';
+    const sent = await c.sync(
+      collection(key3, id, A('Commands', A('Change', A('ServerId', serverId), fields('bob@example.test', 'Lunch', 'At noon'), E2('Send')))),
+    );
+    expect(kid(sent.collection as El, 'Responses')).toBeUndefined();
+    expect(shown(box('alice', 'Drafts'))).toEqual([]);
+    expect(shown(box('alice', 'Sent Items'))).toEqual([[['bob@example.test'], 'At noon']]);
+    expect(shown(box('bob', 'Inbox'))).toEqual([[['bob@example.test'], 'At noon']]);
+    // Gone by the client's own command: the next Sync sends no Delete for it.
+    expect(commands(sent.collection, 'Delete').map((d) => textAt(d, 'ServerId'))).toEqual([]);
+    const next = await c.sync(collection(textAt(sent.collection, 'SyncKey') ?? '', id));
+    expect(commands(next.collection, 'Delete')).toEqual([]);
+  });
+
   it('adds a client item once even when the Add is repeated, mapping ClientId to the same ServerId', async () => {
     const { c, s, id, key } = await synced('Contacts');
-    const add = A('Commands', A('Add', A('ClientId', 'c-1'), A('ApplicationData',
-      { ns: 'Contacts', name: 'FirstName', children: ['Kenji'] }, { ns: 'Contacts', name: 'LastName', children: ['Mori'] })));
+    const add = A(
+      'Commands',
+      A(
+        'Add',
+        A('ClientId', 'c-1'),
+        A(
+          'ApplicationData',
+          { ns: 'Contacts', name: 'FirstName', children: ['Kenji'] },
+          { ns: 'Contacts', name: 'LastName', children: ['Mori'] },
+        ),
+      ),
+    );
     const r1 = await c.sync(collection(key, id, A('GetChanges', '0'), add));
     const resp1 = kids(kid(r1.collection as El, 'Responses') as El, 'Add');
     expect(textAt(resp1[0], 'Status')).toBe('1');
@@ -109,7 +195,9 @@ describe('incremental sync', () => {
     const r2 = await c.sync(collection(key, id, A('GetChanges', '0'), add));
     expect(textAt(kid(kid(r2.collection as El, 'Responses') as El, 'Add'), 'ServerId')).toBe(serverId);
     const store = s.mock.world.mailboxes.get('alice')?.folders.get(id)?.store;
-    expect([...(store?.items.values() ?? [])].filter((i) => i.data.kind === 'pim' && JSON.stringify(i.data.props).includes('Kenji'))).toHaveLength(1);
+    expect(
+      [...(store?.items.values() ?? [])].filter((i) => i.data.kind === 'pim' && JSON.stringify(i.data.props).includes('Kenji')),
+    ).toHaveLength(1);
     // The client holds it already: the next sync does not send it back.
     const r3 = await c.sync(collection(textAt(r2.collection, 'SyncKey') ?? '', id));
     expect(r3.answer.tree).toBeNull();
@@ -117,9 +205,17 @@ describe('incremental sync', () => {
 
   it('answers Change and Delete of unknown items with Status 8', async () => {
     const { c, id, key } = await synced('Contacts');
-    const r = await c.sync(collection(key, id, A('Commands',
-      A('Change', A('ServerId', 'nope:1'), A('ApplicationData', { ns: 'Contacts', name: 'FirstName', children: ['X'] })),
-      A('Delete', A('ServerId', 'nope:2')))));
+    const r = await c.sync(
+      collection(
+        key,
+        id,
+        A(
+          'Commands',
+          A('Change', A('ServerId', 'nope:1'), A('ApplicationData', { ns: 'Contacts', name: 'FirstName', children: ['X'] })),
+          A('Delete', A('ServerId', 'nope:2')),
+        ),
+      ),
+    );
     const responses = kid(r.collection as El, 'Responses') as El;
     expect(textAt(kid(responses, 'Change'), 'Status')).toBe('8');
     expect(textAt(kid(responses, 'Delete'), 'Status')).toBe('8');
@@ -157,11 +253,38 @@ describe('incremental sync', () => {
     expect(kid(app, 'Body')).toBeUndefined();
   });
 
+  it('sends a mail Change with only the properties that changed since the device got it, a cleared flag as <Flag/>', async () => {
+    const { c, s, id, key, ids } = await synced('Inbox');
+    const target = [...ids][2] ?? '';
+    s.control.otherDevice('alice', target, { kind: 'read', read: true });
+    const first = await c.sync(collection(key, id));
+    const read = kid(commands(first.collection, 'Change')[0] as El, 'ApplicationData') as El;
+    expect(kids(read).map((e) => e.name)).toEqual(['Read']);
+    s.control.otherDevice('alice', target, { kind: 'flag', flagged: true });
+    s.control.otherDevice('alice', target, { kind: 'verb', verb: 3 });
+    const second = await c.sync(collection(textAt(first.collection, 'SyncKey') ?? '', id));
+    const flagged = kid(commands(second.collection, 'Change')[0] as El, 'ApplicationData') as El;
+    expect(kids(flagged).map((e) => e.name)).toEqual(['Flag', 'LastVerbExecuted', 'LastVerbExecutionTime']);
+    expect(textAt(flagged, 'Flag', 'Status')).toBe('2');
+    s.control.otherDevice('alice', target, { kind: 'flag', flagged: false });
+    const third = await c.sync(collection(textAt(second.collection, 'SyncKey') ?? '', id));
+    const cleared = kid(commands(third.collection, 'Change')[0] as El, 'ApplicationData') as El;
+    expect(kids(cleared).map((e) => [e.name, e.children.length])).toEqual([['Flag', 0]]);
+  });
+
   it('lets the server win a conflict by default (Status 7, then the server version)', async () => {
     const { c, s, id, key } = await synced('Calendar');
     const edited = s.control.editEvent('alice');
-    const r = await c.sync(collection(key, id, A('Commands', A('Change', A('ServerId', edited?.id ?? ''),
-      A('ApplicationData', { ns: 'Calendar', name: 'Subject', children: ['mine'] })))));
+    const r = await c.sync(
+      collection(
+        key,
+        id,
+        A(
+          'Commands',
+          A('Change', A('ServerId', edited?.id ?? ''), A('ApplicationData', { ns: 'Calendar', name: 'Subject', children: ['mine'] })),
+        ),
+      ),
+    );
     expect(textAt(kid(kid(r.collection as El, 'Responses') as El, 'Change'), 'Status')).toBe('7');
     const change = commands(r.collection, 'Change')[0];
     expect(textAt(change, 'ApplicationData', 'Subject')).toMatch(/\(edit/);
@@ -259,13 +382,18 @@ describe('incremental sync', () => {
 });
 
 describe('GetItemEstimate', () => {
-  const G = (name: string, ...c: (El | string | number)[]): El => ({ ns: 'GetItemEstimate', name, children: c.map((x) => (typeof x === 'number' ? String(x) : x)) });
+  const G = (name: string, ...c: (El | string | number)[]): El => ({
+    ns: 'GetItemEstimate',
+    name,
+    children: c.map((x) => (typeof x === 'number' ? String(x) : x)),
+  });
 
   it('counts what the next Sync would bring, and answers 3 for an unprimed and 4 for a bad key', async () => {
     const { c, s, id, key } = await synced('Inbox');
     s.control.newMail('alice');
     s.control.newMail('alice');
-    const ask = (k: string, coll = id) => c.post('GetItemEstimate', G('GetItemEstimate', G('Collections', G('Collection', A('SyncKey', k), G('CollectionId', coll)))));
+    const ask = (k: string, coll = id) =>
+      c.post('GetItemEstimate', G('GetItemEstimate', G('Collections', G('Collection', A('SyncKey', k), G('CollectionId', coll)))));
     const est = (await ask(key)).tree as El;
     expect(textAt(est, 'Response', 'Collection', 'Estimate')).toBe('2');
     expect(textAt(est, 'Response', 'Status')).toBe('1');
@@ -278,10 +406,19 @@ describe('GetItemEstimate', () => {
 describe('occurrences of a series in 16.x (InstanceId)', () => {
   const C = (name: string, ...c: (El | string)[]): El => ({ ns: 'Calendar', name, children: c });
 
-  async function series(): Promise<{ c: TestClient; s: ReturnType<typeof testServer>; id: string; key: string; serverId: string; exceptions: number }> {
+  async function series(): Promise<{
+    c: TestClient;
+    s: ReturnType<typeof testServer>;
+    id: string;
+    key: string;
+    serverId: string;
+    exceptions: number;
+  }> {
     const { c, s, id, key } = await synced('Calendar', '16.1');
     const store = s.mock.world.mailboxes.get('alice')?.folders.get(id)?.store;
-    const item = [...(store?.items.values() ?? [])].find((i) => i.data.kind === 'pim' && JSON.stringify(i.data.props).includes('Weekly sync'));
+    const item = [...(store?.items.values() ?? [])].find(
+      (i) => i.data.kind === 'pim' && JSON.stringify(i.data.props).includes('Weekly sync'),
+    );
     const exceptions = item?.data.kind === 'pim' ? kids(item.data.props.find((p) => p.name === 'Exceptions') as El).length : 0;
     return { c, s, id, key, serverId: item?.id ?? '', exceptions };
   }
@@ -304,19 +441,38 @@ describe('occurrences of a series in 16.x (InstanceId)', () => {
 
   it('changes one occurrence by InstanceId, and a change of the series subject keeps the exceptions', async () => {
     const { c, id, key, serverId, exceptions } = await series();
-    const r1 = await c.sync(collection(key, id, A('Commands',
-      A('Change', A('ServerId', serverId), B('InstanceId', occurrence), A('ApplicationData', C('Subject', 'moved once'))))));
+    const r1 = await c.sync(
+      collection(
+        key,
+        id,
+        A('Commands', A('Change', A('ServerId', serverId), B('InstanceId', occurrence), A('ApplicationData', C('Subject', 'moved once')))),
+      ),
+    );
     const k1 = textAt(r1.collection, 'SyncKey') ?? '';
     const fetch = async (k: string) => {
       const f = await c.sync(collection(k, id, A('Commands', A('Fetch', A('ServerId', serverId)))));
-      return { key: textAt(f.collection, 'SyncKey') ?? k, app: kid(kid(kid(f.collection as El, 'Responses') as El, 'Fetch') as El, 'ApplicationData') as El };
+      return {
+        key: textAt(f.collection, 'SyncKey') ?? k,
+        app: kid(kid(kid(f.collection as El, 'Responses') as El, 'Fetch') as El, 'ApplicationData') as El,
+      };
     };
     const f1 = await fetch(k1);
     const list = kids(kid(f1.app, 'Exceptions') as El, 'Exception');
     expect(list).toHaveLength(exceptions + 1);
-    expect(textAt(list.find((x) => textAt(x, 'InstanceId') === occurrence), 'Subject')).toBe('moved once');
+    expect(
+      textAt(
+        list.find((x) => textAt(x, 'InstanceId') === occurrence),
+        'Subject',
+      ),
+    ).toBe('moved once');
     const props = kids(f1.app).filter((p) => p.ns === 'Calendar' && p.name !== 'Exceptions' && p.name !== 'Subject');
-    await c.sync(collection(f1.key, id, A('Commands', A('Change', A('ServerId', serverId), A('ApplicationData', C('Subject', 'Weekly sync v2'), props)))));
+    await c.sync(
+      collection(
+        f1.key,
+        id,
+        A('Commands', A('Change', A('ServerId', serverId), A('ApplicationData', C('Subject', 'Weekly sync v2'), props))),
+      ),
+    );
     const f2 = await fetch(f1.key);
     expect(textAt(f2.app, 'Subject')).toBe('Weekly sync v2');
     expect(kids(kid(f2.app, 'Exceptions') as El, 'Exception')).toHaveLength(exceptions + 1);

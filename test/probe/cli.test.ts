@@ -15,7 +15,11 @@ import { CASE_NAMES } from './helpers.ts';
 const root = join(import.meta.dirname, '../..');
 
 function startMock(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn('npm', ['run', '-s', 'eas', '--', 'mock', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npm', ['run', '-s', 'eas', '--', 'mock', '--port', '0', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const stop = () =>
     new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
@@ -34,7 +38,11 @@ function startMock(args: string[]): Promise<{ url: string; stop: () => Promise<v
 
 function eas(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', 'eas', '--', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '-s', 'eas', '--', ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -49,14 +57,18 @@ describe('eas probe (CLI)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'eas-probe-cli-'));
     try {
       const json = join(dir, 'report.json');
-      const run = await eas(['probe', '--url', mock.url, '--user', 'alice', '--password-env', 'PROBE_PW', '--json', json], { PROBE_PW: 'alicepass' });
+      const run = await eas(['probe', '--url', mock.url, '--user', 'alice', '--password-env', 'PROBE_PW', '--json', json], {
+        PROBE_PW: 'alicepass',
+      });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const report = JSON.parse(await readFile(json, 'utf8')) as ProbeReport;
       expect(report.version).toBe('16.1');
       expect(report.cases.filter((c) => c.result !== 'pass')).toEqual([]);
       expect(report.cases.map((c) => c.name)).toEqual(CASE_NAMES);
-      expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`${CASE_NAMES.length} pass, 0 fail, 0 not supported, 0 skipped (${CASE_NAMES.length} cases)`);
+      expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
+        `${CASE_NAMES.length} pass, 0 fail, 0 not supported, 0 skipped (${CASE_NAMES.length} cases)`,
+      );
     } finally {
       await mock.stop();
       await rm(dir, { recursive: true, force: true });
@@ -75,7 +87,9 @@ describe('eas probe (CLI)', () => {
         { PROBE_PW: 'alicepass' },
       );
       expect(run.code).toBe(1);
-      expect(run.stderr).toBe(`eas probe: 1 of ${CASE_NAMES.length} cases failed against ${mock.url}/Microsoft-Server-ActiveSync: Provision\n`);
+      expect(run.stderr).toBe(
+        `eas probe: 1 of ${CASE_NAMES.length} cases failed against ${mock.url}/Microsoft-Server-ActiveSync: Provision\n`,
+      );
       const lines = run.stdout.trimEnd().split('\n');
       expect(lines.find((l) => l.startsWith('Provision '))).toMatch(/^Provision\s+fail\s+HTTP 503: Service Unavailable\s+\d+$/);
       expect(lines.at(-1)).toBe(`${CASE_NAMES.length - 1} pass, 1 fail, 0 not supported, 0 skipped (${CASE_NAMES.length} cases)`);
@@ -90,11 +104,17 @@ describe('eas probe (CLI)', () => {
 
       const files = (await readdir(trace)).sort();
       expect(files.slice(0, 3)).toEqual(['0001-OPTIONS.json', '0002-Provision.json', '0002-Provision.request.xml']);
-      const provision = JSON.parse(await readFile(join(trace, '0002-Provision.json'), 'utf8')) as { status: number; requestHeaders: string[]; responseHeaders: string[] };
+      const provision = JSON.parse(await readFile(join(trace, '0002-Provision.json'), 'utf8')) as {
+        status: number;
+        requestHeaders: string[];
+        responseHeaders: string[];
+      };
       expect(provision.status).toBe(503);
       expect(provision.responseHeaders).toContain('retry-after: 30');
       expect(provision.requestHeaders).toContain('authorization: Basic <redacted>');
-      expect(await readFile(join(trace, '0002-Provision.request.xml'), 'utf8')).toContain('<PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>');
+      expect(await readFile(join(trace, '0002-Provision.request.xml'), 'utf8')).toContain(
+        '<PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>',
+      );
       const everything = (await Promise.all(files.map((f) => readFile(join(trace, f), 'utf8')))).join('\n');
       expect(everything).not.toContain(btoa('alice:alicepass'));
     } finally {
@@ -105,7 +125,9 @@ describe('eas probe (CLI)', () => {
 
   it('exits 2 on a usage error and 1 when the password variable is not set', async () => {
     expect((await eas(['probe', '--user', 'alice', '--password-env', 'X'])).code).toBe(2);
-    expect((await eas(['probe', '--url', 'http://127.0.0.1:9', '--user', 'a', '--password-env', 'P', '--version', '2.5'], { P: 'x' })).code).toBe(2);
+    expect(
+      (await eas(['probe', '--url', 'http://127.0.0.1:9', '--user', 'a', '--password-env', 'P', '--version', '2.5'], { P: 'x' })).code,
+    ).toBe(2);
     const unset = await eas(['probe', '--url', 'http://127.0.0.1:9', '--user', 'a', '--password-env', 'EAS_PROBE_UNSET_VAR']);
     expect(unset.code).toBe(1);
     expect(unset.stderr).toBe('eas probe: environment variable EAS_PROBE_UNSET_VAR (--password-env) is not set\n');
@@ -113,7 +135,8 @@ describe('eas probe (CLI)', () => {
 });
 
 describe('staleConnectionRetry', () => {
-  const socketClosed = (): TypeError => Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET', message: 'other side closed' } });
+  const socketClosed = (): TypeError =>
+    Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET', message: 'other side closed' } });
 
   it('sends a request once more, body and all, when the connection closed before any answer', async () => {
     const bodies: string[] = [];
@@ -131,22 +154,34 @@ describe('staleConnectionRetry', () => {
   });
 
   it('does not retry other failures, gives up after two resends, and names the cause', async () => {
-    const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' } });
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' },
+    });
     let calls = 0;
-    const failing = (e: () => Error) => (async () => {
-      calls += 1;
-      throw e();
-    }) as unknown as typeof fetch;
+    const failing = (e: () => Error) =>
+      (async () => {
+        calls += 1;
+        throw e();
+      }) as unknown as typeof fetch;
     const request = (): Request => new Request('http://server.test/');
-    await expect(staleConnectionRetry(failing(() => refused), () => undefined)(request())).rejects.toThrow('fetch failed: connect ECONNREFUSED 127.0.0.1:9 (ECONNREFUSED)');
+    await expect(
+      staleConnectionRetry(
+        failing(() => refused),
+        () => undefined,
+      )(request()),
+    ).rejects.toThrow('fetch failed: connect ECONNREFUSED 127.0.0.1:9 (ECONNREFUSED)');
     expect(calls).toBe(1);
     calls = 0;
-    await expect(staleConnectionRetry(failing(socketClosed), () => undefined)(request())).rejects.toThrow('fetch failed: other side closed (UND_ERR_SOCKET)');
+    await expect(staleConnectionRetry(failing(socketClosed), () => undefined)(request())).rejects.toThrow(
+      'fetch failed: other side closed (UND_ERR_SOCKET)',
+    );
     expect(calls).toBe(3);
     calls = 0;
     const reset = (): Error => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET', message: 'read ECONNRESET' } });
     let resent = 0;
-    await expect(staleConnectionRetry(failing(reset), () => (resent += 1))(request())).rejects.toThrow('fetch failed: read ECONNRESET (ECONNRESET)');
+    await expect(staleConnectionRetry(failing(reset), () => (resent += 1))(request())).rejects.toThrow(
+      'fetch failed: read ECONNRESET (ECONNRESET)',
+    );
     expect([calls, resent]).toEqual([3, 2]);
   });
 });

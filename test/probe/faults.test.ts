@@ -22,7 +22,9 @@ function othersPass(r: Record<string, string>, named: readonly string[]): void {
 describe('eas probe with faults', () => {
   it('a server busy for Search (503) fails both Search cases with the HTTP status', async () => {
     const mock = newMock();
-    const busy = intercept(mock.handle, (_r, cmd) => (cmd === 'Search' ? new Response(null, { status: 503, headers: { 'Retry-After': '30' } }) : undefined));
+    const busy = intercept(mock.handle, (_r, cmd) =>
+      cmd === 'Search' ? new Response(null, { status: 503, headers: { 'Retry-After': '30' } }) : undefined,
+    );
     const report = await probeMock(busy);
     const r = results(report);
     expect(report.cases.filter((c) => c.result === 'fail').map((c) => [c.name, c.detail])).toEqual([
@@ -46,7 +48,14 @@ describe('eas probe with faults', () => {
     const mock = newMock();
     const silent = intercept(mock.handle, (r, cmd) => {
       if (cmd !== 'Ping') return undefined;
-      return new Response(new ReadableStream({ start(c) { r.signal.addEventListener('abort', () => c.error(r.signal.reason)); } }), { headers: WBXML });
+      return new Response(
+        new ReadableStream({
+          start(c) {
+            r.signal.addEventListener('abort', () => c.error(r.signal.reason));
+          },
+        }),
+        { headers: WBXML },
+      );
     });
     const report = await probeMock(silent, { timing: { pollMs: 20, pingDelayMs: 50, deliveryMs: 5_000, caseMs: 300, heartbeat: 0.1 } });
     const ping = report.cases.find((c) => c.name === 'Ping');
@@ -58,11 +67,20 @@ describe('eas probe with faults', () => {
   it('SendMail refused (Status 120) fails SendMail and skips every case that needs a delivered mail', async () => {
     const mock = newMock();
     const refusing = intercept(mock.handle, (_r, cmd) =>
-      cmd === 'SendMail' ? wbxml(el('ComposeMail', 'SendMail', el('ComposeMail', 'Status', '120'))) : undefined);
+      cmd === 'SendMail' ? wbxml(el('ComposeMail', 'SendMail', el('ComposeMail', 'Status', '120'))) : undefined,
+    );
     const report = await probeMock(refusing);
     const byName = Object.fromEntries(report.cases.map((c) => [c.name, c]));
     expect(byName['SendMail']).toMatchObject({ result: 'fail', detail: 'SendMail: Status 120 (The message could not be submitted)' });
-    const dependent = ['Email: add/change/delete', 'ItemOperations', 'SmartReply', 'MoveItems', 'Search Mailbox', 'Ping', 'MeetingResponse'];
+    const dependent = [
+      'Email: add/change/delete',
+      'ItemOperations',
+      'SmartReply',
+      'MoveItems',
+      'Search Mailbox',
+      'Ping',
+      'MeetingResponse',
+    ];
     for (const name of dependent) expect(byName[name]).toMatchObject({ result: 'skipped', detail: 'needs SendMail (fail)' });
     othersPass(results(report), ['SendMail', ...dependent]);
   });
@@ -74,13 +92,20 @@ describe('eas probe with faults', () => {
       if (cmd === 'GetItemEstimate') return new Response('Not Implemented', { status: 501 });
       if (cmd !== 'OPTIONS') return undefined;
       return new Response(null, {
-        headers: { 'MS-ASProtocolVersions': '14.1,16.1', 'MS-ASProtocolCommands': 'Sync,SendMail,SmartReply,FolderSync,MoveItems,GetItemEstimate,Search,Settings,Ping,ItemOperations,Provision,ResolveRecipients' },
+        headers: {
+          'MS-ASProtocolVersions': '14.1,16.1',
+          'MS-ASProtocolCommands':
+            'Sync,SendMail,SmartReply,FolderSync,MoveItems,GetItemEstimate,Search,Settings,Ping,ItemOperations,Provision,ResolveRecipients',
+        },
       });
     });
     const report = await probeMock(partial);
     const byName = Object.fromEntries(report.cases.map((c) => [c.name, c]));
     expect(byName['MeetingResponse']).toMatchObject({ result: 'not supported', detail: 'OPTIONS does not list MeetingResponse' });
-    expect(byName['ResolveRecipients']).toMatchObject({ result: 'not supported', detail: 'ResolveRecipients: Status 137 (The server does not support this command)' });
+    expect(byName['ResolveRecipients']).toMatchObject({
+      result: 'not supported',
+      detail: 'ResolveRecipients: Status 137 (The server does not support this command)',
+    });
     expect(byName['Email: GetItemEstimate']).toMatchObject({ result: 'not supported', detail: 'HTTP 501 Not Implemented' });
     expect(report.summary.fail).toBe(0);
     // MeetingResponse, ResolveRecipients, and GetItemEstimate of the four classes.
@@ -88,7 +113,12 @@ describe('eas probe with faults', () => {
   });
 
   it.each([
-    ['404', new Response('Not Found', { status: 404 }), 'not supported', 'HTTP 404 at http://mock.example.test/autodiscover/autodiscover.xml'],
+    [
+      '404',
+      new Response('Not Found', { status: 404 }),
+      'not supported',
+      'HTTP 404 at http://mock.example.test/autodiscover/autodiscover.xml',
+    ],
     [
       'a web page',
       new Response('<html><body>Welcome</body></html>', { headers: { 'Content-Type': 'text/html; charset=utf-8' } }),
@@ -97,7 +127,10 @@ describe('eas probe with faults', () => {
     ],
     [
       'an Autodiscover Error',
-      new Response('<Autodiscover><Response><Error><ErrorCode>600</ErrorCode><Message>Invalid Request</Message></Error></Response></Autodiscover>', { headers: { 'Content-Type': 'text/xml' } }),
+      new Response(
+        '<Autodiscover><Response><Error><ErrorCode>600</ErrorCode><Message>Invalid Request</Message></Error></Response></Autodiscover>',
+        { headers: { 'Content-Type': 'text/xml' } },
+      ),
       'fail',
       'Autodiscover error 600: Invalid Request',
     ],
@@ -111,7 +144,8 @@ describe('eas probe with faults', () => {
   it('a malformed answer fails the case with the parse error', async () => {
     const mock = newMock();
     const broken = intercept(mock.handle, (_r, cmd) =>
-      cmd === 'MoveItems' ? wbxml(el('Move', 'MoveItems', el('Move', 'Response', el('Move', 'Status', '3')))) : undefined);
+      cmd === 'MoveItems' ? wbxml(el('Move', 'MoveItems', el('Move', 'Response', el('Move', 'Status', '3')))) : undefined,
+    );
     const report = await probeMock(broken);
     expect(report.cases.find((c) => c.name === 'MoveItems')).toMatchObject({
       result: 'fail',

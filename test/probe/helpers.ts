@@ -1,6 +1,6 @@
 /** Shared by the probe tests: the in-process mock, short time bounds, the expected case list. */
 import { createMockServer, type MockServer } from '../../mocks/server.ts';
-import type { Transport } from '../../src/eas/http.ts';
+import type { Transport } from '../../src/eas/endpoint.ts';
 import { runProbe, type RunProbeOptions } from '../../src/probe/probe.ts';
 import type { ProbeReport } from '../../src/probe/report.ts';
 import type { ProbeTiming } from '../../src/probe/session.ts';
@@ -62,7 +62,7 @@ export function results(report: ProbeReport): Record<string, string> {
 export function intercept(next: Transport, answer: (request: Request, cmd: string) => Response | undefined): Transport {
   return async (request) => {
     const url = new URL(request.url);
-    const cmd = request.method === 'OPTIONS' ? 'OPTIONS' : url.searchParams.get('Cmd') ?? '';
+    const cmd = request.method === 'OPTIONS' ? 'OPTIONS' : (url.searchParams.get('Cmd') ?? '');
     return answer(request, cmd) ?? next(request);
   };
 }

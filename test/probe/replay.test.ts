@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandOf, createReplay, loadTrace } from '../../mocks/replay.ts';
 import { probeCommand } from '../../src/cli/probe.ts';
-import type { Transport } from '../../src/eas/http.ts';
+import type { Transport } from '../../src/eas/endpoint.ts';
 import type { ProbeReport } from '../../src/probe/report.ts';
 import { encodeEas } from '../../src/eas/wbxml.ts';
 import { el } from '../../src/wbxml/tree.ts';
@@ -31,10 +31,11 @@ const ARGS = ['--url', MOCK_URL, '--user', 'alice', '--password-env', 'EAS_PROBE
 async function probe(transport: Transport, extra: string[]): Promise<{ report: ProbeReport; error?: Error }> {
   const json = join(dir, `report-${Math.random()}.json`);
   let error: Error | undefined;
-  await probeCommand([...ARGS, '--json', json, ...extra], { transport, runId: 'feedc0de', timing: FAST, write: () => undefined })
-    .catch((e: unknown) => {
+  await probeCommand([...ARGS, '--json', json, ...extra], { transport, runId: 'feedc0de', timing: FAST, write: () => undefined }).catch(
+    (e: unknown) => {
       error = e as Error;
-    });
+    },
+  );
   return { report: JSON.parse(await readFile(json, 'utf8')) as ProbeReport, error };
 }
 
@@ -66,8 +67,11 @@ describe('replaying a probe trace', () => {
     const traceDir = join(dir, 'trace');
     const deaf = intercept(newMock().handle, (_r, cmd) =>
       cmd === 'Ping'
-        ? new Response(encodeEas(el('Ping', 'Ping', el('Ping', 'Status', '1'))), { headers: { 'Content-Type': 'application/vnd.ms-sync.wbxml' } })
-        : undefined);
+        ? new Response(encodeEas(el('Ping', 'Ping', el('Ping', 'Status', '1'))), {
+            headers: { 'Content-Type': 'application/vnd.ms-sync.wbxml' },
+          })
+        : undefined,
+    );
     const recorded = await probe(deaf, ['--trace', traceDir]);
     const replayed = await probe(createReplay(await loadTrace(traceDir)).handle, []);
     expect(verdicts(replayed.report)).toEqual(verdicts(recorded.report));
@@ -77,7 +81,9 @@ describe('replaying a probe trace', () => {
 
   it('answers 500 and says so when the client asks more than was recorded', async () => {
     const replay = createReplay([]);
-    const res = await replay.handle(new Request(`${MOCK_URL}/Microsoft-Server-ActiveSync?Cmd=Sync&User=a&DeviceId=d&DeviceType=t`, { method: 'POST' }));
+    const res = await replay.handle(
+      new Request(`${MOCK_URL}/Microsoft-Server-ActiveSync?Cmd=Sync&User=a&DeviceId=d&DeviceType=t`, { method: 'POST' }),
+    );
     expect(res.status).toBe(500);
     expect(await res.text()).toBe('replay: no recorded answer left for Sync');
     expect(replay.unmatched).toEqual(['Sync (request 1)']);

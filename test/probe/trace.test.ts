@@ -4,16 +4,25 @@ import { decodeEas, easFromXml, encodeEas } from '../../src/eas/wbxml.ts';
 import { readTrace, redactHeaders, traceFiles, type TraceExchange } from '../../src/probe/trace.ts';
 
 const folderSync = encodeEas(easFromXml('<FolderSync xmlns="FolderHierarchy"><SyncKey>0</SyncKey></FolderSync>'));
-const sendMail = encodeEas(easFromXml(
-  '<SendMail xmlns="ComposeMail"><ClientId>x-1</ClientId><Mime>U3ViamVjdDogaGkNCg0KaGk=</Mime></SendMail>',
-));
+const sendMail = encodeEas(
+  easFromXml('<SendMail xmlns="ComposeMail"><ClientId>x-1</ClientId><Mime>U3ViamVjdDogaGkNCg0KaGk=</Mime></SendMail>'),
+);
 
 function exchange(over: Partial<TraceExchange>): TraceExchange {
   return {
-    cmd: 'FolderSync', method: 'POST', url: 'https://mail.example.test/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=alice',
-    requestHeaders: [['authorization', 'Basic YWxpY2U6c2VjcmV0'], ['content-type', 'application/vnd.ms-sync.wbxml']],
-    requestBytes: folderSync, status: 200, responseHeaders: [['content-type', 'application/vnd.ms-sync.wbxml']],
-    responseBytes: new Uint8Array(0), ms: 12.6, ...over,
+    cmd: 'FolderSync',
+    method: 'POST',
+    url: 'https://mail.example.test/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=alice',
+    requestHeaders: [
+      ['authorization', 'Basic YWxpY2U6c2VjcmV0'],
+      ['content-type', 'application/vnd.ms-sync.wbxml'],
+    ],
+    requestBytes: folderSync,
+    status: 200,
+    responseHeaders: [['content-type', 'application/vnd.ms-sync.wbxml']],
+    responseBytes: new Uint8Array(0),
+    ms: 12.6,
+    ...over,
   };
 }
 
@@ -27,8 +36,13 @@ describe('probe trace files', () => {
     expect(files.map((f) => f.name)).toEqual(['0007-FolderSync.json', '0007-FolderSync.request.xml']);
     const meta = JSON.parse(files[0]!.content) as Record<string, unknown>;
     expect(meta).toMatchObject({
-      n: 7, cmd: 'FolderSync', method: 'POST', status: 200, ms: 13,
-      request: { form: 'wbxml', file: '0007-FolderSync.request.xml' }, response: { form: 'none' },
+      n: 7,
+      cmd: 'FolderSync',
+      method: 'POST',
+      status: 200,
+      ms: 13,
+      request: { form: 'wbxml', file: '0007-FolderSync.request.xml' },
+      response: { form: 'none' },
       requestHeaders: ['authorization: Basic <redacted>', 'content-type: application/vnd.ms-sync.wbxml'],
       responseHeaders: ['content-type: application/vnd.ms-sync.wbxml'],
     });
@@ -41,8 +55,16 @@ describe('probe trace files', () => {
     const all = files.map((f) => f.content).join('\n');
     expect(all).not.toContain('YWxpY2U6c2VjcmV0');
     expect(all).not.toContain('session=abc');
-    expect(redactHeaders([['Authorization', 'Bearer tok'], ['Cookie', 'a=b'], ['X-Other', 'kept']])).toEqual([
-      ['Authorization', 'Bearer <redacted>'], ['Cookie', '<redacted>'], ['X-Other', 'kept'],
+    expect(
+      redactHeaders([
+        ['Authorization', 'Bearer tok'],
+        ['Cookie', 'a=b'],
+        ['X-Other', 'kept'],
+      ]),
+    ).toEqual([
+      ['Authorization', 'Bearer <redacted>'],
+      ['Cookie', '<redacted>'],
+      ['X-Other', 'kept'],
     ]);
   });
 
@@ -50,18 +72,37 @@ describe('probe trace files', () => {
     const html = new TextEncoder().encode('<html>Service Unavailable</html>');
     const broken = Uint8Array.of(0x03, 0x01, 0x6a, 0x00, 0x45, 0xff);
     const entries = [
-      exchange({ cmd: 'SendMail', requestBytes: sendMail, status: 503, responseHeaders: [['content-type', 'text/html']], responseBytes: html }),
+      exchange({
+        cmd: 'SendMail',
+        requestBytes: sendMail,
+        status: 503,
+        responseHeaders: [['content-type', 'text/html']],
+        responseBytes: html,
+      }),
       exchange({ cmd: 'Sync', responseBytes: broken }),
-      exchange({ cmd: 'Autodiscover', requestHeaders: [['content-type', 'text/xml']], requestBytes: new TextEncoder().encode('<Autodiscover/>') }),
+      exchange({
+        cmd: 'Autodiscover',
+        requestHeaders: [['content-type', 'text/xml']],
+        requestBytes: new TextEncoder().encode('<Autodiscover/>'),
+      }),
     ];
     const files = entries.flatMap((x, i) => traceFiles(i + 1, x));
     expect(files.map((f) => f.name)).toEqual([
-      '0001-SendMail.json', '0001-SendMail.request.xml', '0001-SendMail.response.html',
-      '0002-Sync.json', '0002-Sync.request.xml', '0002-Sync.response.b64',
-      '0003-Autodiscover.json', '0003-Autodiscover.request.xml',
+      '0001-SendMail.json',
+      '0001-SendMail.request.xml',
+      '0001-SendMail.response.html',
+      '0002-Sync.json',
+      '0002-Sync.request.xml',
+      '0002-Sync.response.b64',
+      '0003-Autodiscover.json',
+      '0003-Autodiscover.request.xml',
     ]);
     const back = readTrace(asMap(files));
-    expect(back.map((e) => [e.meta.n, e.meta.cmd, e.meta.response.form])).toEqual([[1, 'SendMail', 'text'], [2, 'Sync', 'binary'], [3, 'Autodiscover', 'none']]);
+    expect(back.map((e) => [e.meta.n, e.meta.cmd, e.meta.response.form])).toEqual([
+      [1, 'SendMail', 'text'],
+      [2, 'Sync', 'binary'],
+      [3, 'Autodiscover', 'none'],
+    ]);
     // The MIME inside SendMail is opaque: it survives the XML form as base64.
     expect(decodeEas(back[0]!.requestBytes)).toEqual(decodeEas(sendMail));
     expect(back[0]!.responseBytes).toEqual(html);

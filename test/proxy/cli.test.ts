@@ -34,7 +34,9 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
 describe('eas proxy', () => {
   it('serves the app and forwards EAS on loopback until killed, logging each request', async () => {
     const child = spawn('npm', ['run', '-s', 'eas', '--', 'proxy', '--upstream', mock.url, '--port', '0', '--dist', dist.dist], {
-      cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -48,7 +50,11 @@ describe('eas proxy', () => {
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await raw(url, { path: '/' })).body.toString()).toContain('<div id="app">');
-      const options = await raw(url, { method: 'OPTIONS', path: '/Microsoft-Server-ActiveSync', headers: { Authorization: basic('alice', 'alicepass') } });
+      const options = await raw(url, {
+        method: 'OPTIONS',
+        path: '/Microsoft-Server-ActiveSync',
+        headers: { Authorization: basic('alice', 'alicepass') },
+      });
       expect(options.headers['ms-asprotocolversions']).toContain('16.1');
       while (!out.includes('OPTIONS /Microsoft-Server-ActiveSync 200')) await new Promise((r) => setTimeout(r, 20));
     } finally {
@@ -68,4 +74,27 @@ describe('eas proxy', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('npm run build');
   }, 60_000);
+
+  it('checks the OAuth options: --vault, a client id, https off loopback, the secret from the environment, a provider that answers', async () => {
+    const base = ['--upstream', mock.url, '--port', '0', '--dist', dist.dist];
+    const noVault = await run([...base, '--oauth-issuer', 'http://127.0.0.1:9/', '--oauth-client-id', 'x']);
+    expect([noVault.code, noVault.stderr]).toEqual([2, expect.stringContaining('--oauth-issuer needs --vault')]);
+    const noId = await run([...base, '--vault', '--oauth-issuer', 'http://127.0.0.1:9/']);
+    expect([noId.code, noId.stderr]).toEqual([2, expect.stringContaining('--oauth-client-id')]);
+    const plainHttp = await run([...base, '--vault', '--oauth-issuer', 'http://idp.example.test/', '--oauth-client-id', 'x']);
+    expect([plainHttp.code, plainHttp.stderr]).toEqual([2, expect.stringContaining('loopback')]);
+    const noSecret = await run([
+      ...base,
+      '--vault',
+      '--oauth-issuer',
+      'http://127.0.0.1:9/',
+      '--oauth-client-id',
+      'x',
+      '--oauth-client-secret-env',
+      'EAS_TEST_UNSET_SECRET',
+    ]);
+    expect([noSecret.code, noSecret.stderr]).toEqual([2, expect.stringContaining('EAS_TEST_UNSET_SECRET')]);
+    const down = await run([...base, '--vault', '--oauth-issuer', 'http://127.0.0.1:9/', '--oauth-client-id', 'x']);
+    expect([down.code, down.stderr]).toEqual([1, expect.stringContaining("cannot read the provider's metadata")]);
+  }, 90_000);
 });

@@ -10,7 +10,18 @@ import { serveHttp } from '../../mocks/node-http.ts';
 import { createMockServer } from '../../mocks/server.ts';
 import { kid, kids, path, textAt } from '../../src/wbxml/tree.ts';
 import {
-  basic, customUpstream, decoded, easPath, makeDist, raw, sleep, startWith, startWithMock, wbxml, WBXML, type Started,
+  basic,
+  customUpstream,
+  decoded,
+  easPath,
+  makeDist,
+  raw,
+  sleep,
+  startWith,
+  startWithMock,
+  wbxml,
+  WBXML,
+  type Started,
 } from './support.ts';
 
 let dist: Awaited<ReturnType<typeof makeDist>>;
@@ -28,7 +39,9 @@ const FOLDER_SYNC = '<FolderSync xmlns="FolderHierarchy"><SyncKey>0</SyncKey></F
 
 function post(base: string, target: string, body: Uint8Array | string, headers: Record<string, string> = {}) {
   return raw(base, {
-    method: 'POST', path: target, body,
+    method: 'POST',
+    path: target,
+    body,
     headers: { Authorization: ALICE, 'MS-ASProtocolVersion': '14.1', 'Content-Type': WBXML, ...headers },
   });
 }
@@ -37,7 +50,10 @@ function post(base: string, target: string, body: Uint8Array | string, headers: 
 async function inboxId(base: string, device: string): Promise<string> {
   const res = await post(base, easPath('FolderSync', 'alice', device), wbxml(FOLDER_SYNC));
   const adds = kids(path(decoded(res.body), 'Changes')!, 'Add');
-  return textAt(adds.find((a) => textAt(a, 'Type') === '2'), 'ServerId')!;
+  return textAt(
+    adds.find((a) => textAt(a, 'Type') === '2'),
+    'ServerId',
+  )!;
 }
 
 describe('EAS through the proxy', () => {
@@ -74,10 +90,18 @@ describe('EAS through the proxy', () => {
   });
 
   it('keeps a 401 but drops WWW-Authenticate, which the mock sends', async () => {
-    const direct = await raw(s.upstream, { method: 'OPTIONS', path: '/Microsoft-Server-ActiveSync', headers: { Authorization: basic('alice', 'wrong') } });
+    const direct = await raw(s.upstream, {
+      method: 'OPTIONS',
+      path: '/Microsoft-Server-ActiveSync',
+      headers: { Authorization: basic('alice', 'wrong') },
+    });
     expect(direct.status).toBe(401);
     expect(direct.headers['www-authenticate']).toBeDefined();
-    const proxied = await raw(s.proxy.url, { method: 'OPTIONS', path: '/Microsoft-Server-ActiveSync', headers: { Authorization: basic('alice', 'wrong') } });
+    const proxied = await raw(s.proxy.url, {
+      method: 'OPTIONS',
+      path: '/Microsoft-Server-ActiveSync',
+      headers: { Authorization: basic('alice', 'wrong') },
+    });
     expect(proxied.status).toBe(401);
     expect(proxied.headers['www-authenticate']).toBeUndefined();
     const none = await raw(s.proxy.url, { method: 'OPTIONS', path: '/Microsoft-Server-ActiveSync' });
@@ -86,8 +110,10 @@ describe('EAS through the proxy', () => {
   });
 
   it.each(['/autodiscover/autodiscover.xml', '/Autodiscover/Autodiscover.xml', '/AUTODISCOVER/AUTODISCOVER.XML'])(
-    'forwards Autodiscover at %s and names the proxy as the EAS endpoint', async (at) => {
-      const body = '<?xml version="1.0"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006">' +
+    'forwards Autodiscover at %s and names the proxy as the EAS endpoint',
+    async (at) => {
+      const body =
+        '<?xml version="1.0"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006">' +
         '<Request><EMailAddress>alice@example.test</EMailAddress></Request></Autodiscover>';
       const headers = { Authorization: ALICE, 'Content-Type': 'text/xml' };
       const direct = await raw(s.upstream, { method: 'POST', path: at, headers, body });
@@ -98,7 +124,8 @@ describe('EAS through the proxy', () => {
       expect(xml).toContain(`<Url>${s.proxy.url}/Microsoft-Server-ActiveSync</Url>`);
       expect(xml).toContain('<EMailAddress>alice@example.test</EMailAddress>');
       expect(Number(res.headers['content-length'])).toBe(res.body.length);
-    });
+    },
+  );
 
   it('opens a connection per upstream request: a server that closes after each answer without saying so (sogod) never sees a request on a dead socket', async () => {
     const answered = new WeakSet<object>();
@@ -141,10 +168,16 @@ describe('headers and the upstream path', () => {
     for (const base of [`${echo.url}/SOGo`, `${echo.url}/SOGo/Microsoft-Server-ActiveSync`]) {
       const t = await startWith({ url: base, close: async () => undefined }, dist.dist);
       const res = await raw(t.proxy.url, {
-        method: 'POST', path: `${easPath('Sync')}&Extra=%5C`, body: 'x',
+        method: 'POST',
+        path: `${easPath('Sync')}&Extra=%5C`,
+        body: 'x',
         headers: {
-          Authorization: ALICE, Connection: 'X-Secret-Hop', 'X-Secret-Hop': '1', 'Proxy-Authorization': 'Basic eA==',
-          Cookie: 'eas_session=abc; theme=dark', 'X-Forwarded-For': '10.0.0.9',
+          Authorization: ALICE,
+          Connection: 'X-Secret-Hop',
+          'X-Secret-Hop': '1',
+          'Proxy-Authorization': 'Basic eA==',
+          Cookie: 'eas_session=abc; theme=dark',
+          'X-Forwarded-For': '10.0.0.9',
         },
       });
       await t.proxy.close();
@@ -331,11 +364,20 @@ describe('limits', () => {
     expect(declared.status).toBe(413);
     const url = new URL(t.proxy.url);
     const streamed = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: easPath('SendMail'), agent: false,
-        headers: { Authorization: ALICE, 'MS-ASProtocolVersion': '14.1', 'Content-Type': 'message/rfc822' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: easPath('SendMail'),
+          agent: false,
+          headers: { Authorization: ALICE, 'MS-ASProtocolVersion': '14.1', 'Content-Type': 'message/rfc822' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.write('x'.repeat(600));
       req.end('x'.repeat(600)); // chunked: no Content-Length to check in advance
@@ -351,19 +393,35 @@ describe('limits', () => {
     const t = await startWithMock(dist.dist, { maxBodyBytes: 1000 });
     const url = new URL(t.proxy.url);
     const body = wbxml(FOLDER_SYNC);
-    const ask = (length: number) => new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
-      let continued = false;
-      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: easPath('FolderSync'), agent: false,
-        headers: { Authorization: ALICE, 'MS-ASProtocolVersion': '14.1', 'Content-Type': WBXML, 'Content-Length': length, Expect: '100-continue' } }, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, continued });
+    const ask = (length: number) =>
+      new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const req = request(
+          {
+            host: url.hostname,
+            port: url.port,
+            method: 'POST',
+            path: easPath('FolderSync'),
+            agent: false,
+            headers: {
+              Authorization: ALICE,
+              'MS-ASProtocolVersion': '14.1',
+              'Content-Type': WBXML,
+              'Content-Length': length,
+              Expect: '100-continue',
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, continued });
+          },
+        );
+        req.on('continue', () => {
+          continued = true;
+          req.end(body);
+        });
+        req.on('error', reject);
       });
-      req.on('continue', () => {
-        continued = true;
-        req.end(body);
-      });
-      req.on('error', reject);
-    });
     expect(await ask(5000)).toEqual({ status: 413, continued: false });
     expect(await ask(body.length)).toEqual({ status: 200, continued: true });
     await t.stop();

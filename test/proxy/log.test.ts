@@ -1,6 +1,6 @@
 /** One log line per request, and no secret in any of them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBase64Query } from '../../src/eas/http.ts';
+import { encodeBase64Query } from '../../src/eas/query.ts';
 import { loggableTarget, maskUser } from '../../src/proxy/log.ts';
 import { basic, easPath, makeDist, raw, startWithMock, wbxml, WBXML } from './support.ts';
 
@@ -18,17 +18,40 @@ describe('request log', () => {
   it('writes one line per request and never a password, an Authorization, a cookie or a user name', async () => {
     const s = await startWithMock(dist.dist, { vault: true });
     const login = await raw(s.proxy.url, {
-      method: 'POST', path: '/proxy/login', body: JSON.stringify({ user: 'alice', password: 'alicepass' }),
+      method: 'POST',
+      path: '/proxy/login',
+      body: JSON.stringify({ user: 'alice', password: 'alicepass' }),
       headers: { 'Content-Type': 'application/json' },
     });
     const cookie = (login.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
     const sessionValue = cookie.split('=')[1] ?? '';
-    const b64 = encodeBase64Query({ version: '14.1', cmd: 'FolderSync', locale: 0x409, deviceId: 'logdev', deviceType: 'test', params: { User: 'alice' } });
+    const b64 = encodeBase64Query({
+      version: '14.1',
+      cmd: 'FolderSync',
+      locale: 0x409,
+      deviceId: 'logdev',
+      deviceType: 'test',
+      params: { User: 'alice' },
+    });
     const body = wbxml('<FolderSync xmlns="FolderHierarchy"><SyncKey>0</SyncKey></FolderSync>');
     const sent = [
-      raw(s.proxy.url, { method: 'POST', path: `${easPath('FolderSync')}&Password=alicepass`, body, headers: { Cookie: cookie, 'Content-Type': WBXML, 'MS-ASProtocolVersion': '14.1' } }),
-      raw(s.proxy.url, { method: 'POST', path: `/Microsoft-Server-ActiveSync?${b64}`, body, headers: { Cookie: cookie, 'Content-Type': WBXML } }),
-      raw(s.proxy.url, { method: 'OPTIONS', path: '/Microsoft-Server-ActiveSync', headers: { Authorization: basic('alice', 'alicepass') } }),
+      raw(s.proxy.url, {
+        method: 'POST',
+        path: `${easPath('FolderSync')}&Password=alicepass`,
+        body,
+        headers: { Cookie: cookie, 'Content-Type': WBXML, 'MS-ASProtocolVersion': '14.1' },
+      }),
+      raw(s.proxy.url, {
+        method: 'POST',
+        path: `/Microsoft-Server-ActiveSync?${b64}`,
+        body,
+        headers: { Cookie: cookie, 'Content-Type': WBXML },
+      }),
+      raw(s.proxy.url, {
+        method: 'OPTIONS',
+        path: '/Microsoft-Server-ActiveSync',
+        headers: { Authorization: basic('alice', 'alicepass') },
+      }),
       raw(s.proxy.url, { path: '/?user=alice&token=abc123', headers: { Cookie: cookie } }),
     ];
     const statuses = (await Promise.all(sent)).map((r) => r.status);
@@ -47,8 +70,9 @@ describe('request log', () => {
 
 describe('loggableTarget', () => {
   it('masks User and secret-looking parameters, keeps the rest', () => {
-    expect(loggableTarget('/Microsoft-Server-ActiveSync?Cmd=Sync&User=EXAMPLE%5Cbob&DeviceId=d1&DeviceType=t'))
-      .toBe('/Microsoft-Server-ActiveSync?Cmd=Sync&User=E***&DeviceId=d1&DeviceType=t');
+    expect(loggableTarget('/Microsoft-Server-ActiveSync?Cmd=Sync&User=EXAMPLE%5Cbob&DeviceId=d1&DeviceType=t')).toBe(
+      '/Microsoft-Server-ActiveSync?Cmd=Sync&User=E***&DeviceId=d1&DeviceType=t',
+    );
     expect(loggableTarget('/x?api_key=1&pwd=2&auth=3&q=4')).toBe('/x?api_key=***&pwd=***&auth=***&q=4');
     expect(loggableTarget('/plain')).toBe('/plain');
     expect(loggableTarget('/plain?')).toBe('/plain');

@@ -35,7 +35,11 @@ export interface Started {
 }
 
 /** The mock served over HTTP as the upstream, and the proxy in front of it. */
-export async function startWithMock(dist: string, proxy: Partial<ProxyOptions> = {}, mock: MockServerOptions = { data: false }): Promise<Started> {
+export async function startWithMock(
+  dist: string,
+  proxy: Partial<ProxyOptions> = {},
+  mock: MockServerOptions = { data: false },
+): Promise<Started> {
   const upstream = await serveHttp(createMockServer(mock), { port: 0 });
   return startWith(upstream, dist, proxy);
 }
@@ -44,7 +48,9 @@ export async function startWith(upstream: RunningServer, dist: string, options: 
   const logs: string[] = [];
   const proxy = await startProxy({ upstream: upstream.url, port: 0, dist, log: (l) => logs.push(l), ...options });
   return {
-    proxy, upstream: upstream.url, logs,
+    proxy,
+    upstream: upstream.url,
+    logs,
     stop: async () => {
       await proxy.close();
       await upstream.close();
@@ -58,10 +64,11 @@ export async function customUpstream(handler: (req: IncomingMessage, res: Server
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }
 
@@ -83,12 +90,15 @@ export interface RawRequest {
 export function raw(base: string, r: RawRequest): Promise<RawResponse> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: r.method ?? 'GET', path: r.path, headers: r.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, method: r.method ?? 'GET', path: r.path, headers: r.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(r.body);
   });

@@ -21,7 +21,9 @@ afterAll(async () => {
 
 function login(form: unknown, headers: Record<string, string> = {}) {
   return raw(s.proxy.url, {
-    method: 'POST', path: '/proxy/login', body: JSON.stringify(form),
+    method: 'POST',
+    path: '/proxy/login',
+    body: JSON.stringify(form),
     headers: { 'Content-Type': 'application/json', ...headers },
   });
 }
@@ -33,7 +35,8 @@ function cookieOf(setCookie: string[] | undefined): string {
 
 function folderSync(cookie: string | undefined, headers: Record<string, string> = {}) {
   return raw(s.proxy.url, {
-    method: 'POST', path: easPath('FolderSync', 'alice', `vault${Math.random()}`.slice(0, 20)),
+    method: 'POST',
+    path: easPath('FolderSync', 'alice', `vault${Math.random()}`.slice(0, 20)),
     body: wbxml('<FolderSync xmlns="FolderHierarchy"><SyncKey>0</SyncKey></FolderSync>'),
     headers: { 'MS-ASProtocolVersion': '14.1', 'Content-Type': WBXML, ...(cookie ? { Cookie: cookie } : {}), ...headers },
   });
@@ -60,10 +63,17 @@ describe('vault login', () => {
   });
 
   it('wants JSON (a form post from another page cannot send it) and a user and password', async () => {
-    const form = await raw(s.proxy.url, { method: 'POST', path: '/proxy/login', body: 'user=alice&password=alicepass', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const form = await raw(s.proxy.url, {
+      method: 'POST',
+      path: '/proxy/login',
+      body: 'user=alice&password=alicepass',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(415);
     expect((await login({ user: 'alice' })).status).toBe(400);
-    expect((await raw(s.proxy.url, { method: 'POST', path: '/proxy/login', body: '{', headers: { 'Content-Type': 'application/json' } })).status).toBe(400);
+    expect(
+      (await raw(s.proxy.url, { method: 'POST', path: '/proxy/login', body: '{', headers: { 'Content-Type': 'application/json' } })).status,
+    ).toBe(400);
     expect((await raw(s.proxy.url, { path: '/proxy/login' })).status).toBe(405);
   });
 
@@ -128,12 +138,20 @@ describe('vault forwarding', () => {
       res.end();
     });
     const t = await startWith(broken, dist.dist, { vault: true });
-    const res = await raw(t.proxy.url, { method: 'POST', path: '/proxy/login', body: '{"user":"a","password":"b"}', headers: { 'Content-Type': 'application/json' } });
+    const res = await raw(t.proxy.url, {
+      method: 'POST',
+      path: '/proxy/login',
+      body: '{"user":"a","password":"b"}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(res.status).toBe(502);
     expect(t.proxy.sessions()).toBe(0);
     await t.stop();
     const plain = await startWithMock(dist.dist);
-    expect((await raw(plain.proxy.url, { method: 'POST', path: '/proxy/login', body: '{}', headers: { 'Content-Type': 'application/json' } })).status).toBe(404);
+    expect(
+      (await raw(plain.proxy.url, { method: 'POST', path: '/proxy/login', body: '{}', headers: { 'Content-Type': 'application/json' } }))
+        .status,
+    ).toBe(404);
     await plain.stop();
   });
 });

@@ -31,7 +31,13 @@ const MUTATIONS: Mutation[] = [
   (x, r) => withByte(x, at(x.length, r), at(256, r)),
   (x, r) => x.slice(0, at(x.length, r)),
   (x, r) => splice(x, at(x.length, r), at(8, r), new Uint8Array(0)),
-  (x, r) => splice(x, at(x.length, r), 0, Uint8Array.from({ length: 1 + at(6, r) }, () => pick(INTERESTING, r))),
+  (x, r) =>
+    splice(
+      x,
+      at(x.length, r),
+      0,
+      Uint8Array.from({ length: 1 + at(6, r) }, () => pick(INTERESTING, r)),
+    ),
   (x, r) => splice(x, at(x.length, r), 0, new Uint8Array([0xc3, 0x8f, 0xff, 0xff, 0x7f])),
   (x, r) => {
     const from = at(x.length, r);

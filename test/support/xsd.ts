@@ -1,5 +1,6 @@
 /**
- * Validates EAS documents against Microsoft's XSDs (../shared/spec/xsd) with xmllint.
+ * Validates EAS documents against Microsoft's XSDs (../shared/spec/xsd, optional: see
+ * shared.ts) with xmllint.
  *
  * The published XSDs reference other namespaces (and their own namespace's shared
  * definitions) without xs:import / xs:include, which a validating parser rejects. We copy
@@ -9,9 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-export const XSD_DIR = resolve(import.meta.dirname, '../../../shared/spec/xsd');
+import { join } from 'node:path';
+import { XSD_DIR } from './shared.ts';
 
 /** The schema for a response, by its root element (namespace:name). */
 const RESPONSE_XSD: Record<string, string> = {
@@ -84,7 +84,11 @@ export function patchedSchemas(): string {
   if (patchedDir) return patchedDir;
   const dir = mkdtempSync(join(tmpdir(), 'eas-xsd-'));
   mkdirSync(dir, { recursive: true });
-  const sources = new Map(readdirSync(XSD_DIR).filter((f) => f.endsWith('.xsd')).map((f) => [f, readFileSync(join(XSD_DIR, f), 'utf8')] as const));
+  const sources = new Map(
+    readdirSync(XSD_DIR)
+      .filter((f) => f.endsWith('.xsd'))
+      .map((f) => [f, readFileSync(join(XSD_DIR, f), 'utf8')] as const),
+  );
   const base = baseFiles(sources);
   for (const [f, xsd] of sources) writeFileSync(join(dir, f), patch(f, xsd, base));
   patchedDir = dir;
@@ -110,6 +114,13 @@ export function validateResponse(xml: string): XsdResult {
     return { ok: true, schema, errors: '' };
   } catch (e) {
     const stderr = String((e as { stderr?: Buffer }).stderr ?? e);
-    return { ok: false, schema, errors: stderr.split('\n').filter((l) => !/namespace warning|xmlns: URI|^\s*\^?\s*$|^\s*</.test(l)).join('\n') };
+    return {
+      ok: false,
+      schema,
+      errors: stderr
+        .split('\n')
+        .filter((l) => !/namespace warning|xmlns: URI|^\s*\^?\s*$|^\s*</.test(l))
+        .join('\n'),
+    };
   }
 }

@@ -1,29 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseLogin, serverUrl, type AccountSetup } from '../../src/sync/account.ts';
+import type { AccountSetup } from '../../src/sync/account.ts';
 import { SyncError } from '../../src/sync/errors.ts';
 import { VERSION_RECHECK_MS } from '../../src/sync/session.ts';
 import { alice, engineFor, journaledStore, mockServer } from './support.ts';
-
-describe('login rules of the manual setup', () => {
-  it('splits user@domain, domain\\user, and gives a bare name the default context', () => {
-    expect(parseLogin('mike@ox.io')).toEqual({ user: 'mike', domain: 'ox.io' });
-    expect(parseLogin('OX\\mike')).toEqual({ user: 'mike', domain: 'OX' });
-    expect(parseLogin('mike')).toEqual({ user: 'mike', domain: 'defaultcontext' });
-    expect(parseLogin('mike', undefined, null)).toEqual({ user: 'mike', domain: undefined });
-  });
-
-  it('lets a typed domain win', () => {
-    expect(parseLogin('mike@ox.io', 'corp')).toEqual({ user: 'mike', domain: 'corp' });
-    expect(parseLogin('mike', ' corp ')).toEqual({ user: 'mike', domain: 'corp' });
-  });
-
-  it('builds the server URL from a host and the SSL switch', () => {
-    expect(serverUrl('mail.example.com')).toBe('https://mail.example.com');
-    expect(serverUrl('mail.example.com', false)).toBe('http://mail.example.com');
-    expect(serverUrl('https://mail.example.com/')).toBe('https://mail.example.com');
-  });
-});
 
 describe('account setup', () => {
   it('sends the User parameter and Basic credentials as domain\\user', async () => {
@@ -64,7 +44,13 @@ describe('account setup', () => {
     const { store } = await journaledStore();
     const { engine } = engineFor(store, server.handle);
     const a = await engine.addAccount(alice);
-    const b = await engine.addAccount({ email: 'bob@example.test', password: 'bobpass', server: 'http://mock.test', userName: 'bob', defaultDomain: null });
+    const b = await engine.addAccount({
+      email: 'bob@example.test',
+      password: 'bobpass',
+      server: 'http://mock.test',
+      userName: 'bob',
+      defaultDomain: null,
+    });
     expect(a.deviceId).toMatch(/^[0-9A-F]{32}$/);
     expect(b.deviceId).toBe(a.deviceId);
     expect(a.id).not.toBe(b.id);
@@ -189,7 +175,8 @@ describe('setup errors in plain words', () => {
   });
 
   it('not an EAS server', async () => {
-    const html = async (): Promise<Response> => new Response('<html>hello</html>', { status: 200, headers: { 'Content-Type': 'text/html' } });
+    const html = async (): Promise<Response> =>
+      new Response('<html>hello</html>', { status: 200, headers: { 'Content-Type': 'text/html' } });
     expect((await setupError(html)).kind).toBe('not-eas');
     expect((await setupError(async () => new Response('Not Found', { status: 404 }))).kind).toBe('not-eas');
   });

@@ -10,7 +10,18 @@ import { FolderType, requireFolderOfType, type Item, type Mailbox, type Store as
 import type { MockServer } from '../../mocks/server.ts';
 import type { OutboxPayload, OutgoingMessage } from '../../src/sync/outbox.ts';
 import type { MeetingResponsePayload } from '../../src/sync/pending.ts';
-import { alice, diffViews, engineFor, journaledStore, localView, mockServer, pinVersion, restore, serverView } from './support.ts';
+import {
+  alice,
+  diffViews,
+  engineFor,
+  journaledStore,
+  localView,
+  mockServer,
+  pinVersion,
+  restore,
+  serverView,
+  itemIdOf,
+} from './support.ts';
 
 const cmdOf = (r: Request): string => new URL(r.url).searchParams.get('Cmd') ?? r.method;
 
@@ -55,7 +66,7 @@ describe('a request applied by the server, its answer lost', () => {
     const inbox = folder(FolderType.Inbox);
     const trash = folder(FolderType.DeletedItems);
     const id = [...inbox.items.keys()][0] as string;
-    await engine.moveItem(accountId, inbox.id, id, trash.id);
+    await engine.moveItem(accountId, await itemIdOf(store, accountId, inbox.id, id), trash.id);
     dropAfter('MoveItems');
     expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
     expect([count(seen, 'MoveItems'), clock.slept]).toEqual([1, []]);
@@ -77,11 +88,14 @@ describe('a request applied by the server, its answer lost', () => {
 
   /** A meeting alice was invited to, in her calendar, not yet accepted; and how many acceptances she has sent. */
   function invitation(server: MockServer, calendar: MockStore): { event: Item; acceptances: () => number } {
-    const event = [...calendar.items.values()].find((i) => i.data.kind === 'pim' && propText(i.data, 'MeetingStatus') === '3' && propText(i.data, 'ResponseType') !== '3');
-    if (!event || event.data.kind !== 'pim') throw new Error('no invitation in the demo calendar');
+    const event = [...calendar.items.values()].find(
+      (i) => i.data.kind === 'pim' && propText(i.data, 'MeetingStatus') === '3' && propText(i.data, 'ResponseType') !== '3',
+    );
+    if (event?.data.kind !== 'pim') throw new Error('no invitation in the demo calendar');
     const subject = propText(event.data, 'Subject') ?? '';
     const sent = requireFolderOfType(server.mock.world.mailboxes.get('alice') as Mailbox, FolderType.SentItems).store;
-    const acceptances = (): number => [...sent.items.values()].filter((i) => i.data.kind === 'mail' && i.data.subject === `Accepted: ${subject}`).length;
+    const acceptances = (): number =>
+      [...sent.items.values()].filter((i) => i.data.kind === 'mail' && i.data.subject === `Accepted: ${subject}`).length;
     return { event, acceptances };
   }
 
@@ -89,7 +103,7 @@ describe('a request applied by the server, its answer lost', () => {
     const { server, store, seen, engine, accountId, folder, dropAfter } = await setup({ data: { events: 40 } });
     const calendar = folder(FolderType.Calendar);
     const { event, acceptances } = invitation(server, calendar);
-    await engine.respondToMeeting(accountId, calendar.id, event.id, 'accept');
+    await engine.respondToMeeting(accountId, await itemIdOf(store, accountId, calendar.id, event.id), 'accept');
     dropAfter('MeetingResponse');
     expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
     expect([count(seen, 'MeetingResponse'), acceptances()]).toEqual([1, 1]); // recorded and mailed, answer lost
@@ -107,7 +121,7 @@ describe('a request applied by the server, its answer lost', () => {
     const { server, store, seen, lost, engine, accountId, folder, clock } = await setup({ data: { events: 40 } });
     const calendar = folder(FolderType.Calendar);
     const { event, acceptances } = invitation(server, calendar);
-    await engine.respondToMeeting(accountId, calendar.id, event.id, 'accept');
+    await engine.respondToMeeting(accountId, await itemIdOf(store, accountId, calendar.id, event.id), 'accept');
     lost.add('MeetingResponse');
     expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
     expect([acceptances(), clock.slept]).toEqual([0, []]); // not retried by the session either
@@ -119,12 +133,21 @@ describe('a request applied by the server, its answer lost', () => {
   });
 
   const bob = { name: 'Bob', email: 'bob@example.test' };
-  const mail = (accountId: string, subject: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage =>
-    ({ accountId, to: [bob], cc: [], bcc: [], subject, text: `Body of ${subject}`, attachments: [], ...extra });
+  const mail = (accountId: string, subject: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+    accountId,
+    to: [bob],
+    cc: [],
+    bcc: [],
+    subject,
+    text: `Body of ${subject}`,
+    attachments: [],
+    ...extra,
+  });
   /** How many mails with this subject bob got. */
   const received = (server: MockServer, subject: string): number =>
-    [...requireFolderOfType(server.mock.world.mailboxes.get('bob') as Mailbox, FolderType.Inbox).store.items.values()]
-      .filter((i) => i.data.kind === 'mail' && i.data.subject === subject).length;
+    [...requireFolderOfType(server.mock.world.mailboxes.get('bob') as Mailbox, FolderType.Inbox).store.items.values()].filter(
+      (i) => i.data.kind === 'mail' && i.data.subject === subject,
+    ).length;
 
   it('12.1 SendMail (no ClientId): not repeated by the session; before it goes again, Sent Items shows its Message-ID, so it counts as sent', async () => {
     const { server, store, seen, engine, events, accountId, dropAfter, clock } = await setup({ version: '12.1' });
@@ -138,7 +161,12 @@ describe('a request applied by the server, its answer lost', () => {
     expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
     expect([count(seen, 'SendMail'), count(seen, 'ItemOperations'), received(server, 'Sent once at 12.1')]).toEqual([0, 1, 1]);
     expect(await store.db.get('pending', id)).toBeUndefined();
-    expect(events.filter((e) => e.type === 'outbox' && e.id === id).map((e) => e.type === 'outbox' && e.state).at(-1)).toBe('sent');
+    expect(
+      events
+        .filter((e) => e.type === 'outbox' && e.id === id)
+        .map((e) => e.type === 'outbox' && e.state)
+        .at(-1),
+    ).toBe('sent');
     expect(await inSync(server, store, accountId)).toEqual([]);
   });
 
@@ -147,7 +175,11 @@ describe('a request applied by the server, its answer lost', () => {
     const inbox = folder(FolderType.Inbox);
     const original = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.meeting) as Item;
     const subject = 'Re: answered once at 12.1';
-    await engine.queueMail(mail(accountId, subject, { source: { kind: 'reply', ref: { accountId, folderId: inbox.id, serverId: original.id }, quoted: false } }));
+    await engine.queueMail(
+      mail(accountId, subject, {
+        source: { kind: 'reply', ref: { accountId, itemId: await itemIdOf(store, accountId, inbox.id, original.id) }, quoted: false },
+      }),
+    );
     dropAfter('SmartReply');
     expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false });
     seen.length = 0;

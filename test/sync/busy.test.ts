@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/sync/runtime.ts';
+import type { Clock } from '../../src/sync/primitives.ts';
 import { alice, engineFor, journaledStore, mockServer, NOW } from './support.ts';
 
 const RETRY_AFTER_S = 600;
@@ -24,12 +24,16 @@ async function busyServer(clock?: Clock) {
   const requests: string[] = [];
   const net = { pingBusy: false };
   const { store } = await journaledStore();
-  const h = engineFor(store, async (r) => {
-    const cmd = r.method === 'OPTIONS' ? 'OPTIONS' : (new URL(r.url).searchParams.get('Cmd') ?? '?');
-    requests.push(cmd);
-    if (cmd === 'Ping' && net.pingBusy) return new Response(null, { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_S) } });
-    return server.handle(r);
-  }, clock ? { clock } : {});
+  const h = engineFor(
+    store,
+    async (r) => {
+      const cmd = r.method === 'OPTIONS' ? 'OPTIONS' : (new URL(r.url).searchParams.get('Cmd') ?? '?');
+      requests.push(cmd);
+      if (cmd === 'Ping' && net.pingBusy) return new Response(null, { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_S) } });
+      return server.handle(r);
+    },
+    clock ? { clock } : {},
+  );
   const account = await h.engine.addAccount(alice);
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true });
   server.control.faults.set({ unavailable: 1000, retryAfter: RETRY_AFTER_S });

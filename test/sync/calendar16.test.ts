@@ -7,12 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { FolderType, requireFolderOfType, type Item } from '../../mocks/model.ts';
 import type { CalendarItem } from '../../src/eas/items/calendar.ts';
 import { kid, textOf, type El } from '../../src/wbxml/tree.ts';
-import { alice, engineFor, journaledStore, mockServer, pinVersion } from './support.ts';
+import { alice, engineFor, journaledStore, mockServer, pinVersion, itemIdOf } from './support.ts';
 
 /** The server item's elements by name; a location in either namespace counts as Location. */
 const props = (item: Item | undefined): Map<string, string> =>
-  new Map(item?.data.kind === 'pim' ? item.data.props.map((p) => [p.name === 'Location' ? 'Location' : `${p.ns}:${p.name}`, value(p)]) : []);
-const value = (p: El): string => (p.name === 'Attendees' ? String(p.children.length) : p.name === 'Location' ? textOf(kid(p, 'DisplayName') ?? p) : textOf(p));
+  new Map(
+    item?.data.kind === 'pim' ? item.data.props.map((p) => [p.name === 'Location' ? 'Location' : `${p.ns}:${p.name}`, value(p)]) : [],
+  );
+const value = (p: El): string =>
+  p.name === 'Attendees' ? String(p.children.length) : p.name === 'Location' ? textOf(kid(p, 'DisplayName') ?? p) : textOf(p);
 
 describe('16.1 calendar changes on the server', () => {
   it('an alarm-only change keeps every other element; a cleared field goes', async () => {
@@ -26,14 +29,18 @@ describe('16.1 calendar changes on the server', () => {
     const before = props(event);
     const record = (await store.db.get('items', [account.id, calendar.id, event.id]))!.data as CalendarItem;
 
-    await engine.updateItem(account.id, calendar.id, event.id, { ...record, reminder: 42 });
+    await engine.updateItem(account.id, await itemIdOf(store, account.id, calendar.id, event.id), { ...record, reminder: 42 });
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     const after = props(calendar.items.get(event.id));
     expect(after.get('Calendar:Reminder')).toBe('42');
     for (const [key, value] of before) if (key !== 'Calendar:Reminder') expect([key, after.get(key)]).toEqual([key, value]);
 
     const fresh = (await store.db.get('items', [account.id, calendar.id, event.id]))!.data as CalendarItem;
-    await engine.updateItem(account.id, calendar.id, event.id, { ...fresh, location: undefined, locationDetails: undefined });
+    await engine.updateItem(account.id, await itemIdOf(store, account.id, calendar.id, event.id), {
+      ...fresh,
+      location: undefined,
+      locationDetails: undefined,
+    });
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     const cleared = props(calendar.items.get(event.id));
     expect(cleared.has('Location')).toBe(false);

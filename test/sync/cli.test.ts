@@ -8,7 +8,8 @@ import { FolderType, requireFolderOfType } from '../../mocks/model.ts';
 import { CliError, UsageError } from '../../src/cli/io.ts';
 import { parseFilter, syncCommand } from '../../src/cli/sync.ts';
 import { fold } from '../../src/sync/export.ts';
-import { mockServer, serverView } from './support.ts';
+import { serverDump } from '../support/oracle.ts';
+import { alice, mockServer, serverView } from './support.ts';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -24,8 +25,17 @@ process.env['EAS_TEST_PW'] = 'alicepass';
 process.env['EAS_TEST_BAD_PW'] = 'wrong';
 
 const args = (dir: string, ...extra: string[]): string[] => [
-  '--url', 'http://mock.test', '--user', 'alice', '--password-env', 'EAS_TEST_PW',
-  '--state', join(dir, 'state'), '--out', join(dir, 'out'), ...extra,
+  '--url',
+  'http://mock.test',
+  '--user',
+  'alice',
+  '--password-env',
+  'EAS_TEST_PW',
+  '--state',
+  join(dir, 'state'),
+  '--out',
+  join(dir, 'out'),
+  ...extra,
 ];
 
 interface Summary {
@@ -34,7 +44,8 @@ interface Summary {
   totals: Record<string, number>;
 }
 
-const readSummary = async (dir: string): Promise<Summary> => JSON.parse(await readFile(join(dir, 'out', 'summary.json'), 'utf8')) as Summary;
+const readSummary = async (dir: string): Promise<Summary> =>
+  JSON.parse(await readFile(join(dir, 'out', 'summary.json'), 'utf8')) as Summary;
 
 describe('eas sync (in process)', () => {
   it('writes summary.json as the contract says, then syncs incrementally from the same state', async () => {
@@ -98,6 +109,42 @@ describe('eas sync (in process)', () => {
     }
   });
 
+  it('--dump writes every stored item as a JSON line under EAS element names, and after a change elsewhere the mail is still whole', async () => {
+    const server = mockServer({ data: { mails: 25, contacts: 6, events: 6, tasks: 6, notes: 0, gal: 0 } });
+    const dir = await tempDir();
+    const file = join(dir, 'dump.jsonl');
+    await syncCommand(args(dir, '--dump', file), { transport: server.handle });
+    type Line = { class: string; folder: string; serverId: string; fields: Record<string, unknown> };
+    const read = async (): Promise<Line[]> =>
+      (await readFile(file, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Line);
+    const lines = await read();
+    const view = serverView(server);
+    expect(lines.length).toBe([...view.values()].reduce((n, ids) => n + ids.size, 0));
+    for (const l of lines) expect(Object.keys(l)).toEqual(['class', 'folder', 'serverId', 'fields']);
+    const inbox = requireFolderOfType(server.mock.world.mailboxes.get('alice')!, FolderType.Inbox).store;
+    const mail = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.meeting)!;
+    const data = mail.data as { subject: string; from: { email: string }; date: number };
+    const line = lines.find((l) => l.serverId === mail.id)!;
+    expect(line).toMatchObject({ class: 'Email', folder: inbox.id });
+    expect(line.fields['Subject']).toBe(data.subject);
+    expect(line.fields['From']).toContain(data.from.email);
+    expect(line.fields['DateReceived']).toBe(new Date(data.date).toISOString());
+    const event = lines.find((l) => l.class === 'Calendar')!;
+    expect(event.fields['StartTime']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(lines.some((l) => l.class === 'Contacts' && typeof l.fields['FileAs'] === 'string')).toBe(true);
+    // Another client reads and flags the mail: the next run's dump has the change and the rest.
+    server.control.otherDevice('alice', mail.id, { kind: 'read', read: true });
+    server.control.otherDevice('alice', mail.id, { kind: 'flag', flagged: true });
+    await syncCommand(args(dir, '--dump', file), { transport: server.handle });
+    const after = (await read()).find((l) => l.serverId === mail.id)!;
+    expect(after.fields).toEqual({ ...line.fields, Read: true, Flag: { FlagType: 'Flag for follow up', Status: 2 } });
+    // What a fresh device gets from the server, in the same form.
+    expect(await read()).toEqual(await serverDump(server.handle, alice));
+  });
+
   it('usage errors, and a wrong password as one plain error', async () => {
     const dir = await tempDir();
     await expect(syncCommand(['--user', 'alice'])).rejects.toBeInstanceOf(UsageError);
@@ -146,7 +193,9 @@ afterEach(() => {
 
 function eas(argv: string[], env: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...argv], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   return child;
@@ -192,16 +241,22 @@ describe('eas sync as a process, killed at random moments', () => {
     const killed = await tempDir();
     const clean = await tempDir();
     const run = (dir: string, user: string) =>
-      eas(['sync', '--url', url, '--user', user, '--password-env', 'EAS_BOB_PW', '--state', join(dir, 'state'), '--out', join(dir, 'out')], { EAS_BOB_PW: 'bobpass' });
+      eas(
+        ['sync', '--url', url, '--user', user, '--password-env', 'EAS_BOB_PW', '--state', join(dir, 'state'), '--out', join(dir, 'out')],
+        { EAS_BOB_PW: 'bobpass' },
+      );
     expect(await exited(run(clean, 'bob'))).toMatchObject({ code: 0 });
     const codes: (number | null)[] = [];
-    for (const extraMs of [0, 40, 90, 150, 220]) {
+    // Short delays: each killed run gets little done, so the next still has most of the mailbox ahead
+    // (delays up to 220 ms let the last runs finish first on a fast machine, and only 2 of 5 were killed).
+    for (const extraMs of [0, 10, 20, 30, 40]) {
       const child = run(killed, 'bob');
       const done = exited(child);
       // Killed once this run has committed a write set of its own: mid-run whatever the machine's speed.
       void killAfterProgress(child, join(killed, 'state', 'journal'), Date.now(), extraMs);
       codes.push((await done).code);
     }
+    console.log(`eas sync killed mid-run: ${codes.filter((c) => c === null).length} of ${codes.length} runs`);
     expect(codes.filter((c) => c === null).length).toBeGreaterThanOrEqual(3); // really killed, mid-run
     expect(await exited(run(killed, 'bob'))).toMatchObject({ code: 0 });
     const a = await readSummary(killed);

@@ -40,7 +40,10 @@ describe('initial sync', () => {
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
     const inboxId = requireFolderOfType(server.mock.world.mailboxes.get('alice')!, FolderType.Inbox).store.id;
-    const windows = syncs.flatMap(collectionsOf).filter((c) => textAt(c, 'CollectionId') === inboxId).map((c) => intAt(c, 'WindowSize'));
+    const windows = syncs
+      .flatMap(collectionsOf)
+      .filter((c) => textAt(c, 'CollectionId') === inboxId)
+      .map((c) => intAt(c, 'WindowSize'));
     expect(windows.slice(0, 6)).toEqual([undefined, 25, 50, 100, 200, 400]);
     expect(Math.max(...windows.map((w) => w ?? 0))).toBe(512);
     for (const cls of ['Email', 'Calendar', 'Contacts', 'Tasks']) {
@@ -121,7 +124,9 @@ describe('incremental sync', () => {
     expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
     const get = (folder: string, id: string) => store.db.get('items', [account.id, folder, id]);
     expect(((await get(inbox.id, mail.id))?.data as Email).subject).toBeDefined();
-    expect(((await get(requireFolderOfType(mb, FolderType.Calendar).store.id, event.id))?.data as CalendarItem).subject).toMatch(/\(edit \d+\)$/);
+    expect(((await get(requireFolderOfType(mb, FolderType.Calendar).store.id, event.id))?.data as CalendarItem).subject).toMatch(
+      /\(edit \d+\)$/,
+    );
     expect(await get(requireFolderOfType(mb, FolderType.Contacts).store.id, contact)).toBeUndefined();
     expect(((await get(tasks.id, task.id))?.data as Task).subject).toBe('Server task');
     expect((await get(inbox.id, old.id))?.read).toBe(1);

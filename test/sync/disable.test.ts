@@ -4,7 +4,7 @@ import { FolderType, requireFolderOfType, type Mailbox } from '../../mocks/model
 import type { Contact } from '../../src/eas/items/contact.ts';
 import type { FolderRecord } from '../../src/store/schema.ts';
 import { SyncError } from '../../src/sync/errors.ts';
-import { alice, diffViews, engineFor, journaledStore, localView, mockServer, serverView } from './support.ts';
+import { alice, diffViews, engineFor, journaledStore, localView, mockServer, serverView, itemIdOf } from './support.ts';
 
 const SMALL = { data: { mails: 10, contacts: 6, events: 5, tasks: 3, notes: 0, gal: 0 } } as const;
 
@@ -54,7 +54,7 @@ describe('switching a folder off', () => {
     const { store, net, engine, account, mb } = await synced();
     const inbox = requireFolderOfType(mb, FolderType.Inbox).store;
     const unread = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.read)!;
-    await engine.markRead(account.id, inbox.id, unread.id, true);
+    await engine.markRead(account.id, await itemIdOf(store, account.id, inbox.id, unread.id), true);
     net.cmds.length = 0;
     await engine.setFolderEnabled(account.id, inbox.id, false);
     expect(net.cmds).toContain('Sync');
@@ -68,7 +68,7 @@ describe('switching a folder off', () => {
     const inbox = requireFolderOfType(mb, FolderType.Inbox).store;
     const before = (await itemsIn(store, inbox.id)).length;
     const first = [...inbox.items.keys()][0] as string;
-    await engine.setFlag(account.id, inbox.id, first, { status: 2 });
+    await engine.setFlag(account.id, await itemIdOf(store, account.id, inbox.id, first), { status: 2 });
     net.online = false;
     const e = await engine.setFolderEnabled(account.id, inbox.id, false).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(SyncError);

@@ -53,11 +53,14 @@ describe('engine events and concurrency', () => {
       await engine.addItem(account.id, contacts.id, { fileAs: 'Second' } satisfies Contact);
       const [id] = contacts.items.keys();
       const record = await store.db.get('items', [account.id, contacts.id, id!]);
-      await engine.updateItem(account.id, contacts.id, id!, { ...(record!.data as Contact), jobTitle: 'While syncing' });
+      await engine.updateItem(account.id, record!.id, { ...(record!.data as Contact), jobTitle: 'While syncing' });
     };
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
-    const named = (n: string) => [...contacts.items.values()].filter((i) => i.data.kind === 'pim' && i.data.props.some((p) => p.name === 'FileAs' && p.children[0] === n));
+    const named = (n: string) =>
+      [...contacts.items.values()].filter(
+        (i) => i.data.kind === 'pim' && i.data.props.some((p) => p.name === 'FileAs' && p.children[0] === n),
+      );
     expect(named('First')).toHaveLength(1);
     expect(named('Second')).toHaveLength(1);
     const [id] = contacts.items.keys();

@@ -7,7 +7,7 @@ import { decodeEas, encodeEas } from '../../src/eas/wbxml.ts';
 import type { WriteOp } from '../../src/store/db.ts';
 import { kid, kids, textAt, type El } from '../../src/wbxml/tree.ts';
 import { movedInOp, putOp, resyncKey } from '../../src/sync/local.ts';
-import type { Clock } from '../../src/sync/runtime.ts';
+import type { Clock } from '../../src/sync/primitives.ts';
 import { alice, diffViews, engineFor, instantClock, journaledStore, localView, mockServer, NOW, serverView } from './support.ts';
 
 async function synced(transport?: (server: MockServer) => (r: Request) => Promise<Response>, clock?: Clock) {
@@ -15,10 +15,14 @@ async function synced(transport?: (server: MockServer) => (r: Request) => Promis
   const requests: string[] = [];
   const inner = transport ? transport(server) : server.handle;
   const { store, journal } = await journaledStore();
-  const h = engineFor(store, async (r) => {
-    requests.push(r.method === 'OPTIONS' ? 'OPTIONS' : (new URL(r.url).searchParams.get('Cmd') ?? '?'));
-    return inner(r);
-  }, clock && { clock });
+  const h = engineFor(
+    store,
+    async (r) => {
+      requests.push(r.method === 'OPTIONS' ? 'OPTIONS' : (new URL(r.url).searchParams.get('Cmd') ?? '?'));
+      return inner(r);
+    },
+    clock && { clock },
+  );
   const account = await h.engine.addAccount(alice);
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true });
   const mb = server.mock.world.mailboxes.get('alice') as Mailbox;
@@ -37,7 +41,10 @@ const DAY = 86_400_000;
 /** Item deletes in the journal after `from` that name items the server still has. */
 function wrongDeletes(journal: readonly (readonly WriteOp[])[], from: number, server: MockServer): unknown[] {
   const live = new Set([...serverView(server).values()].flatMap((s) => [...s]));
-  return journal.slice(from).flat().filter((op) => op.store === 'items' && op.op === 'delete' && live.has((op.key as string[])[2] ?? ''));
+  return journal
+    .slice(from)
+    .flat()
+    .filter((op) => op.store === 'items' && op.op === 'delete' && live.has((op.key as string[])[2] ?? ''));
 }
 
 /**
@@ -87,8 +94,11 @@ describe('a resync over records of an older version (no generation)', () => {
     const { server, store, engine, account, mb } = await synced();
     const inbox = requireFolderOfType(mb, FolderType.Inbox).store;
     const held = (await store.db.getAll('items')).filter((i) => i.folderId === inbox.id);
-    const old = [...held, { ...held[0]!, serverId: 'stale' }].map(({ generation: _, ...rest }) => rest);
-    await store.commit([...old.map((i) => putOp('items', i)), putOp('meta', { key: resyncKey(account.id, inbox.id), value: { since: NOW } })]);
+    const old = [...held, { ...held[0]!, serverId: 'stale', id: 'stale' }].map(({ generation: _, ...rest }) => rest);
+    await store.commit([
+      ...old.map((i) => putOp('items', i)),
+      putOp('meta', { key: resyncKey(account.id, inbox.id), value: { since: NOW } }),
+    ]);
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     expect(await store.db.get('meta', resyncKey(account.id, inbox.id))).toBeUndefined();
     expect(await store.db.get('items', [account.id, inbox.id, 'stale'])).toBeDefined();
@@ -116,14 +126,16 @@ describe('full resync', () => {
     const contacts = requireFolderOfType(mb, FolderType.Contacts).store;
     const [first] = contacts.items.keys();
     const record = await store.db.get('items', [account.id, contacts.id, first!]);
-    await engine.updateItem(account.id, contacts.id, first!, { ...(record!.data as Contact), jobTitle: 'Kept through resync' });
+    await engine.updateItem(account.id, record!.id, { ...(record!.data as Contact), jobTitle: 'Kept through resync' });
     const mark = journal.length;
     expect(await engine.fullResync(account.id, contacts.id)).toMatchObject({ ok: true });
     expect(await engine.fullResync(account.id)).toMatchObject({ ok: true });
     expect(wrongDeletes(journal, mark, server)).toEqual([]);
     expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
     const after = contacts.items.get(first!);
-    expect(after?.data.kind === 'pim' && after.data.props.some((p) => p.name === 'JobTitle' && p.children[0] === 'Kept through resync')).toBe(true);
+    expect(
+      after?.data.kind === 'pim' && after.data.props.some((p) => p.name === 'JobTitle' && p.children[0] === 'Kept through resync'),
+    ).toBe(true);
   });
 });
 
@@ -162,7 +174,10 @@ describe('hierarchy', () => {
   it('a folder deleted on the server takes its resync marker and moved-in list with it', async () => {
     const { server, store, engine, account, mb } = await synced();
     const errands = [...mb.folders.entries()].find(([, f]) => f.name === 'Errands')![0];
-    await store.commit([putOp('meta', { key: resyncKey(account.id, errands), value: { generation: 1 } }), movedInOp(account.id, errands, ['moved-in'])]);
+    await store.commit([
+      putOp('meta', { key: resyncKey(account.id, errands), value: { generation: 1 } }),
+      movedInOp(account.id, errands, ['moved-in']),
+    ]);
     deleteFolder(server.mock.world, mb, errands);
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     expect(await store.db.get('folders', [account.id, errands])).toBeUndefined();
@@ -217,7 +232,10 @@ describe('HTTP and provisioning errors', () => {
     const { store, engine, account } = await synced((server) => async (r) => {
       if (hops > 0 && r.method === 'POST') {
         hops--;
-        return new Response(null, { status: 451, headers: { 'X-MS-Location': `https://mail${hops}.example.test/Microsoft-Server-ActiveSync` } });
+        return new Response(null, {
+          status: 451,
+          headers: { 'X-MS-Location': `https://mail${hops}.example.test/Microsoft-Server-ActiveSync` },
+        });
       }
       return server.handle(r);
     });
@@ -260,7 +278,10 @@ describe('HTTP and provisioning errors', () => {
     const report = await engine.syncAccount(account.id);
     expect(report).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
     expect(clock.slept).toEqual([1000, 2000, 4000]);
-    expect(report.retryAt).toBeGreaterThan(0);
+    // The back-off between syncs (sync/errors.ts backoffMs): 30 s, then 1 min.
+    const secondsLeft = (at = 0) => Math.round((at - clock.now()) / 1000);
+    expect(secondsLeft(report.retryAt)).toBe(30);
+    expect(secondsLeft((await engine.syncAccount(account.id)).retryAt)).toBe(60);
     down = false;
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
   });
@@ -269,21 +290,22 @@ describe('HTTP and provisioning errors', () => {
 describe('a malformed response', () => {
   /** Breaks every Sync answer that carries `folderId`: its items lose their required StartTime. */
   function breakFolder(folderId: () => string) {
-    return (server: MockServer) => async (r: Request): Promise<Response> => {
-      const res = await server.handle(r);
-      if (!r.url.includes('Cmd=Sync') || res.status !== 200) return res;
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      if (bytes.length === 0) return new Response(null, { status: 200, headers: res.headers });
-      const tree = decodeEas(bytes);
-      for (const c of kids(kid(tree, 'Collections') ?? tree, 'Collection')) {
-        if (textAt(c, 'CollectionId') !== folderId()) continue;
-        for (const cmd of kids(kid(c, 'Commands') ?? c)) {
-          const data = kid(cmd, 'ApplicationData');
-          if (data) data.children.splice(0, data.children.length, ...(data.children as El[]).filter((x) => x.name !== 'StartTime'));
+    return (server: MockServer) =>
+      async (r: Request): Promise<Response> => {
+        const res = await server.handle(r);
+        if (!r.url.includes('Cmd=Sync') || res.status !== 200) return res;
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        if (bytes.length === 0) return new Response(null, { status: 200, headers: res.headers });
+        const tree = decodeEas(bytes);
+        for (const c of kids(kid(tree, 'Collections') ?? tree, 'Collection')) {
+          if (textAt(c, 'CollectionId') !== folderId()) continue;
+          for (const cmd of kids(kid(c, 'Commands') ?? c)) {
+            const data = kid(cmd, 'ApplicationData');
+            if (data) data.children.splice(0, data.children.length, ...(data.children as El[]).filter((x) => x.name !== 'StartTime'));
+          }
         }
-      }
-      return new Response(encodeEas(tree).slice(), { status: 200, headers: res.headers });
-    };
+        return new Response(encodeEas(tree).slice(), { status: 200, headers: res.headers });
+      };
   }
 
   it('puts that folder in an error state; the others go on', async () => {
@@ -312,8 +334,15 @@ describe('a malformed response', () => {
     const server = mockServer();
     const { store } = await journaledStore();
     const h = engineFor(store, async (r) => {
-      if (bad && r.url.includes('Cmd=Sync') && new TextDecoder('latin1').decode(new Uint8Array(await r.clone().arrayBuffer())).includes(bad)) {
-        return new Response(Uint8Array.from([3, 1, 106, 0, 0x45, 0x5c, 0xff, 0xff]), { status: 200, headers: { 'Content-Type': 'application/vnd.ms-sync.wbxml' } });
+      if (
+        bad &&
+        r.url.includes('Cmd=Sync') &&
+        new TextDecoder('latin1').decode(new Uint8Array(await r.clone().arrayBuffer())).includes(bad)
+      ) {
+        return new Response(Uint8Array.from([3, 1, 106, 0, 0x45, 0x5c, 0xff, 0xff]), {
+          status: 200,
+          headers: { 'Content-Type': 'application/vnd.ms-sync.wbxml' },
+        });
       }
       return server.handle(r);
     });

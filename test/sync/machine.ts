@@ -10,16 +10,13 @@
  * snapshot write set once it grows long) and starts a new engine on it.
  */
 import type { Rng } from '../../mocks/random.ts';
-import { applyOps, openStore, randomId, type Store, type WriteOp } from '../../src/store/db.ts';
-import type { StoreName } from '../../src/store/schema.ts';
-import type { Clock } from '../../src/sync/runtime.ts';
+import { applyOps, everyRecordOps, openStore, randomId, type Store, type WriteOp } from '../../src/store/db.ts';
+import type { Clock } from '../../src/sync/primitives.ts';
 import { engineFor, type Harness } from './support.ts';
 
 export class Killed extends Error {
   override readonly name = 'Killed';
 }
-
-const STORES: readonly StoreName[] = ['accounts', 'folders', 'items', 'pending', 'conflicts', 'bodies', 'attachments', 'meta'];
 
 export class Machine {
   journal: (readonly WriteOp[])[] = [];
@@ -48,13 +45,7 @@ export class Machine {
     this.killed = false;
     this.budget = ticks;
     const store = await openStore({ name: randomId(), journal: (ops) => this.journalWrite(ops) });
-    for (const ops of this.journal) {
-      try {
-        await applyOps(store.db, ops);
-      } catch {
-        // rejected when it was first applied, too
-      }
-    }
+    await this.replay(store);
     // Compaction now and then keeps the journal short, as the CLI does at start.
     if (this.journal.length > 40) this.journal = [await snapshot(store)];
     this.store = store;
@@ -64,9 +55,16 @@ export class Machine {
   /**
    * Restarts the device (`label` names it in errors and EAS_FAULT_DEBUG lines) until one sync goes through clean with an empty queue (at most
    * `maxLives` processes). Before each one, `beforeLife(lives)` arms the server's faults
-   * and gives the crash points that process lives for (undefined: no kill).
+   * and gives the crash points that process lives for (undefined: no kill). After each
+   * one, `afterLife(through)` checks what the next process would start from (restored()).
    */
-  async liveUntilThrough(accountId: string, label: string, maxLives: number, beforeLife: (lives: number) => Promise<number | undefined> | number | undefined): Promise<number> {
+  async liveUntilThrough(
+    accountId: string,
+    label: string,
+    maxLives: number,
+    beforeLife: (lives: number) => Promise<number | undefined> | number | undefined,
+    afterLife?: (through: boolean) => Promise<void>,
+  ): Promise<number> {
     let lives = 0;
     for (let done = false; !done; lives++) {
       if (lives >= maxLives) throw new Error(`${label}: not through after ${maxLives} lives`);
@@ -75,12 +73,36 @@ export class Machine {
         const report = await h.engine.syncAccount(accountId);
         const queue = await this.store!.db.getAll('pending');
         done = !this.dead && report.ok && report.folderErrors.length === 0 && queue.length === 0;
-        if (process.env['EAS_FAULT_DEBUG'] && !this.dead) console.log(label, lives, JSON.stringify(report), JSON.stringify(queue.map((q) => [q.kind, q.folderId, q.serverId, q.attempts, q.lastError])));
+        if (process.env['EAS_FAULT_DEBUG'] && !this.dead)
+          console.log(
+            label,
+            lives,
+            JSON.stringify(report),
+            JSON.stringify(queue.map((q) => [q.kind, q.folderId, q.serverId, q.attempts, q.lastError])),
+          );
       } catch (e) {
         if (!(e instanceof Killed) && !this.dead) throw e;
       }
+      await afterLife?.(done);
     }
     return lives;
+  }
+
+  /** The store a restarted process would start from (the journal replayed), for checks; the caller closes it. */
+  async restored(): Promise<Store> {
+    const store = await openStore({ name: randomId() });
+    await this.replay(store);
+    return store;
+  }
+
+  private async replay(store: Store): Promise<void> {
+    for (const ops of this.journal) {
+      try {
+        await applyOps(store.db, ops);
+      } catch {
+        // rejected when it was first applied, too
+      }
+    }
   }
 
   private tick(): void {
@@ -109,7 +131,5 @@ export class Machine {
 
 /** Every record of the store as one write set (what the CLI's compaction writes). */
 export async function snapshot(store: Store): Promise<WriteOp[]> {
-  const ops: WriteOp[] = [];
-  for (const name of STORES) for (const value of await store.db.getAll(name)) ops.push({ store: name, op: 'put', value });
-  return ops;
+  return everyRecordOps(store.db);
 }

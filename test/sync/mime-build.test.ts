@@ -7,7 +7,10 @@ const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...
 
 const base: MimeMessage = {
   from: { name: '山田 太郎', email: 'taro@example.test' },
-  to: [{ name: 'Alice Example', email: 'alice@example.test' }, { name: 'Bob "the builder" O\'Neil', email: 'bob@example.test' }],
+  to: [
+    { name: 'Alice Example', email: 'alice@example.test' },
+    { name: 'Bob "the builder" O\'Neil', email: 'bob@example.test' },
+  ],
   cc: [{ email: 'carol@example.test' }],
   bcc: [{ name: 'Dave', email: 'dave@example.test' }],
   subject: '週次報告：来週の打ち合わせについて（資料を添付します）— please review before Monday',
@@ -40,7 +43,10 @@ describe('MIME builder', () => {
     const parsed = await PostalMime.parse(mime);
     expect(parsed.subject).toBe(base.subject);
     expect(parsed.from).toMatchObject({ name: '山田 太郎', address: 'taro@example.test' });
-    expect(parsed.to?.map((a) => [a.name, a.address])).toEqual([['Alice Example', 'alice@example.test'], ['Bob "the builder" O\'Neil', 'bob@example.test']]);
+    expect(parsed.to?.map((a) => [a.name, a.address])).toEqual([
+      ['Alice Example', 'alice@example.test'],
+      ['Bob "the builder" O\'Neil', 'bob@example.test'],
+    ]);
     expect(parsed.cc?.map((a) => a.address)).toEqual(['carol@example.test']);
     expect(parsed.bcc?.map((a) => a.address)).toEqual(['dave@example.test']);
     expect(parsed.messageId).toBe('<abc123@example.test>');
@@ -68,7 +74,9 @@ describe('MIME builder', () => {
     const original = new TextEncoder().encode('From: x@example.test\nSubject: Größe\n\nBody ü\n');
     const fwd = buildMime({ ...base, subject: 'Fw: Größe', messages: [{ name: 'Größe.eml', mime: original }] });
     const text = decoder.decode(fwd);
-    expect(text).toMatch(/Content-Type: message\/rfc822\r\nContent-Disposition: attachment;\r\n filename\*=UTF-8''Gr%C3%B6%C3%9Fe\.eml\r\nContent-Transfer-Encoding: 8bit/);
+    expect(text).toMatch(
+      /Content-Type: message\/rfc822\r\nContent-Disposition: attachment;\r\n filename\*=UTF-8''Gr%C3%B6%C3%9Fe\.eml\r\nContent-Transfer-Encoding: 8bit/,
+    );
     expect(text).toContain('Subject: Größe\r\n\r\nBody ü\r\n');
     const parsed = await PostalMime.parse(fwd);
     expect(parsed.attachments[0]).toMatchObject({ mimeType: 'message/rfc822', filename: 'Größe.eml' });

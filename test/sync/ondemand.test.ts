@@ -17,10 +17,14 @@ async function setup(extra: { version?: string; cache?: number } = {}) {
   const { store } = await journaledStore();
   const requests: Request[] = [];
   const handle = extra.version ? pinVersion(server.handle, extra.version) : server.handle;
-  const h = engineFor(store, async (r) => {
-    requests.push(r.clone());
-    return handle(r);
-  }, { attachmentCacheBytes: extra.cache });
+  const h = engineFor(
+    store,
+    async (r) => {
+      requests.push(r.clone());
+      return handle(r);
+    },
+    { attachmentCacheBytes: extra.cache },
+  );
   const account = await h.engine.addAccount(alice);
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true });
   requests.length = 0;
@@ -35,7 +39,9 @@ function attachments(server: MockServer, inline: boolean): { id: string; mail: M
   return [...inboxOf(server).items.values()].flatMap((item) => {
     if (item.data.kind !== 'mail') return [];
     const mail = item.data;
-    return mailContent(mail).attachments.flatMap((att, i) => (att.inline === inline ? [{ id: item.id, mail, att, ref: `${item.id}:${i}` }] : []));
+    return mailContent(mail).attachments.flatMap((att, i) =>
+      att.inline === inline ? [{ id: item.id, mail, att, ref: `${item.id}:${i}` }] : [],
+    );
   });
 }
 
@@ -84,7 +90,9 @@ describe('bodies when a mail is opened', () => {
   it('MIME for a mail with inline images, HTML otherwise; kept in `bodies`', async () => {
     const { server, store, requests, engine, accountId, inbox } = await setup();
     const [withImage] = attachments(server, true);
-    const plain = [...inboxOf(server).items.values()].find((i) => i.data.kind === 'mail' && !mailContent(i.data).attachments.some((x) => x.inline))!;
+    const plain = [...inboxOf(server).items.values()].find(
+      (i) => i.data.kind === 'mail' && !mailContent(i.data).attachments.some((x) => x.inline),
+    )!;
     const mime = await engine.openBody(accountId, inbox, withImage!.id);
     expect(mime.type).toBe(4);
     expect(mime.data).toContain(`Content-ID: <${withImage!.att.contentId}>`);
@@ -109,7 +117,10 @@ describe('server searches', () => {
     expect(await engine.searchGal(accountId, '  ')).toEqual({ entries: [] });
   });
 
-  for (const [version, cmd] of [['14.1', 'Search'], ['16.1', 'Find']] as const) {
+  for (const [version, cmd] of [
+    ['14.1', 'Search'],
+    ['16.1', 'Find'],
+  ] as const) {
     it(`mailbox on ${version} with ${cmd}: hits say which are stored locally`, async () => {
       const { server, requests, engine, accountId, inbox } = await setup({ version });
       const target = [...inboxOf(server).items.values()].find((i) => i.data.kind === 'mail' && i.data.subject.length > 8)!;
@@ -122,4 +133,42 @@ describe('server searches', () => {
       expect(res.total).toBeGreaterThanOrEqual(1);
     });
   }
+
+  it('a Search hit the store does not hold: its RFC 2047 sender name decoded, opened whole by its LongId (ItemOperations)', async () => {
+    const { server, requests, engine, accountId, inbox } = await setup({ version: '14.1' });
+    const item = server.control.newMail('alice');
+    const mail = item.data as Mail;
+    mail.from = { name: '山田 太郎', email: 'taro@example.test' };
+    mail.subject = 'Zebra crossing plans';
+    const res = await engine.searchMailbox(accountId, 'zebra');
+    expect(commands(requests)).toEqual(['Search']);
+    const hit = res.hits.find((h) => h.email.subject === 'Zebra crossing plans');
+    expect(hit).toMatchObject({ local: false, folderId: inbox, longId: item.id });
+    expect(hit?.email.from).toEqual({ name: '山田 太郎', email: 'taro@example.test' });
+    requests.length = 0;
+    const opened = await engine.openSearchHit(accountId, { longId: hit!.longId! });
+    expect(commands(requests)).toEqual(['ItemOperations']);
+    expect([opened.email.subject, opened.email.from?.name, opened.email.dateReceived?.getTime()]).toEqual([
+      'Zebra crossing plans',
+      '山田 太郎',
+      mail.date,
+    ]);
+    const content = mailContent(mail);
+    expect(opened.body?.type).toBe(content.html !== undefined ? 2 : 1);
+    expect(opened.body?.data).toBe(content.html ?? content.text);
+    await expect(engine.openSearchHit(accountId, { longId: 'no-such-item' })).rejects.toMatchObject({ kind: 'gone' });
+  });
+
+  it('a Find hit the store does not hold opens by folder and ServerId', async () => {
+    const { server, engine, accountId, inbox } = await setup({ version: '16.1' });
+    const item = server.control.newMail('alice');
+    (item.data as Mail).subject = 'Zebra crossing plans';
+    const hit = (await engine.searchMailbox(accountId, 'zebra')).hits.find((h) => h.email.subject === 'Zebra crossing plans');
+    expect(hit).toMatchObject({ local: false, folderId: inbox, serverId: item.id });
+    const opened = await engine.openSearchHit(accountId, { folderId: hit!.folderId!, serverId: hit!.serverId! });
+    expect([opened.email.subject, opened.body?.data]).toEqual([
+      'Zebra crossing plans',
+      mailContent(item.data as Mail).html ?? mailContent(item.data as Mail).text,
+    ]);
+  });
 });

@@ -1,16 +1,26 @@
 import 'fake-indexeddb/auto';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { FolderType, mailContent, removeItem, requireFolderOfType, type Item, type Mail, type Store as MockStore } from '../../mocks/model.ts';
+import {
+  FolderType,
+  mailContent,
+  removeItem,
+  requireFolderOfType,
+  type Item,
+  type Mail,
+  type Store as MockStore,
+} from '../../mocks/model.ts';
 import type { MockServer } from '../../mocks/server.ts';
 import type { OutboxPayload, OutgoingMessage } from '../../src/sync/outbox.ts';
-import { alice, engineFor, journaledStore, mockServer, pinVersion, restore } from './support.ts';
+import { alice, engineFor, itemIdOf, journaledStore, mockServer, pinVersion, restore } from './support.ts';
 
 const SMALL = { data: { mails: 12, contacts: 0, events: 0, tasks: 0, notes: 0, gal: 0 } } as const;
 const bob = { name: 'Bob Example', email: 'bob@example.test' };
 
-const inboxOf = (server: MockServer, login: string): MockStore => requireFolderOfType(server.mock.world.mailboxes.get(login)!, FolderType.Inbox).store;
-const sentOf = (server: MockServer, login: string): MockStore => requireFolderOfType(server.mock.world.mailboxes.get(login)!, FolderType.SentItems).store;
+const inboxOf = (server: MockServer, login: string): MockStore =>
+  requireFolderOfType(server.mock.world.mailboxes.get(login)!, FolderType.Inbox).store;
+const sentOf = (server: MockServer, login: string): MockStore =>
+  requireFolderOfType(server.mock.world.mailboxes.get(login)!, FolderType.SentItems).store;
 const mails = (store: MockStore, subject: string): Mail[] =>
   [...store.items.values()].flatMap((i) => (i.data.kind === 'mail' && i.data.subject === subject ? [i.data] : []));
 
@@ -49,7 +59,9 @@ describe('outbox', () => {
     const { server, store, net, engine, events, accountId } = await setup();
     net.online = false;
     const subject = 'オフラインで書いたメール';
-    const id = await engine.queueMail(mail(accountId, subject, { attachments: [{ name: '資料.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('資料') }] }));
+    const id = await engine.queueMail(
+      mail(accountId, subject, { attachments: [{ name: '資料.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('資料') }] }),
+    );
     expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
     const waiting = await store.db.get('pending', id);
     expect(waiting).toMatchObject({ kind: 'send', lastError: undefined });
@@ -64,7 +76,13 @@ describe('outbox', () => {
     expect(mailContent(got[0]!).attachments.map((a) => a.name)).toEqual(['資料.txt']);
     expect(mails(sentOf(server, 'alice'), subject)).toHaveLength(1);
     expect(await store.db.get('pending', id)).toBeUndefined();
-    expect(events.filter((e) => e.type === 'outbox').map((e) => e.type === 'outbox' && e.state)).toEqual(['queued', 'sending', 'queued', 'sending', 'sent']);
+    expect(events.filter((e) => e.type === 'outbox').map((e) => e.type === 'outbox' && e.state)).toEqual([
+      'queued',
+      'sending',
+      'queued',
+      'sending',
+      'sent',
+    ]);
   });
 
   it('a lost answer: the retry carries the same ClientId and the server does not send twice', async () => {
@@ -119,7 +137,11 @@ describe('outbox', () => {
     const original = anInboxMail(server);
     const folderId = inboxOf(server, 'alice').id;
     const subject = `Re: ${(original.data as Mail).subject}`;
-    await engine.queueMail(mail(accountId, subject, { source: { kind: 'reply', ref: { accountId, folderId, serverId: original.id }, quoted: false } }));
+    await engine.queueMail(
+      mail(accountId, subject, {
+        source: { kind: 'reply', ref: { accountId, itemId: await itemIdOf(store, accountId, folderId, original.id) }, quoted: false },
+      }),
+    );
     expect(await engine.flushOutbox(accountId)).toMatchObject({ ok: true });
     expect(net.requests).toContain('SmartReply');
     const [got] = mails(inboxOf(server, 'bob'), subject);
@@ -130,12 +152,17 @@ describe('outbox', () => {
   });
 
   it('SmartReply refused (150, the original is gone): SendMail with the original quoted from the local copy', async () => {
-    const { server, net, engine, accountId, clock } = await setup();
+    const { server, net, engine, accountId, clock, store } = await setup();
     const original = anInboxMail(server);
     const folderId = inboxOf(server, 'alice').id;
     removeItem(server.mock.world, inboxOf(server, 'alice'), original.id);
     const subject = 'Re: gone';
-    await engine.queueMail(mail(accountId, subject, { text: 'My answer', source: { kind: 'reply', ref: { accountId, folderId, serverId: original.id }, quoted: false } }));
+    await engine.queueMail(
+      mail(accountId, subject, {
+        text: 'My answer',
+        source: { kind: 'reply', ref: { accountId, itemId: await itemIdOf(store, accountId, folderId, original.id) }, quoted: false },
+      }),
+    );
     clock.slept.length = 0;
     expect(await engine.flushOutbox(accountId)).toMatchObject({ ok: true });
     expect(net.requests.filter((c) => c === 'SmartReply' || c === 'SendMail')).toEqual(['SmartReply', 'SendMail']);
@@ -153,7 +180,12 @@ describe('outbox', () => {
     const folderId = inboxOf(server, 'alice').id;
     removeItem(server.mock.world, inboxOf(server, 'alice'), original.id);
     const subject = 'Re: gone at 12.1';
-    await engine.queueMail(mail(accountId, subject, { text: 'Answer', source: { kind: 'reply', ref: { accountId, folderId, serverId: original.id }, quoted: false } }));
+    await engine.queueMail(
+      mail(accountId, subject, {
+        text: 'Answer',
+        source: { kind: 'reply', ref: { accountId, itemId: await itemIdOf(store, accountId, folderId, original.id) }, quoted: false },
+      }),
+    );
     clock.slept.length = 0;
     expect(await engine.flushOutbox(accountId)).toMatchObject({ ok: true });
     expect(net.requests.filter((c) => c === 'SmartReply' || c === 'SendMail')).toEqual(['SmartReply', 'SendMail']);
@@ -174,7 +206,16 @@ describe('outbox', () => {
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     const original = anInboxMail(server);
     const subject = 'Fw: refused by the server';
-    await engine.queueMail(mail(account.id, subject, { text: 'FYI', source: { kind: 'forward', ref: { accountId: account.id, folderId: inboxOf(server, 'alice').id, serverId: original.id }, quoted: false } }));
+    await engine.queueMail(
+      mail(account.id, subject, {
+        text: 'FYI',
+        source: {
+          kind: 'forward',
+          ref: { accountId: account.id, itemId: await itemIdOf(store, account.id, inboxOf(server, 'alice').id, original.id) },
+          quoted: false,
+        },
+      }),
+    );
     clock.slept.length = 0;
     expect(await engine.flushOutbox(account.id)).toMatchObject({ ok: true });
     expect(net.requests.filter((c) => c === 'SmartForward' || c === 'SendMail')).toEqual(['SmartForward', 'SendMail']);
@@ -207,7 +248,12 @@ describe('outbox', () => {
     const original = anInboxMail(server);
     const folderId = inboxOf(server, 'alice').id;
     const subject = 'Fw: with the original';
-    await engine.queueMail(mail(accountId, subject, { text: 'See below\n> quoted', source: { kind: 'forward', ref: { accountId, folderId, serverId: original.id }, quoted: true } }));
+    await engine.queueMail(
+      mail(accountId, subject, {
+        text: 'See below\n> quoted',
+        source: { kind: 'forward', ref: { accountId, itemId: await itemIdOf(store, accountId, folderId, original.id) }, quoted: true },
+      }),
+    );
     expect(await engine.flushOutbox(accountId)).toMatchObject({ ok: true });
     expect(net.requests).not.toContain('SmartForward');
     const [got] = mails(inboxOf(server, 'bob'), subject);

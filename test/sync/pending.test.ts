@@ -8,7 +8,7 @@ import type { Email } from '../../src/eas/items/email.ts';
 import type { Task } from '../../src/eas/items/task.ts';
 import { decodeEas } from '../../src/eas/wbxml.ts';
 import { kid, kids, textOf, type El } from '../../src/wbxml/tree.ts';
-import { alice, diffViews, engineFor, journaledStore, localView, mockServer, pinVersion, serverView } from './support.ts';
+import { alice, diffViews, engineFor, itemIdOf, journaledStore, localView, mockServer, pinVersion, serverView } from './support.ts';
 
 const text = (item: Item | undefined, ns: string, name: string): string | undefined => {
   if (item?.data.kind !== 'pim') return undefined;
@@ -45,16 +45,24 @@ describe('local edits of contacts, events and tasks', () => {
     const tasks = folder(FolderType.Tasks);
     const calendar = folder(FolderType.Calendar);
     online.up = false;
-    const newContact = await engine.addItem(account.id, contacts.id, { firstName: 'Nina', lastName: 'Local', fileAs: 'Local, Nina' } satisfies Contact);
+    const newContact = await engine.addItem(account.id, contacts.id, {
+      firstName: 'Nina',
+      lastName: 'Local',
+      fileAs: 'Local, Nina',
+    } satisfies Contact);
     const newTask = await engine.addItem(account.id, tasks.id, { subject: 'Local task', complete: false } satisfies Task);
     const start = new Date(Date.UTC(2026, 5, 1, 9));
-    const newEvent = await engine.addItem(account.id, calendar.id, { subject: 'Local event', startTime: start, endTime: new Date(start.getTime() + 3_600_000) } satisfies CalendarItem);
-    expect(newContact).toMatch(/^local:/);
+    const newEvent = await engine.addItem(account.id, calendar.id, {
+      subject: 'Local event',
+      startTime: start,
+      endTime: new Date(start.getTime() + 3_600_000),
+    } satisfies CalendarItem);
+    expect((await store.db.getFromIndex('items', 'byId', [account.id, newContact]))?.serverId).toMatch(/^local:/);
     const [firstContact] = contacts.items.keys();
     const contactRecord = await store.db.get('items', [account.id, contacts.id, firstContact!]);
-    await engine.updateItem(account.id, contacts.id, firstContact!, { ...(contactRecord!.data as Contact), jobTitle: 'Edited offline' });
+    await engine.updateItem(account.id, contactRecord!.id, { ...(contactRecord!.data as Contact), jobTitle: 'Edited offline' });
     const [firstTask] = tasks.items.keys();
-    await engine.deleteItem(account.id, tasks.id, firstTask!);
+    await engine.deleteItem(account.id, await itemIdOf(store, account.id, tasks.id, firstTask!));
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
     expect((await store.db.getAll('pending')).length).toBe(5);
 
@@ -71,16 +79,18 @@ describe('local edits of contacts, events and tasks', () => {
     const local = await store.db.getAll('items');
     expect(local.some((i) => i.serverId.startsWith('local:'))).toBe(false);
     expect(local.filter((i) => (i.data as Task).subject === 'Local task')).toHaveLength(1);
-    expect([newTask, newEvent].every((id) => id.startsWith('local:'))).toBe(true);
+    // Confirmed: each new item now has the server's ServerId, under the id its add gave it.
+    for (const id of [newContact, newTask, newEvent])
+      expect((await store.db.getFromIndex('items', 'byId', [account.id, id]))?.serverId).not.toMatch(/^local:/);
   });
 
   it('edits and deletes of an item still being added wait for its ServerId', async () => {
     const { server, store, engine, account, folder } = await synced();
     const contacts = folder(FolderType.Contacts);
     const id = await engine.addItem(account.id, contacts.id, { fileAs: 'Twice', firstName: 'Twice' } satisfies Contact);
-    await engine.updateItem(account.id, contacts.id, id, { fileAs: 'Twice', firstName: 'Twice', jobTitle: 'Second edit' } satisfies Contact);
+    await engine.updateItem(account.id, id, { fileAs: 'Twice', firstName: 'Twice', jobTitle: 'Second edit' } satisfies Contact);
     const gone = await engine.addItem(account.id, contacts.id, { fileAs: 'Gone' } satisfies Contact);
-    await engine.deleteItem(account.id, contacts.id, gone);
+    await engine.deleteItem(account.id, gone);
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     const named = (n: string) => [...contacts.items.values()].filter((i) => text(i, 'Contacts', 'FileAs') === n);
     expect(named('Twice').map((i) => text(i, 'Contacts', 'JobTitle'))).toEqual(['Second edit']);
@@ -119,7 +129,7 @@ describe('local edits of contacts, events and tasks', () => {
     const [id] = contacts.items.keys();
     const item = contacts.items.get(id!)!;
     const record = await store.db.get('items', [account.id, contacts.id, id!]);
-    await engine.updateItem(account.id, contacts.id, id!, { ...(record!.data as Contact), jobTitle: 'Mine' });
+    await engine.updateItem(account.id, record!.id, { ...(record!.data as Contact), jobTitle: 'Mine' });
     if (item.data.kind === 'pim') item.data.props.push({ ns: 'Contacts', name: 'Department', children: ['Server side'] });
     touchItem(server.mock.world, contacts, item);
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
@@ -139,8 +149,9 @@ describe('mail: read, flag, move, delete', () => {
     const inbox = folder(FolderType.Inbox);
     const unread = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.read)!;
     const before = (await store.db.get('folders', [account.id, inbox.id]))!.unread;
-    await engine.markRead(account.id, inbox.id, unread.id, true);
-    await engine.setFlag(account.id, inbox.id, unread.id, { status: 2, flagType: 'Flag for follow up' });
+    const unreadId = await itemIdOf(store, account.id, inbox.id, unread.id);
+    await engine.markRead(account.id, unreadId, true);
+    await engine.setFlag(account.id, unreadId, { status: 2, flagType: 'Flag for follow up' });
     expect((await store.db.get('folders', [account.id, inbox.id]))!.unread).toBe(before - 1);
     expect((await store.db.getAll('pending')).length).toBe(1); // merged into one change
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
@@ -156,10 +167,11 @@ describe('mail: read, flag, move, delete', () => {
     const trash = folder(FolderType.DeletedItems);
     const projects = [...mb.folders.values()].find((f) => f.type === 12)!.store;
     const [a, b] = [...inbox.items.keys()];
-    const placeholder = await engine.moveItem(account.id, inbox.id, a!, projects.id);
-    await engine.markRead(account.id, projects.id, placeholder, true);
-    await engine.deleteItem(account.id, inbox.id, b!);
-    expect(await store.db.get('items', [account.id, projects.id, placeholder])).toBeDefined();
+    const movedId = await itemIdOf(store, account.id, inbox.id, a!);
+    await engine.moveItem(account.id, movedId, projects.id);
+    await engine.markRead(account.id, movedId, true);
+    await engine.deleteItem(account.id, await itemIdOf(store, account.id, inbox.id, b!));
+    expect((await store.db.getFromIndex('items', 'byId', [account.id, movedId]))?.folderId).toBe(projects.id);
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     expect(inbox.items.has(a!)).toBe(false);
     expect(inbox.items.has(b!)).toBe(false);
@@ -179,9 +191,10 @@ describe('mail: edits before a move', () => {
     const mail = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.read && !i.data.meeting)!;
     const messageId = mail.data.kind === 'mail' ? mail.data.messageId : '';
     online.up = false;
-    await engine.markRead(account.id, inbox.id, mail.id, true);
-    await engine.setFlag(account.id, inbox.id, mail.id, { status: 2 });
-    await engine.moveItem(account.id, inbox.id, mail.id, archive.id);
+    const mailId = await itemIdOf(store, account.id, inbox.id, mail.id);
+    await engine.markRead(account.id, mailId, true);
+    await engine.setFlag(account.id, mailId, { status: 2 });
+    await engine.moveItem(account.id, mailId, archive.id);
     online.up = true;
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     const moved = [...archive.items.values()].filter((i) => i.data.kind === 'mail' && i.data.messageId === messageId);
@@ -198,11 +211,13 @@ describe('calendar', () => {
       const { store, engine, account, folder, sent } = await synced({ version });
       expect(account.version).toBe(version);
       const calendar = folder(FolderType.Calendar);
-      const meeting = [...calendar.items.values()].find((i) => text(i, 'Calendar', 'MeetingStatus') === '1' && i.data.kind === 'pim' && i.data.props.some((p) => p.name === 'Attendees'))!;
+      const meeting = [...calendar.items.values()].find(
+        (i) => text(i, 'Calendar', 'MeetingStatus') === '1' && i.data.kind === 'pim' && i.data.props.some((p) => p.name === 'Attendees'),
+      )!;
       const attendeesBefore = meeting.data.kind === 'pim' ? kids(meeting.data.props.find((p) => p.name === 'Attendees')!).length : 0;
       expect(attendeesBefore).toBeGreaterThan(0);
       const record = await store.db.get('items', [account.id, calendar.id, meeting.id]);
-      await engine.updateItem(account.id, calendar.id, meeting.id, { ...(record!.data as CalendarItem), reminder: 42 });
+      await engine.updateItem(account.id, record!.id, { ...(record!.data as CalendarItem), reminder: 42 });
       expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
       const after = calendar.items.get(meeting.id)!;
       expect(text(after, 'Calendar', 'Reminder')).toBe('42');
@@ -212,7 +227,9 @@ describe('calendar', () => {
       expect((local!.data as CalendarItem).attendees?.length).toBe(attendeesBefore);
       // What went on the wire: 16.x sends what changed plus the attendees (everything else is
       // ghosted, MS-ASCAL 3.1.5.3); 14.1 and before send the whole item, attendees included.
-      const change = sent.flatMap((t) => kids(kid(t, 'Collections') ?? t, 'Collection')).flatMap((c) => kids(kid(c, 'Commands') ?? c, 'Change'))[0];
+      const change = sent
+        .flatMap((t) => kids(kid(t, 'Collections') ?? t, 'Collection'))
+        .flatMap((c) => kids(kid(c, 'Commands') ?? c, 'Change'))[0];
       const names = kids(kid(change!, 'ApplicationData')!).map((e) => e.name);
       if (version === '16.1') expect(names.sort()).toEqual(['Attendees', 'Reminder']);
       else expect(names).toEqual(expect.arrayContaining(['Attendees', 'Reminder', 'StartTime', 'EndTime', 'Subject', 'Timezone']));
@@ -227,8 +244,9 @@ describe('calendar', () => {
     const uid = request.data.kind === 'mail' ? request.data.meeting!.uid : '';
     const withUid = () => [...calendar.items.values()].filter((i) => i.data.kind === 'pim' && propText(i.data, 'UID') === uid);
     expect(withUid()).toHaveLength(1);
-    await engine.respondToMeeting(account.id, inbox.id, request.id, 'accept');
-    await engine.respondToMeeting(account.id, inbox.id, request.id, 'accept');
+    const requestId = await itemIdOf(store, account.id, inbox.id, request.id);
+    await engine.respondToMeeting(account.id, requestId, 'accept');
+    await engine.respondToMeeting(account.id, requestId, 'accept');
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     expect(withUid()).toHaveLength(1);
     expect(propText(withUid()[0]!.data as never, 'ResponseType')).toBe('3');
@@ -238,5 +256,28 @@ describe('calendar', () => {
     expect((localEvents[0]!.data as CalendarItem).responseType).toBe(3);
     expect(await store.db.getAll('pending')).toEqual([]);
     expect(diffViews(serverView(server), await localView(store, account.id))).toEqual([]);
+  });
+
+  it("the user's own attendee entry follows the answer: at once on the device, and in the server's next Sync", async () => {
+    const { store, engine, account, folder } = await synced();
+    const calendar = folder(FolderType.Calendar);
+    const own = async () => {
+      const event = (await store.db.getAll('items')).find(
+        (i) => i.folderId === calendar.id && (i.data as CalendarItem).subject?.startsWith('Project kickoff'),
+      );
+      const data = event?.data as CalendarItem | undefined;
+      return {
+        id: event?.id,
+        responseType: data?.responseType,
+        alice: data?.attendees?.find((a) => a.email === 'alice@example.test')?.status,
+        others: data?.attendees?.filter((a) => a.email !== 'alice@example.test').map((a) => a.status),
+      };
+    };
+    const before = await own();
+    expect(before).toMatchObject({ responseType: 5, alice: 5, others: [3] }); // not answered (MS-ASCAL 2.2.2.4 / 2.2.2.40)
+    await engine.respondToMeeting(account.id, before.id!, 'tentative');
+    expect(await own()).toMatchObject({ responseType: 2, alice: 2, others: [3] }); // before any request went out
+    expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
+    expect(await own()).toMatchObject({ responseType: 2, alice: 2, others: [3] }); // the server's copy agrees
   });
 });

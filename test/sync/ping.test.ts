@@ -9,9 +9,9 @@ import type { MockServer } from '../../mocks/server.ts';
 import { decodeEas } from '../../src/eas/wbxml.ts';
 import type { Store } from '../../src/store/db.ts';
 import type { Engine } from '../../src/sync/engine.ts';
-import type { EngineEvent } from '../../src/sync/events.ts';
+import type { SyncEvent } from '../../src/sync/events.ts';
 import { stateKey, type PushOptions, type PushState } from '../../src/sync/ping.ts';
-import { systemClock, type Clock } from '../../src/sync/runtime.ts';
+import { systemClock, type Clock } from '../../src/sync/primitives.ts';
 import { intAt, kid, kids, textAt, type El } from '../../src/wbxml/tree.ts';
 import { alice, engineFor, journaledStore, mockServer, NOW } from './support.ts';
 
@@ -67,13 +67,16 @@ function wire(server: MockServer) {
 }
 
 function blackHole(signal: AbortSignal): Promise<Response> {
-  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true }));
+  return new Promise((_, reject) =>
+    signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true }),
+  );
 }
 
 const pings = (sent: readonly Sent[]) => sent.filter((s) => s.cmd === 'Ping');
 const heartbeatOf = (s: Sent): number | undefined => (s.body ? intAt(s.body, 'HeartbeatInterval') : undefined);
 const foldersOf = (s: Sent): string[] => (s.body ? kids(kid(s.body, 'Folders') ?? s.body, 'Folder').map((f) => textAt(f, 'Id') ?? '') : []);
-const syncedCollections = (s: Sent): string[] => (s.body ? kids(kid(s.body, 'Collections')!, 'Collection').map((c) => textAt(c, 'CollectionId') ?? '') : []);
+const syncedCollections = (s: Sent): string[] =>
+  s.body ? kids(kid(s.body, 'Collections')!, 'Collection').map((c) => textAt(c, 'CollectionId') ?? '') : [];
 
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -83,7 +86,15 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
   }
 }
 
-const FAST: PushOptions = { minHeartbeat: 1, initialHeartbeat: 20, maxHeartbeat: 40, heartbeatStep: 2, graceSeconds: 20, backoffMs: 1000, maxBackoffMs: 8000 };
+const FAST: PushOptions = {
+  minHeartbeat: 1,
+  initialHeartbeat: 20,
+  maxHeartbeat: 40,
+  heartbeatStep: 2,
+  graceSeconds: 20,
+  backoffMs: 1000,
+  maxBackoffMs: 8000,
+};
 
 async function setup(config: Parameters<MockServer['control']['configure']>[0] = {}, retries?: number) {
   const server = mockServer(DATA);
@@ -217,7 +228,12 @@ describe('Ping loop', () => {
     expect(chosen.slice(0, 4)).toEqual([2, 4, 6, 4]);
     expect(chosen.slice(4).every((h) => h === 0)).toBe(true); // empty Pings: the heartbeat stays 4
     expect(await pushState(store, accountId)).toMatchObject({ heartbeat: 4, ceiling: 4 });
-    expect(events.filter((e): e is Extract<EngineEvent, { type: 'push' }> => e.type === 'push' && e.state === 'ping').map((e) => e.heartbeat).slice(0, 4)).toEqual([2, 4, 6, 4]);
+    expect(
+      events
+        .filter((e): e is Extract<SyncEvent, { type: 'push' }> => e.type === 'push' && e.state === 'ping')
+        .map((e) => e.heartbeat)
+        .slice(0, 4),
+    ).toEqual([2, 4, 6, 4]);
   });
 
   it('backs off while the network is down (exponential, jitter, capped), resumes after a restart, and wakes early', async () => {
@@ -248,12 +264,23 @@ describe('Ping loop', () => {
     // The network comes back; wakePush ends the wait at once (made an hour long here: 36 s real).
     clock.instant = false;
     net.online = true;
-    await store.commit([{ store: 'meta', op: 'put', value: { key: stateKey(accountId), value: { ...(await pushState(store, accountId)), retryAt: clock.now() + 3_600_000 } } }]);
+    await store.commit([
+      {
+        store: 'meta',
+        op: 'put',
+        value: { key: stateKey(accountId), value: { ...(await pushState(store, accountId)), retryAt: clock.now() + 3_600_000 } },
+      },
+    ]);
     const loop = start(revived, accountId, options);
     await new Promise((r) => setTimeout(r, 20));
     await revived.wakePush(accountId);
     await until(() => pings(sent.slice(requests)).length >= 1, 'a Ping after the wake');
-    expect(sent.slice(requests).map((s) => s.cmd).slice(0, 2)).toEqual(['FolderSync', 'Sync']); // the catch-up sync first
+    expect(
+      sent
+        .slice(requests)
+        .map((s) => s.cmd)
+        .slice(0, 2),
+    ).toEqual(['FolderSync', 'Sync']); // the catch-up sync first
     expect(await pushState(store, accountId)).toMatchObject({ failures: 0, synced: true });
     await loop.stop();
   });

@@ -6,10 +6,10 @@ import { FolderType, requireFolderOfType, type Mailbox } from '../../mocks/model
 import type { MockServer } from '../../mocks/server.ts';
 import type { EasRequest } from '../../src/eas/command.ts';
 import { buildSendMail } from '../../src/eas/commands/sendmail.ts';
-import { EasNetworkError } from '../../src/eas/http.ts';
+import { EasNetworkError } from '../../src/eas/response.ts';
 import { closedUnanswered, safeToRepeat } from '../../src/sync/reconnect.ts';
 import { el } from '../../src/wbxml/tree.ts';
-import { alice, diffViews, engineFor, journaledStore, localView, mockServer, serverView } from './support.ts';
+import { alice, diffViews, engineFor, journaledStore, localView, mockServer, serverView, itemIdOf } from './support.ts';
 
 /** The error undici gives for a request written to a socket the server had closed. */
 function socketClosed(): TypeError {
@@ -42,12 +42,14 @@ async function loopback(mock: MockServer) {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, seen,
+    url,
+    seen,
     kill: (cmd: string, n = 1) => kills.set(cmd, n),
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }
 
@@ -101,7 +103,7 @@ describe('a connection the server closed silently (over a real socket)', () => {
     const mb = mock.mock.world.mailboxes.get('alice') as Mailbox;
     const inbox = requireFolderOfType(mb, FolderType.Inbox).store;
     const trash = requireFolderOfType(mb, FolderType.DeletedItems).store;
-    await engine.moveItem(account.id, inbox.id, [...inbox.items.keys()][0] as string, trash.id);
+    await engine.moveItem(account.id, await itemIdOf(store, account.id, inbox.id, [...inbox.items.keys()][0] as string), trash.id);
     net.kill('MoveItems');
     net.seen.length = 0;
     clock.slept.length = 0;
@@ -129,13 +131,17 @@ describe('how soon the close came', () => {
     };
     let fail = 1;
     const { store } = await journaledStore();
-    const { engine } = engineFor(store, async (r) => {
-      if (cmdOf(r.url) === 'Sync' && fail-- > 0) {
-        t += ms;
-        throw socketClosed();
-      }
-      return mock.handle(r);
-    }, { clock });
+    const { engine } = engineFor(
+      store,
+      async (r) => {
+        if (cmdOf(r.url) === 'Sync' && fail-- > 0) {
+          t += ms;
+          throw socketClosed();
+        }
+        return mock.handle(r);
+      },
+      { clock },
+    );
     const account = await engine.addAccount(alice);
     expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
     return slept;
@@ -153,10 +159,20 @@ describe('how soon the close came', () => {
 describe('closedUnanswered', () => {
   it('is the undici socket error before any answer byte, and nothing else', () => {
     expect(closedUnanswered(new EasNetworkError(socketClosed()))).toBe(true);
-    expect(closedUnanswered(new EasNetworkError(new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })))).toBe(true);
+    expect(
+      closedUnanswered(
+        new EasNetworkError(new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })),
+      ),
+    ).toBe(true);
     expect(closedUnanswered(new EasNetworkError(socketClosed(), true))).toBe(false); // the body broke off
     expect(closedUnanswered(new EasNetworkError(new TypeError('Failed to fetch')))).toBe(false); // a browser, or offline
-    expect(closedUnanswered(new EasNetworkError(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })))).toBe(false);
+    expect(
+      closedUnanswered(
+        new EasNetworkError(
+          new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }),
+        ),
+      ),
+    ).toBe(false);
     expect(closedUnanswered(socketClosed())).toBe(false); // not from the transport layer
   });
 });
@@ -169,7 +185,12 @@ describe('safeToRepeat: the rule per command', () => {
     ['FolderSync', { cmd: 'FolderSync' }, '14.1', true],
     ['Ping', { cmd: 'Ping' }, '14.1', true],
     ['ItemOperations Fetch', { cmd: 'ItemOperations', body: el('ItemOperations', 'ItemOperations', fetchOp) }, '14.1', true],
-    ['ItemOperations Move', { cmd: 'ItemOperations', body: el('ItemOperations', 'ItemOperations', fetchOp, el('ItemOperations', 'Move')) }, '14.1', false],
+    [
+      'ItemOperations Move',
+      { cmd: 'ItemOperations', body: el('ItemOperations', 'ItemOperations', fetchOp, el('ItemOperations', 'Move')) },
+      '14.1',
+      false,
+    ],
     ['SendMail 14.1 (ClientId)', buildSendMail(mail, { version: '14.1' }), '14.1', true],
     ['SendMail 12.1 (bare MIME)', buildSendMail(mail, { version: '12.1' }), '12.1', false],
     ['MoveItems', { cmd: 'MoveItems' }, '14.1', false],

@@ -11,7 +11,7 @@ import type { MockServer } from '../../mocks/server.ts';
 import { decodeEas } from '../../src/eas/wbxml.ts';
 import type { OutboxPayload, OutgoingMessage } from '../../src/sync/outbox.ts';
 import { kid, kids, textAt } from '../../src/wbxml/tree.ts';
-import { alice, engineFor, journaledStore, mockServer, pinVersion } from './support.ts';
+import { alice, engineFor, itemIdOf, journaledStore, mockServer, pinVersion } from './support.ts';
 
 const cmdOf = (r: Request): string => new URL(r.url).searchParams.get('Cmd') ?? r.method;
 
@@ -43,7 +43,10 @@ async function setup() {
     const res = await handle(r);
     if (failure !== 'cut') return res;
     const body = new Uint8Array(await res.arrayBuffer());
-    return new Response(body.slice(0, Math.floor(body.length / 2)), { status: res.status, headers: { 'Content-Type': res.headers.get('Content-Type') ?? '' } });
+    return new Response(body.slice(0, Math.floor(body.length / 2)), {
+      status: res.status,
+      headers: { 'Content-Type': res.headers.get('Content-Type') ?? '' },
+    });
   });
   const account = await engine.addAccount(alice);
   expect(await engine.syncAccount(account.id)).toMatchObject({ ok: true });
@@ -52,11 +55,20 @@ async function setup() {
 }
 
 const bob = { name: 'Bob', email: 'bob@example.test' };
-const mail = (accountId: string, subject: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage =>
-  ({ accountId, to: [bob], cc: [], bcc: [], subject, text: `Body of ${subject}`, attachments: [], ...extra });
+const mail = (accountId: string, subject: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+  accountId,
+  to: [bob],
+  cc: [],
+  bcc: [],
+  subject,
+  text: `Body of ${subject}`,
+  attachments: [],
+  ...extra,
+});
 const received = (server: MockServer, subject: string): number =>
-  [...requireFolderOfType(server.mock.world.mailboxes.get('bob') as Mailbox, FolderType.Inbox).store.items.values()]
-    .filter((i) => i.data.kind === 'mail' && i.data.subject === subject).length;
+  [...requireFolderOfType(server.mock.world.mailboxes.get('bob') as Mailbox, FolderType.Inbox).store.items.values()].filter(
+    (i) => i.data.kind === 'mail' && i.data.subject === subject,
+  ).length;
 const count = (seen: readonly string[], cmd: string): number => seen.filter((c) => c === cmd).length;
 
 describe('12.1 outbox: Sent Items unreadable when a lost send is checked', () => {
@@ -85,7 +97,11 @@ describe('12.1 outbox: Sent Items unreadable when a lost send is checked', () =>
     const inbox = requireFolderOfType(box, FolderType.Inbox).store;
     const original = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.meeting) as Item;
     const subject = 'Re: checked before a fallback';
-    const id = await engine.queueMail(mail(accountId, subject, { source: { kind: 'reply', ref: { accountId, folderId: inbox.id, serverId: original.id }, quoted: false } }));
+    const id = await engine.queueMail(
+      mail(accountId, subject, {
+        source: { kind: 'reply', ref: { accountId, itemId: await itemIdOf(store, accountId, inbox.id, original.id) }, quoted: false },
+      }),
+    );
     server.control.faults.set({ dropAfter: 1, dropAfterCmd: 'SmartReply' });
     await engine.syncAccount(accountId);
     expect(received(server, subject)).toBe(1);

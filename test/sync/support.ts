@@ -7,8 +7,8 @@ import { createMockServer, type MockServer, type MockServerOptions } from '../..
 import { applyOps, openStore, randomId, type Store, type WriteOp } from '../../src/store/db.ts';
 import type { ItemRecord } from '../../src/store/schema.ts';
 import { createEngine, type Engine, type EngineOptions } from '../../src/sync/engine.ts';
-import type { EngineEvent } from '../../src/sync/events.ts';
-import type { Clock } from '../../src/sync/runtime.ts';
+import type { SyncEvent } from '../../src/sync/events.ts';
+import type { Clock } from '../../src/sync/primitives.ts';
 
 /** 2026-05-15 03:00 UTC, the mock tests' clock. */
 export const NOW = Date.UTC(2026, 4, 15, 3, 0, 0);
@@ -64,12 +64,12 @@ export async function restore(journal: (readonly WriteOp[])[], hook?: () => void
 
 export interface Harness {
   readonly engine: Engine;
-  readonly events: EngineEvent[];
+  readonly events: SyncEvent[];
   readonly clock: Clock & { slept: number[] };
 }
 
 export function engineFor(store: Store, transport: (r: Request) => Promise<Response>, extra: Partial<EngineOptions> = {}): Harness {
-  const events: EngineEvent[] = [];
+  const events: SyncEvent[] = [];
   const clock = instantClock();
   const engine = createEngine({ store, transport, clock, onEvent: (e) => events.push(e), ...extra });
   return { engine, events, clock };
@@ -125,4 +125,11 @@ export function diffViews(server: Map<string, Set<string>>, local: Map<string, S
   }
   for (const folder of local.keys()) if (!server.has(folder)) lines.push(`folder ${folder} not on the server`);
   return lines;
+}
+
+/** The stable id (ItemRecord.id) of the item stored under this ServerId, which engine edits name. */
+export async function itemIdOf(store: Store, accountId: string, folderId: string, serverId: string): Promise<string> {
+  const item = await store.db.get('items', [accountId, folderId, serverId]);
+  if (!item) throw new Error(`no stored item ${serverId} in folder ${folderId}`);
+  return item.id;
 }

@@ -22,7 +22,7 @@ function vaultProxy() {
   return { state, transport };
 }
 
-describe('an account whose password the app\'s proxy keeps', () => {
+describe("an account whose password the app's proxy keeps", () => {
   it('stores no password, sends no Authorization, and asks for the password again when the session ends', async () => {
     const proxy = vaultProxy();
     const { store } = await journaledStore();

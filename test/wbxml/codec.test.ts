@@ -35,7 +35,13 @@ describe('encoder', () => {
   });
 
   it('switches page only when the namespace changes, and back', () => {
-    const tree = el('AirSync', 'Sync', el('FolderHierarchy', 'Status', '1'), el('FolderHierarchy', 'Status', '2'), el('AirSync', 'Collections'));
+    const tree = el(
+      'AirSync',
+      'Sync',
+      el('FolderHierarchy', 'Status', '1'),
+      el('FolderHierarchy', 'Status', '2'),
+      el('AirSync', 'Collections'),
+    );
     const out = [...encodeWbxml(tree, vocab)];
     expect(out.slice(4)).toEqual([0x45, 0x00, 0x07, 0x4c, 0x03, 0x31, 0x00, 0x01, 0x4c, 0x03, 0x32, 0x00, 0x01, 0x00, 0x00, 0x1c, 0x01]);
   });
@@ -74,7 +80,10 @@ describe('decoder', () => {
   });
 
   it('reads ENTITY, merging it with neighbouring text', () => {
-    const root = decodeWbxml(bytes(0x03, 0x01, 0x6a, 0x00, 0x45, 0x4b, 0x03, 0x61, 0x00, 0x02, 0x81, 0x7f, 0x03, 0x62, 0x00, 0x01, 0x01), vocab);
+    const root = decodeWbxml(
+      bytes(0x03, 0x01, 0x6a, 0x00, 0x45, 0x4b, 0x03, 0x61, 0x00, 0x02, 0x81, 0x7f, 0x03, 0x62, 0x00, 0x01, 0x01),
+      vocab,
+    );
     expect(root.children[0]).toEqual(el('AirSync', 'SyncKey', 'a\u00ffb'));
   });
 
@@ -87,10 +96,43 @@ describe('decoder', () => {
   it('gives each element a children array of its own, also one sent with the content bit and nothing in it', () => {
     const long = [...new TextEncoder().encode('x'.repeat(20))];
     const root = decodeWbxml(
-      bytes(0x03, 0x01, 0x6a, 0x00, 0x45, 0x4b, 0x01, 0x0b, 0x5c, 0x03, ...long, 0x00, 0x01, 0x4f, 0x03, 0x31, 0x00, 0x03, 0xc3, 0xa9, 0x00, 0x01, 0x01),
+      bytes(
+        0x03,
+        0x01,
+        0x6a,
+        0x00,
+        0x45,
+        0x4b,
+        0x01,
+        0x0b,
+        0x5c,
+        0x03,
+        ...long,
+        0x00,
+        0x01,
+        0x4f,
+        0x03,
+        0x31,
+        0x00,
+        0x03,
+        0xc3,
+        0xa9,
+        0x00,
+        0x01,
+        0x01,
+      ),
       vocab,
     );
-    expect(root).toEqual(el('AirSync', 'Sync', el('AirSync', 'SyncKey'), el('AirSync', 'SyncKey'), el('AirSync', 'Collections', 'x'.repeat(20)), el('AirSync', 'Collection', '1é')));
+    expect(root).toEqual(
+      el(
+        'AirSync',
+        'Sync',
+        el('AirSync', 'SyncKey'),
+        el('AirSync', 'SyncKey'),
+        el('AirSync', 'Collections', 'x'.repeat(20)),
+        el('AirSync', 'Collection', '1é'),
+      ),
+    );
     const [withContent, without] = root.children as El[];
     expect(withContent?.children).not.toBe(without?.children);
     withContent?.children.push('added'); // not frozen, not shared
@@ -142,7 +184,13 @@ describe('decoder', () => {
 
 describe('XML form', () => {
   it('marks namespace changes with xmlns and keeps leaf text on one line', () => {
-    const tree = el('AirSync', 'Sync', el('AirSync', 'SyncKey', ' a<b&c '), el('FolderHierarchy', 'Status', '1'), el('AirSync', 'Collections'));
+    const tree = el(
+      'AirSync',
+      'Sync',
+      el('AirSync', 'SyncKey', ' a<b&c '),
+      el('FolderHierarchy', 'Status', '1'),
+      el('AirSync', 'Collections'),
+    );
     expect(toXml(tree)).toBe(
       [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -182,7 +230,14 @@ describe('XML form', () => {
         </MIME>
       </Sync>`;
     expect(fromXml(xml, vocab)).toEqual(
-      el('AirSync', 'Sync', el('AirSync', 'SyncKey', '<x>&AB'), el('FolderHierarchy', 'Status', '1'), el('FolderHierarchy', 'Status', '2'), el('ComposeMail', 'MIME', bytes(1, 2, 3, 250))),
+      el(
+        'AirSync',
+        'Sync',
+        el('AirSync', 'SyncKey', '<x>&AB'),
+        el('FolderHierarchy', 'Status', '1'),
+        el('FolderHierarchy', 'Status', '2'),
+        el('ComposeMail', 'MIME', bytes(1, 2, 3, 250)),
+      ),
     );
   });
 

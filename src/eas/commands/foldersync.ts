@@ -67,12 +67,22 @@ export type FolderType = (typeof FolderType)[keyof typeof FolderType];
 export type FolderClass = 'Email' | 'Calendar' | 'Contacts' | 'Tasks' | 'Notes' | 'Journal';
 
 const CLASS_BY_TYPE: Readonly<Partial<Record<FolderType, FolderClass>>> = {
-  2: 'Email', 3: 'Email', 4: 'Email', 5: 'Email', 6: 'Email', 12: 'Email',
-  7: 'Tasks', 15: 'Tasks',
-  8: 'Calendar', 13: 'Calendar',
-  9: 'Contacts', 14: 'Contacts',
-  10: 'Notes', 17: 'Notes',
-  11: 'Journal', 16: 'Journal',
+  2: 'Email',
+  3: 'Email',
+  4: 'Email',
+  5: 'Email',
+  6: 'Email',
+  12: 'Email',
+  7: 'Tasks',
+  15: 'Tasks',
+  8: 'Calendar',
+  13: 'Calendar',
+  9: 'Contacts',
+  14: 'Contacts',
+  10: 'Notes',
+  17: 'Notes',
+  11: 'Journal',
+  16: 'Journal',
 };
 
 /**

@@ -91,7 +91,13 @@ export interface ItemOperationsRequest {
 export function buildItemOperations(req: ItemOperationsRequest, ctx: EasContext): EasRequest {
   const v = ctx.version;
   need(v, '12.0', 'ItemOperations', '2.2.1.10');
-  return { cmd: 'ItemOperations', body: io('ItemOperations', req.operations.map((op) => operationEl(op, v))) };
+  return {
+    cmd: 'ItemOperations',
+    body: io(
+      'ItemOperations',
+      req.operations.map((op) => operationEl(op, v)),
+    ),
+  };
 }
 
 function operationEl(op: ItemOperation, v: EasVersion): El {

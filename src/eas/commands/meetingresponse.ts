@@ -60,9 +60,7 @@ export interface SendResponse {
 }
 
 /** Which meeting request: by folder and server id, or by the LongId of a Search result. */
-export type MeetingRequestRef =
-  | { readonly collectionId: string; readonly requestId: string }
-  | { readonly longId: string };
+export type MeetingRequestRef = { readonly collectionId: string; readonly requestId: string } | { readonly longId: string };
 
 export type MeetingResponseItem = MeetingRequestRef & {
   readonly userResponse: UserResponse;
@@ -94,7 +92,13 @@ export interface MeetingResponseResponse {
 
 export function buildMeetingResponse(req: MeetingResponseRequest, ctx: EasContext): EasRequest {
   if (req.requests.length === 0) throw new EasProtocolError('no meeting request to answer', 'MeetingResponse');
-  return { cmd: 'MeetingResponse', body: mr('MeetingResponse', req.requests.map((r) => requestElement(r, ctx.version))) };
+  return {
+    cmd: 'MeetingResponse',
+    body: mr(
+      'MeetingResponse',
+      req.requests.map((r) => requestElement(r, ctx.version)),
+    ),
+  };
 }
 
 function requestElement(r: MeetingResponseItem, version: EasVersion): El {
@@ -105,9 +109,7 @@ function requestElement(r: MeetingResponseItem, version: EasVersion): El {
     'Request',
     mr('UserResponse', r.userResponse),
     // MS-ASCMD 2.2.3.150.2: with search:LongId, CollectionId and RequestId MUST NOT be present.
-    'longId' in r
-      ? el('Search', 'LongId', r.longId)
-      : [mr('CollectionId', r.collectionId), mr('RequestId', r.requestId)],
+    'longId' in r ? el('Search', 'LongId', r.longId) : [mr('CollectionId', r.collectionId), mr('RequestId', r.requestId)],
     r.instanceId !== undefined && mr('InstanceId', formatEasDateTime(r.instanceId)),
     r.sendResponse !== undefined && sendResponseElement(r.sendResponse),
   );

@@ -72,9 +72,7 @@ export interface MoveItemsResponse {
 
 export function buildMoveItems(req: MoveItemsRequest, _ctx: EasContext): EasRequest {
   if (req.moves.length === 0) throw new EasProtocolError('no item to move', 'MoveItems');
-  const moves = req.moves.map((m) =>
-    mv('Move', mv('SrcMsgId', m.srcMsgId), mv('SrcFldId', m.srcFldId), mv('DstFldId', m.dstFldId)),
-  );
+  const moves = req.moves.map((m) => mv('Move', mv('SrcMsgId', m.srcMsgId), mv('SrcFldId', m.srcFldId), mv('DstFldId', m.dstFldId)));
   return { cmd: 'MoveItems', body: mv('MoveItems', moves) };
 }
 

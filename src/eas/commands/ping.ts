@@ -80,7 +80,10 @@ export interface PingResponse {
 export function buildPing(req: PingRequest, _ctx: EasContext): EasRequest {
   if (req.heartbeatInterval === undefined && !req.folders?.length) return { cmd: 'Ping' };
   const folders = req.folders?.length
-    ? ping('Folders', req.folders.map((f) => ping('Folder', ping('Id', f.id), ping('Class', f.class))))
+    ? ping(
+        'Folders',
+        req.folders.map((f) => ping('Folder', ping('Id', f.id), ping('Class', f.class))),
+      )
     : undefined;
   return { cmd: 'Ping', body: ping('Ping', opt('Ping', 'HeartbeatInterval', req.heartbeatInterval), folders) };
 }

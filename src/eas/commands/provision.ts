@@ -103,7 +103,6 @@ export type RemoteWipeStatus =
 
 // ------------------------------------------------------------------ request
 
-
 export type ProvisionRequest =
   /** Phase 1: download the policy (MS-ASPROV 3.1.5.1.1). DeviceInformation is sent in 14.1+ only. */
   | { readonly kind: 'download'; readonly deviceInformation: DeviceInformation }
@@ -252,26 +251,56 @@ type IntField = FieldsOf<number>;
 
 /** Boolean elements of EASProvisionDoc ("1"/"0"); the field is the element name, uncapitalized. */
 const BOOL_FIELDS: ReadonlyArray<Capitalize<BoolField>> = [
-  'DevicePasswordEnabled', 'AlphanumericDevicePasswordRequired', 'PasswordRecoveryEnabled',
-  'RequireStorageCardEncryption', 'AttachmentsEnabled', 'AllowSimpleDevicePassword', 'AllowStorageCard',
-  'AllowCamera', 'RequireDeviceEncryption', 'AllowUnsignedApplications', 'AllowUnsignedInstallationPackages',
-  'AllowWiFi', 'AllowTextMessaging', 'AllowPOPIMAPEmail', 'AllowIrDA', 'RequireManualSyncWhenRoaming',
-  'AllowDesktopSync', 'AllowHTMLEmail', 'RequireSignedSMIMEMessages', 'RequireEncryptedSMIMEMessages',
-  'AllowSMIMESoftCerts', 'AllowBrowser', 'AllowConsumerEmail', 'AllowRemoteDesktop', 'AllowInternetSharing',
+  'DevicePasswordEnabled',
+  'AlphanumericDevicePasswordRequired',
+  'PasswordRecoveryEnabled',
+  'RequireStorageCardEncryption',
+  'AttachmentsEnabled',
+  'AllowSimpleDevicePassword',
+  'AllowStorageCard',
+  'AllowCamera',
+  'RequireDeviceEncryption',
+  'AllowUnsignedApplications',
+  'AllowUnsignedInstallationPackages',
+  'AllowWiFi',
+  'AllowTextMessaging',
+  'AllowPOPIMAPEmail',
+  'AllowIrDA',
+  'RequireManualSyncWhenRoaming',
+  'AllowDesktopSync',
+  'AllowHTMLEmail',
+  'RequireSignedSMIMEMessages',
+  'RequireEncryptedSMIMEMessages',
+  'AllowSMIMESoftCerts',
+  'AllowBrowser',
+  'AllowConsumerEmail',
+  'AllowRemoteDesktop',
+  'AllowInternetSharing',
 ];
 
 /** Integer elements of EASProvisionDoc. */
 const INT_FIELDS: ReadonlyArray<Capitalize<IntField>> = [
-  'MinDevicePasswordLength', 'MaxInactivityTimeDeviceLock', 'MaxDevicePasswordFailedAttempts',
-  'MaxAttachmentSize', 'DevicePasswordExpiration', 'DevicePasswordHistory', 'MinDevicePasswordComplexCharacters',
-  'AllowBluetooth', 'MaxCalendarAgeFilter', 'MaxEmailAgeFilter', 'MaxEmailBodyTruncationSize',
-  'MaxEmailHTMLBodyTruncationSize', 'RequireSignedSMIMEAlgorithm', 'RequireEncryptionSMIMEAlgorithm',
+  'MinDevicePasswordLength',
+  'MaxInactivityTimeDeviceLock',
+  'MaxDevicePasswordFailedAttempts',
+  'MaxAttachmentSize',
+  'DevicePasswordExpiration',
+  'DevicePasswordHistory',
+  'MinDevicePasswordComplexCharacters',
+  'AllowBluetooth',
+  'MaxCalendarAgeFilter',
+  'MaxEmailAgeFilter',
+  'MaxEmailBodyTruncationSize',
+  'MaxEmailHTMLBodyTruncationSize',
+  'RequireSignedSMIMEAlgorithm',
+  'RequireEncryptionSMIMEAlgorithm',
   'AllowSMIMEEncryptionAlgorithmNegotiation',
 ];
 
 /** The Policy of a response (MS-ASPROV 2.2.2.41). */
 export interface PolicyResult {
-  readonly policyType: string;
+  /** Absent only when there is no policy (Status 2): Horde sends that Policy with nothing but its Status. */
+  readonly policyType?: string;
   /** A PolicyStatus. */
   readonly status: number;
   /** Temporary key after phase 1, final key after phase 2. */
@@ -307,10 +336,12 @@ export function parseProvision(root: El | null, _ctx: EasContext): ProvisionResp
 }
 
 function readPolicy(p: El): PolicyResult {
-  const type = kid(p, 'PolicyType');
-  if (!type) missing('Provision', 'Policy/PolicyType');
-  const policyType = textOf(type);
   const status = requireStatus(p, 'Provision');
+  // MS-ASPROV 2.2.2.54.1: Status 2 is "no policy for this client", so the type of a policy that
+  // does not exist is no reason to refuse the answer (MS-ASPROV 2.2.2.41 lists it as required).
+  const type = kid(p, 'PolicyType');
+  if (!type && status !== 2) missing('Provision', 'Policy/PolicyType');
+  const policyType = type && textOf(type);
   const policyKey = textAt(p, 'PolicyKey');
   // MS-ASPROV 2.2.2.41: both responses carry the key; without it nothing can be acknowledged or sent.
   if (status === 1 && !policyKey) missing('Provision', 'Policy/PolicyKey');

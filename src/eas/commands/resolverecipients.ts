@@ -74,7 +74,7 @@ export interface ResolveRecipientsRequest {
   readonly picture?: PictureOptions;
 }
 
-/** Recipient Type: 1 from the user's contacts, 2 from the GAL. */
+/** Recipient Type (MS-ASCMD 2.2.3.186.5): 1 a GAL entry, 2 one of the user's contacts. */
 export type RecipientType = 1 | 2;
 
 export interface RecipientCertificates {
@@ -92,8 +92,8 @@ export interface RecipientAvailability {
   /** 1, or 160-163 (common codes). */
   readonly status: number;
   /**
-   * One digit per 30-minute slot from StartTime (MergedFreeBusy): 0 free,
-   * 1 tentative, 2 busy, 3 out of office, 4 working elsewhere, 5 no data.
+   * One digit per 30-minute slot from StartTime (MergedFreeBusy, MS-ASCMD 2.2.3.107):
+   * 0 free, 1 tentative, 2 busy, 3 out of office, 4 no data.
    */
   readonly mergedFreeBusy?: string;
 }
@@ -136,7 +136,11 @@ export function buildResolveRecipients(req: ResolveRecipientsRequest, ctx: EasCo
   );
   return {
     cmd: 'ResolveRecipients',
-    body: rr('ResolveRecipients', req.to.map((t) => rr('To', t)), options.children.length > 0 && options),
+    body: rr(
+      'ResolveRecipients',
+      req.to.map((t) => rr('To', t)),
+      options.children.length > 0 && options,
+    ),
   };
 }
 

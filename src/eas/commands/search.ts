@@ -214,9 +214,15 @@ export function buildSearch(req: SearchRequest, ctx: EasContext): EasRequest {
 function queryElement(q: SearchQuery, v: EasVersion): El {
   switch (q.kind) {
     case 'and':
-      return se('And', q.terms.map((t) => queryElement(t, v)));
+      return se(
+        'And',
+        q.terms.map((t) => queryElement(t, v)),
+      );
     case 'or':
-      return se('Or', q.terms.map((t) => queryElement(t, v)));
+      return se(
+        'Or',
+        q.terms.map((t) => queryElement(t, v)),
+      );
     case 'freeText':
       return se('FreeText', q.text);
     case 'class':
@@ -229,7 +235,11 @@ function queryElement(q: SearchQuery, v: EasVersion): El {
     case 'greaterThan':
     case 'lessThan':
       // MS-ASCMD 2.2.3.86: an empty email:DateReceived names the property, Value holds the dateTime.
-      return se(q.kind === 'greaterThan' ? 'GreaterThan' : 'LessThan', el('Email', 'DateReceived'), se('Value', formatEasDateTime(q.dateReceived)));
+      return se(
+        q.kind === 'greaterThan' ? 'GreaterThan' : 'LessThan',
+        el('Email', 'DateReceived'),
+        se('Value', formatEasDateTime(q.dateReceived)),
+      );
     case 'equalTo':
       return se('EqualTo', el('DocumentLibrary', 'LinkId'), se('Value', q.linkId));
   }
@@ -300,7 +310,9 @@ function storeResult(store: El): SearchStoreResult {
   return {
     status,
     // MS-ASCMD 2.2.3.155.3: an empty <Result/> stands for "no results".
-    results: kids(store, 'Result').filter((e) => e.children.some(isEl)).map(searchResult),
+    results: kids(store, 'Result')
+      .filter((e) => e.children.some(isEl))
+      .map(searchResult),
     range: parseRange(textAt(store, 'Range')),
     total: intAt(store, 'Total'),
   };
@@ -308,7 +320,7 @@ function storeResult(store: El): SearchStoreResult {
 
 function searchResult(e: El): SearchResult {
   const properties = kid(e, 'Properties');
-  const gal = properties && properties.children.some((c) => isEl(c) && c.ns === 'GAL') ? galEntry(properties) : undefined;
+  const gal = properties?.children.some((c) => isEl(c) && c.ns === 'GAL') ? galEntry(properties) : undefined;
   return {
     class: textAt(e, 'Class'),
     longId: textAt(e, 'LongId'),

@@ -314,9 +314,12 @@ function account(e: El): UserAccount {
 
 function templates(get: El | undefined): RightsManagementTemplate[] | undefined {
   const list = path(get, 'RightsManagementTemplates');
-  return list && kids(list, 'RightsManagementTemplate').map((t) => ({
-    templateId: textAt(t, 'TemplateID') ?? missing('Settings', 'RightsManagementTemplate/TemplateID'),
-    templateName: textAt(t, 'TemplateName'),
-    templateDescription: textAt(t, 'TemplateDescription'),
-  }));
+  return (
+    list &&
+    kids(list, 'RightsManagementTemplate').map((t) => ({
+      templateId: textAt(t, 'TemplateID') ?? missing('Settings', 'RightsManagementTemplate/TemplateID'),
+      templateName: textAt(t, 'TemplateName'),
+      templateDescription: textAt(t, 'TemplateDescription'),
+    }))
+  );
 }

@@ -102,9 +102,7 @@ function calendarForward(req: SmartForwardRequest, ctx: EasContext): El {
 function forwardeesElement(forwardees: readonly Forwardee[]): El {
   return cm(
     'Forwardees',
-    forwardees.map((f) =>
-      cm('Forwardee', cm('Email', f.email), f.name !== undefined && cm('Name', f.name)),
-    ),
+    forwardees.map((f) => cm('Forwardee', cm('Email', f.email), f.name !== undefined && cm('Name', f.name))),
   );
 }
 

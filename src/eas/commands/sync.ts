@@ -20,7 +20,7 @@
  */
 import type { EasCommandName, EasContext, EasRequest } from '../command.ts';
 import type { Content, El } from '../../wbxml/tree.ts';
-import { intAt, isEl, kid, kids, ns, opt, path, textAt } from '../../wbxml/tree.ts';
+import { el, intAt, isEl, kid, kids, ns, opt, path, textAt } from '../../wbxml/tree.ts';
 import type { EasVersion } from '../version.ts';
 import { atLeast } from '../version.ts';
 import { missing, requireRoot, requireStatus, requireText, statusText } from './common.ts';
@@ -117,6 +117,8 @@ export type SyncClientCommand =
       /** 16.0+: change only this occurrence of a recurring series (MS-ASAIRS 2.2.2.25, compact DateTime). */
       readonly instanceId?: string;
       readonly applicationData: El;
+      /** 16.0+: send this draft instead of saving it (email2:Send, MS-ASEMAIL 2.2.2.69). */
+      readonly send?: boolean;
     }
   | {
       readonly kind: 'Delete';
@@ -192,7 +194,12 @@ export function buildSync(req: SyncRequest, ctx: EasContext): EasRequest {
     throw new RangeError('Sync: send Wait or HeartbeatInterval, not both');
   }
   const children: Content[] = [
-    req.collections?.length ? as('Collections', req.collections.map((c) => collectionEl(c, v))) : undefined,
+    req.collections?.length
+      ? as(
+          'Collections',
+          req.collections.map((c) => collectionEl(c, v)),
+        )
+      : undefined,
     opt('AirSync', 'Wait', req.wait),
     opt('AirSync', 'HeartbeatInterval', req.heartbeatInterval),
     opt('AirSync', 'WindowSize', req.windowSize),
@@ -234,7 +241,12 @@ function collectionEl(c: SyncCollection, v: EasVersion): El {
     opt('AirSync', 'WindowSize', c.windowSize),
     opt('AirSync', 'ConversationMode', c.conversationMode),
     (c.options ?? []).map((o) => optionsEl(o, v)),
-    c.commands?.length ? as('Commands', c.commands.map((cmd) => clientCommandEl(cmd, v))) : undefined,
+    c.commands?.length
+      ? as(
+          'Commands',
+          c.commands.map((cmd) => clientCommandEl(cmd, v)),
+        )
+      : undefined,
   );
 }
 
@@ -285,7 +297,7 @@ function clientCommandEl(c: SyncClientCommand, v: EasVersion): El {
       if (c.class !== undefined) need(v, '14.0', 'Add/Class', '2.2.3.27.6');
       return as('Add', opt('AirSync', 'Class', c.class), as('ClientId', c.clientId), appData(c.applicationData));
     case 'Change':
-      return as('Change', as('ServerId', c.serverId), instanceIdEl(c.instanceId, v), appData(c.applicationData));
+      return as('Change', as('ServerId', c.serverId), instanceIdEl(c.instanceId, v), appData(c.applicationData), sendEl(c.send, v));
     case 'Delete':
       return as('Delete', as('ServerId', c.serverId), instanceIdEl(c.instanceId, v));
     case 'Fetch':
@@ -297,6 +309,13 @@ function instanceIdEl(instanceId: string | undefined, v: EasVersion): El | undef
   if (instanceId === undefined) return undefined;
   need(v, '16.0', 'InstanceId', 'MS-ASAIRS 2.2.2.25');
   return asb('InstanceId', instanceId);
+}
+
+/** email2:Send, a child of Change (MS-ASEMAIL 2.2.2.69, MS-ASCMD 2.2.3.24): the draft is sent, not saved. */
+function sendEl(send: boolean | undefined, v: EasVersion): El | undefined {
+  if (!send) return undefined;
+  need(v, '16.0', 'email2:Send', 'MS-ASEMAIL 2.2.2.69');
+  return el('Email2', 'Send');
 }
 
 function appData(e: El): El {
@@ -421,6 +440,11 @@ export interface SyncCollectionResult<D = El> {
   readonly moreAvailable: boolean;
   readonly commands: readonly SyncServerCommand<D>[];
   readonly responses: readonly SyncItemResponse[];
+  /**
+   * Responses/Change with Status 1 but no ServerId (Horde_ActiveSync at 16.0 answers every
+   * Contacts and Tasks Change so): left out of `responses`, counted here for `eas probe`.
+   */
+  readonly changesWithoutServerId?: number;
 }
 
 export interface SyncResponse<D = El> {
@@ -433,8 +457,8 @@ export interface SyncResponse<D = El> {
   readonly collections: readonly SyncCollectionResult<D>[];
 }
 
-/** What parseSyncItems makes of an item's ApplicationData. */
-export type ItemReader<D> = (appData: El, collectionId: string) => D;
+/** What parseSyncItems makes of an item's ApplicationData; `kind` is the command that carries it. */
+export type ItemReader<D> = (appData: El, collectionId: string, kind: 'Add' | 'Change') => D;
 
 export function parseSync(root: El | null, ctx: EasContext): SyncResponse {
   return parseSyncItems(root, ctx, (appData) => appData);
@@ -464,7 +488,8 @@ function collectionResult<D>(c: El, item: ItemReader<D>): SyncCollectionResult<D
   if (status === 1 && syncKey === undefined) missing('Sync', 'Collection/SyncKey');
   const collectionId = requireText(c, 'CollectionId', 'Sync');
   const commands = kid(c, 'Commands');
-  const responses = kid(c, 'Responses');
+  const responses = kid(c, 'Responses')?.children.filter(isEl) ?? [];
+  const nameless = responses.filter(isNamelessSuccess);
   return {
     collectionId,
     syncKey,
@@ -472,8 +497,19 @@ function collectionResult<D>(c: El, item: ItemReader<D>): SyncCollectionResult<D
     class: textAt(c, 'Class'),
     moreAvailable: kid(c, 'MoreAvailable') !== undefined,
     commands: commands ? serverCommands(commands, collectionId, item) : [],
-    responses: responses ? responses.children.filter(isEl).flatMap(itemResponse) : [],
+    responses: responses.filter((e) => !isNamelessSuccess(e)).flatMap(itemResponse),
+    ...(nameless.length > 0 && { changesWithoutServerId: nameless.length }),
   };
+}
+
+/**
+ * A Change answered with Status 1 and no ServerId. MS-ASCMD 2.2.3.166.8 requires the ServerId,
+ * but a success says no more than no answer does (a Change is answered only when it fails,
+ * MS-ASCMD 2.2.3.154): nothing is lost by passing over it, while refusing the whole answer
+ * would lose the collection's new SyncKey and every server change in it.
+ */
+function isNamelessSuccess(e: El): boolean {
+  return e.name === 'Change' && kid(e, 'ServerId') === undefined && intAt(e, 'Status') === 1;
 }
 
 /** The server commands of a collection, in order; unknown elements are skipped. */
@@ -491,7 +527,12 @@ function serverCommand<D>(e: El, collectionId: string, item: ItemReader<D>): Syn
   switch (e.name) {
     case 'Add':
     case 'Change':
-      return { kind: e.name, serverId: requireText(e, 'ServerId', 'Sync'), class: textAt(e, 'Class'), applicationData: item(requireAppData(e), collectionId) };
+      return {
+        kind: e.name,
+        serverId: requireText(e, 'ServerId', 'Sync'),
+        class: textAt(e, 'Class'),
+        applicationData: item(requireAppData(e), collectionId, e.name),
+      };
     case 'Delete':
       return { kind: 'Delete', serverId: requireText(e, 'ServerId', 'Sync'), class: textAt(e, 'Class') };
     case 'SoftDelete':
@@ -506,14 +547,16 @@ function itemResponse(e: El): SyncItemResponse[] {
   const instanceId = textAt(e, 'InstanceId');
   switch (e.name) {
     case 'Add':
-      return [{
-        kind: 'Add',
-        clientId: requireText(e, 'ClientId', 'Sync'),
-        serverId: textAt(e, 'ServerId'),
-        status: status(),
-        class: textAt(e, 'Class'),
-        applicationData: kid(e, 'ApplicationData'),
-      }];
+      return [
+        {
+          kind: 'Add',
+          clientId: requireText(e, 'ClientId', 'Sync'),
+          serverId: textAt(e, 'ServerId'),
+          status: status(),
+          class: textAt(e, 'Class'),
+          applicationData: kid(e, 'ApplicationData'),
+        },
+      ];
     case 'Change':
       return [{ kind: 'Change', serverId: requireText(e, 'ServerId', 'Sync'), instanceId, status: status(), class: textAt(e, 'Class') }];
     case 'Delete':

@@ -8,8 +8,10 @@
  * `Doe, Jane <jane@example.com>`. It handles quoted names (with commas and
  * escapes), comments (`jane@example.com (Jane Doe)`), groups
  * (`Team: a@example.com, b@example.com;`), source routes and semicolon separators.
- * RFC 2047 encoded words are left as they are: EAS servers send decoded text.
+ * RFC 2047 encoded-words in display names are decoded: EAS servers should send decoded
+ * text (MS-ASEMAIL 2.2.2.36), but some Search results carry the header's spelling.
  */
+import { decodeEncodedWords } from './encoded-words.ts';
 
 export interface Address {
   /** Display name, without quotes; absent when the entry had none. */
@@ -121,7 +123,7 @@ function firstComment(tokens: readonly Token[]): string | undefined {
 }
 
 function withName(email: string, name: string | undefined, group: string | undefined): Address {
-  const n = name?.trim();
+  const n = name === undefined ? undefined : decodeEncodedWords(name).trim();
   return { email, ...(n ? { name: n } : {}), ...(group !== undefined ? { group } : {}) };
 }
 
@@ -130,7 +132,9 @@ function mailbox(tokens: readonly Token[], group: string | undefined): Address |
   if (tokens.length === 0) return undefined;
   const angleAt = tokens.findIndex((t) => t.kind === 'angle');
   if (angleAt >= 0) {
-    const phrase = words(tokens.slice(0, angleAt)).map((w) => w.text).join(' ');
+    const phrase = words(tokens.slice(0, angleAt))
+      .map((w) => w.text)
+      .join(' ');
     const email = stripRoute((tokens[angleAt] as { text: string }).text);
     return withName(email, phrase || firstComment(tokens), group);
   }
@@ -177,7 +181,7 @@ function simpleList(input: string): Address[] | undefined {
     const m = SIMPLE_ENTRY.exec(input);
     if (!m) return undefined;
     const bare = m[3];
-    const name = m[1]?.trim();
+    const name = m[1] === undefined ? undefined : decodeEncodedWords(m[1]).trim();
     out.push(bare !== undefined ? { email: bare } : name ? { email: m[2] as string, name } : { email: m[2] as string });
   }
   return out;
@@ -202,7 +206,9 @@ function parseGeneral(input: string): Address[] {
     if (t.kind !== 'special') {
       current.push(t);
     } else if (t.text === ':' && group === undefined && !current.some((c) => c.kind === 'angle')) {
-      group = words(current).map((w) => w.text).join(' ');
+      group = words(current)
+        .map((w) => w.text)
+        .join(' ');
       current = [];
     } else if (t.text === ';') {
       flush();

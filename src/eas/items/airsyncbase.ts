@@ -70,7 +70,11 @@ export function categoriesOf(c: El | undefined, ns: string): string[] | undefine
 
 /** `ns:Categories` with one `ns:Category` per entry; empty when the list is empty. */
 export function categoriesElement(ns: string, categories: readonly string[]): El {
-  return el(ns, 'Categories', categories.map((c) => el(ns, 'Category', c)));
+  return el(
+    ns,
+    'Categories',
+    categories.map((c) => el(ns, 'Category', c)),
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -375,6 +379,10 @@ function readDouble(e: El, name: string): number | undefined {
 export function decodeLocation(container: El): Location | undefined {
   const l = kid(container, 'Location', AB);
   if (!l) return undefined;
+  // MS-ASAIRS 2.2.2.27 makes Location a container (DisplayName, City, ...); Horde_ActiveSync
+  // 2.41.9 sends the place as the element's text instead. Dropping it would lose the place.
+  const text = l.children.every((c) => typeof c === 'string') ? textOf(l).trim() : '';
+  if (text) return { displayName: text };
   const out: Record<string, string | number> = {};
   for (const [key, name] of LOCATION_TEXT) {
     const v = readText(l, AB, name);
@@ -414,4 +422,3 @@ export function decodeInstanceId(container: El): Date | undefined {
 export function instanceIdElement(occurrence: Date): El {
   return el(AB, 'InstanceId', formatCompactDateTime(occurrence));
 }
-

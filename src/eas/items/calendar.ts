@@ -267,28 +267,17 @@ type Slot = readonly [field: string, element: El | undefined];
 
 const filled = (slots: readonly Slot[]): Part[] => slots.filter((s): s is Part => s[1] !== undefined);
 
-const text = (name: string, v: string | undefined): El | undefined =>
-  v === undefined ? undefined : el(CAL, name, v);
-const int = (name: string, v: number | undefined): El | undefined =>
-  v === undefined ? undefined : el(CAL, name, String(v));
-const bool = (name: string, v: boolean | undefined): El | undefined =>
-  v === undefined ? undefined : el(CAL, name, v ? '1' : '0');
-const time = (name: string, v: Date | undefined): El | undefined =>
-  v === undefined ? undefined : el(CAL, name, formatCompactDateTime(v));
+const text = (name: string, v: string | undefined): El | undefined => (v === undefined ? undefined : el(CAL, name, v));
+const int = (name: string, v: number | undefined): El | undefined => (v === undefined ? undefined : el(CAL, name, String(v)));
+const bool = (name: string, v: boolean | undefined): El | undefined => (v === undefined ? undefined : el(CAL, name, v ? '1' : '0'));
+const time = (name: string, v: Date | undefined): El | undefined => (v === undefined ? undefined : el(CAL, name, formatCompactDateTime(v)));
 
 function attendeesElement(list: readonly Attendee[]): El {
   return el(
     CAL,
     'Attendees',
     list.map((a) =>
-      el(
-        CAL,
-        'Attendee',
-        el(CAL, 'Email', a.email),
-        el(CAL, 'Name', a.name),
-        int('AttendeeStatus', a.status),
-        int('AttendeeType', a.type),
-      ),
+      el(CAL, 'Attendee', el(CAL, 'Email', a.email), el(CAL, 'Name', a.name), int('AttendeeStatus', a.status), int('AttendeeType', a.type)),
     ),
   );
 }
@@ -339,7 +328,14 @@ function exceptionElement(x: CalendarException, ctx: EasContext): El {
 }
 
 function exceptionsElement(list: readonly CalendarException[] | undefined, ctx: EasContext): El | undefined {
-  return list && el(CAL, 'Exceptions', list.map((x) => exceptionElement(x, ctx)));
+  return (
+    list &&
+    el(
+      CAL,
+      'Exceptions',
+      list.map((x) => exceptionElement(x, ctx)),
+    )
+  );
 }
 
 type Purpose = 'add' | 'change';
@@ -365,7 +361,12 @@ function itemParts(item: CalendarItem, ctx: EasContext, purpose: Purpose): Part[
   ]);
 }
 
-const applicationData = (parts: readonly Part[]): El => el('AirSync', 'ApplicationData', parts.map(([, e]) => e));
+const applicationData = (parts: readonly Part[]): El =>
+  el(
+    'AirSync',
+    'ApplicationData',
+    parts.map(([, e]) => e),
+  );
 
 /** ApplicationData for a Sync Add of a new calendar item: the whole record. */
 export function encodeCalendar(item: CalendarItem, ctx: EasContext): El {
@@ -418,10 +419,7 @@ function emptied(field: string, e: El, ctx: EasContext): El {
  * airsyncbase:InstanceId that goes next to airsync:ServerId in the Change, and the
  * ApplicationData with the occurrence's fields.
  */
-export function encodeOccurrenceChange(
-  occurrence: CalendarException,
-  ctx: EasContext,
-): { instanceId: El; applicationData: El } {
+export function encodeOccurrenceChange(occurrence: CalendarException, ctx: EasContext): { instanceId: El; applicationData: El } {
   if (!atLeast(ctx.version, '16.0')) throw new Error(`occurrence changes need EAS 16.0 (negotiated ${ctx.version})`);
   return {
     instanceId: instanceIdElement(occurrence.exceptionStartTime),
@@ -477,10 +475,7 @@ function nearestMidnight(zone: EasZone, instant: Date): LocalDate {
  * exclusive. Each time is read as the nearest local midnight, which absorbs a
  * server or zone that is off by a few hours.
  */
-export function allDayDates(
-  item: Pick<CalendarItem, 'startTime' | 'endTime'>,
-  zone: EasZone,
-): { start: LocalDate; end: LocalDate } {
+export function allDayDates(item: Pick<CalendarItem, 'startTime' | 'endTime'>, zone: EasZone): { start: LocalDate; end: LocalDate } {
   return { start: nearestMidnight(zone, item.startTime), end: nearestMidnight(zone, item.endTime) };
 }
 

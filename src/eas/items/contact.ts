@@ -8,16 +8,7 @@
 import { el, kid, kids, textOf, type El } from '../../wbxml/tree.ts';
 import type { EasContext } from '../command.ts';
 import { atLeast } from '../version.ts';
-import {
-  decodeBody,
-  decodeNativeBodyType,
-  encodeBody,
-  readDate,
-  readInt,
-  readText,
-  type Body,
-  type BodyType,
-} from './airsyncbase.ts';
+import { decodeBody, decodeNativeBodyType, encodeBody, readDate, readInt, readText, type Body, type BodyType } from './airsyncbase.ts';
 import { formatEasDateTime } from './dates.ts';
 
 const CN = 'Contacts';
@@ -203,7 +194,14 @@ function listElements(c: Contact, opts: ContactEncodeOptions): El[] {
   for (const [key, [container, item]] of LIST_ENTRIES) {
     const v = c[key];
     const rule = emitRule(key, v !== undefined && v.length > 0, opts);
-    if (rule !== 'skip') out.push(el(CN, container, (v ?? []).map((x) => el(CN, item, x))));
+    if (rule !== 'skip')
+      out.push(
+        el(
+          CN,
+          container,
+          (v ?? []).map((x) => el(CN, item, x)),
+        ),
+      );
   }
   return out;
 }

@@ -301,6 +301,35 @@ export function decodeEmail(container: El, ctx: EasContext): Email {
 }
 
 /**
+ * What a server Change of an email says (MS-ASCMD 2.2.3.24: the Change "contains
+ * properties of an existing object ... that were modified"): for a received mail only
+ * what another client or the server can change (Read, Flag, Categories,
+ * LastVerbExecuted/Time; MS-ASEMAIL 2.2.2.58, 2.2.2.34, 2.2.2.16, 2.2.2.45), for a draft
+ * any field. Holds exactly the fields whose element is present: an absent element leaves
+ * its field as it is. A present but empty element clears it: `<Flag/>` decodes as a flag
+ * with no fields (not flagged, MS-ASEMAIL 2.2.2.34), an empty Categories as [].
+ */
+export type EmailUpdate = Partial<Email>;
+
+export function decodeEmailUpdate(container: El, ctx: EasContext): EmailUpdate {
+  const full = decodeEmail(container, ctx);
+  const f = new EmailFields(container);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(f) as (keyof EmailFields & keyof Email)[]) {
+    if (f[key] !== undefined) out[key] = full[key];
+  }
+  // The 2.5 forms (email:Body, email:MIMEData, email:Attachments), which EmailFields leaves to bodyOf and attachmentsOf.
+  if (f.body === undefined && full.body !== undefined) out.body = full.body;
+  if (kid(container, 'Attachments', EM)) out.attachments = full.attachments;
+  return out as EmailUpdate;
+}
+
+/** The stored email after a server Change: the fields it carries replace, the rest stay. */
+export function mergeEmailUpdate(stored: Email, update: EmailUpdate): Email {
+  return { ...stored, ...update };
+}
+
+/**
  * The top-level fields decodeEmail reads, the first child of each, found in one pass over
  * the children (a mail carries ~20 of these ~35 fields; a lookup per field would scan them
  * ~35 times). email:Body and email:Attachments, the 2.5 forms, are read by bodyOf and
@@ -349,39 +378,105 @@ class EmailFields {
 
   private take(c: El): void {
     switch (c.name) {
-      case 'To': if (c.ns === EM) this.to ??= c; return;
-      case 'Cc': if (c.ns === EM) this.cc ??= c; return;
-      case 'From': if (c.ns === EM) this.from ??= c; return;
-      case 'ReplyTo': if (c.ns === EM) this.replyTo ??= c; return;
-      case 'Subject': if (c.ns === EM) this.subject ??= c; return;
-      case 'DateReceived': if (c.ns === EM) this.dateReceived ??= c; return;
-      case 'DisplayTo': if (c.ns === EM) this.displayTo ??= c; return;
-      case 'ThreadTopic': if (c.ns === EM) this.threadTopic ??= c; return;
-      case 'Importance': if (c.ns === EM) this.importance ??= c; return;
-      case 'Read': if (c.ns === EM) this.read ??= c; return;
-      case 'Flag': if (c.ns === EM) this.flag ??= c; return;
-      case 'MessageClass': if (c.ns === EM) this.messageClass ??= c; return;
-      case 'InternetCPID': if (c.ns === EM) this.internetCpid ??= c; return;
-      case 'ContentClass': if (c.ns === EM) this.contentClass ??= c; return;
-      case 'Categories': if (c.ns === EM) this.categories ??= c; return;
-      case 'MeetingRequest': if (c.ns === EM) this.meetingRequest ??= c; return;
-      case 'Body': if (c.ns === AIRSYNCBASE) this.body ??= c; return;
-      case 'BodyPart': if (c.ns === AIRSYNCBASE) this.bodyPart ??= c; return;
-      case 'Attachments': if (c.ns === AIRSYNCBASE) this.attachments ??= c; return;
-      case 'NativeBodyType': if (c.ns === AIRSYNCBASE) this.nativeBodyType ??= c; return;
-      case 'UmCallerID': if (c.ns === EM2) this.umCallerId ??= c; return;
-      case 'UmUserNotes': if (c.ns === EM2) this.umUserNotes ??= c; return;
-      case 'UmAttDuration': if (c.ns === EM2) this.umAttDuration ??= c; return;
-      case 'UmAttOrder': if (c.ns === EM2) this.umAttOrder ??= c; return;
-      case 'ConversationId': if (c.ns === EM2) this.conversationId ??= c; return;
-      case 'ConversationIndex': if (c.ns === EM2) this.conversationIndex ??= c; return;
-      case 'LastVerbExecuted': if (c.ns === EM2) this.lastVerbExecuted ??= c; return;
-      case 'LastVerbExecutionTime': if (c.ns === EM2) this.lastVerbExecutionTime ??= c; return;
-      case 'ReceivedAsBcc': if (c.ns === EM2) this.receivedAsBcc ??= c; return;
-      case 'Sender': if (c.ns === EM2) this.sender ??= c; return;
-      case 'AccountId': if (c.ns === EM2) this.accountId ??= c; return;
-      case 'IsDraft': if (c.ns === EM2) this.isDraft ??= c; return;
-      case 'Bcc': if (c.ns === EM2) this.bcc ??= c; return;
+      case 'To':
+        if (c.ns === EM) this.to ??= c;
+        return;
+      case 'Cc':
+        if (c.ns === EM) this.cc ??= c;
+        return;
+      case 'From':
+        if (c.ns === EM) this.from ??= c;
+        return;
+      case 'ReplyTo':
+        if (c.ns === EM) this.replyTo ??= c;
+        return;
+      case 'Subject':
+        if (c.ns === EM) this.subject ??= c;
+        return;
+      case 'DateReceived':
+        if (c.ns === EM) this.dateReceived ??= c;
+        return;
+      case 'DisplayTo':
+        if (c.ns === EM) this.displayTo ??= c;
+        return;
+      case 'ThreadTopic':
+        if (c.ns === EM) this.threadTopic ??= c;
+        return;
+      case 'Importance':
+        if (c.ns === EM) this.importance ??= c;
+        return;
+      case 'Read':
+        if (c.ns === EM) this.read ??= c;
+        return;
+      case 'Flag':
+        if (c.ns === EM) this.flag ??= c;
+        return;
+      case 'MessageClass':
+        if (c.ns === EM) this.messageClass ??= c;
+        return;
+      case 'InternetCPID':
+        if (c.ns === EM) this.internetCpid ??= c;
+        return;
+      case 'ContentClass':
+        if (c.ns === EM) this.contentClass ??= c;
+        return;
+      case 'Categories':
+        if (c.ns === EM) this.categories ??= c;
+        return;
+      case 'MeetingRequest':
+        if (c.ns === EM) this.meetingRequest ??= c;
+        return;
+      case 'Body':
+        if (c.ns === AIRSYNCBASE) this.body ??= c;
+        return;
+      case 'BodyPart':
+        if (c.ns === AIRSYNCBASE) this.bodyPart ??= c;
+        return;
+      case 'Attachments':
+        if (c.ns === AIRSYNCBASE) this.attachments ??= c;
+        return;
+      case 'NativeBodyType':
+        if (c.ns === AIRSYNCBASE) this.nativeBodyType ??= c;
+        return;
+      case 'UmCallerID':
+        if (c.ns === EM2) this.umCallerId ??= c;
+        return;
+      case 'UmUserNotes':
+        if (c.ns === EM2) this.umUserNotes ??= c;
+        return;
+      case 'UmAttDuration':
+        if (c.ns === EM2) this.umAttDuration ??= c;
+        return;
+      case 'UmAttOrder':
+        if (c.ns === EM2) this.umAttOrder ??= c;
+        return;
+      case 'ConversationId':
+        if (c.ns === EM2) this.conversationId ??= c;
+        return;
+      case 'ConversationIndex':
+        if (c.ns === EM2) this.conversationIndex ??= c;
+        return;
+      case 'LastVerbExecuted':
+        if (c.ns === EM2) this.lastVerbExecuted ??= c;
+        return;
+      case 'LastVerbExecutionTime':
+        if (c.ns === EM2) this.lastVerbExecutionTime ??= c;
+        return;
+      case 'ReceivedAsBcc':
+        if (c.ns === EM2) this.receivedAsBcc ??= c;
+        return;
+      case 'Sender':
+        if (c.ns === EM2) this.sender ??= c;
+        return;
+      case 'AccountId':
+        if (c.ns === EM2) this.accountId ??= c;
+        return;
+      case 'IsDraft':
+        if (c.ns === EM2) this.isDraft ??= c;
+        return;
+      case 'Bcc':
+        if (c.ns === EM2) this.bcc ??= c;
+        return;
     }
   }
 }
@@ -394,8 +489,7 @@ function textIn(e: El | undefined): string | undefined {
 // ---------------------------------------------------------------------------
 // Encoding
 
-const date = (ns: string, name: string, d: Date | undefined): El | undefined =>
-  d && el(ns, name, formatEasDateTime(d));
+const date = (ns: string, name: string, d: Date | undefined): El | undefined => d && el(ns, name, formatEasDateTime(d));
 const text = (ns: string, name: string, v: string | number | undefined): El | undefined =>
   v !== undefined ? el(ns, name, String(v)) : undefined;
 const bool = (ns: string, name: string, v: boolean | undefined): El | undefined =>

@@ -85,11 +85,9 @@ export function decodeTask(container: El, ctx: EasContext): Task {
   };
 }
 
-const text = (name: string, v: string | number | undefined): El | undefined =>
-  v !== undefined ? el(TK, name, String(v)) : undefined;
+const text = (name: string, v: string | number | undefined): El | undefined => (v !== undefined ? el(TK, name, String(v)) : undefined);
 const date = (name: string, d: Date | undefined): El | undefined => d && el(TK, name, formatEasDateTime(d));
-const bool = (name: string, b: boolean | undefined): El | undefined =>
-  b !== undefined ? el(TK, name, b ? '1' : '0') : undefined;
+const bool = (name: string, b: boolean | undefined): El | undefined => (b !== undefined ? el(TK, name, b ? '1' : '0') : undefined);
 
 /**
  * ApplicationData for a Sync Add or Change of a task. Tasks cannot be ghosted (only

@@ -381,7 +381,7 @@ function ruleOf(local: number): SystemTime {
  * The order is also the preference among zones whose rules are identical.
  */
 export const WINDOWS_ZONES: Readonly<Record<string, string>> = {
-  'UTC': 'UTC',
+  UTC: 'UTC',
   'Coordinated Universal Time': 'UTC',
   'GMT Standard Time': 'Europe/London',
   'Greenwich Standard Time': 'Atlantic/Reykjavik',

@@ -10,7 +10,12 @@ import type { Collection, ProbeClass, ProbeSession } from '../session.ts';
 
 /** Email folders are read back one day only (FilterType 1): the probe's mails are all new. */
 const SWEEP: ReadonlyArray<readonly [ProbeClass, number, FilterType]> = [
-  ['Email', 2, 1], ['Email', 5, 1], ['Calendar', 8, 0], ['Contacts', 9, 0], ['Tasks', 7, 0], ['Email', 4, 1],
+  ['Email', 2, 1],
+  ['Email', 5, 1],
+  ['Calendar', 8, 0],
+  ['Contacts', 9, 0],
+  ['Tasks', 7, 0],
+  ['Email', 4, 1],
 ];
 
 export const cleanupCase: ProbeCase = {

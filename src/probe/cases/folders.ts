@@ -4,7 +4,10 @@
  * nothing to bring, and an add/change/delete round trip on a scratch item.
  */
 import {
-  buildGetItemEstimate, getItemEstimateStatusText, parseGetItemEstimate, type EstimateCollection,
+  buildGetItemEstimate,
+  getItemEstimateStatusText,
+  parseGetItemEstimate,
+  type EstimateCollection,
 } from '../../eas/commands/getitemestimate.ts';
 import { syncStatusText, type SyncClientCommand, type SyncItemResponse } from '../../eas/commands/sync.ts';
 import { encodeCalendar, encodeCalendarChange, type CalendarItem } from '../../eas/items/calendar.ts';
@@ -52,7 +55,13 @@ export function initialSyncCase(cls: ProbeClass): ProbeCase {
       const prime = await s.syncOnce(c, signal);
       if (prime.empty || c.syncKey === '0') fail('Sync with SyncKey 0 gave no new SyncKey');
       if (s.advertises('GetItemEstimate')) {
-        s.estimates.set(cls, await estimate(s, c, signal).then((n) => ({ estimate: n }), (error: unknown) => ({ error })));
+        s.estimates.set(
+          cls,
+          await estimate(s, c, signal).then(
+            (n) => ({ estimate: n }),
+            (error: unknown) => ({ error }),
+          ),
+        );
       }
       const { items, pages } = await pageThrough(s, c, signal);
       const broken = [...c.items.values()].filter((i) => i.error !== undefined);
@@ -123,6 +132,8 @@ export function incrementalSyncCase(cls: ProbeClass): ProbeCase {
 /** A Sync carrying one client command; returns the server's Response for it, if it sent one. */
 async function command(s: ProbeSession, c: Collection, cmd: SyncClientCommand, signal: AbortSignal): Promise<SyncItemResponse | undefined> {
   const r = await s.syncOnce(c, signal, { commands: [cmd], deletesAsMoves: false });
+  // The client takes it (parseSync passes over it), the probe names it.
+  if (r.result?.changesWithoutServerId) fail(`Sync ${cmd.kind}: a Responses/Change without ServerId, which MS-ASCMD 2.2.3.166.8 requires`);
   return r.result?.responses.find((x) => x.kind === cmd.kind && idOf(x) === idOf(cmd));
 }
 
@@ -196,7 +207,7 @@ export function roundTripCase(cls: Exclude<ProbeClass, 'Email'>): ProbeCase {
       const clientId = s.nextClientId();
       const added = await command(s, c, { kind: 'Add', clientId, applicationData: item.add }, signal);
       // MS-ASCMD 2.2.3.154: every client Add is answered with its ClientId, a Status and the new ServerId.
-      if (!added || added.kind !== 'Add') fail(`no Responses/Add for ClientId ${clientId}`);
+      if (added?.kind !== 'Add') fail(`no Responses/Add for ClientId ${clientId}`);
       expectStatus('Sync Add', added.status, syncStatusText);
       const serverId = added.serverId ?? fail('Sync Add: no ServerId in the Response');
       await changeAndDelete(s, c, serverId, item.change, signal);

@@ -25,14 +25,21 @@ export const searchMailboxCase: ProbeCase = {
     // MS-ASCMD 2.2.3.142.2: a mailbox query is an And of Class, CollectionId and FreeText.
     const req: SearchRequest = {
       store: 'Mailbox',
-      query: { kind: 'and', terms: [{ kind: 'class', value: 'Email' }, { kind: 'collectionId', value: inbox }, { kind: 'freeText', text }] },
+      query: {
+        kind: 'and',
+        terms: [
+          { kind: 'class', value: 'Email' },
+          { kind: 'collectionId', value: inbox },
+          { kind: 'freeText', text },
+        ],
+      },
       range: { first: 0, last: 9 },
     };
     // A server's search index may lag behind delivery: ask again until the delivery bound.
     const deadline = s.now() + s.timing.deliveryMs;
     for (;;) {
       const store = await search(s, req, signal);
-      const subjects = store.results.map((r) => (r.properties ? decodeEmail(r.properties, s.ctx).subject ?? '' : ''));
+      const subjects = store.results.map((r) => (r.properties ? (decodeEmail(r.properties, s.ctx).subject ?? '') : ''));
       const hits = subjects.filter((subject) => subject.includes(text)).length;
       if (hits > 0) return `${hits} of ${store.results.length} results for "${text}" are the probe's mails`;
       if (s.now() >= deadline) fail(`no result for "${text}" (${store.results.length} results) within ${s.timing.deliveryMs / 1000} s`);

@@ -4,7 +4,10 @@
  * MeetingResponse (an invitation sent to self, accepted).
  */
 import {
-  buildItemOperations, itemOperationsStatusText, parseItemOperations, type ItemOperationResult,
+  buildItemOperations,
+  itemOperationsStatusText,
+  parseItemOperations,
+  type ItemOperationResult,
 } from '../../eas/commands/itemoperations.ts';
 import { buildMeetingResponse, meetingResponseStatusText, parseMeetingResponse } from '../../eas/commands/meetingresponse.ts';
 import { buildMoveItems, moveItemsStatusText, parseMoveItems } from '../../eas/commands/moveitems.ts';
@@ -68,9 +71,14 @@ export const itemOperationsCase: ProbeCase = {
     const mail = await findFirstMail(s, signal);
     const inbox = s.synced('Email').folder.serverId;
     // MS-ASCMD 2.2.1.10: Fetch of a mailbox item by CollectionId and ServerId, with its body.
-    const fetchBody = buildItemOperations({
-      operations: [{ kind: 'Fetch', target: { serverId: mail.serverId, collectionId: inbox }, options: { bodyPreferences: [{ type: 1 }] } }],
-    }, s.ctx);
+    const fetchBody = buildItemOperations(
+      {
+        operations: [
+          { kind: 'Fetch', target: { serverId: mail.serverId, collectionId: inbox }, options: { bodyPreferences: [{ type: 1 }] } },
+        ],
+      },
+      s.ctx,
+    );
     const body = await s.call(fetchBody, parseItemOperations, signal);
     expectStatus('ItemOperations', body.status, itemOperationsStatusText);
     const text = fetchResult(body.results).properties?.body?.data ?? fail('ItemOperations: the fetched mail has no airsyncbase:Body/Data');
@@ -98,8 +106,13 @@ export const smartReplyCase: ProbeCase = {
     const subject = `Re: ${m.subject}`;
     const id = s.nextClientId();
     const mime = buildMessage({
-      from: s.email, to: s.email, subject, text: `Reply by eas probe run ${s.runId}.`, date: new Date(s.now()),
-      messageId: `${id}@eas-probe.invalid`, boundary: `eas-probe-${id}`,
+      from: s.email,
+      to: s.email,
+      subject,
+      text: `Reply by eas probe run ${s.runId}.`,
+      date: new Date(s.now()),
+      messageId: `${id}@eas-probe.invalid`,
+      boundary: `eas-probe-${id}`,
     });
     const source = { itemId: original.serverId, folderId: s.synced('Email').folder.serverId };
     const res = await s.call(buildSmartReply({ clientId: id, source, mime }, s.ctx), parseSmartReply, signal);
@@ -172,7 +185,10 @@ type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
 
 /** Holds a promise's outcome, so a failure while we are busy elsewhere is not an unhandled rejection. */
 function settle<T>(p: Promise<T>): Promise<Settled<T>> {
-  return p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }
 
 function unsettle<T>(r: Settled<T>): T {
@@ -192,14 +208,22 @@ export const meetingResponseCase: ProbeCase = {
     const uid = `${s.prefix}-meeting@eas-probe.invalid`;
     const start = new Date(Math.ceil((s.now() + 48 * 3_600_000) / 3_600_000) * 3_600_000);
     const calendarText = buildInvitation({
-      uid, summary: subject, start, end: new Date(start.getTime() + 1_800_000), stamp: new Date(s.now()),
-      organizer: 'organizer@eas-probe.invalid', attendee: s.email,
+      uid,
+      summary: subject,
+      start,
+      end: new Date(start.getTime() + 1_800_000),
+      stamp: new Date(s.now()),
+      organizer: 'organizer@eas-probe.invalid',
+      attendee: s.email,
     });
     await s.sendToSelf(subject, `Invitation sent by eas probe run ${s.runId}.`, signal, { calendar: calendarText });
     const request = await s.waitForMail(subject, signal);
     // MS-ASEMAIL 2.2.2.48: a meeting request carries email:MeetingRequest (MessageClass IPM.Schedule.Meeting.Request).
     if (!request.meetingRequest) fail(`the invitation arrived as ${request.messageClass ?? 'a mail'} without a MeetingRequest`);
-    const req = buildMeetingResponse({ requests: [{ userResponse: 1, collectionId: inbox.folder.serverId, requestId: request.serverId }] }, s.ctx);
+    const req = buildMeetingResponse(
+      { requests: [{ userResponse: 1, collectionId: inbox.folder.serverId, requestId: request.serverId }] },
+      s.ctx,
+    );
     const r = await s.call(req, parseMeetingResponse, signal);
     const result = r.results[0] ?? fail('MeetingResponse: no Result');
     expectStatus('MeetingResponse', result.status, meetingResponseStatusText);

@@ -6,13 +6,20 @@ import { buildAutodiscoverRequest, parseAutodiscoverResponse } from '../../eas/a
 import { buildFolderSync, folderSyncStatusText, parseFolderSync } from '../../eas/commands/foldersync.ts';
 import { buildProvision, describePolicyStatus, describeProvisionStatus, parseProvision } from '../../eas/commands/provision.ts';
 import { buildSettings, parseSettings, settingsStatusText, type SettingsResponse } from '../../eas/commands/settings.ts';
-import { authorizationHeader, negotiateVersion } from '../../eas/http.ts';
+import { authorizationHeader } from '../../eas/endpoint.ts';
+import { negotiateVersion } from '../../eas/options.ts';
 import { expectStatus, fail, ProbeNotSupported } from '../outcome.ts';
 import type { ProbeCase } from '../runner.ts';
 import type { ProbeSession } from '../session.ts';
 
 /** What the probe says about itself in Provision (14.1+) and Settings DeviceInformation (MS-ASCMD 2.2.3.45). */
-const DEVICE = { model: 'EAS probe', friendlyName: 'eas-pwa conformance probe', os: 'eas-pwa', osLanguage: 'English', userAgent: 'eas-pwa-probe/1' };
+const DEVICE = {
+  model: 'EAS probe',
+  friendlyName: 'eas-pwa conformance probe',
+  os: 'eas-pwa',
+  osLanguage: 'English',
+  userAgent: 'eas-pwa-probe/1',
+};
 
 export const optionsCase: ProbeCase = {
   name: 'OPTIONS',
@@ -67,7 +74,7 @@ function addressOf(r: SettingsResponse): string | undefined {
   const u = r.userInformation;
   const fromAccounts = u?.accounts?.flatMap((a) => [a.emailAddresses?.primarySmtpAddress, ...(a.emailAddresses?.smtpAddresses ?? [])]);
   const all = [...(fromAccounts ?? []), u?.emailAddresses?.primarySmtpAddress, ...(u?.emailAddresses?.smtpAddresses ?? [])];
-  return all.find((a): a is string => a !== undefined && a.includes('@'));
+  return all.find((a): a is string => a?.includes('@') === true);
 }
 
 export const userInformationCase: ProbeCase = {
@@ -96,7 +103,11 @@ export const deviceInformationCase: ProbeCase = {
     expectStatus('Settings', r.status, settingsStatusText);
     // The DeviceInformation part of the answer is optional (0...1); the Settings Status covers the request.
     if (!r.deviceInformation) return 'Settings Status 1 (the answer has no DeviceInformation part, which is optional)';
-    expectStatus('Settings DeviceInformation', r.deviceInformation.status ?? fail('DeviceInformation: no Status (MS-ASCMD 2.2.3.177.15)'), settingsStatusText);
+    expectStatus(
+      'Settings DeviceInformation',
+      r.deviceInformation.status ?? fail('DeviceInformation: no Status (MS-ASCMD 2.2.3.177.15)'),
+      settingsStatusText,
+    );
     return 'device information set';
   },
 };
@@ -109,7 +120,8 @@ export const autodiscoverCase: ProbeCase = {
     if (res.status === 404 || res.status === 501) throw new ProbeNotSupported(`HTTP ${res.status} at ${url}`);
     if (res.status !== 200) fail(`HTTP ${res.status} at ${url}`);
     // A web page (a login or start page served for any path) means there is no Autodiscover service here.
-    if (/^text\/html/i.test(res.contentType)) throw new ProbeNotSupported(`an HTML page (${res.contentType}) at ${url}, not an Autodiscover answer`);
+    if (/^text\/html/i.test(res.contentType))
+      throw new ProbeNotSupported(`an HTML page (${res.contentType}) at ${url}, not an Autodiscover answer`);
     // MS-ASCMD 2.2.1.1: a Settings answer with a MobileSync server, or an address Redirect.
     const result = parseAutodiscoverResponse(res.text);
     if (result.kind === 'redirect') return `redirect to the address ${result.email}`;
@@ -127,7 +139,11 @@ export const autodiscoverCase: ProbeCase = {
  * server under test; the search through the domain's well-known URLs is the
  * client's (autodiscover() in src/eas/autodiscover.ts).
  */
-async function autodiscoverPost(s: ProbeSession, url: string, signal: AbortSignal): Promise<{ status: number; contentType: string; text: string }> {
+async function autodiscoverPost(
+  s: ProbeSession,
+  url: string,
+  signal: AbortSignal,
+): Promise<{ status: number; contentType: string; text: string }> {
   const body = new TextEncoder().encode(buildAutodiscoverRequest(s.email));
   const headers = new Headers({ 'Content-Type': 'text/xml; charset=utf-8' });
   const authorization = authorizationHeader(s.client.config);
@@ -137,8 +153,15 @@ async function autodiscoverPost(s: ProbeSession, url: string, signal: AbortSigna
   const res = await s.options.transport(request);
   const bytes = new Uint8Array(await res.arrayBuffer());
   s.options.onExchange?.({
-    cmd: 'Autodiscover', method: 'POST', url, requestHeaders: [...headers], requestBytes: body,
-    status: res.status, responseHeaders: [...res.headers], responseBytes: bytes, ms: s.now() - started,
+    cmd: 'Autodiscover',
+    method: 'POST',
+    url,
+    requestHeaders: [...headers],
+    requestBytes: body,
+    status: res.status,
+    responseHeaders: [...res.headers],
+    responseBytes: bytes,
+    ms: s.now() - started,
   });
   return { status: res.status, contentType: res.headers.get('Content-Type') ?? '', text: new TextDecoder().decode(bytes) };
 }
@@ -158,7 +181,14 @@ export const folderSyncCase: ProbeCase = {
     expectStatus('incremental FolderSync', again.status, folderSyncStatusText);
     const changes = again.added.length + again.updated.length + again.deleted.length;
     if (changes > 0) fail(`the incremental FolderSync right after the initial one returned ${changes} changes`);
-    const kinds = [['Inbox', 2], ['Sent Items', 5], ['Deleted Items', 4], ['Calendar', 8], ['Contacts', 9], ['Tasks', 7]] as const;
+    const kinds = [
+      ['Inbox', 2],
+      ['Sent Items', 5],
+      ['Deleted Items', 4],
+      ['Calendar', 8],
+      ['Contacts', 9],
+      ['Tasks', 7],
+    ] as const;
     const missing = kinds.filter(([, type]) => !s.folderOfType(type)).map(([name]) => name);
     return `${first.added.length} folders${missing.length ? `; no default ${missing.join(', ')}` : ''}; incremental: no changes`;
   },

@@ -7,25 +7,64 @@ import { ATTENDEE_STATUS, isCanceledMeeting, isReceivedMeeting, RESPONSE_TYPE, t
 import type { FolderRecord } from '../../store/schema.ts';
 import { Field } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
-import type { ItemRef } from '../engine-client.ts';
+import type { ItemRef } from '../../runtime/engine-client.ts';
 import { useApp, useLive } from '../data/live.ts';
 import { getItem, listAccounts, listAllFolders } from '../data/read.ts';
 import { useI18n, type I18n, type MessageKey } from '../i18n/index.ts';
 import { classOf } from '../mail/folders.ts';
 import { href, navigate, type Route } from '../router.ts';
-import { applyEventEdits, formFromEvent, newEvent, newEventForm, validTimes, type EventField, type EventForm } from './event-edit.ts';
+import {
+  applyEventEdits,
+  eventWindow,
+  formFromEvent,
+  newEvent,
+  newEventForm,
+  validTimes,
+  type EventField,
+  type EventForm,
+} from './event-edit.ts';
 import { localDayKey } from '../data/days.ts';
+import { attendeeStatus, calendarName } from './calendars.ts';
+import { RecipientField } from '../compose/RecipientField.tsx';
+import { occurrenceAt } from './expand.ts';
+import { atLeast } from '../../eas/version.ts';
 
 type EventRoute = Extract<Route, { name: 'event' }>;
 
 export function EventScreen({ route }: { route: EventRoute }) {
-  const { ref } = route;
-  const item = useLive((db) => (ref ? getItem(db, ref) : Promise.resolve(undefined)), [ref?.serverId], ['items']);
+  const { ref, instance } = route;
+  const item = useLive((db) => (ref ? getItem(db, ref) : Promise.resolve(undefined)), [ref?.accountId, ref?.itemId], ['items']);
   if (ref && item.loading && !item.value) return null;
-  const event = item.value?.data as CalendarItem | undefined;
-  if (ref && !event) return <p class="empty">—</p>;
-  if (route.edit || !ref || !event) return <EventEditor key={ref?.serverId ?? 'new'} eventRef={ref} previous={event} day={route.date} />;
-  return <EventDetail key={ref.serverId} eventRef={ref} event={event} />;
+  const event = item.value?.class === 'Calendar' ? item.value.data : undefined;
+  if (ref && !event) return <Gone />;
+  if (route.edit || !ref || !event) return <EventEditor key={ref?.itemId ?? 'new'} eventRef={ref} previous={event} day={route.date} />;
+  if (!instance || !event.recurrence) return <EventDetail key={ref.itemId} eventRef={ref} event={event} />;
+  // One occurrence of a series: its own date and time, and its exception's fields.
+  const o = occurrenceAt(ref, event, instance);
+  if (!o) return <Gone />;
+  const shown = { ...event, ...o.fields, startTime: o.start, endTime: o.end };
+  return <EventDetail key={ref.itemId + instance.getTime()} eventRef={ref} event={shown} occurrence={instance} />;
+}
+
+/** The event (or the occurrence) is not in the store any more: say so, with a way back. */
+function Gone() {
+  const { t } = useI18n();
+  return (
+    <div class="screen-col">
+      <header class="bar">
+        <a class="icon-btn" href={href.calendar('agenda')} aria-label={t('cal.backToCalendar')}>
+          <Icon name="back" />
+        </a>
+        <h1 tabIndex={-1}>{t('nav.calendar')}</h1>
+      </header>
+      <div class="screen-body padded">
+        <p class="empty">{t('cal.gone')}</p>
+        <a class="btn" href={href.calendar('agenda')}>
+          {t('cal.backToCalendar')}
+        </a>
+      </div>
+    </div>
+  );
 }
 
 const RESPONSE_TEXT: Readonly<Record<number, MessageKey>> = {
@@ -53,23 +92,36 @@ export function reminderText(minutes: number | undefined, i18n: I18n): string {
 function whenText(e: CalendarItem, i18n: I18n): string {
   if (e.allDayEvent) {
     const last = new Date(e.endTime.getTime() - 1);
-    return localDayKey(e.startTime) === localDayKey(last) ? `${i18n.date(e.startTime)} · ${i18n.t('cal.allDay')}` : `${i18n.date(e.startTime)} – ${i18n.date(last)}`;
+    return localDayKey(e.startTime) === localDayKey(last)
+      ? `${i18n.date(e.startTime)} · ${i18n.t('cal.allDay')}`
+      : `${i18n.date(e.startTime)} – ${i18n.date(last)}`;
   }
   const sameDay = localDayKey(e.startTime) === localDayKey(e.endTime);
-  return sameDay ? `${i18n.date(e.startTime)} ${i18n.time(e.startTime)}–${i18n.time(e.endTime)}` : `${i18n.dateTime(e.startTime)} – ${i18n.dateTime(e.endTime)}`;
+  return sameDay
+    ? `${i18n.date(e.startTime)} ${i18n.time(e.startTime)}–${i18n.time(e.endTime)}`
+    : `${i18n.dateTime(e.startTime)} – ${i18n.dateTime(e.endTime)}`;
 }
 
-function EventDetail({ eventRef, event }: { eventRef: ItemRef; event: CalendarItem }) {
+/** `occurrence`: the original start of the occurrence shown, when one of a series is. */
+function EventDetail({ eventRef, event, occurrence }: { eventRef: ItemRef; event: CalendarItem; occurrence?: Date }) {
   const { client } = useApp();
   const i18n = useI18n();
   const { t } = i18n;
   const [busy, setBusy] = useState(false);
+  const accounts = useLive(listAccounts, [], ['accounts']).value ?? [];
+  const account = accounts.find((a) => a.id === eventRef.accountId);
+  const ownEmail = account?.email;
+  // MS-ASCMD 2.2.3.92.1: one occurrence can be answered on its own from 14.1 on.
+  const canAnswerOne = occurrence !== undefined && account?.version !== undefined && atLeast(account.version, '14.1');
+  const [onlyThis, setOnlyThis] = useState(true);
   const received = isReceivedMeeting(event.meetingStatus);
   const canceled = isCanceledMeeting(event.meetingStatus);
   const answer = (response: 1 | 2 | 3) => async () => {
     setBusy(true);
     try {
-      await client.respondToMeeting(eventRef, response);
+      await client.respondToMeeting(eventRef, response, canAnswerOne && onlyThis ? occurrence : undefined);
+      // Answered: back to the calendar (a declined meeting leaves it, MS-ASCMD 2.2.1.11).
+      navigate(href.calendar('agenda'), true);
     } finally {
       setBusy(false);
     }
@@ -120,14 +172,33 @@ function EventDetail({ eventRef, event }: { eventRef: ItemRef; event: CalendarIt
                 {t('cal.respond')}
                 {responseKey && `: ${t(responseKey)}`}
               </p>
+              {canAnswerOne && <AnswerScope onlyThis={onlyThis} onChange={setOnlyThis} />}
               <div class="button-row">
-                <button type="button" class={'btn' + (event.responseType === RESPONSE_TYPE.accepted ? ' primary' : '')} aria-pressed={event.responseType === RESPONSE_TYPE.accepted} disabled={busy} onClick={answer(1)}>
+                <button
+                  type="button"
+                  class={'btn' + (event.responseType === RESPONSE_TYPE.accepted ? ' primary' : '')}
+                  aria-pressed={event.responseType === RESPONSE_TYPE.accepted}
+                  disabled={busy}
+                  onClick={answer(1)}
+                >
                   {t('mail.accept')}
                 </button>
-                <button type="button" class={'btn' + (event.responseType === RESPONSE_TYPE.tentative ? ' primary' : '')} aria-pressed={event.responseType === RESPONSE_TYPE.tentative} disabled={busy} onClick={answer(2)}>
+                <button
+                  type="button"
+                  class={'btn' + (event.responseType === RESPONSE_TYPE.tentative ? ' primary' : '')}
+                  aria-pressed={event.responseType === RESPONSE_TYPE.tentative}
+                  disabled={busy}
+                  onClick={answer(2)}
+                >
                   {t('mail.tentative')}
                 </button>
-                <button type="button" class={'btn' + (event.responseType === RESPONSE_TYPE.declined ? ' primary' : '')} aria-pressed={event.responseType === RESPONSE_TYPE.declined} disabled={busy} onClick={answer(3)}>
+                <button
+                  type="button"
+                  class={'btn' + (event.responseType === RESPONSE_TYPE.declined ? ' primary' : '')}
+                  aria-pressed={event.responseType === RESPONSE_TYPE.declined}
+                  disabled={busy}
+                  onClick={answer(3)}
+                >
                   {t('mail.decline')}
                 </button>
               </div>
@@ -145,12 +216,17 @@ function EventDetail({ eventRef, event }: { eventRef: ItemRef; event: CalendarIt
             <section>
               <h3 class="hint">{t('cal.attendees')}</h3>
               <ul class="attendee-list">
-                {event.attendees.map((a) => (
-                  <li key={a.email}>
-                    {a.name || a.email}
-                    {a.status !== undefined && ATTENDEE_TEXT[a.status] && <span class="hint"> · {t(ATTENDEE_TEXT[a.status] as MessageKey)}</span>}
-                  </li>
-                ))}
+                {event.attendees.map((a) => {
+                  const status = attendeeStatus(a, event, ownEmail);
+                  return (
+                    <li key={a.email}>
+                      {a.name || a.email}
+                      {status !== undefined && ATTENDEE_TEXT[status] && (
+                        <span class="hint"> · {t(ATTENDEE_TEXT[status] as MessageKey)}</span>
+                      )}
+                    </li>
+                  );
+                })}
               </ul>
             </section>
           )}
@@ -158,6 +234,22 @@ function EventDetail({ eventRef, event }: { eventRef: ItemRef; event: CalendarIt
         </article>
       </div>
     </div>
+  );
+}
+
+/** Whether an answer given on one occurrence of a series is for it alone or for the whole series. */
+function AnswerScope({ onlyThis, onChange }: { onlyThis: boolean; onChange: (onlyThis: boolean) => void }) {
+  const { t } = useI18n();
+  return (
+    <fieldset class="answer-scope">
+      <legend class="hint">{t('cal.answerFor')}</legend>
+      <label>
+        <input type="radio" name="answer-scope" checked={onlyThis} onChange={() => onChange(true)} /> {t('cal.answerOccurrence')}
+      </label>
+      <label>
+        <input type="radio" name="answer-scope" checked={!onlyThis} onChange={() => onChange(false)} /> {t('cal.answerSeries')}
+      </label>
+    </fieldset>
   );
 }
 
@@ -177,7 +269,8 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
     setForm({ ...form, [key]: value });
     setDirty(new Set([...dirty, key]));
   };
-  const target: FolderRecord | undefined = folders.find((f) => `${f.accountId}/${f.serverId}` === folderKey) ?? folders.find((f) => f.type === 8) ?? folders[0];
+  const target: FolderRecord | undefined =
+    folders.find((f) => `${f.accountId}/${f.serverId}` === folderKey) ?? folders.find((f) => f.type === 8) ?? folders[0];
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -189,7 +282,11 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
     }
     if (!target) return;
     const account = accounts.find((a) => a.id === target.accountId);
-    const created = await client.createItem(target.accountId, target.serverId, newEvent(form, { email: account?.email ?? '', name: account?.displayName }));
+    const created = await client.createItem(
+      target.accountId,
+      target.serverId,
+      newEvent(form, { email: account?.email ?? '', name: account?.displayName }),
+    );
     navigate(href.event(created), true);
   };
 
@@ -222,7 +319,12 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
               checked={form.allDay}
               onChange={(e) => {
                 const allDay = e.currentTarget.checked;
-                setForm({ ...form, allDay, start: allDay ? form.start.slice(0, 10) : `${form.start.slice(0, 10)}T09:00`, end: allDay ? form.end.slice(0, 10) : `${form.end.slice(0, 10)}T10:00` });
+                setForm({
+                  ...form,
+                  allDay,
+                  start: allDay ? form.start.slice(0, 10) : `${form.start.slice(0, 10)}T09:00`,
+                  end: allDay ? form.end.slice(0, 10) : `${form.end.slice(0, 10)}T10:00`,
+                });
                 setDirty(new Set([...dirty, 'allDay', 'start', 'end']));
               }}
             />
@@ -233,7 +335,13 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
               <input type={form.allDay ? 'date' : 'datetime-local'} value={form.start} onInput={input('start')} required />
             </Field>
             <Field label={t('cal.end')}>
-              <input type={form.allDay ? 'date' : 'datetime-local'} value={form.end} onInput={input('end')} required aria-invalid={error ? 'true' : undefined} />
+              <input
+                type={form.allDay ? 'date' : 'datetime-local'}
+                value={form.end}
+                onInput={input('end')}
+                required
+                aria-invalid={error ? 'true' : undefined}
+              />
             </Field>
           </div>
           <Field label={t('cal.reminder')}>
@@ -265,15 +373,21 @@ function EventEditor({ eventRef, previous, day }: { eventRef?: ItemRef; previous
               <option value="4">{t('cal.busyElsewhere')}</option>
             </select>
           </Field>
-          <Field label={t('cal.attendees')} hint={t('cal.attendeesHint')} hintId="attendees-hint">
-            <input type="text" inputMode="email" value={form.attendees} onInput={(e) => set('attendees', e.currentTarget.value)} aria-describedby="attendees-hint" />
-          </Field>
+          <RecipientField
+            label={t('cal.attendees')}
+            hint={t('cal.attendeesHint')}
+            hintId="attendees-hint"
+            value={form.attendees}
+            onChange={(v) => set('attendees', v)}
+            accountId={previous && eventRef ? eventRef.accountId : target?.accountId}
+            when={eventWindow(form)}
+          />
           {!previous && folders.length > 1 && (
             <Field label={t('cal.calendar')}>
               <select value={target ? `${target.accountId}/${target.serverId}` : ''} onChange={(e) => setFolderKey(e.currentTarget.value)}>
                 {folders.map((f) => (
                   <option key={f.accountId + f.serverId} value={`${f.accountId}/${f.serverId}`}>
-                    {f.displayName}
+                    {calendarName(f, i18n)}
                   </option>
                 ))}
               </select>

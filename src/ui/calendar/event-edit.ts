@@ -91,7 +91,18 @@ export function formFromEvent(item: CalendarItem): EventForm {
 export function newEventForm(day?: string, now = new Date()): EventForm {
   const start = day ? fromDateTimeInput(`${day}T09:00`) : new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours() + 1);
   const end = new Date(start.getTime() + 3_600_000);
-  return { subject: '', location: '', allDay: false, start: dateTimeInput(start), end: dateTimeInput(end), reminder: '15', busyStatus: '2', repeat: 'none', attendees: '', notes: '' };
+  return {
+    subject: '',
+    location: '',
+    allDay: false,
+    start: dateTimeInput(start),
+    end: dateTimeInput(end),
+    reminder: '15',
+    busyStatus: '2',
+    repeat: 'none',
+    attendees: '',
+    notes: '',
+  };
 }
 
 /** The times of the form: instants; all-day as local midnights of the user's zone, end exclusive. */
@@ -105,6 +116,17 @@ export function validTimes(form: EventForm): boolean {
   const { startTime, endTime } = formTimes(form);
   return form.allDay ? endTime >= startTime : endTime > startTime;
 }
+
+/** The event's time for the attendees' free/busy; undefined while the times are incomplete or reversed. */
+export function eventWindow(form: EventForm): { start: Date; end: Date } | undefined {
+  if (!form.start || !form.end) return undefined;
+  const { startTime, endTime } = formTimes(form);
+  const span = endTime.getTime() - startTime.getTime();
+  return span > 0 && span <= MAX_WINDOW_MS ? { start: startTime, end: endTime } : undefined;
+}
+
+/** Free/busy is asked for at most six weeks (one digit per 30 minutes, MS-ASCMD 2.2.3.107). */
+const MAX_WINDOW_MS = 42 * 86_400_000;
 
 function recurrenceFor(repeat: Repeat, start: Date, previous: Recurrence | undefined): Recurrence | undefined {
   switch (repeat) {
@@ -125,7 +147,9 @@ function recurrenceFor(repeat: Repeat, start: Date, previous: Recurrence | undef
 
 /** Attendees from the form, keeping what the server said about the ones still there. */
 function attendeesFor(text: string, previous: readonly Attendee[]): Attendee[] {
-  return parseAddressList(text).map((a) => previous.find((p) => p.email.toLowerCase() === a.email.toLowerCase()) ?? { email: a.email, name: a.name ?? a.email, type: 1 });
+  return parseAddressList(text).map(
+    (a) => previous.find((p) => p.email.toLowerCase() === a.email.toLowerCase()) ?? { email: a.email, name: a.name ?? a.email, type: 1 },
+  );
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -137,7 +161,12 @@ function put<K extends keyof CalendarItem>(rec: Mutable<CalendarItem>, key: K, v
 }
 
 /** The previous record with only the touched fields changed. */
-export function applyEventEdits(previous: CalendarItem, form: EventForm, dirty: ReadonlySet<EventField>, zoneName = runtimeZone()): CalendarItem {
+export function applyEventEdits(
+  previous: CalendarItem,
+  form: EventForm,
+  dirty: ReadonlySet<EventField>,
+  zoneName = runtimeZone(),
+): CalendarItem {
   const next: Mutable<CalendarItem> = { ...previous };
   if (dirty.has('subject')) put(next, 'subject', form.subject);
   if (dirty.has('location')) put(next, 'location', form.location || undefined);

@@ -12,7 +12,7 @@ import { RRule, type Options, type Frequency } from 'rrule';
 import { allDayDates, eventZone, type CalendarException, type CalendarItem, type EventFields } from '../../eas/items/calendar.ts';
 import { daysOfMask, LAST_DAY_OF_MONTH, LAST_WEEK_OF_MONTH, type Recurrence } from '../../eas/items/recurrence.ts';
 import { instantAt, wallTimeAt, type EasZone } from '../../eas/items/timezone.ts';
-import type { ItemRef } from '../engine-client.ts';
+import type { ItemRef } from '../../runtime/engine-client.ts';
 import { dayKey, localDayKey } from '../data/days.ts';
 
 export interface Occurrence {
@@ -42,7 +42,14 @@ function floating(zone: EasZone, instant: Date | number): Date {
 }
 
 function fromFloating(zone: EasZone, d: Date): Date {
-  return instantAt(zone, { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() });
+  return instantAt(zone, {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  });
 }
 
 /**
@@ -62,7 +69,14 @@ function nthOfMonth(r: Recurrence, startDay: number): Partial<Options> {
   return { byweekday: days.map(rruleDay), bysetpos: [n] };
 }
 
-const FREQ: Record<Recurrence['type'], Frequency> = { 0: RRule.DAILY, 1: RRule.WEEKLY, 2: RRule.MONTHLY, 3: RRule.MONTHLY, 5: RRule.YEARLY, 6: RRule.YEARLY };
+const FREQ: Record<Recurrence['type'], Frequency> = {
+  0: RRule.DAILY,
+  1: RRule.WEEKLY,
+  2: RRule.MONTHLY,
+  3: RRule.MONTHLY,
+  5: RRule.YEARLY,
+  6: RRule.YEARLY,
+};
 
 /** rrule options for an EAS Recurrence (MS-ASCAL 2.2.2.37), on floating wall times. */
 export function ruleOptions(r: Recurrence, dtstart: Date, until?: Date): Partial<Options> {
@@ -99,7 +113,15 @@ function minuteKey(zone: EasZone, t: Date): string {
   return `${dayKey(w.year, w.month, w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
 }
 
-function occurrence(ref: ItemRef, item: CalendarItem, fields: EventFields, start: Date, end: Date, zone: EasZone, instance?: Date): Occurrence {
+function occurrence(
+  ref: ItemRef,
+  item: CalendarItem,
+  fields: EventFields,
+  start: Date,
+  end: Date,
+  zone: EasZone,
+  instance?: Date,
+): Occurrence {
   const allDay = fields.allDayEvent ?? item.allDayEvent ?? false;
   if (!allDay) return { ref, item, fields, start, end, allDay, instance };
   const days = allDayDates({ startTime: start, endTime: end }, zone);
@@ -154,8 +176,32 @@ export function expandItem(ref: ItemRef, item: CalendarItem, from: Date, to: Dat
   return out;
 }
 
+/**
+ * One occurrence of a series by its original start (the InstanceId, MS-ASCAL 2.2.2.25),
+ * with its exception's fields and times if it has one; undefined when the series has no
+ * such occurrence or it was deleted. A moved exception is found wherever it moved to.
+ */
+export function occurrenceAt(ref: ItemRef, item: CalendarItem, instance: Date, opts: ZoneHint = {}): Occurrence | undefined {
+  if (!item.recurrence) return undefined;
+  const zone = eventZone(item, { hint: opts.hint });
+  const key = minuteKey(zone, instance);
+  const x = (item.exceptions ?? []).find((e) => minuteKey(zone, e.exceptionStartTime) === key);
+  if (x?.deleted) return undefined;
+  const until = item.recurrence.until ? floating(zone, item.recurrence.until) : undefined;
+  const rule = new RRule(ruleOptions(item.recurrence, floating(zone, item.startTime), until));
+  const wall = floating(zone, instance);
+  const found = rule.between(new Date(wall.getTime() - 60_000), new Date(wall.getTime() + 60_000), true)[0];
+  if (!found && !x) return undefined;
+  const start = found ? fromFloating(zone, found) : instance;
+  const length = item.endTime.getTime() - item.startTime.getTime();
+  const fields: EventFields = x ? { ...item, ...withoutUndefinedFields(x) } : item;
+  return occurrence(ref, item, fields, x?.startTime ?? start, x?.endTime ?? new Date(start.getTime() + length), zone, start);
+}
+
 function withoutUndefinedFields(x: CalendarException): Partial<EventFields> {
-  return Object.fromEntries(Object.entries(x).filter(([k, v]) => v !== undefined && k !== 'exceptionStartTime' && k !== 'deleted')) as Partial<EventFields>;
+  return Object.fromEntries(
+    Object.entries(x).filter(([k, v]) => v !== undefined && k !== 'exceptionStartTime' && k !== 'deleted'),
+  ) as Partial<EventFields>;
 }
 
 /** Every occurrence of the given items in [from, to), by start. Items that fail to expand are shown once. */

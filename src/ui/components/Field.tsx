@@ -16,6 +16,7 @@ export interface FieldProps {
 
 export function Field({ label, children, hint, hintId }: FieldProps) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control comes in as children, inside the label
     <label class="field">
       <span>{label}</span>
       {children}

@@ -22,6 +22,8 @@ export interface VirtualListProps {
   readonly onRange?: (first: number, last: number) => void;
   readonly renderRow: (index: number) => ComponentChildren;
   readonly isSelected?: (index: number) => boolean;
+  /** Several rows can be selected (aria-multiselectable). */
+  readonly multiselectable?: boolean;
   readonly idPrefix: string;
   readonly empty?: ComponentChildren;
 }
@@ -85,6 +87,7 @@ export function VirtualList(props: VirtualListProps) {
       class="vlist"
       role="listbox"
       aria-label={props.label}
+      aria-multiselectable={props.multiselectable || undefined}
       tabIndex={0}
       aria-activedescendant={activeId}
       onKeyDown={onKeyDown}

@@ -20,6 +20,12 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
       );
     }, []);
     if (error) return <p role="alert">{error}</p>;
-    return Screen ? <Screen {...props} /> : <p class="loading" role="status">{t('common.loading')}</p>;
+    return Screen ? (
+      <Screen {...props} />
+    ) : (
+      <p class="loading" role="status">
+        {t('common.loading')}
+      </p>
+    );
   };
 }

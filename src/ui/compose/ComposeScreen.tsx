@@ -2,18 +2,22 @@
  * New mail, reply, reply-all and forward, with attachments. Sending puts the mail in
  * the durable outbox (visible under Mail → Outbox); it leaves when the engine is online.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatAddressList, parseAddressList, type Address } from '../../eas/items/addresses.ts';
 import type { Email } from '../../eas/items/email.ts';
 import type { AccountRecord, BodyRecord, ItemRecord } from '../../store/schema.ts';
 import { Icon } from '../components/Icon.tsx';
 import type { ComposeMode, Route } from '../router.ts';
-import type { OutgoingAttachment, OutgoingMail } from '../engine-client.ts';
+import { refOf, type EngineClient, type LocalDraft, type OutgoingAttachment, type OutgoingMail } from '../../runtime/engine-client.ts';
+import type { Db } from '../../store/db.ts';
 import { useApp } from '../data/live.ts';
-import { getBody, getItem, listAccounts } from '../data/read.ts';
+import { getBody, getDraft, getItem, listAccounts, serverDraftsFolder } from '../data/read.ts';
 import { useI18n, type I18n } from '../i18n/index.ts';
 import { href, navigate } from '../router.ts';
 import { looksLikeEmail } from '../setup/user-name.ts';
+import { htmlText } from './html-text.ts';
+import { RecipientField } from './RecipientField.tsx';
+import { htmlWithSignature, signatureBlock } from './signature.ts';
 
 type ComposeRoute = Extract<Route, { name: 'compose' }>;
 
@@ -33,20 +37,8 @@ const prefix = (p: string, subject = '') => (subject.toLowerCase().startsWith(p.
 export function bodyText(body: BodyRecord | undefined, fallback = ''): string {
   if (!body) return fallback;
   if (body.type === 1) return body.data;
-  if (body.type === 2) return htmlText(new DOMParser().parseFromString(body.data, 'text/html').body).replace(/[ \t]+\n/g, '\n').replace(/\n[ \t]+/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  if (body.type === 2) return htmlText(body.data);
   return fallback;
-}
-
-const BLOCKS = new Set(['P', 'DIV', 'TR', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TABLE', 'BLOCKQUOTE', 'PRE', 'UL', 'OL']);
-
-/** The text of parsed HTML with line breaks where blocks and <br> are, tabs between cells. */
-function htmlText(node: Node): string {
-  if (node.nodeType === Node.TEXT_NODE) return (node.textContent ?? '').replace(/\s+/g, ' ');
-  if (!(node instanceof Element) || node.tagName === 'STYLE' || node.tagName === 'SCRIPT') return '';
-  if (node.tagName === 'BR') return '\n';
-  const inner = [...node.childNodes].map(htmlText).join('');
-  if (node.tagName === 'TD' || node.tagName === 'TH') return inner.trim() + '\t';
-  return BLOCKS.has(node.tagName) ? `\n${inner.trim()}\n` : inner;
 }
 
 export function quote(text: string): string {
@@ -69,16 +61,32 @@ export function replyRecipients(mail: Email, all: boolean, self: string): { to: 
   return { to, cc };
 }
 
-export function initialDraft(mode: ComposeMode, account: AccountRecord, original: ItemRecord | undefined, body: BodyRecord | undefined, i18n: I18n, to = ''): Draft {
-  const empty: Draft = { accountId: account.id, to, cc: '', bcc: '', subject: '', text: '', attachments: [] };
-  if (mode === 'new' || !original) return empty;
-  const mail = original.data as Email;
+export function initialDraft(
+  mode: ComposeMode,
+  account: AccountRecord,
+  original: ItemRecord | undefined,
+  body: BodyRecord | undefined,
+  i18n: I18n,
+  to = '',
+): Draft {
+  // The signature goes above the quote, after a blank line for the user's text.
+  const block = signatureBlock(account.signature);
+  const sig = block ? `\n\n${block}` : '';
+  const empty: Draft = { accountId: account.id, to, cc: '', bcc: '', subject: '', text: sig, attachments: [] };
+  if (mode === 'new' || original?.class !== 'Email') return empty;
+  const mail = original.data;
   const text = bodyText(body, mail.body?.preview ?? '');
   const date = mail.dateReceived ? i18n.dateTime(mail.dateReceived) : '';
   const name = mail.from?.name ?? mail.from?.email ?? '';
   if (mode === 'forward') {
-    const header = [i18n.t('mail.forwardHeader'), `${i18n.t('mail.from')}: ${formatAddressList(mail.from ? [mail.from] : [])}`, `${i18n.t('mail.date')}: ${date}`, `${i18n.t('mail.subject')}: ${mail.subject ?? ''}`, `${i18n.t('mail.to')}: ${formatAddressList(mail.to)}`];
-    return { ...empty, subject: prefix('Fwd:', mail.subject), text: `\n\n${header.join('\n')}\n\n${text}` };
+    const header = [
+      i18n.t('mail.forwardHeader'),
+      `${i18n.t('mail.from')}: ${formatAddressList(mail.from ? [mail.from] : [])}`,
+      `${i18n.t('mail.date')}: ${date}`,
+      `${i18n.t('mail.subject')}: ${mail.subject ?? ''}`,
+      `${i18n.t('mail.to')}: ${formatAddressList(mail.to)}`,
+    ];
+    return { ...empty, subject: prefix('Fwd:', mail.subject), text: `${sig}\n\n${header.join('\n')}\n\n${text}` };
   }
   const r = replyRecipients(mail, mode === 'replyAll', account.email);
   return {
@@ -86,8 +94,58 @@ export function initialDraft(mode: ComposeMode, account: AccountRecord, original
     to: formatAddressList(r.to),
     cc: formatAddressList(r.cc),
     subject: prefix('Re:', mail.subject),
-    text: `\n\n${i18n.t('mail.quoteHeader', { date, name })}\n${quote(text)}`,
+    text: `${sig}\n\n${i18n.t('mail.quoteHeader', { date, name })}\n${quote(text)}`,
   };
+}
+
+/** Another From account: its signature takes the place of the previous one's, where the text still has it. */
+export function switchSignature(text: string, from: AccountRecord | undefined, to: AccountRecord | undefined): string {
+  const old = signatureBlock(from?.signature);
+  const next = signatureBlock(to?.signature);
+  if (old && text.includes(`\n\n${old}`)) return text.replace(`\n\n${old}`, () => (next ? `\n\n${next}` : ''));
+  return !old && next && text === '' ? `\n\n${next}` : text;
+}
+
+/**
+ * A draft opened again: what this device kept of it, with the recipients, subject and text
+ * of its mail in the server's Drafts folder when there is one (16.x: another device may
+ * have changed it, or written it). A body the sync cut short is fetched whole when online.
+ */
+async function openDraft(db: Db, client: EngineClient, ref: { accountId: string; id: string }): Promise<LocalDraft | undefined> {
+  const saved = await getDraft(db, ref.accountId, ref.id);
+  const item = await getItem(db, { accountId: ref.accountId, itemId: ref.id });
+  if (item?.class !== 'Email' || !item.data.isDraft) return saved;
+  const mail = item.data;
+  const whole = mail.body?.truncated ? await client.fetchBody(item).catch(() => undefined) : undefined;
+  const text = bodyText(
+    whole ?? (mail.body && { ...item, type: mail.body.type, data: mail.body.data ?? '', fetchedAt: 0 }),
+    mail.body?.preview ?? '',
+  );
+  return {
+    id: ref.id,
+    accountId: ref.accountId,
+    mode: saved?.mode ?? 'new',
+    source: saved?.source,
+    attachments: saved?.attachments ?? [],
+    to: formatAddressList(mail.to),
+    cc: formatAddressList(mail.cc),
+    bcc: formatAddressList(mail.bcc),
+    subject: mail.subject ?? '',
+    text,
+    savedAt: saved?.savedAt ?? item.updatedAt,
+  };
+}
+
+/** The user wrote or changed something since compose opened (a reply's own recipients and quote are not a draft). */
+export function isEdited(d: Draft, start: Draft): boolean {
+  return (
+    d.to !== start.to ||
+    d.cc !== start.cc ||
+    d.bcc !== start.bcc ||
+    d.subject !== start.subject ||
+    d.text !== start.text ||
+    d.attachments.length !== start.attachments.length
+  );
 }
 
 export function ComposeScreen({ route }: { route: ComposeRoute }) {
@@ -100,26 +158,102 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
   const [showBcc, setShowBcc] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [sending, setSending] = useState(false);
+  // The draft kept on this device (src/store/drafts.ts): its id, what compose started with, and when it was last kept.
+  const [draftId] = useState(() => route.draft?.id ?? crypto.randomUUID().replace(/-/g, ''));
+  const [initial, setInitial] = useState<Draft | undefined>();
+  const [keptAt, setKeptAt] = useState<number | undefined>();
+  /** The account's drafts go to the server's Drafts folder (16.x). */
+  const [onServer, setOnServer] = useState(false);
+  /** The account the draft was last kept under (another From moves it); null once sent or discarded. */
+  const keptUnder = useRef<string | null | undefined>(route.draft?.accountId);
 
   useEffect(() => {
     void (async () => {
       const list = await listAccounts(db);
+      const saved = route.draft ? await openDraft(db, client, route.draft) : undefined;
       const item = route.ref ? await getItem(db, route.ref) : undefined;
-      const body = route.ref ? await getBody(db, route.ref) : undefined;
-      const account = list.find((a) => a.id === item?.accountId) ?? list[0];
+      const body = item ? await getBody(db, item) : undefined;
+      const account = list.find((a) => a.id === (saved?.accountId ?? item?.accountId)) ?? list[0];
       setAccounts(list);
       setOriginal(item);
-      if (account) setDraft(initialDraft(route.mode, account, item, body, i18n, route.to));
+      if (!account) return;
+      const start = initialDraft(route.mode, account, item, body, i18n, route.to);
+      setInitial(start);
+      setDraft(
+        saved
+          ? {
+              accountId: saved.accountId,
+              to: saved.to,
+              cc: saved.cc,
+              bcc: saved.bcc,
+              subject: saved.subject,
+              text: saved.text,
+              attachments: [...saved.attachments],
+            }
+          : start,
+      );
+      if (saved?.bcc) setShowBcc(true);
+      if (saved) setKeptAt(saved.savedAt);
     })();
-  }, [route.mode, route.ref?.serverId]);
+  }, [route.mode, route.ref?.itemId, route.draft?.id]);
+
+  // The account the draft is under (From) decides where it is kept.
+  useEffect(() => {
+    if (draft) void serverDraftsFolder(db, draft.accountId).then((f) => setOnServer(f !== undefined));
+  }, [draft?.accountId]);
+
+  const edited = !!draft && !!initial && (route.draft !== undefined || isEdited(draft, initial));
+  /** Keeps the draft on this device (after typing stops, and when compose closes). */
+  const keep = async (d: Draft): Promise<void> => {
+    if (keptUnder.current === null) return;
+    const local: LocalDraft = {
+      id: draftId,
+      mode: route.mode,
+      source: original && route.mode !== 'new' ? refOf(original) : undefined,
+      ...d,
+      savedAt: Date.now(),
+    };
+    const before = keptUnder.current;
+    keptUnder.current = d.accountId;
+    await client.saveDraft(local);
+    if (before && before !== d.accountId) await client.deleteDraft(before, draftId);
+    setKeptAt(local.savedAt);
+  };
+  useEffect(() => {
+    if (!draft || !edited || sending) return;
+    const timer = setTimeout(() => void keep(draft), 800);
+    return () => clearTimeout(timer);
+  }, [draft]);
 
   if (!draft) return <p class="loading">{t('common.loading')}</p>;
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
-  const close = () => (original ? navigate(href.mail(original.accountId, original.folderId, original.serverId)) : history.back());
+  const accountOf = (id: string) => accounts.find((a) => a.id === id);
+  const changeAccount = (id: string) =>
+    set({ accountId: id, text: switchSignature(draft.text, accountOf(draft.accountId), accountOf(id)) });
+  const leave = () => (original ? navigate(href.mail(original.accountId, original.folderId, original.id)) : history.back());
+  /** Closing keeps what was written as a draft; nothing is asked. */
+  const close = async () => {
+    if (edited) await keep(draft);
+    leave();
+  };
+  /** Throws the draft away, after asking: the only way to lose what was written. */
+  const discard = async () => {
+    if (!confirm(t('drafts.discardConfirm'))) return;
+    const under = keptUnder.current;
+    keptUnder.current = null;
+    if (under) await client.deleteDraft(under, draftId);
+    leave();
+  };
 
   const addFiles = async (files: FileList | null) => {
     if (!files) return;
-    const added = await Promise.all([...files].map(async (f) => ({ name: f.name, contentType: f.type || 'application/octet-stream', bytes: new Uint8Array(await f.arrayBuffer()) })));
+    const added = await Promise.all(
+      [...files].map(async (f) => ({
+        name: f.name,
+        contentType: f.type || 'application/octet-stream',
+        bytes: new Uint8Array(await f.arrayBuffer()),
+      })),
+    );
     set({ attachments: [...draft.attachments, ...added] });
   };
 
@@ -136,24 +270,37 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
       ...lists,
       subject: draft.subject,
       text: draft.text,
+      html: htmlWithSignature(draft.text, accountOf(draft.accountId)?.signature),
       attachments: draft.attachments,
-      source: original && route.mode !== 'new' ? { kind: route.mode, ref: { accountId: original.accountId, folderId: original.folderId, serverId: original.serverId }, quoted: route.mode !== 'forward' } : undefined,
+      source: original && route.mode !== 'new' ? { kind: route.mode, ref: refOf(original), quoted: route.mode !== 'forward' } : undefined,
     };
     try {
-      await client.sendMail(mail);
+      const under = keptUnder.current;
+      keptUnder.current = null;
+      // A kept draft is sent as itself (at 16.x from the server's Drafts folder); else the outbox takes the mail.
+      if (under === draft.accountId) await client.sendDraft(mail, draftId);
+      else {
+        await client.sendMail(mail);
+        if (under) await client.deleteDraft(under, draftId);
+      }
       void client.syncNow(draft.accountId);
-      close();
+      leave();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
       setSending(false);
     }
   };
 
-  const titles: Record<ComposeMode, string> = { new: t('mail.compose'), reply: t('mail.reply'), replyAll: t('mail.replyAll'), forward: t('mail.forward') };
+  const titles: Record<ComposeMode, string> = {
+    new: t('mail.compose'),
+    reply: t('mail.reply'),
+    replyAll: t('mail.replyAll'),
+    forward: t('mail.forward'),
+  };
   return (
     <form class="screen-col" onSubmit={send} aria-labelledby="compose-title">
       <header class="bar">
-        <button type="button" class="icon-btn" onClick={close} aria-label={t('common.cancel')}>
+        <button type="button" class="icon-btn" onClick={() => void close()} aria-label={t('common.close')}>
           <Icon name="close" />
         </button>
         <h1 id="compose-title" tabIndex={-1}>
@@ -168,7 +315,7 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
           {accounts.length > 1 && (
             <label class="field">
               <span>{t('mail.from')}</span>
-              <select value={draft.accountId} onChange={(e) => set({ accountId: e.currentTarget.value })}>
+              <select value={draft.accountId} onChange={(e) => changeAccount(e.currentTarget.value)}>
                 {accounts.map((a) => (
                   <option key={a.id} value={a.id}>
                     {a.email}
@@ -177,19 +324,10 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
               </select>
             </label>
           )}
-          <label class="field">
-            <span>{t('mail.to')}</span>
-            <input type="text" inputMode="email" autoComplete="email" value={draft.to} onInput={(e) => set({ to: e.currentTarget.value })} multiple />
-          </label>
-          <label class="field">
-            <span>{t('mail.cc')}</span>
-            <input type="text" inputMode="email" value={draft.cc} onInput={(e) => set({ cc: e.currentTarget.value })} />
-          </label>
+          <RecipientField label={t('mail.to')} value={draft.to} onChange={(to) => set({ to })} accountId={draft.accountId} />
+          <RecipientField label={t('mail.cc')} value={draft.cc} onChange={(cc) => set({ cc })} accountId={draft.accountId} />
           {showBcc ? (
-            <label class="field">
-              <span>{t('mail.bcc')}</span>
-              <input type="text" inputMode="email" value={draft.bcc} onInput={(e) => set({ bcc: e.currentTarget.value })} />
-            </label>
+            <RecipientField label={t('mail.bcc')} value={draft.bcc} onChange={(bcc) => set({ bcc })} accountId={draft.accountId} />
           ) : (
             <button type="button" class="btn small" style={{ alignSelf: 'flex-start' }} onClick={() => setShowBcc(true)}>
               {t('mail.bcc')}
@@ -213,14 +351,33 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
                 {draft.attachments.map((a, i) => (
                   <li key={i}>
                     {a.name} <span class="hint">{bytes(a.bytes.length)}</span>
-                    <button type="button" class="icon-btn" aria-label={t('mail.removeAttachment', { name: a.name })} onClick={() => set({ attachments: draft.attachments.filter((_, j) => j !== i) })}>
+                    <button
+                      type="button"
+                      class="icon-btn"
+                      aria-label={t('mail.removeAttachment', { name: a.name })}
+                      onClick={() => set({ attachments: draft.attachments.filter((_, j) => j !== i) })}
+                    >
                       <Icon name="close" size={16} />
                     </button>
                   </li>
                 ))}
               </ul>
             )}
-            {route.mode === 'forward' && (original?.data as Email | undefined)?.attachments.length ? <p class="hint">{t('mail.originalAttachments')}</p> : null}
+            {route.mode === 'forward' && original?.class === 'Email' && original.data.attachments.length ? (
+              <p class="hint">{t('mail.originalAttachments')}</p>
+            ) : null}
+          </div>
+          <div class="button-row">
+            {keptAt !== undefined && (
+              <span class="hint" role="status">
+                {t(onServer ? 'drafts.savedServer' : 'drafts.saved', { time: i18n.time(new Date(keptAt)) })}
+              </span>
+            )}
+            {edited && (
+              <button type="button" class="btn small danger" onClick={() => void discard()}>
+                <Icon name="trash" size={16} /> {t('drafts.discard')}
+              </button>
+            )}
           </div>
           {error && (
             <p class="error-text" role="alert">

@@ -8,27 +8,36 @@ import type { GalEntry } from '../../eas/commands/search.ts';
 import type { Contact } from '../../eas/items/contact.ts';
 import type { Db } from '../../store/db.ts';
 import type { ItemRecord } from '../../store/schema.ts';
+import { ofClass } from '../../store/item.ts';
+import { Avatar, pictureUrl } from '../components/Avatar.tsx';
 import { Field } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { VirtualList } from '../components/VirtualList.tsx';
-import type { ItemRef } from '../engine-client.ts';
+import { refOf, type ItemRef } from '../../runtime/engine-client.ts';
 import { useApp, useLive } from '../data/live.ts';
 import { getItem, listAccounts, listAllFolders, listFolderItems } from '../data/read.ts';
 import { useI18n } from '../i18n/index.ts';
-import { classOf } from '../mail/folders.ts';
+import { FolderSelect, folderKey, loadFolderChoice, saveFolderChoice, targetFolder } from '../components/FolderSelect.tsx';
+import { classOf, folderName, folderTree, type TreeRow } from '../mail/folders.ts';
 import { href, navigate, type Route } from '../router.ts';
 import { SyncButton } from '../status/Status.tsx';
-import { applyContactEdits, CONTACT_FIELDS, contactFromGal, displayName, formFromContact, type ContactForm, type ContactFormField } from './contact-edit.ts';
+import {
+  applyContactEdits,
+  CONTACT_FIELDS,
+  contactFromGal,
+  displayName,
+  formFromContact,
+  sortContacts,
+  type ContactForm,
+  type ContactFormField,
+} from './contact-edit.ts';
 
 type ContactsRoute = Extract<Route, { name: 'contacts' }>;
-
-const refOf = (i: ItemRecord): ItemRef => ({ accountId: i.accountId, folderId: i.folderId, serverId: i.serverId });
 
 async function loadContacts(db: Db): Promise<ItemRecord[]> {
   const folders = (await listAllFolders(db)).filter((f) => classOf(f) === 'Contacts' && f.enabled);
   const lists = await Promise.all(folders.map((f) => listFolderItems(db, f.accountId, f.serverId)));
-  const all = lists.flat();
-  return all.sort((a, b) => displayName(a.data as Contact).localeCompare(displayName(b.data as Contact)));
+  return lists.flat();
 }
 
 export function ContactsScreen({ route }: { route: ContactsRoute }) {
@@ -37,16 +46,22 @@ export function ContactsScreen({ route }: { route: ContactsRoute }) {
   return <ContactList />;
 }
 
-function initials(name: string): string {
-  const parts = name.replace(/,/g, ' ').split(/\s+/).filter(Boolean);
-  const first = [...(parts[0] ?? '?')][0] ?? '?';
-  // One character for Japanese and Chinese names, two initials for Latin ones.
-  if (/[\u3000-\u9fff\uac00-\ud7af]/.test(first)) return first;
-  return parts.slice(0, 2).map((p) => [...p][0]).join('').toUpperCase();
-}
-
 function matches(c: Contact, q: string): boolean {
-  const text = [c.fileAs, c.firstName, c.lastName, c.yomiFirstName, c.yomiLastName, c.companyName, c.email1Address, c.email2Address, c.email3Address, c.mobilePhoneNumber].filter(Boolean).join(' ').toLowerCase();
+  const text = [
+    c.fileAs,
+    c.firstName,
+    c.lastName,
+    c.yomiFirstName,
+    c.yomiLastName,
+    c.companyName,
+    c.email1Address,
+    c.email2Address,
+    c.email3Address,
+    c.mobilePhoneNumber,
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
   return text.includes(q);
 }
 
@@ -77,9 +92,7 @@ function ContactRow({ c }: { c: Contact }) {
   const name = displayName(c);
   return (
     <div class="contact-row">
-      <span class="avatar" aria-hidden="true">
-        {initials(name)}
-      </span>
+      <Avatar name={name} picture={pictureUrl(c.picture)} />
       <span class="contact-main">
         <span>{name}</span>
         <br />
@@ -89,16 +102,47 @@ function ContactRow({ c }: { c: Contact }) {
   );
 }
 
+/** MS-ASCMD 2.2.3.186.3 Type 9: the default Contacts folder; 14 a user-created one. */
+const DEFAULT_CONTACTS = 9;
+const SCREEN = 'contacts';
+
+/** The synced contact folders as a tree: the default one, its subfolders (家族 Family), shared ones. */
+function useContactFolders(): TreeRow[] {
+  const folders = useLive(listAllFolders, [], ['folders']).value ?? [];
+  return folderTree(
+    folders.filter((f) => f.enabled),
+    'Contacts',
+  );
+}
+
 function ContactList() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t, locale } = i18n;
   const contacts = useLive(loadContacts, [], ['items', 'folders']);
+  const rows = useContactFolders();
+  const [folder, setFolder] = useState(loadFolderChoice(SCREEN));
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(-1);
   const q = query.trim().toLowerCase();
-  const list = contacts.value ?? [];
-  const shown = useMemo(() => (q ? list.filter((i) => matches(i.data as Contact, q)) : list), [list, q]);
+  const shownFolder = rows.some((r) => folderKey(r.folder) === folder) ? folder : '';
+  const list = useMemo(
+    () =>
+      sortContacts(
+        (contacts.value ?? [])
+          .filter(ofClass('Contacts'))
+          .filter((i) => !shownFolder || folderKey({ accountId: i.accountId, serverId: i.folderId }) === shownFolder),
+        (i) => i.data,
+        locale,
+      ),
+    [contacts.value, locale, shownFolder],
+  );
+  const pick = (key: string) => {
+    setFolder(key);
+    saveFolderChoice(SCREEN, key);
+  };
+  const shown = useMemo(() => (q ? list.filter((i) => matches(i.data, q)) : list), [list, q]);
   const gal = useGal(query);
-  const known = new Set(shown.flatMap((i) => [(i.data as Contact).email1Address?.toLowerCase()]).filter(Boolean));
+  const known = new Set(shown.flatMap((i) => [i.data.email1Address?.toLowerCase()]).filter(Boolean));
   const directory = gal.results.filter((g) => !g.emailAddress || !known.has(g.emailAddress.toLowerCase()));
 
   return (
@@ -112,15 +156,33 @@ function ContactList() {
       </header>
       <form class="search" role="search" onSubmit={(e) => e.preventDefault()}>
         <Icon name="search" />
-        <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} placeholder={t('contacts.search')} aria-label={t('contacts.search')} />
+        <input
+          type="search"
+          value={query}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+          placeholder={t('contacts.search')}
+          aria-label={t('contacts.search')}
+        />
       </form>
+      {rows.length > 1 && (
+        <div class="folder-filter">
+          <FolderSelect
+            label={t('contacts.folder')}
+            rows={rows}
+            value={shownFolder}
+            onChange={pick}
+            name={(f) => folderName(f, i18n)}
+            all={t('contacts.allFolders')}
+          />
+        </div>
+      )}
       {q ? (
         <div class="screen-body">
           <ul class="plain-list">
             {shown.slice(0, 200).map((i) => (
-              <li key={i.serverId}>
+              <li key={i.id}>
                 <a href={href.contacts(refOf(i))}>
-                  <ContactRow c={i.data as Contact} />
+                  <ContactRow c={i.data} />
                 </a>
               </li>
             ))}
@@ -149,7 +211,7 @@ function ContactList() {
           empty={contacts.loading ? null : <p class="empty">{t('contacts.empty')}</p>}
           renderRow={(i) => {
             const item = shown[i];
-            return item ? <ContactRow c={item.data as Contact} /> : null;
+            return item ? <ContactRow c={item.data} /> : null;
           }}
         />
       )}
@@ -170,10 +232,14 @@ function GalRow({ entry }: { entry: GalEntry }) {
   const name = entry.displayName ?? [entry.firstName, entry.lastName].filter(Boolean).join(' ');
   return (
     <li>
-      <button type="button" class="contact-row" style={{ width: '100%', border: 'none', background: 'none', textAlign: 'start' }} aria-expanded={open} onClick={() => setOpen(!open)}>
-        <span class="avatar" aria-hidden="true">
-          {initials(name)}
-        </span>
+      <button
+        type="button"
+        class="contact-row"
+        style={{ width: '100%', border: 'none', background: 'none', textAlign: 'start' }}
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        <Avatar name={name} picture={entry.picture?.status === 1 ? pictureUrl(entry.picture.data) : undefined} />
         <span class="contact-main">
           <span>{name}</span>
           <br />
@@ -220,15 +286,22 @@ function GalRow({ entry }: { entry: GalEntry }) {
 }
 
 function ContactPage({ contactRef, edit }: { contactRef: ItemRef; edit: boolean }) {
-  const item = useLive((db) => getItem(db, contactRef), [contactRef.serverId], ['items']);
-  if (!item.value) return item.loading ? null : <p class="empty">—</p>;
-  const c = item.value.data as Contact;
-  return edit ? <ContactEditor key={contactRef.serverId} contactRef={contactRef} previous={c} /> : <ContactDetail contactRef={contactRef} c={c} />;
+  const item = useLive((db) => getItem(db, contactRef), [contactRef.accountId, contactRef.itemId], ['items']);
+  if (item.value?.class !== 'Contacts') return item.loading ? null : <p class="empty">—</p>;
+  const c = item.value.data;
+  return edit ? (
+    <ContactEditor key={contactRef.itemId} contactRef={contactRef} previous={c} />
+  ) : (
+    <ContactDetail contactRef={contactRef} folderId={item.value.folderId} c={c} />
+  );
 }
 
-function ContactDetail({ contactRef, c }: { contactRef: ItemRef; c: Contact }) {
+function ContactDetail({ contactRef, folderId, c }: { contactRef: ItemRef; folderId: string; c: Contact }) {
   const { client } = useApp();
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const rows = useContactFolders();
+  const folder = rows.find((r) => r.folder.accountId === contactRef.accountId && r.folder.serverId === folderId)?.folder;
   const name = displayName(c);
   const emails = [c.email1Address, c.email2Address, c.email3Address].filter((x): x is string => !!x);
   const phones: [string, string | undefined][] = [
@@ -236,13 +309,23 @@ function ContactDetail({ contactRef, c }: { contactRef: ItemRef; c: Contact }) {
     [t('contacts.work'), c.businessPhoneNumber],
     [t('contacts.home'), c.homePhoneNumber],
   ];
-  const address = [c.businessAddressPostalCode, c.businessAddressState, c.businessAddressCity, c.businessAddressStreet, c.businessAddressCountry].filter(Boolean).join(' ');
+  const address = [
+    c.businessAddressPostalCode,
+    c.businessAddressState,
+    c.businessAddressCity,
+    c.businessAddressStreet,
+    c.businessAddressCountry,
+  ]
+    .filter(Boolean)
+    .join(' ');
   const remove = async () => {
     if (!confirm(t('common.confirmDelete'))) return;
     await client.deleteItems([contactRef]);
     navigate(href.contacts());
   };
-  const birthday = c.birthday ? new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en', { dateStyle: 'long', timeZone: 'UTC' }).format(c.birthday) : undefined;
+  const birthday = c.birthday
+    ? new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en', { dateStyle: 'long', timeZone: 'UTC' }).format(c.birthday)
+    : undefined;
   return (
     <div class="screen-col">
       <header class="bar">
@@ -259,9 +342,7 @@ function ContactDetail({ contactRef, c }: { contactRef: ItemRef; c: Contact }) {
       </header>
       <div class="screen-body">
         <article class="detail narrow">
-          <span class="avatar big" aria-hidden="true">
-            {initials(name)}
-          </span>
+          <Avatar name={name} picture={pictureUrl(c.picture)} big />
           <h2>{name}</h2>
           {(c.jobTitle || c.companyName) && <p class="hint">{[c.jobTitle, c.department, c.companyName].filter(Boolean).join(' · ')}</p>}
           <dl class="kv">
@@ -301,6 +382,12 @@ function ContactDetail({ contactRef, c }: { contactRef: ItemRef; c: Contact }) {
                 <dd>{c.webPage}</dd>
               </>
             )}
+            {folder && rows.length > 1 && (
+              <>
+                <dt>{t('contacts.folder')}</dt>
+                <dd>{folderName(folder, i18n)}</dd>
+              </>
+            )}
           </dl>
           {c.body?.data && <p class="notes">{c.body.data}</p>}
         </article>
@@ -310,8 +397,12 @@ function ContactDetail({ contactRef, c }: { contactRef: ItemRef; c: Contact }) {
 }
 
 function ContactEditor({ contactRef, previous }: { contactRef?: ItemRef; previous?: Contact }) {
-  const { client, db } = useApp();
-  const { t, lang } = useI18n();
+  const { client } = useApp();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const rows = useContactFolders();
+  const [chosen, setChosen] = useState(loadFolderChoice(SCREEN));
+  const target = targetFolder(rows, chosen, DEFAULT_CONTACTS);
   const [form, setForm] = useState<ContactForm>(() => formFromContact(previous));
   const [dirty, setDirty] = useState<ReadonlySet<ContactFormField>>(new Set());
   const [error, setError] = useState<string | undefined>();
@@ -328,9 +419,8 @@ function ContactEditor({ contactRef, previous }: { contactRef?: ItemRef; previou
       navigate(href.contacts(contactRef), true);
       return;
     }
-    const folder = (await listAllFolders(db)).find((f) => classOf(f) === 'Contacts' && f.type === 9) ?? (await listAllFolders(db)).find((f) => classOf(f) === 'Contacts');
-    if (!folder) return;
-    navigate(href.contacts(await client.createItem(folder.accountId, folder.serverId, next)), true);
+    if (!target) return;
+    navigate(href.contacts(await client.createItem(target.accountId, target.serverId, next)), true);
   };
   return (
     <form class="screen-col" onSubmit={save} aria-labelledby="contact-title">
@@ -364,6 +454,15 @@ function ContactEditor({ contactRef, previous }: { contactRef?: ItemRef; previou
           <Field label={t('contacts.notes')}>
             <textarea rows={4} value={form.notes} onInput={(e) => set('notes', e.currentTarget.value)} />
           </Field>
+          {!previous && rows.length > 1 && (
+            <FolderSelect
+              label={t('contacts.folder')}
+              rows={rows}
+              value={target ? folderKey(target) : ''}
+              onChange={setChosen}
+              name={(f) => folderName(f, i18n)}
+            />
+          )}
           {error && (
             <p class="error-text" role="alert">
               {error}

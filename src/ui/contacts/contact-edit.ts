@@ -51,13 +51,44 @@ export function fileAsOf(c: Pick<Contact, 'firstName' | 'lastName' | 'companyNam
   return names.join(lang === 'ja' ? ' ' : ', ');
 }
 
+/** Han, kana or Hangul: a name written the East Asian way, family name first. */
+const CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
+
+/**
+ * The name shown: a Japanese (CJK) name family name first with a space and no comma
+ * ("山田 太郎", whatever FileAs says, "山田, 太郎" included); any other the FileAs the
+ * server keeps, else "First Last", the company or the address.
+ */
 export function displayName(c: Contact): string {
+  if (CJK.test(`${c.lastName ?? ''}${c.firstName ?? ''}`)) return [c.lastName, c.firstName].filter(Boolean).join(' ');
   return c.fileAs || [c.firstName, c.lastName].filter(Boolean).join(' ') || c.companyName || c.email1Address || '';
+}
+
+/**
+ * What a contact sorts by: its reading (MS-ASCNTC 2.2.2 YomiLastName and YomiFirstName)
+ * when it has one, so 山田 sorts under や as in a Japanese phone book;
+ * else the shown name.
+ */
+export function sortKey(c: Contact): string {
+  const yomi = [c.yomiLastName, c.yomiFirstName].filter(Boolean).join(' ');
+  return yomi || displayName(c);
+}
+
+/** Contacts in phone-book order for the UI's language (Intl.Collator: kana by gojūon order). */
+export function sortContacts<T>(list: readonly T[], contactOf: (x: T) => Contact, locale: string): T[] {
+  const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+  const keyed = list.map((x) => ({ x, key: sortKey(contactOf(x)) }));
+  return keyed.sort((a, b) => collator.compare(a.key, b.key)).map((k) => k.x);
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-export function applyContactEdits(previous: Contact | undefined, form: ContactForm, dirty: ReadonlySet<ContactFormField>, lang: 'en' | 'ja'): Contact {
+export function applyContactEdits(
+  previous: Contact | undefined,
+  form: ContactForm,
+  dirty: ReadonlySet<ContactFormField>,
+  lang: 'en' | 'ja',
+): Contact {
   const next: Mutable<Contact> = { ...previous };
   const touched = (k: ContactFormField) => !previous || dirty.has(k);
   for (const [key] of CONTACT_FIELDS) {
@@ -72,7 +103,8 @@ export function applyContactEdits(previous: Contact | undefined, form: ContactFo
     else delete next.birthday;
   }
   if (touched('notes') && (form.notes || previous?.body)) next.body = { type: 1, data: form.notes };
-  if (!previous || ['firstName', 'lastName', 'companyName'].some((k) => dirty.has(k as ContactFormField))) next.fileAs = fileAsOf(next, lang);
+  if (!previous || ['firstName', 'lastName', 'companyName'].some((k) => dirty.has(k as ContactFormField)))
+    next.fileAs = fileAsOf(next, lang);
   return next;
 }
 

@@ -4,10 +4,10 @@
  */
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { DemoAction, DemoState } from '../../sw/demo.ts';
+import type { DemoAction, DemoState } from '../../demo/demo.ts';
 import type { Db } from '../../store/db.ts';
 import type { StoreName } from '../../store/schema.ts';
-import type { EngineClient, EngineEvent } from '../engine-client.ts';
+import type { EngineClient, EngineEvent } from '../../runtime/engine-client.ts';
 
 export interface AppHandles {
   readonly db: Db;

@@ -4,7 +4,7 @@
  * The actions reach the mock where it runs (the service worker) as messages.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { DemoAction, DemoState } from '../../sw/demo.ts';
+import type { DemoAction, DemoState } from '../../demo/demo.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useApp, useLive } from '../data/live.ts';
@@ -38,7 +38,15 @@ export function DemoPanel() {
   );
 }
 
-function FaultDialog({ act, login, onClose }: { act: (a: DemoAction, user?: string) => Promise<DemoState>; login: string; onClose: () => void }) {
+function FaultDialog({
+  act,
+  login,
+  onClose,
+}: {
+  act: (a: DemoAction, user?: string) => Promise<DemoState>;
+  login: string;
+  onClose: () => void;
+}) {
   const { client } = useApp();
   const { t } = useI18n();
   const [state, setState] = useState<DemoState | undefined>();
@@ -67,7 +75,12 @@ function FaultDialog({ act, login, onClose }: { act: (a: DemoAction, user?: stri
         {done && <span class="demo-done"> {done}</span>}
       </p>
       <div class="demo-actions">
-        <button type="button" class="btn" disabled={busy || !state} onClick={() => void run(state?.networkDown ? 'network-up' : 'network-down')}>
+        <button
+          type="button"
+          class="btn"
+          disabled={busy || !state}
+          onClick={() => void run(state?.networkDown ? 'network-up' : 'network-down')}
+        >
           {t(state?.networkDown ? 'demo.restoreNetwork' : 'demo.dropNetwork')}
         </button>
         <button type="button" class="btn" disabled={busy} onClick={() => void run('503')}>

@@ -4,8 +4,8 @@
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { en, type MessageKey } from './en.ts';
-import { ja } from './ja.ts';
+import { en, type MessageKey } from '../../i18n/en.ts';
+import { ja } from '../../i18n/ja.ts';
 
 export type Lang = 'en' | 'ja';
 export type LangChoice = Lang | 'auto';
@@ -64,6 +64,18 @@ export interface I18n {
   bytes(n: number): string;
 }
 
+/**
+ * The text of `key` for `params.count`: a key may have variants by plural category
+ * ("cal.reminderHours.one" for 1 in English, Intl.PluralRules), so no "1 hours";
+ * Japanese has one form and needs none.
+ */
+export function pluralText(dict: Readonly<Record<string, string>>, key: string, rules: Intl.PluralRules, params?: Params): string {
+  const count = params?.['count'];
+  const n = typeof count === 'number' ? count : typeof count === 'string' ? Number(count.replace(/[^\d.-]/g, '')) : NaN;
+  const variant = Number.isFinite(n) ? dict[`${key}.${rules.select(n)}`] : undefined;
+  return variant ?? dict[key] ?? key;
+}
+
 export function interpolate(text: string, params?: Params): string {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
@@ -85,6 +97,7 @@ export function createI18n(lang: Lang): I18n {
   const dateTimeF = f({ dateStyle: 'medium', timeStyle: 'short' });
   const weekdayF = f({ weekday: 'short' });
   const monthF = f({ year: 'numeric', month: 'long' });
+  const plural = new Intl.PluralRules(locale);
   const rel = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const num = new Intl.NumberFormat(locale);
   const unit = (u: string) => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: 1 });
@@ -94,7 +107,7 @@ export function createI18n(lang: Lang): I18n {
   return {
     lang,
     locale,
-    t: (key, params) => interpolate(dict[key], params),
+    t: (key, params) => interpolate(pluralText(dict, key, plural, params), params),
     time: (d) => timeF.format(d),
     date: (d) => dateF.format(d),
     dateTime: (d) => dateTimeF.format(d),

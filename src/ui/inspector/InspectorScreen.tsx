@@ -7,7 +7,7 @@ import { useEffect, useReducer, useState } from 'preact/hooks';
 import { decodeEas, easToXml } from '../../eas/wbxml.ts';
 import { toBase64 } from '../../wbxml/base64.ts';
 import { Icon } from '../components/Icon.tsx';
-import type { TraceEntry } from '../engine-client.ts';
+import type { TraceEntry } from '../../runtime/engine-client.ts';
 import { useI18n } from '../i18n/index.ts';
 import { clearTraces, onTraces, traces } from './trace-buffer.ts';
 
@@ -17,7 +17,9 @@ const header = (headers: ReadonlyArray<readonly [string, string]>, name: string)
 export function bodyAsXml(bytes: Uint8Array, contentType: string | undefined, t: ReturnType<typeof useI18n>['t']): string {
   if (bytes.length === 0) return t('inspector.emptyBody');
   if (contentType && !contentType.includes('wbxml')) {
-    return contentType.startsWith('text/') || contentType.includes('xml') ? new TextDecoder().decode(bytes) : t('inspector.notWbxml', { type: contentType });
+    return contentType.startsWith('text/') || contentType.includes('xml')
+      ? new TextDecoder().decode(bytes)
+      : t('inspector.notWbxml', { type: contentType });
   }
   try {
     return easToXml(decodeEas(bytes));

@@ -2,7 +2,7 @@
  * Keeps the last protocol exchanges the engine reports, from app start, so the
  * inspector shows what happened before it was opened.
  */
-import type { EngineClient, TraceEntry } from '../engine-client.ts';
+import type { EngineClient, TraceEntry } from '../../runtime/engine-client.ts';
 
 const LIMIT = 500;
 let entries: TraceEntry[] = [];

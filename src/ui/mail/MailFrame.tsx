@@ -34,5 +34,15 @@ export function MailFrame({ srcdoc, title }: { srcdoc: string; title: string }) 
       observer?.disconnect();
     };
   }, []);
-  return <iframe ref={ref} class="mail-frame" sandbox={MAIL_SANDBOX} srcdoc={srcdoc} title={title} referrerpolicy="no-referrer" loading="eager" />;
+  return (
+    <iframe
+      ref={ref}
+      class="mail-frame"
+      sandbox={MAIL_SANDBOX}
+      srcdoc={srcdoc}
+      title={title}
+      referrerpolicy="no-referrer"
+      loading="eager"
+    />
+  );
 }

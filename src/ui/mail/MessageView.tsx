@@ -5,25 +5,26 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Address } from '../../eas/items/addresses.ts';
-import type { Attachment } from '../../eas/items/airsyncbase.ts';
 import type { Email } from '../../eas/items/email.ts';
-import type { BodyRecord, FolderRecord, ItemRecord } from '../../store/schema.ts';
+import type { Attachment } from '../../eas/items/airsyncbase.ts';
+import type { BodyRecord, FolderRecord, ItemOf, ItemRecord } from '../../store/schema.ts';
+import { Avatar } from '../components/Avatar.tsx';
 import { Icon } from '../components/Icon.tsx';
-import type { ItemRef } from '../engine-client.ts';
+import { contactPhoto } from '../contacts/contact-photo.ts';
+import { refOf } from '../../runtime/engine-client.ts';
 import { useI18n } from '../i18n/index.ts';
 import { getBody } from '../data/read.ts';
 import { useApp, useLive } from '../data/live.ts';
 import { href, navigate } from '../router.ts';
+import { Details, errorKey, technical } from '../status/error-text.tsx';
+import { useOnline } from '../status/Status.tsx';
 import { MailFrame } from './MailFrame.tsx';
 import { MoveDialog } from './MoveDialog.tsx';
+import { deleteMails, moveMails } from './mail-actions.ts';
 
 type RenderModule = typeof import('./render.ts');
 let renderModule: Promise<RenderModule> | undefined;
 const loadRender = () => (renderModule ??= import('./render.ts'));
-
-export function refOf(item: ItemRecord): ItemRef {
-  return { accountId: item.accountId, folderId: item.folderId, serverId: item.serverId };
-}
 
 export function addressText(a: Address | undefined): string {
   if (!a) return '';
@@ -31,26 +32,27 @@ export function addressText(a: Address | undefined): string {
 }
 
 export interface MessageViewProps {
-  readonly item: ItemRecord;
+  readonly item: ItemOf<'Email'>;
   readonly folders: readonly FolderRecord[];
   readonly onBack?: () => void;
 }
 
 export function MessageView({ item, folders, onBack }: MessageViewProps) {
   const { client } = useApp();
-  const { t, dateTime } = useI18n();
-  const mail = item.data as Email;
+  const { t } = useI18n();
+  const mail = item.data;
   const ref = refOf(item);
   const [moving, setMoving] = useState(false);
   const flagged = mail.flag?.status === 2;
+  const photo = useLive((db) => contactPhoto(db, item.accountId, mail.from?.email), [item.accountId, mail.from?.email], ['items']).value;
 
   useEffect(() => {
     if (item.read === 0) void client.markRead([ref], true);
-  }, [item.serverId]);
+  }, [item.id]);
 
   const act = (f: () => Promise<void>) => () => void f();
   const remove = act(async () => {
-    await client.deleteItems([ref]);
+    await deleteMails(client, folders, [item]);
     onBack?.();
   });
   const toggleFlag = act(() => client.setFlag(ref, flagged ? null : { status: 2, flagType: 'Flag for follow up' }));
@@ -77,7 +79,14 @@ export function MessageView({ item, folders, onBack }: MessageViewProps) {
           <Icon name="forward" />
         </a>
         <span class="spacer" />
-        <button type="button" class="icon-btn" aria-pressed={flagged} onClick={toggleFlag} aria-label={flagged ? t('mail.unflag') : t('mail.flag')} title={flagged ? t('mail.unflag') : t('mail.flag')}>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-pressed={flagged}
+          onClick={toggleFlag}
+          aria-label={flagged ? t('mail.unflag') : t('mail.flag')}
+          title={flagged ? t('mail.unflag') : t('mail.flag')}
+        >
           <Icon name="flag" />
         </button>
         <button type="button" class="icon-btn" onClick={markUnread} aria-label={t('mail.markUnread')} title={t('mail.markUnread')}>
@@ -93,32 +102,12 @@ export function MessageView({ item, folders, onBack }: MessageViewProps) {
       <header class="message-head">
         <h2 id="message-subject">{mail.subject || t('common.noSubject')}</h2>
         {mail.importance === 2 && <p class="badge warn">{t('mail.importanceHigh')}</p>}
-        <dl class="addresses">
-          <dt>{t('mail.from')}</dt>
-          <dd>{addressText(mail.from) || t('common.unknownSender')}</dd>
-          {mail.to.length > 0 && (
-            <>
-              <dt>{t('mail.to')}</dt>
-              <dd>{mail.to.map(addressText).join(', ')}</dd>
-            </>
-          )}
-          {mail.cc.length > 0 && (
-            <>
-              <dt>{t('mail.cc')}</dt>
-              <dd>{mail.cc.map(addressText).join(', ')}</dd>
-            </>
-          )}
-          {mail.dateReceived && (
-            <>
-              <dt>{t('mail.date')}</dt>
-              <dd>
-                <time dateTime={mail.dateReceived.toISOString()}>{dateTime(mail.dateReceived)}</time>
-              </dd>
-            </>
-          )}
-        </dl>
+        <div class="sender">
+          <Avatar name={mail.from?.name || mail.from?.email || '?'} picture={photo} />
+          <Addresses mail={mail} />
+        </div>
       </header>
-      {mail.meetingRequest && <Invitation item={item} />}
+      {mail.meetingRequest && <Invitation item={item} onAnswered={onBack} />}
       <MessageBody item={item} />
       <AttachmentList accountId={item.accountId} attachments={mail.attachments.filter((a) => !a.isInline)} />
       {moving && (
@@ -127,7 +116,7 @@ export function MessageView({ item, folders, onBack }: MessageViewProps) {
           onCancel={() => setMoving(false)}
           onPick={async (folderId) => {
             setMoving(false);
-            await client.moveItems([ref], folderId);
+            await moveMails(client, [item], folderId, 'move');
             onBack?.();
           }}
         />
@@ -136,15 +125,48 @@ export function MessageView({ item, folders, onBack }: MessageViewProps) {
   );
 }
 
-function Invitation({ item }: { item: ItemRecord }) {
+/**
+ * A meeting request's answers. The server retires the request mail once answered
+ * (Exchange and the mock move it to Deleted Items), so the reader goes back to the list.
+ */
+/** A mail's sender, recipients and date, as the reader and a server search hit show them. */
+export function Addresses({ mail }: { mail: Pick<Email, 'from' | 'to' | 'cc' | 'dateReceived'> }) {
+  const { t, dateTime } = useI18n();
+  const list = (key: 'mail.to' | 'mail.cc', who: readonly Address[]) =>
+    who.length > 0 && (
+      <>
+        <dt>{t(key)}</dt>
+        <dd>{who.map(addressText).join(', ')}</dd>
+      </>
+    );
+  return (
+    <dl class="addresses">
+      <dt>{t('mail.from')}</dt>
+      <dd>{addressText(mail.from) || t('common.unknownSender')}</dd>
+      {list('mail.to', mail.to)}
+      {list('mail.cc', mail.cc)}
+      {mail.dateReceived && (
+        <>
+          <dt>{t('mail.date')}</dt>
+          <dd>
+            <time dateTime={mail.dateReceived.toISOString()}>{dateTime(mail.dateReceived)}</time>
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+function Invitation({ item, onAnswered }: { item: ItemOf<'Email'>; onAnswered?: () => void }) {
   const { client } = useApp();
   const { t, dateTime, time } = useI18n();
-  const m = (item.data as Email).meetingRequest;
+  const m = item.data.meetingRequest;
   const [answer, setAnswer] = useState<string | undefined>();
   if (!m) return null;
   const respond = (response: 1 | 2 | 3, label: string) => async () => {
     await client.respondToMeeting(refOf(item), response);
     setAnswer(label);
+    onAnswered?.();
   };
   return (
     <section class="invitation" aria-label={t('mail.invitation')}>
@@ -178,48 +200,78 @@ function Invitation({ item }: { item: ItemRecord }) {
 
 type BodyState =
   | { readonly kind: 'loading' }
-  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'failed'; readonly detail: string }
   | { readonly kind: 'ready'; readonly srcdoc: string; readonly blocked: number };
 
-/** The body: fetched when missing, sanitized, cid: parts inlined, remote images on consent. */
-export function MessageBody({ item }: { item: ItemRecord }) {
+/**
+ * The body: from the store, else fetched. Offline, a body that is not on the device says
+ * so at once (no spinner that cannot end) and is fetched when the connection is back;
+ * a failed fetch says why in the user's language.
+ */
+export function MessageBody({ item }: { item: ItemOf<'Email'> }) {
   const { client } = useApp();
   const { t } = useI18n();
-  const ref = refOf(item);
-  const mail = item.data as Email;
-  const stored = useLive((db) => getBody(db, ref), [item.accountId, item.folderId, item.serverId], ['bodies']);
-  const [allowRemote, setAllowRemote] = useState(false);
-  const [state, setState] = useState<BodyState>({ kind: 'loading' });
-  const [fetchError, setFetchError] = useState<string | undefined>();
+  const online = useOnline();
+  const place = { accountId: item.accountId, folderId: item.folderId, serverId: item.serverId };
+  const mail = item.data;
+  const stored = useLive((db) => getBody(db, place), [item.accountId, item.folderId, item.serverId], ['bodies']);
+  const [fetchError, setFetchError] = useState<unknown>();
   // What the download answered: shown at once, without waiting for a store-change event.
   const [fetched, setFetched] = useState<BodyRecord | undefined>();
   const body = stored.value ?? (fetched?.serverId === item.serverId ? fetched : undefined);
 
-  useEffect(() => setAllowRemote(false), [item.serverId]);
   useEffect(() => {
-    if (stored.loading || stored.value) return;
+    if (stored.loading || stored.value || !online) return;
     setFetchError(undefined);
-    client.fetchBody(ref).then(setFetched, (e: unknown) => setFetchError(e instanceof Error ? e.message : String(e)));
-  }, [stored.loading, stored.value === undefined, item.serverId]);
+    client.fetchBody(place).then(setFetched, setFetchError);
+  }, [stored.loading, stored.value === undefined, item.serverId, online]);
+
+  if (!body) {
+    const preview = mail.body?.preview ?? (mail.body?.truncated === false ? mail.body.data : undefined);
+    const failed = online && fetchError !== undefined;
+    return (
+      <div class="message-body pending">
+        {preview && <p class="preview">{preview}</p>}
+        <p role="status">
+          {!online ? t('mail.bodyOffline') : failed ? t('mail.bodyFailed', { reason: t(errorKey(fetchError)) }) : t('mail.bodyLoading')}
+        </p>
+        {failed && <Details detail={technical(fetchError)} />}
+      </div>
+    );
+  }
+  return <BodyFrame key={item.serverId} accountId={item.accountId} attachments={mail.attachments} body={body} />;
+}
+
+/** A whole body, sanitized, cid: parts inlined, remote content on consent, in the sandboxed frame. */
+export function BodyFrame({
+  accountId,
+  attachments,
+  body,
+}: {
+  accountId: string;
+  attachments: readonly Attachment[];
+  body: Pick<BodyRecord, 'type' | 'data'>;
+}) {
+  const { client } = useApp();
+  const { t } = useI18n();
+  const [allowRemote, setAllowRemote] = useState(false);
+  const [state, setState] = useState<BodyState>({ kind: 'loading' });
 
   useEffect(() => {
-    if (!body) return;
     let alive = true;
     void (async () => {
       const r = await loadRender();
       const content = await r.contentOf(body);
-      const cid = await inlineParts(item.accountId, mail.attachments, r.cidReferences(content.html), content.inline, r.dataUrl);
+      const cid = await inlineParts(r.cidReferences(content.html), content.inline, r.dataUrl);
       const out = r.render(content, cid, allowRemote);
       if (alive) setState({ kind: 'ready', srcdoc: out.srcdoc, blocked: out.blocked });
-    })().catch((e: unknown) => alive && setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }));
+    })().catch((e: unknown) => alive && setState({ kind: 'failed', detail: technical(e) }));
     return () => {
       alive = false;
     };
   }, [body, allowRemote]);
 
   async function inlineParts(
-    accountId: string,
-    attachments: readonly Attachment[],
     wanted: readonly string[],
     have: ReadonlyMap<string, string>,
     toDataUrl: (type: string, bytes: Uint8Array) => string,
@@ -239,16 +291,14 @@ export function MessageBody({ item }: { item: ItemRecord }) {
     return out;
   }
 
-  if (!body) {
-    const preview = mail.body?.preview ?? (mail.body?.truncated === false ? mail.body.data : undefined);
+  if (state.kind === 'failed') {
     return (
-      <div class="message-body pending">
-        {preview && <p class="preview">{preview}</p>}
-        <p role="status">{fetchError ? (navigator.onLine ? t('mail.bodyFailed', { message: fetchError }) : t('mail.bodyOffline')) : t('mail.bodyLoading')}</p>
+      <div role="alert">
+        <p>{t('mail.bodyFailed', { reason: t('error.unknown') })}</p>
+        <Details detail={state.detail} />
       </div>
     );
   }
-  if (state.kind === 'failed') return <p role="alert">{t('mail.bodyFailed', { message: state.message })}</p>;
   if (state.kind === 'loading') return <p role="status">{t('mail.bodyLoading')}</p>;
   return (
     <div class="message-body">
@@ -268,7 +318,7 @@ export function MessageBody({ item }: { item: ItemRecord }) {
 function AttachmentList({ accountId, attachments }: { accountId: string; attachments: readonly Attachment[] }) {
   const { client } = useApp();
   const { t, bytes } = useI18n();
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<unknown>();
   if (attachments.length === 0) return null;
   const download = (a: Attachment) => async () => {
     try {
@@ -281,7 +331,7 @@ function AttachmentList({ accountId, attachments }: { accountId: string; attachm
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     }
   };
   return (
@@ -299,7 +349,12 @@ function AttachmentList({ accountId, attachments }: { accountId: string; attachm
           </li>
         ))}
       </ul>
-      {error && <p role="alert">{t('mail.bodyFailed', { message: error })}</p>}
+      {error !== undefined && (
+        <div role="alert">
+          <p>{t('mail.attachmentFailed', { reason: t(errorKey(error)) })}</p>
+          <Details detail={technical(error)} />
+        </div>
+      )}
     </section>
   );
 }

@@ -2,10 +2,19 @@
 import type { FolderRecord } from '../../store/schema.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { useI18n } from '../i18n/index.ts';
-import { mailFolderTree } from './folders.ts';
+import { folderName, mailFolderTree } from './folders.ts';
 
-export function MoveDialog({ folders, onPick, onCancel }: { folders: readonly FolderRecord[]; onPick: (folderId: string) => void; onCancel: () => void }) {
-  const { t } = useI18n();
+export function MoveDialog({
+  folders,
+  onPick,
+  onCancel,
+}: {
+  folders: readonly FolderRecord[];
+  onPick: (folderId: string) => void;
+  onCancel: () => void;
+}) {
+  const i18n = useI18n();
+  const { t } = i18n;
   const rows = mailFolderTree(folders);
   return (
     <Dialog title={t('mail.moveTitle')} onClose={onCancel}>
@@ -13,7 +22,7 @@ export function MoveDialog({ folders, onPick, onCancel }: { folders: readonly Fo
         {rows.map(({ folder, depth }) => (
           <li key={folder.serverId}>
             <button type="button" style={{ paddingInlineStart: `${12 + depth * 16}px` }} onClick={() => onPick(folder.serverId)}>
-              {folder.displayName}
+              {folderName(folder, i18n)}
             </button>
           </li>
         ))}

@@ -4,6 +4,7 @@
  * 7/15 tasks, 8/13 calendar, 9/14 contacts, 12 user mail folder.
  */
 import type { FolderRecord, SyncClass } from '../../store/schema.ts';
+import type { I18n, MessageKey } from '../i18n/index.ts';
 
 export const FOLDER_TYPE = { inbox: 2, drafts: 3, deleted: 4, sent: 5, outbox: 6 } as const;
 
@@ -14,8 +15,36 @@ const TYPES_OF: Record<SyncClass, readonly number[]> = {
   Tasks: [7, 15],
 };
 
-/** Default folders first, in the order phones show them. */
-const MAIL_ORDER: Readonly<Record<number, number>> = { 2: 0, 3: 1, 5: 2, 6: 3, 4: 4 };
+/** Default folders first, in the order phones show them (mail's, then each class's own). */
+const MAIL_ORDER: Readonly<Record<number, number>> = { 2: 0, 3: 1, 5: 2, 6: 3, 4: 4, 7: 0, 8: 0, 9: 0 };
+
+/** The default folders' names by Type (MS-ASCMD 2.2.3.186.3), in the user's language. */
+const DEFAULT_NAMES: Readonly<Record<number, MessageKey>> = {
+  2: 'folder.inbox',
+  3: 'folder.drafts',
+  4: 'folder.deleted',
+  5: 'folder.sent',
+  6: 'folder.outbox',
+  7: 'folder.tasks',
+  8: 'folder.calendar',
+  9: 'folder.contacts',
+  10: 'folder.notes',
+  11: 'folder.journal',
+};
+
+/** Junk mail has no Type of its own (it is a type 12 folder); servers name it one of these. */
+const JUNK_NAME = /^(junk|junk e-?mail|spam|迷惑メール)$/i;
+
+/**
+ * What the user sees a folder called: the user's own default folders by their Type in
+ * the UI's language (受信トレイ, not the server's "Inbox"), any other folder by the
+ * server's name. A folder shared by someone else keeps its name.
+ */
+export function folderName(f: Pick<FolderRecord, 'type' | 'displayName' | 'owner'>, i18n: Pick<I18n, 't'>): string {
+  if (f.owner !== undefined) return f.displayName;
+  const key = DEFAULT_NAMES[f.type] ?? (f.type === 12 && JUNK_NAME.test(f.displayName.trim()) ? 'folder.junk' : undefined);
+  return key ? i18n.t(key) : f.displayName;
+}
 
 export function classOf(f: FolderRecord): SyncClass | undefined {
   if (f.class === 'Email' || f.class === 'Calendar' || f.class === 'Contacts' || f.class === 'Tasks') return f.class;
@@ -38,23 +67,22 @@ function byOrder(a: FolderRecord, b: FolderRecord): number {
 }
 
 /**
- * The mail folders as a flattened tree: own folders (default ones first, children under
- * their parent), then shared folders grouped by owner. A folder whose parent is not a
- * mail folder is a root.
+ * The folders of a class as a flattened tree: own folders (default ones first, children
+ * under their parent), then shared folders grouped by owner. A folder whose parent is not
+ * of the class is a root.
  */
-export function mailFolderTree(folders: readonly FolderRecord[]): TreeRow[] {
-  // The server's Outbox (type 6) is left out: mail waits in the app's own outbox.
-  const mail = foldersOfClass(folders, 'Email').filter((f) => f.type !== FOLDER_TYPE.outbox);
-  const ids = new Set(mail.map((f) => f.serverId));
+export function folderTree(folders: readonly FolderRecord[], cls: SyncClass): TreeRow[] {
+  const list = foldersOfClass(folders, cls);
+  const ids = new Set(list.map((f) => f.serverId));
   const children = new Map<string, FolderRecord[]>();
-  for (const f of mail) {
+  for (const f of list) {
     const parent = ids.has(f.parentId) ? f.parentId : '';
     children.set(parent, [...(children.get(parent) ?? []), f]);
   }
   const rows: TreeRow[] = [];
   const walk = (parent: string, depth: number, shared: boolean) => {
-    const list = (children.get(parent) ?? []).filter((f) => depth > 0 || (f.owner !== undefined) === shared).sort(byOrder);
-    for (const f of list) {
+    const level = (children.get(parent) ?? []).filter((f) => depth > 0 || (f.owner !== undefined) === shared).sort(byOrder);
+    for (const f of level) {
       rows.push({ folder: f, depth });
       walk(f.serverId, depth + 1, shared);
     }
@@ -64,8 +92,19 @@ export function mailFolderTree(folders: readonly FolderRecord[]): TreeRow[] {
   return rows;
 }
 
+/** The mail folders as a tree; the server's Outbox (type 6) is left out: mail waits in the app's own outbox. */
+export function mailFolderTree(folders: readonly FolderRecord[]): TreeRow[] {
+  return folderTree(
+    folders.filter((f) => f.type !== FOLDER_TYPE.outbox),
+    'Email',
+  );
+}
+
 export function inboxOf(folders: readonly FolderRecord[], accountId: string): FolderRecord | undefined {
-  return folders.find((f) => f.accountId === accountId && f.type === FOLDER_TYPE.inbox) ?? folders.find((f) => f.accountId === accountId && classOf(f) === 'Email');
+  return (
+    folders.find((f) => f.accountId === accountId && f.type === FOLDER_TYPE.inbox) ??
+    folders.find((f) => f.accountId === accountId && classOf(f) === 'Email')
+  );
 }
 
 /** The initial sync's progress, 0..1, or undefined when the folder is not in it. */

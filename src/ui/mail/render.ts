@@ -11,7 +11,7 @@ export interface MailContent {
   readonly inline: ReadonlyMap<string, string>;
 }
 
-export async function contentOf(body: BodyRecord): Promise<MailContent> {
+export async function contentOf(body: Pick<BodyRecord, 'type' | 'data'>): Promise<MailContent> {
   if (body.type === 4) return mimeContent(body.data);
   if (body.type === 2) return { html: body.data, inline: new Map() };
   if (body.type === 3) return { html: textToHtml('(RTF)'), inline: new Map() };

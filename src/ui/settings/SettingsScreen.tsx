@@ -1,6 +1,7 @@
 /**
  * Settings: accounts (classes, sync window per class, push/interval/manual, folders,
- * full resync, removal with a wipe, protocol version and DeviceId), language,
+ * full resync, removal with a wipe, protocol version and DeviceId, signature, automatic
+ * replies), language, what a swipe on a mail does,
  * notifications, installing the app (while the browser offers it) and the protocol
  * inspector switch.
  */
@@ -12,10 +13,16 @@ import { Icon } from '../components/Icon.tsx';
 import { useApp, useLive } from '../data/live.ts';
 import { listAccounts, listAllFolders } from '../data/read.ts';
 import { useI18n, type LangChoice, type MessageKey } from '../i18n/index.ts';
-import { classOf } from '../mail/folders.ts';
+import { calendarName } from '../calendar/calendars.ts';
+import { classOf, folderName } from '../mail/folders.ts';
+import { cleanSignatureHtml } from '../compose/signature.ts';
 import { href } from '../router.ts';
+import { OutOfOfficeSection } from './OutOfOffice.tsx';
+import { SwipeSettings } from './SwipeSettings.tsx';
 import { useInstall } from '../status/install.ts';
 import { notificationsWanted, setNotificationsWanted } from '../status/notify.ts';
+import { pushForget, pushOff, pushOn, setPushState, usePushState, type PushState } from '../status/push.ts';
+import { remindersWanted, setRemindersWanted } from '../status/reminders.ts';
 
 /** FilterType values that make sense per class (MS-ASCMD 2.2.3.69.2). */
 const WINDOWS: Readonly<Record<SyncClass, readonly FilterType[]>> = {
@@ -25,13 +32,31 @@ const WINDOWS: Readonly<Record<SyncClass, readonly FilterType[]>> = {
   Tasks: [0, 8],
 };
 
+/** What the settings say under the notification switch: whether mail comes with the app closed, and if not, why. */
+const PUSH_HINTS: Readonly<Record<PushState, MessageKey | undefined>> = {
+  on: 'settings.pushOn',
+  off: undefined,
+  'no-server': 'settings.pushNoServer',
+  'no-browser': 'settings.pushNoBrowser',
+  denied: undefined, // settings.notificationsDenied says it
+  failed: 'settings.pushFailed',
+};
+
 export function SettingsScreen() {
   const { t, lang } = useI18n();
   const prefs = usePrefs();
   const accounts = useLive(listAccounts, [], ['accounts']).value ?? [];
   const folders = useLive(listAllFolders, [], ['folders']).value ?? [];
   const [notify, setNotify] = useState(notificationsWanted);
+  const [remind, setRemind] = useState(remindersWanted);
   const denied = typeof Notification !== 'undefined' && Notification.permission === 'denied';
+  const push = usePushState();
+  /** The switch also subscribes to the proxy's push, or ends it (status/push.ts). */
+  const switchNotify = async (on: boolean) => {
+    const enabled = await setNotificationsWanted(on, lang);
+    setNotify(enabled);
+    setPushState(enabled ? await pushOn(accounts).catch((): PushState => 'failed') : (await pushOff().catch(() => undefined), 'off'));
+  };
   return (
     <div class="screen-col">
       <header class="bar">
@@ -64,11 +89,32 @@ export function SettingsScreen() {
               </select>
             </label>
             <label class="check">
-              <input type="checkbox" checked={notify} disabled={denied} onChange={async (e) => setNotify(await setNotificationsWanted(e.currentTarget.checked, lang))} />
+              <input
+                type="checkbox"
+                checked={notify}
+                disabled={denied}
+                aria-describedby={notify && PUSH_HINTS[push] ? 'push-hint' : undefined}
+                onChange={(e) => void switchNotify(e.currentTarget.checked)}
+              />
               {t('settings.notifications')}
+            </label>
+            {notify && PUSH_HINTS[push] && (
+              <p class="hint" id="push-hint" role="status">
+                {t(PUSH_HINTS[push])}
+              </p>
+            )}
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={remind}
+                disabled={denied}
+                onChange={async (e) => (await setRemindersWanted(e.currentTarget.checked), setRemind(remindersWanted()))}
+              />
+              {t('settings.reminders')}
             </label>
             {denied && <p class="hint">{t('settings.notificationsDenied')}</p>}
           </section>
+          <SwipeSettings accounts={accounts} folders={folders} />
           <InstallSection />
           <section class="card" aria-labelledby="dev-title">
             <h2 id="dev-title">{t('settings.developer')}</h2>
@@ -85,10 +131,13 @@ export function SettingsScreen() {
 
 function AccountSettings({ account, folders }: { account: AccountRecord; folders: readonly FolderRecord[] }) {
   const { client } = useApp();
-  const { t, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime } = i18n;
   const name = account.displayName ?? account.email;
   const update = (patch: Parameters<typeof client.updateAccount>[1]) => void client.updateAccount(account.id, patch);
-  const remove = () => confirm(t('settings.removeConfirm', { account: name })) && void client.removeAccount(account.id);
+  // Its push registration goes first (the proxy would otherwise hold a Ping for a device that is gone).
+  const remove = () =>
+    confirm(t('settings.removeConfirm', { account: name })) && void pushForget(account).finally(() => client.removeAccount(account.id));
   const resync = () => confirm(t('settings.fullResyncConfirm', { account: name })) && void client.fullResync(account.id);
   return (
     <details class="card" open>
@@ -114,7 +163,11 @@ function AccountSettings({ account, folders }: { account: AccountRecord; folders
         {SYNC_CLASSES.map((c) => (
           <div key={c} class="class-row">
             <label class="check">
-              <input type="checkbox" checked={account.classes[c]} onChange={(e) => update({ classes: { ...account.classes, [c]: e.currentTarget.checked } })} />
+              <input
+                type="checkbox"
+                checked={account.classes[c]}
+                onChange={(e) => update({ classes: { ...account.classes, [c]: e.currentTarget.checked } })}
+              />
               {t(`class.${c}`)}
             </label>
             {WINDOWS[c].length > 1 && (
@@ -122,7 +175,11 @@ function AccountSettings({ account, folders }: { account: AccountRecord; folders
                 <span class="visually-hidden">
                   {t(`class.${c}`)} {t('settings.window')}
                 </span>
-                <select value={String(account.filters[c])} disabled={!account.classes[c]} onChange={(e) => update({ filters: { ...account.filters, [c]: Number(e.currentTarget.value) as FilterType } })}>
+                <select
+                  value={String(account.filters[c])}
+                  disabled={!account.classes[c]}
+                  onChange={(e) => update({ filters: { ...account.filters, [c]: Number(e.currentTarget.value) as FilterType } })}
+                >
                   {WINDOWS[c].map((w) => (
                     <option key={w} value={String(w)}>
                       {t(`window.${w}` as MessageKey)}
@@ -145,7 +202,13 @@ function AccountSettings({ account, folders }: { account: AccountRecord; folders
       {account.push === 'interval' && (
         <label class="field">
           <span>{t('settings.interval')}</span>
-          <input type="number" min={1} max={1440} value={account.intervalMinutes} onChange={(e) => update({ intervalMinutes: Math.max(1, Number(e.currentTarget.value) || 15) })} />
+          <input
+            type="number"
+            min={1}
+            max={1440}
+            value={account.intervalMinutes}
+            onChange={(e) => update({ intervalMinutes: Math.max(1, Number(e.currentTarget.value) || 15) })}
+          />
         </label>
       )}
       {folders.length > 0 && (
@@ -155,13 +218,19 @@ function AccountSettings({ account, folders }: { account: AccountRecord; folders
             .filter((f) => classOf(f))
             .map((f) => (
               <label class="check" key={f.serverId}>
-                <input type="checkbox" checked={f.enabled} onChange={(e) => void client.setFolderEnabled(account.id, f.serverId, e.currentTarget.checked)} />
-                {f.displayName}
+                <input
+                  type="checkbox"
+                  checked={f.enabled}
+                  onChange={(e) => void client.setFolderEnabled(account.id, f.serverId, e.currentTarget.checked)}
+                />
+                {classOf(f) === 'Calendar' ? calendarName(f, i18n) : folderName(f, i18n)}
                 {f.owner && <span class="hint"> · {t('mail.sharedBy', { owner: f.owner })}</span>}
               </label>
             ))}
         </details>
       )}
+      <SignatureEditor account={account} />
+      <OutOfOfficeSection account={account} />
       <p class="hint">{t('settings.fullResyncHelp')}</p>
       <div class="button-row">
         <button type="button" class="btn" onClick={resync}>
@@ -172,6 +241,54 @@ function AccountSettings({ account, folders }: { account: AccountRecord; folders
         </button>
       </div>
     </details>
+  );
+}
+
+/** The account's signature: plain text or HTML, saved with the account (compose adds it). */
+function SignatureEditor({ account }: { account: AccountRecord }) {
+  const { client } = useApp();
+  const { t } = useI18n();
+  const [text, setText] = useState(account.signature?.text ?? '');
+  const [html, setHtml] = useState(account.signature?.html ?? false);
+  const [saved, setSaved] = useState(false);
+  const id = `sig-${account.id}`;
+  const save = async () => {
+    await client.updateAccount(account.id, { signature: text.trim() ? { text, html } : null });
+    setSaved(true);
+  };
+  return (
+    <fieldset class="form" style={{ marginTop: '12px' }} aria-labelledby={`${id}-title`}>
+      <legend id={`${id}-title`} class="hint">
+        {t('settings.signature')}
+      </legend>
+      <label class="field">
+        <span>{t('settings.signatureText')}</span>
+        <textarea rows={4} value={text} onInput={(e) => (setText(e.currentTarget.value), setSaved(false))} />
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={html} onChange={(e) => (setHtml(e.currentTarget.checked), setSaved(false))} />
+        {t('settings.signatureHtml')}
+      </label>
+      {html && text.trim() && (
+        <div
+          class="signature-preview"
+          aria-label={t('settings.signaturePreview')}
+          role="group"
+          dangerouslySetInnerHTML={{ __html: cleanSignatureHtml(text) }}
+        />
+      )}
+      <p class="hint">{t('settings.signatureHelp')}</p>
+      <div class="button-row">
+        <button type="button" class="btn" onClick={() => void save()}>
+          {t('settings.signatureSave')}
+        </button>
+        {saved && (
+          <span class="hint" role="status">
+            {t('settings.signatureSaved')}
+          </span>
+        )}
+      </div>
+    </fieldset>
   );
 }
 

@@ -8,17 +8,19 @@
  * goes to the proxy's sign-in instead of the account, and nothing of it is kept here.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { DEMO_ACCOUNT } from '../../sw/demo-host.ts';
+import { DEMO_ACCOUNT } from '../../demo/demo-host.ts';
+import { parseLogin, serverUrl } from '../../eas/login.ts';
 import { CLIENT_VERSIONS, type EasVersion } from '../../eas/version.ts';
 import { SYNC_CLASSES, type AccountRecord, type SyncClass } from '../../store/schema.ts';
-import { SetupError, type AccountInput, type DiscoveredServer, type SetupStep } from '../engine-client.ts';
+import { SetupError, type AccountInput, type DiscoveredServer, type SetupStep } from '../../runtime/engine-client.ts';
 import { demoRequested } from '../demo/demo-mode.ts';
 import { useApp } from '../data/live.ts';
 import { useI18n, type MessageKey } from '../i18n/index.ts';
 import { href, navigate } from '../router.ts';
-import { looksLikeEmail, serverUrl, splitUserName } from './user-name.ts';
+import { looksLikeEmail } from './user-name.ts';
 import { ERROR_TEXT } from './errors.ts';
-import { servedByVault, vaultLogin } from './vault.ts';
+import { Details, technical } from '../status/error-text.tsx';
+import { OAUTH_START, oauthSession, proxyConfig, signinError, vaultLogin } from './vault.ts';
 
 type Stage = 'account' | 'server' | 'classes';
 
@@ -43,18 +45,22 @@ export function SetupScreen() {
   const [classes, setClasses] = useState<Record<SyncClass, boolean>>({ Email: true, Calendar: true, Contacts: true, Tasks: true });
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
+  /** The engine's own (English, technical) words for the last failure, folded under the error. */
+  const [detail, setDetail] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [invalid, setInvalid] = useState<ReadonlySet<string>>(new Set());
   const [account, setAccount] = useState<AccountRecord | undefined>();
   const [version, setVersion] = useState<EasVersion | ''>('');
   /** Served by `eas proxy --vault`: the proxy signs in and keeps the password. */
   const [vault, setVault] = useState(false);
+  /** The proxy signs in through the organisation's OpenID provider (no password here at all). */
+  const [oauth, setOauth] = useState(false);
 
-  const split = splitUserName(userName || email, domain);
+  const split = parseLogin(userName || email, domain);
 
   const fail = (e: unknown) => {
-    if (e instanceof SetupError) setError(t(ERROR_TEXT[e.kind], { message: e.message }));
-    else setError(t('setup.err.unknown', { message: e instanceof Error ? e.message : String(e) }));
+    setError(t(e instanceof SetupError ? ERROR_TEXT[e.kind] : 'setup.err.unknown'));
+    setDetail(technical(e));
   };
 
   /** Autodiscover, then the server form (filled in when something was found). */
@@ -97,16 +103,55 @@ export function SetupScreen() {
     setUserName(DEMO_ACCOUNT.email);
     const found = await discover(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password);
     if (!auto || !found) return;
-    const login = splitUserName(DEMO_ACCOUNT.email, '');
-    const added = await add({ email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password, server: found.url, ssl: true, user: login.user, domain: login.domain, classes });
+    const login = parseLogin(DEMO_ACCOUNT.email);
+    const added = await add({
+      email: DEMO_ACCOUNT.email,
+      password: DEMO_ACCOUNT.password,
+      server: found.url,
+      ssl: true,
+      user: login.user,
+      domain: login.domain ?? '',
+      classes,
+    });
     if (added) await complete(added);
   };
 
   useEffect(() => {
     // `?demo=1` (what `npm start` prints): set the demo account up without a click.
     if (demoRequested()) void db.count('accounts').then((n) => (n === 0 ? tryDemo(true) : undefined));
-    else void servedByVault().then(setVault);
+    else
+      void proxyConfig().then(async (config) => {
+        setVault(config.vault);
+        setOauth(config.oauth);
+        if (config.oauth) await afterOAuth();
+      });
   }, []);
+
+  /**
+   * Back from the organisation's sign-in (the proxy's callback redirected to `/`): a refusal is
+   * in `?signin-error=`; a session means the account is set up with the address it names.
+   */
+  const afterOAuth = async () => {
+    const refused = signinError(location.search);
+    if (refused) {
+      history.replaceState(history.state, '', location.pathname + location.hash);
+      setError(t(`setup.signinError.${refused}`));
+      return;
+    }
+    const address = await oauthSession();
+    if (!address) return;
+    setEmail(address);
+    setUserName(address);
+    await add({
+      email: address,
+      password: '',
+      server: location.origin,
+      ssl: location.protocol === 'https:',
+      user: address,
+      domain: '',
+      classes,
+    });
+  };
 
   /** Vault mode: the EAS server is behind the app's own origin; no Autodiscover (it needs a session). */
   const toVaultServer = () => {
@@ -142,14 +187,24 @@ export function SetupScreen() {
       return setError(t('setup.badServer'));
     }
     setInvalid(new Set());
-    const input = { email: email.trim(), password, server: server.trim(), ssl, user: split.user, domain: split.domain, description: description.trim() || undefined, classes, version: version || undefined };
+    const input = {
+      email: email.trim(),
+      password,
+      server: server.trim(),
+      ssl,
+      user: split.user,
+      domain: split.domain ?? '',
+      description: description.trim() || undefined,
+      classes,
+      version: version || undefined,
+    };
     if (!vault) {
       await add(input);
       return;
     }
     setBusy(t('setup.verifying'));
     try {
-      await vaultLogin({ user: split.user, domain: split.domain, password });
+      await vaultLogin({ user: split.user, domain: split.domain ?? '', password });
     } catch (err) {
       setBusy(undefined);
       return fail(err);
@@ -172,6 +227,7 @@ export function SetupScreen() {
   const status = (busy || error) && (
     <p class={error ? 'error-text' : 'steps'} role={error ? 'alert' : 'status'}>
       {error ?? busy}
+      {error && <Details detail={detail} />}
     </p>
   );
 
@@ -182,16 +238,42 @@ export function SetupScreen() {
       </header>
       <div class="screen-body padded">
         <div class="narrow">
-          {stage === 'account' && (
+          {stage === 'account' && oauth && (
+            <div class="form">
+              <p>{t('setup.oauthHint')}</p>
+              {status}
+              <div class="button-row end">
+                <button type="button" class="btn primary" disabled={!!busy} onClick={() => location.assign(OAUTH_START)}>
+                  {t('setup.oauth')}
+                </button>
+              </div>
+            </div>
+          )}
+          {stage === 'account' && !oauth && (
             <form class="form" onSubmit={next} noValidate>
               <p>{t('setup.intro')}</p>
               <label class="field">
                 <span>{t('setup.email')}</span>
-                <input type="email" autoComplete="username" inputMode="email" value={email} aria-invalid={invalid.has('email') ? 'true' : undefined} onInput={(e) => setEmail(e.currentTarget.value)} required />
+                <input
+                  type="email"
+                  autoComplete="username"
+                  inputMode="email"
+                  value={email}
+                  aria-invalid={invalid.has('email') ? 'true' : undefined}
+                  onInput={(e) => setEmail(e.currentTarget.value)}
+                  required
+                />
               </label>
               <label class="field">
                 <span>{t('setup.password')}</span>
-                <input type="password" autoComplete="current-password" value={password} aria-invalid={invalid.has('password') ? 'true' : undefined} onInput={(e) => setPassword(e.currentTarget.value)} required />
+                <input
+                  type="password"
+                  autoComplete="current-password"
+                  value={password}
+                  aria-invalid={invalid.has('password') ? 'true' : undefined}
+                  onInput={(e) => setPassword(e.currentTarget.value)}
+                  required
+                />
               </label>
               <label class="field">
                 <span>{t('setup.description')}</span>
@@ -221,25 +303,53 @@ export function SetupScreen() {
               )}
               <label class="field">
                 <span>{t('setup.server')}</span>
-                <input type="text" inputMode="url" autoComplete="url" value={server} readOnly={vault} aria-invalid={invalid.has('server') ? 'true' : undefined} aria-describedby="server-hint" onInput={(e) => setServer(e.currentTarget.value)} required />
+                <input
+                  type="text"
+                  inputMode="url"
+                  autoComplete="url"
+                  value={server}
+                  readOnly={vault}
+                  aria-invalid={invalid.has('server') ? 'true' : undefined}
+                  aria-describedby="server-hint"
+                  onInput={(e) => setServer(e.currentTarget.value)}
+                  required
+                />
                 <span class="hint" id="server-hint">
                   {t('setup.serverHint')}
                   {server.trim() && ` → ${serverUrl(server, ssl)}`}
                 </span>
               </label>
               <label class="check">
-                <input type="checkbox" checked={ssl} disabled={/^https?:\/\//i.test(server.trim())} onChange={(e) => setSsl(e.currentTarget.checked)} />
+                <input
+                  type="checkbox"
+                  checked={ssl}
+                  disabled={/^https?:\/\//i.test(server.trim())}
+                  onChange={(e) => setSsl(e.currentTarget.checked)}
+                />
                 {t('setup.ssl')}
               </label>
               <label class="field">
                 <span>{t('setup.user')}</span>
-                <input type="text" autoComplete="username" autoCapitalize="none" value={userName} aria-describedby="user-rule" onInput={(e) => setUserName(e.currentTarget.value)} />
+                <input
+                  type="text"
+                  autoComplete="username"
+                  autoCapitalize="none"
+                  value={userName}
+                  aria-describedby="user-rule"
+                  onInput={(e) => setUserName(e.currentTarget.value)}
+                />
               </label>
               <label class="field">
                 <span>
                   {t('setup.domain')} <span class="hint">({t('setup.domainHint')})</span>
                 </span>
-                <input type="text" autoCapitalize="none" value={domain} aria-describedby="user-rule" onInput={(e) => setDomain(e.currentTarget.value)} />
+                <input
+                  type="text"
+                  autoCapitalize="none"
+                  value={domain}
+                  aria-describedby="user-rule"
+                  onInput={(e) => setDomain(e.currentTarget.value)}
+                />
               </label>
               <div class="rule" id="user-rule">
                 <p>
@@ -247,12 +357,19 @@ export function SetupScreen() {
                 </p>
                 <p>{t('setup.rule')}</p>
                 <p class="result" aria-live="polite">
-                  {t('setup.signsInAs', { user: split.user, domain: split.domain })}
+                  {split.domain
+                    ? t('setup.signsInAs', { user: split.user, domain: split.domain })
+                    : t('setup.signsInAsBare', { user: split.user })}
                 </p>
               </div>
               <label class="field">
                 <span>{t('setup.password')}</span>
-                <input type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+                <input
+                  type="password"
+                  autoComplete="current-password"
+                  value={password}
+                  onInput={(e) => setPassword(e.currentTarget.value)}
+                />
               </label>
               <details class="advanced">
                 <summary>{t('setup.advanced')}</summary>
@@ -288,7 +405,11 @@ export function SetupScreen() {
                 <p class="hint">{t('setup.classesIntro')}</p>
                 {SYNC_CLASSES.map((c) => (
                   <label class="check" key={c}>
-                    <input type="checkbox" checked={classes[c]} onChange={(e) => setClasses({ ...classes, [c]: e.currentTarget.checked })} />
+                    <input
+                      type="checkbox"
+                      checked={classes[c]}
+                      onChange={(e) => setClasses({ ...classes, [c]: e.currentTarget.checked })}
+                    />
                     {t(`class.${c}`)}
                   </label>
                 ))}

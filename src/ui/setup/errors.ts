@@ -1,5 +1,5 @@
 /** Setup failures in plain words: the setup screen and the re-enter-password dialog. */
-import type { SetupErrorKind } from '../engine-client.ts';
+import type { SetupErrorKind } from '../../runtime/engine-client.ts';
 import type { MessageKey } from '../i18n/index.ts';
 
 export const ERROR_TEXT: Readonly<Record<SetupErrorKind, MessageKey>> = {

@@ -6,7 +6,7 @@
  * After the proxy's 401 (session ended) the user signs in here again.
  */
 import type { AccountRecord } from '../../store/schema.ts';
-import { SetupError, type EngineClient, type SetupErrorKind } from '../engine-client.ts';
+import { SetupError, type EngineClient, type SetupErrorKind } from '../../runtime/engine-client.ts';
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -18,18 +18,60 @@ const LOGIN_PATH = '/proxy/login';
  * or index.html, `eas proxy` without --vault, no network) means the app keeps the password.
  */
 export async function servedByVault(fetcher: Fetch = fetch): Promise<boolean> {
+  return (await proxyConfig(fetcher)).vault;
+}
+
+export interface ProxyConfig {
+  readonly vault: boolean;
+  /** The proxy signs in through the organisation's OpenID provider (`eas proxy --oauth-issuer`). */
+  readonly oauth: boolean;
+  /** The proxy wakes the app with Web Push (`eas proxy --push`): the applicationServerKey to subscribe with. */
+  readonly vapidPublicKey?: string;
+}
+
+/** What `GET /proxy/config` says; nothing (a static server, no network) means neither. */
+export async function proxyConfig(fetcher: Fetch = fetch): Promise<ProxyConfig> {
   try {
     const res = await fetcher(CONFIG_PATH, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-    if (!res.ok || !/^application\/json\b/.test(res.headers.get('Content-Type') ?? '')) return false;
+    if (!res.ok || !/^application\/json\b/.test(res.headers.get('Content-Type') ?? '')) return { vault: false, oauth: false };
     const config: unknown = await res.json();
-    return typeof config === 'object' && config !== null && (config as { vault?: unknown }).vault === true;
+    if (typeof config !== 'object' || config === null) return { vault: false, oauth: false };
+    const c = config as { vault?: unknown; oauth?: unknown; push?: { vapidPublicKey?: unknown } };
+    const key = c.vault === true && typeof c.push?.vapidPublicKey === 'string' ? c.push.vapidPublicKey : undefined;
+    return { vault: c.vault === true, oauth: c.vault === true && c.oauth === true, ...(key ? { vapidPublicKey: key } : {}) };
   } catch {
-    return false;
+    return { vault: false, oauth: false };
   }
 }
 
+/** Where the browser goes to sign in with the organisation; the proxy sends it on to the provider and back to `/`. */
+export const OAUTH_START = '/proxy/oauth/start';
+
+/** The mailbox address of the proxy's OAuth session, or undefined without one. */
+export async function oauthSession(fetcher: Fetch = fetch): Promise<string | undefined> {
+  try {
+    const res = await fetcher('/proxy/session', { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { address?: unknown; oauth?: unknown };
+    return body.oauth === true && typeof body.address === 'string' ? body.address : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The codes of `/?signin-error=` the app words; any other is 'other'. */
+export const SIGNIN_ERRORS = ['access_denied', 'state', 'server_refused', 'unreachable'] as const;
+export type SigninErrorCode = (typeof SIGNIN_ERRORS)[number] | 'other';
+
+/** The refused sign-in the proxy's callback reported in the page's query, if any. */
+export function signinError(search: string): SigninErrorCode | undefined {
+  const code = new URLSearchParams(search).get('signin-error');
+  if (code === null) return undefined;
+  return (SIGNIN_ERRORS as readonly string[]).includes(code) ? (code as SigninErrorCode) : 'other';
+}
+
 export interface VaultLogin {
-  /** The EAS user and domain after the `@`/`defaultcontext` rule (user-name.ts). */
+  /** The EAS user and domain after the `@`/`defaultcontext` rule (eas/login.ts); an empty domain: none. */
   readonly user: string;
   readonly domain: string;
   readonly password: string;
@@ -56,7 +98,10 @@ export async function vaultLogin(login: VaultLogin, fetcher: Fetch = fetch): Pro
     throw new SetupError('unreachable', e instanceof Error ? e.message : String(e));
   }
   if (res.ok) return;
-  const said = await res.json().then((v: unknown) => (v as { error?: unknown }).error, () => undefined);
+  const said = await res.json().then(
+    (v: unknown) => (v as { error?: unknown }).error,
+    () => undefined,
+  );
   throw new SetupError(LOGIN_ERRORS[res.status] ?? 'unknown', typeof said === 'string' ? said : `HTTP ${res.status}`);
 }
 

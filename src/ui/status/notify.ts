@@ -1,12 +1,12 @@
 /**
- * The new-mail notification, page side. Where the engine runs (src/sw/host.ts) the
- * notification is decided and raised (src/sw/new-mail.ts); the page keeps the user's
+ * The new-mail notification, page side. Where the engine runs (src/runtime/host.ts) the
+ * notification is decided and raised (src/runtime/new-mail.ts); the page keeps the user's
  * switch and language where the worker can read them, and goes to the route a clicked
  * notification names.
  */
 import { useEffect } from 'preact/hooks';
-import { writePrefs, type Notice } from '../../sw/new-mail.ts';
-import type { OpenRoute } from '../../sw/protocol.ts';
+import { isOpenRoute, showPageNotice } from '../../runtime/notice-click.ts';
+import { writePrefs, type Notice } from '../../runtime/new-mail.ts';
 import { useI18n, type Lang } from '../i18n/index.ts';
 
 const KEY = 'eas-pwa.notify';
@@ -15,7 +15,8 @@ export function notificationsWanted(): boolean {
   return localStorage.getItem(KEY) === '1';
 }
 
-const permission = (): NotificationPermission | 'unsupported' => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+const permission = (): NotificationPermission | 'unsupported' =>
+  typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
 
 /** Asks the browser when switching on; resolves to what is in force afterwards. */
 export async function setNotificationsWanted(on: boolean, lang: Lang): Promise<boolean> {
@@ -26,18 +27,15 @@ export async function setNotificationsWanted(on: boolean, lang: Lang): Promise<b
   return enabled;
 }
 
-/** A notification raised by the page itself (no service worker: the engine runs here). */
-export async function showPageNotice(n: Notice): Promise<void> {
-  const shown = new Notification(n.title, { body: n.body, tag: n.tag, icon: 'icons/icon-192.png' });
-  shown.onclick = () => {
-    window.focus();
-    location.hash = n.hash;
-    shown.close();
-  };
-}
-
-function isOpenRoute(m: unknown): m is OpenRoute {
-  return typeof m === 'object' && m !== null && (m as { kind?: unknown }).kind === 'open' && typeof (m as { hash?: unknown }).hash === 'string';
+/**
+ * A notification raised by the page (reminders): through the service worker's
+ * registration when one controls the page, so it looks and clicks like the worker's
+ * own; else a page Notification.
+ */
+export async function showNotice(n: Notice): Promise<void> {
+  const reg = navigator.serviceWorker?.controller ? await navigator.serviceWorker.getRegistration() : undefined;
+  if (!reg) return showPageNotice(n);
+  await reg.showNotification(n.title, { body: n.body, tag: n.tag, icon: 'icons/icon-192.png', data: { hash: n.hash } });
 }
 
 /** Keeps the worker's copy of the switch and language current; follows clicked notifications. */

@@ -34,7 +34,8 @@ function dayDates(day: string): { local: Date; utc: Date } | undefined {
   return { local: new Date(Date.UTC(y, mo, d)), utc: new Date(y, mo, d) };
 }
 
-const localInput = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+const localInput = (d: Date) =>
+  `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
 export function formFromTask(task: Task | undefined): TaskForm {
   return {

@@ -18,10 +18,25 @@ const A = ACCOUNT_ID;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export const PIXEL_PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+export const PIXEL_PNG = Uint8Array.from(
+  atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='),
+  (c) => c.charCodeAt(0),
+);
 
 function folder(serverId: string, displayName: string, type: number, parentId = '0', extra: Partial<FolderRecord> = {}): FolderRecord {
-  return { accountId: A, serverId, parentId, displayName, type, syncKey: '1', enabled: true, status: { kind: 'idle' }, count: 0, unread: 0, ...extra };
+  return {
+    accountId: A,
+    serverId,
+    parentId,
+    displayName,
+    type,
+    syncKey: '1',
+    enabled: true,
+    status: { kind: 'idle' },
+    count: 0,
+    unread: 0,
+    ...extra,
+  };
 }
 
 export function demoAccount(now: number): AccountRecord {
@@ -104,13 +119,33 @@ export function mail(i: number, now: number, extra: Partial<Email> = {}): Email 
     flag: i % 7 === 1 ? { status: 2, flagType: 'Flag for follow up' } : undefined,
     messageClass: 'IPM.Note',
     body: { type: 2, estimatedDataSize: 2400, truncated: true, preview },
-    attachments: i % 4 === 1 ? [{ fileReference: `att-${i}`, displayName: i % 8 === 1 ? 'forecast-Q3.xlsx' : '見積書.pdf', method: 1, estimatedDataSize: 48_213 }] : [],
+    attachments:
+      i % 4 === 1
+        ? [
+            {
+              fileReference: `att-${i}`,
+              displayName: i % 8 === 1 ? 'forecast-Q3.xlsx' : '見積書.pdf',
+              method: 1,
+              estimatedDataSize: 48_213,
+            },
+          ]
+        : [],
     ...extra,
   };
 }
 
 function mailItem(folderId: string, serverId: string, data: Email): ItemRecord {
-  return { accountId: A, folderId, serverId, class: 'Email', data, sortKey: (data.dateReceived ?? new Date(0)).toISOString(), read: data.read ? 1 : 0, updatedAt: Date.now() };
+  return {
+    accountId: A,
+    folderId,
+    serverId,
+    id: serverId,
+    class: 'Email',
+    data,
+    sortKey: (data.dateReceived ?? new Date(0)).toISOString(),
+    read: data.read ? 1 : 0,
+    updatedAt: Date.now(),
+  };
 }
 
 export const HTML_BODY = `<div style="font-family:sans-serif">
@@ -131,7 +166,17 @@ function invitation(now: number): Email {
     messageClass: 'IPM.Schedule.Meeting.Request',
     read: false,
     dateReceived: new Date(now - 20 * 60_000),
-    meetingRequest: { startTime: start, endTime: new Date(start.getTime() + HOUR), location: '会議室A', organizer: address(0), recurrences: [], forwardees: [], responseRequested: true, instanceType: 0, busyStatus: 2 },
+    meetingRequest: {
+      startTime: start,
+      endTime: new Date(start.getTime() + HOUR),
+      location: '会議室A',
+      organizer: address(0),
+      recurrences: [],
+      forwardees: [],
+      responseRequested: true,
+      instanceType: 0,
+      busyStatus: 2,
+    },
     body: { type: 2, truncated: true, preview: 'キックオフを開催します。ご参加ください。' },
   });
 }
@@ -149,7 +194,13 @@ function events(): CalendarItem[] {
   const midnight = (days: number) => localAt(days, 0);
   return [
     {
-      subject: 'Daily stand-up', startTime: standupStart, endTime: new Date(standupStart.getTime() + 15 * 60_000), timezone: zone, location: 'Teams', reminder: 5, busyStatus: 2,
+      subject: 'Daily stand-up',
+      startTime: standupStart,
+      endTime: new Date(standupStart.getTime() + 15 * 60_000),
+      timezone: zone,
+      location: 'Teams',
+      reminder: 5,
+      busyStatus: 2,
       recurrence: { type: 1, interval: 1, dayOfWeek: 62 },
       exceptions: [
         { exceptionStartTime: tomorrowStandup, startTime: localAt(1, 11), endTime: localAt(1, 11, 15), subject: 'Daily stand-up (moved)' },
@@ -157,36 +208,85 @@ function events(): CalendarItem[] {
       ],
     },
     {
-      subject: '設計レビュー', startTime: localAt(0, 14), endTime: localAt(0, 15, 30), timezone: zone, location: '本社 3F', reminder: 15, busyStatus: 2, meetingStatus: 3, responseType: 5,
-      organizerName: '田中 博', organizerEmail: 'tanaka@partner.example.com', responseRequested: true,
-      attendees: [{ email: 'tanaka@partner.example.com', name: '田中 博', status: 3, type: 1 }, { email: 'alice@example.test', name: 'Alice', status: 5, type: 1 }, { email: 'david.chen@fabrikam.example', name: 'David Chen', status: 2, type: 2 }],
+      subject: '設計レビュー',
+      startTime: localAt(0, 14),
+      endTime: localAt(0, 15, 30),
+      timezone: zone,
+      location: '本社 3F',
+      reminder: 15,
+      busyStatus: 2,
+      meetingStatus: 3,
+      responseType: 5,
+      organizerName: '田中 博',
+      organizerEmail: 'tanaka@partner.example.com',
+      responseRequested: true,
+      attendees: [
+        { email: 'tanaka@partner.example.com', name: '田中 博', status: 3, type: 1 },
+        { email: 'alice@example.test', name: 'Alice', status: 5, type: 1 },
+        { email: 'david.chen@fabrikam.example', name: 'David Chen', status: 2, type: 2 },
+      ],
       body: { type: 1, data: 'アーキテクチャ図の最終確認をします。' },
     },
-    { subject: 'Customer call: Contoso', startTime: localAt(0, 14, 30), endTime: localAt(0, 15), timezone: zone, busyStatus: 1, reminder: 10 },
+    {
+      subject: 'Customer call: Contoso',
+      startTime: localAt(0, 14, 30),
+      endTime: localAt(0, 15),
+      timezone: zone,
+      busyStatus: 1,
+      reminder: 10,
+    },
     { subject: '大阪出張', startTime: midnight(3), endTime: midnight(5), allDayEvent: true, timezone: zone, busyStatus: 3 },
     { subject: 'Dentist', startTime: localAt(5, 17), endTime: localAt(5, 18), timezone: zone, reminder: 60, location: 'Shibuya' },
-    { subject: 'Month-end close', startTime: localAt(-40, 16), endTime: localAt(-40, 17), timezone: zone, recurrence: { type: 2, interval: 1, dayOfMonth: 31 }, reminder: 1440 },
+    {
+      subject: 'Month-end close',
+      startTime: localAt(-40, 16),
+      endTime: localAt(-40, 17),
+      timezone: zone,
+      recurrence: { type: 2, interval: 1, dayOfMonth: 31 },
+      reminder: 1440,
+    },
     { subject: 'Team dinner 🍣', startTime: localAt(8, 19), endTime: localAt(8, 21), timezone: zone, location: '新宿' },
   ];
 }
 
 const CONTACT_NAMES: readonly [string, string, string, string][] = [
-  ['博', '田中', 'ひろし', 'たなか'], ['花子', '佐藤', 'はなこ', 'さとう'], ['一郎', '鈴木', 'いちろう', 'すずき'], ['美咲', '高橋', 'みさき', 'たかはし'],
-  ['Sarah', 'Miller', '', ''], ['David', 'Chen', '', ''], ['Emma', 'Wilson', '', ''], ['Lukas', 'Weber', '', ''], ['Olivia', 'Brown', '', ''], ['Noah', 'Garcia', '', ''],
-  ['健太', '伊藤', 'けんた', 'いとう'], ['さくら', '山本', 'さくら', 'やまもと'], ['Mia', 'Anderson', '', ''], ['James', 'Taylor', '', ''],
+  ['博', '田中', 'ひろし', 'たなか'],
+  ['花子', '佐藤', 'はなこ', 'さとう'],
+  ['一郎', '鈴木', 'いちろう', 'すずき'],
+  ['美咲', '高橋', 'みさき', 'たかはし'],
+  ['Sarah', 'Miller', '', ''],
+  ['David', 'Chen', '', ''],
+  ['Emma', 'Wilson', '', ''],
+  ['Lukas', 'Weber', '', ''],
+  ['Olivia', 'Brown', '', ''],
+  ['Noah', 'Garcia', '', ''],
+  ['健太', '伊藤', 'けんた', 'いとう'],
+  ['さくら', '山本', 'さくら', 'やまもと'],
+  ['Mia', 'Anderson', '', ''],
+  ['James', 'Taylor', '', ''],
 ];
 
 const ROMAJI: readonly string[] = ['h.tanaka', 'h.sato', 'i.suzuki', 'm.takahashi', '', '', '', '', '', '', 'k.ito', 's.yamamoto'];
 
 function contacts(): Contact[] {
   return CONTACT_NAMES.map(([first, last, yf, yl], i) => ({
-    firstName: first, lastName: last, ...(yf ? { yomiFirstName: yf, yomiLastName: yl } : {}),
+    firstName: first,
+    lastName: last,
+    ...(yf ? { yomiFirstName: yf, yomiLastName: yl } : {}),
     fileAs: yf ? `${last} ${first}` : `${last}, ${first}`,
-    email1Address: `${yf ? ROMAJI[i] ?? 'user' : last.toLowerCase()}@${['sample.example.jp', 'contoso.example', 'toto-sys.example.jp', 'fabrikam.example'][i % 4]}`,
+    email1Address: `${yf ? (ROMAJI[i] ?? 'user') : last.toLowerCase()}@${['sample.example.jp', 'contoso.example', 'toto-sys.example.jp', 'fabrikam.example'][i % 4]}`,
     companyName: ['株式会社サンプル', 'Contoso Ltd.', '東都システム', 'Fabrikam GmbH'][i % 4],
     jobTitle: ['エンジニア', 'Product Manager', '営業部長', 'Designer'][i % 4],
     mobilePhoneNumber: `+81 90-${1000 + i * 37}-${2000 + i * 53}`,
-    ...(i === 0 ? { birthday: new Date(Date.UTC(1985, 3, 12)), businessAddressCity: '千代田区', businessAddressState: '東京都', businessAddressStreet: '丸の内1-1-1', businessAddressPostalCode: '100-0005' } : {}),
+    ...(i === 0
+      ? {
+          birthday: new Date(Date.UTC(1985, 3, 12)),
+          businessAddressCity: '千代田区',
+          businessAddressState: '東京都',
+          businessAddressStreet: '丸の内1-1-1',
+          businessAddressPostalCode: '100-0005',
+        }
+      : {}),
   }));
 }
 
@@ -226,22 +326,42 @@ export async function seedDemo(store: Store, opts: SeedOptions = {}): Promise<vo
   const n = opts.mails ?? 240;
   const inbox: ItemRecord[] = [mailItem(FOLDERS.inbox, 'm-invite', invitation(now))];
   for (let i = 0; i < n; i++) inbox.push(mailItem(FOLDERS.inbox, `m${i}`, mail(i, now)));
-  const sent = Array.from({ length: 12 }, (_, i) => mailItem(FOLDERS.sent, `s${i}`, mail(i + 3, now, { from: { name: 'Alice', email: 'alice@example.test' }, to: [address(i + 1)], read: true })));
+  const sent = Array.from({ length: 12 }, (_, i) =>
+    mailItem(
+      FOLDERS.sent,
+      `s${i}`,
+      mail(i + 3, now, { from: { name: 'Alice', email: 'alice@example.test' }, to: [address(i + 1)], read: true }),
+    ),
+  );
   const projects = Array.from({ length: 9 }, (_, i) => mailItem(FOLDERS.projects, `p${i}`, mail(i + 1, now - 3 * DAY, { read: i > 2 })));
   const shared = Array.from({ length: 5 }, (_, i) => mailItem(FOLDERS.shared, `sh${i}`, mail(i + 4, now - DAY, { read: i > 1 })));
   const all = [...inbox, ...sent, ...projects, ...shared];
   const unread = (f: string) => all.filter((i) => i.folderId === f && i.read === 0).length;
   const count = (f: string) => all.filter((i) => i.folderId === f).length;
   const folders: FolderRecord[] = [
-    folder(FOLDERS.inbox, 'Inbox', 2, '0', { class: 'Email', count: count(FOLDERS.inbox), unread: unread(FOLDERS.inbox), lastSyncAt: now - 4 * 60_000 }),
+    folder(FOLDERS.inbox, 'Inbox', 2, '0', {
+      class: 'Email',
+      count: count(FOLDERS.inbox),
+      unread: unread(FOLDERS.inbox),
+      lastSyncAt: now - 4 * 60_000,
+    }),
     folder(FOLDERS.drafts, 'Drafts', 3, '0', { class: 'Email' }),
     folder(FOLDERS.sent, 'Sent Items', 5, '0', { class: 'Email', count: count(FOLDERS.sent) }),
     folder(FOLDERS.deleted, 'Deleted Items', 4, '0', { class: 'Email' }),
-    folder(FOLDERS.projects, 'プロジェクト', 12, FOLDERS.inbox, { class: 'Email', count: count(FOLDERS.projects), unread: unread(FOLDERS.projects) }),
+    folder(FOLDERS.projects, 'プロジェクト', 12, FOLDERS.inbox, {
+      class: 'Email',
+      count: count(FOLDERS.projects),
+      unread: unread(FOLDERS.projects),
+    }),
     folder(FOLDERS.archive2025, '2025', 12, FOLDERS.projects, { class: 'Email' }),
     folder(FOLDERS.newsletters, 'Newsletters', 12, '0', { class: 'Email' }),
     folder(FOLDERS.archive, 'Archive', 12, '0', { class: 'Email', status: { kind: 'syncing' }, estimate: 5200, count: 1730, syncKey: '0' }),
-    folder(FOLDERS.shared, 'Sales team', 12, '0', { class: 'Email', owner: '田中 博', count: count(FOLDERS.shared), unread: unread(FOLDERS.shared) }),
+    folder(FOLDERS.shared, 'Sales team', 12, '0', {
+      class: 'Email',
+      owner: '田中 博',
+      count: count(FOLDERS.shared),
+      unread: unread(FOLDERS.shared),
+    }),
     folder(FOLDERS.calendar, 'Calendar', 8, '0', { class: 'Calendar' }),
     folder(FOLDERS.contacts, 'Contacts', 9, '0', { class: 'Contacts' }),
     folder(FOLDERS.tasks, 'Tasks', 7, '0', { class: 'Tasks' }),
@@ -250,18 +370,75 @@ export async function seedDemo(store: Store, opts: SeedOptions = {}): Promise<vo
   await store.db.put('accounts', demoAccount(now));
   await putAll(store, 'folders', folders);
   await putAll(store, 'items', all);
-  const cal = events().map((e, i): ItemRecord => ({ accountId: A, folderId: FOLDERS.calendar, serverId: `e${i}`, class: 'Calendar', data: e, sortKey: e.startTime.toISOString(), updatedAt: now }));
-  const con = contacts().map((c, i): ItemRecord => ({ accountId: A, folderId: FOLDERS.contacts, serverId: `k${i}`, class: 'Contacts', data: c, sortKey: (c.fileAs ?? '').toLowerCase(), updatedAt: now }));
-  const tsk = tasks().map((t, i): ItemRecord => ({ accountId: A, folderId: FOLDERS.tasks, serverId: `t${i}`, class: 'Tasks', data: t, sortKey: t.utcDueDate?.toISOString() ?? '~', updatedAt: now }));
+  const cal = events().map(
+    (e, i): ItemRecord => ({
+      accountId: A,
+      folderId: FOLDERS.calendar,
+      serverId: `e${i}`,
+      id: `e${i}`,
+      class: 'Calendar',
+      data: e,
+      sortKey: e.startTime.toISOString(),
+      updatedAt: now,
+    }),
+  );
+  const con = contacts().map(
+    (c, i): ItemRecord => ({
+      accountId: A,
+      folderId: FOLDERS.contacts,
+      serverId: `k${i}`,
+      id: `k${i}`,
+      class: 'Contacts',
+      data: c,
+      sortKey: (c.fileAs ?? '').toLowerCase(),
+      updatedAt: now,
+    }),
+  );
+  const tsk = tasks().map(
+    (t, i): ItemRecord => ({
+      accountId: A,
+      folderId: FOLDERS.tasks,
+      serverId: `t${i}`,
+      id: `t${i}`,
+      class: 'Tasks',
+      data: t,
+      sortKey: t.utcDueDate?.toISOString() ?? '~',
+      updatedAt: now,
+    }),
+  );
   await putAll(store, 'items', [...cal, ...con, ...tsk]);
   const bodies: BodyRecord[] = [
     { accountId: A, folderId: FOLDERS.inbox, serverId: 'm1', type: 2, data: HTML_BODY, fetchedAt: now },
-    { accountId: A, folderId: FOLDERS.inbox, serverId: 'm-invite', type: 1, data: 'キックオフを開催します。ご参加ください。\n\n議題:\n1. 目的\n2. 体制\n3. スケジュール', fetchedAt: now },
+    {
+      accountId: A,
+      folderId: FOLDERS.inbox,
+      serverId: 'm-invite',
+      type: 1,
+      data: 'キックオフを開催します。ご参加ください。\n\n議題:\n1. 目的\n2. 体制\n3. スケジュール',
+      fetchedAt: now,
+    },
   ];
   await putAll(store, 'bodies', bodies);
-  await store.db.put('attachments', { accountId: A, fileReference: 'att-chart', contentType: 'image/png', bytes: PIXEL_PNG, size: PIXEL_PNG.length, lastUsed: now });
+  await store.db.put('attachments', {
+    accountId: A,
+    fileReference: 'att-chart',
+    contentType: 'image/png',
+    bytes: PIXEL_PNG,
+    size: PIXEL_PNG.length,
+    lastUsed: now,
+  });
   const m1 = inbox.find((i) => i.serverId === 'm1');
-  if (m1) await store.db.put('items', { ...m1, data: { ...(m1.data as Email), attachments: [...(m1.data as Email).attachments, { fileReference: 'att-chart', displayName: 'chart.png', contentId: '<chart@example>', isInline: true, method: 1 }] } });
+  if (m1?.class === 'Email')
+    await store.db.put('items', {
+      ...m1,
+      data: {
+        ...m1.data,
+        attachments: [
+          ...m1.data.attachments,
+          { fileReference: 'att-chart', displayName: 'chart.png', contentId: '<chart@example>', isInline: true, method: 1 },
+        ],
+      },
+    });
   if (opts.bulk) await seedBulk(store, opts.bulk, now);
 }
 
@@ -270,8 +447,29 @@ async function seedBulk(store: Store, total: number, now: number): Promise<void>
     const tx = store.db.transaction('items', 'readwrite');
     for (let i = start; i < Math.min(total, start + 10_000); i++) {
       const date = new Date(now - i * 60_000);
-      const data: Email = { to: [], cc: [], replyTo: [], bcc: [], attachments: [], from: address(i), subject: `Bulk message ${i}`, dateReceived: date, read: true, body: { type: 2, preview: `Preview of message number ${i}` } };
-      void tx.store.put({ accountId: A, folderId: FOLDERS.bulk, serverId: `b${i}`, class: 'Email', data, sortKey: date.toISOString(), read: 1, updatedAt: now });
+      const data: Email = {
+        to: [],
+        cc: [],
+        replyTo: [],
+        bcc: [],
+        attachments: [],
+        from: address(i),
+        subject: `Bulk message ${i}`,
+        dateReceived: date,
+        read: true,
+        body: { type: 2, preview: `Preview of message number ${i}` },
+      };
+      void tx.store.put({
+        accountId: A,
+        folderId: FOLDERS.bulk,
+        serverId: `b${i}`,
+        id: `b${i}`,
+        class: 'Email',
+        data,
+        sortKey: date.toISOString(),
+        read: 1,
+        updatedAt: now,
+      });
     }
     await tx.done;
   }

@@ -15,9 +15,7 @@ describe('FolderCreate', () => {
   it('builds SyncKey, ParentId, DisplayName, Type in schema order', () => {
     const req = buildFolderCreate({ syncKey: '3', parentId: '5', displayName: 'Receipts', type: 12 }, ctx);
     expect(req.cmd).toBe('FolderCreate');
-    expect(req.body).toEqual(
-      fh('FolderCreate', fh('SyncKey', '3'), fh('ParentId', '5'), fh('DisplayName', 'Receipts'), fh('Type', '12')),
-    );
+    expect(req.body).toEqual(fh('FolderCreate', fh('SyncKey', '3'), fh('ParentId', '5'), fh('DisplayName', 'Receipts'), fh('Type', '12')));
   });
 
   it('parses a success with the new ServerId and hierarchy key', () => {
@@ -26,9 +24,13 @@ describe('FolderCreate', () => {
   });
 
   it('parses every error status without SyncKey or ServerId', () => {
-    for (const code of Object.keys(describeFolderCreateStatus).map(Number).filter((c) => c !== 1)) {
+    for (const code of Object.keys(describeFolderCreateStatus)
+      .map(Number)
+      .filter((c) => c !== 1)) {
       expect(parseFolderCreate(fh('FolderCreate', fh('Status', String(code))), ctx)).toEqual({
-        status: code, syncKey: undefined, serverId: undefined,
+        status: code,
+        syncKey: undefined,
+        serverId: undefined,
       });
     }
   });

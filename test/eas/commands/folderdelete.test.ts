@@ -19,7 +19,8 @@ describe('FolderDelete', () => {
 
   it('parses success and every error status', () => {
     expect(parseFolderDelete(fh('FolderDelete', fh('Status', '1'), fh('SyncKey', '6')), ctx)).toEqual({
-      status: 1, syncKey: '6',
+      status: 1,
+      syncKey: '6',
     });
     for (const code of [3, 4, 6, 9, 10, 11]) {
       expect(parseFolderDelete(fh('FolderDelete', fh('Status', String(code))), ctx).status).toBe(code);

@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildFolderSync,
-  folderSyncStatusText,
-  folderClass,
-  FolderType,
-  parseFolderSync,
-} from '../../../src/eas/commands/foldersync.ts';
+import { buildFolderSync, folderSyncStatusText, folderClass, FolderType, parseFolderSync } from '../../../src/eas/commands/foldersync.ts';
 import { EasProtocolError } from '../../../src/eas/command.ts';
 import { decodeEas, easFromXml } from '../../../src/eas/wbxml.ts';
 import { el, ns } from '../../../src/wbxml/tree.ts';
@@ -97,8 +91,12 @@ describe('parseFolderSync', () => {
     expect(() => parseFolderSync(null, ctx)).toThrow(EasProtocolError);
     expect(() => parseFolderSync(fh('FolderSync', fh('SyncKey', '1')), ctx)).toThrow(/Status/);
     expect(() => parseFolderSync(fh('FolderSync', fh('Status', '1')), ctx)).toThrow(/SyncKey/);
-    const noType = fh('FolderSync', fh('Status', '1'), fh('SyncKey', '1'),
-      fh('Changes', fh('Add', fh('ServerId', '1'), fh('ParentId', '0'), fh('DisplayName', 'A'))));
+    const noType = fh(
+      'FolderSync',
+      fh('Status', '1'),
+      fh('SyncKey', '1'),
+      fh('Changes', fh('Add', fh('ServerId', '1'), fh('ParentId', '0'), fh('DisplayName', 'A'))),
+    );
     expect(() => parseFolderSync(noType, ctx)).toThrow(/Add\/Type/);
     expect(() => parseFolderSync(fh('FolderCreate', fh('Status', '1')), ctx)).toThrow(/expected <FolderSync>/);
   });
@@ -107,9 +105,25 @@ describe('parseFolderSync', () => {
 describe('folderClass', () => {
   it('maps every folder type to its item class', () => {
     const expected: Record<number, string | undefined> = {
-      1: undefined, 2: 'Email', 3: 'Email', 4: 'Email', 5: 'Email', 6: 'Email', 7: 'Tasks', 8: 'Calendar',
-      9: 'Contacts', 10: 'Notes', 11: 'Journal', 12: 'Email', 13: 'Calendar', 14: 'Contacts', 15: 'Tasks',
-      16: 'Journal', 17: 'Notes', 18: undefined, 19: undefined,
+      1: undefined,
+      2: 'Email',
+      3: 'Email',
+      4: 'Email',
+      5: 'Email',
+      6: 'Email',
+      7: 'Tasks',
+      8: 'Calendar',
+      9: 'Contacts',
+      10: 'Notes',
+      11: 'Journal',
+      12: 'Email',
+      13: 'Calendar',
+      14: 'Contacts',
+      15: 'Tasks',
+      16: 'Journal',
+      17: 'Notes',
+      18: undefined,
+      19: undefined,
     };
     for (let t = 1; t <= 19; t++) expect(folderClass(t), `type ${t}`).toBe(expected[t]);
     expect(folderClass(0)).toBeUndefined();
@@ -149,11 +163,14 @@ describe('FolderSync on the wire', () => {
   });
 
   it('parses a response written as XML', () => {
-    const r = parseFolderSync(easFromXml(`<?xml version="1.0" encoding="utf-8"?>
+    const r = parseFolderSync(
+      easFromXml(`<?xml version="1.0" encoding="utf-8"?>
       <FolderSync xmlns="FolderHierarchy">
         <Status>1</Status><SyncKey>8</SyncKey>
         <Changes><Count>1</Count><Delete><ServerId>12</ServerId></Delete></Changes>
-      </FolderSync>`), ctx);
+      </FolderSync>`),
+      ctx,
+    );
     expect(r).toEqual({ status: 1, syncKey: '8', count: 1, added: [], updated: [], deleted: ['12'] });
   });
 });

@@ -22,7 +22,8 @@ describe('FolderUpdate', () => {
 
   it('parses success and every error status', () => {
     expect(parseFolderUpdate(fh('FolderUpdate', fh('Status', '1'), fh('SyncKey', '5')), ctx)).toEqual({
-      status: 1, syncKey: '5',
+      status: 1,
+      syncKey: '5',
     });
     for (const code of [2, 3, 4, 5, 6, 9, 10, 11]) {
       expect(parseFolderUpdate(fh('FolderUpdate', fh('Status', String(code))), ctx).status).toBe(code);

@@ -17,10 +17,7 @@ const v161: EasContext = { version: '16.1' };
 
 describe('buildMeetingResponse', () => {
   it('accepts a meeting request found by folder and server id', () => {
-    const req = buildMeetingResponse(
-      { requests: [{ userResponse: UserResponse.Accepted, collectionId: '5', requestId: '5:8' }] },
-      v141,
-    );
+    const req = buildMeetingResponse({ requests: [{ userResponse: UserResponse.Accepted, collectionId: '5', requestId: '5:8' }] }, v141);
     expect(req.cmd).toBe('MeetingResponse');
     expect(req.body).toEqual(
       mr('MeetingResponse', mr('Request', mr('UserResponse', '1'), mr('CollectionId', '5'), mr('RequestId', '5:8'))),
@@ -35,9 +32,7 @@ describe('buildMeetingResponse', () => {
   it('uses search:LongId instead of CollectionId and RequestId, and names one occurrence (14.1)', () => {
     const body = buildMeetingResponse(
       {
-        requests: [
-          { userResponse: UserResponse.Tentative, longId: 'RgAAAAD', instanceId: new Date(Date.UTC(2010, 3, 8, 18, 16)) },
-        ],
+        requests: [{ userResponse: UserResponse.Tentative, longId: 'RgAAAAD', instanceId: new Date(Date.UTC(2010, 3, 8, 18, 16)) }],
       },
       v141,
     ).body as El;
@@ -51,10 +46,7 @@ describe('buildMeetingResponse', () => {
 
   it('refuses InstanceId on 14.0, where the server answers Status 2', () => {
     expect(() =>
-      buildMeetingResponse(
-        { requests: [{ userResponse: 1, collectionId: '5', requestId: '5:8', instanceId: new Date(0) }] },
-        v140,
-      ),
+      buildMeetingResponse({ requests: [{ userResponse: 1, collectionId: '5', requestId: '5:8', instanceId: new Date(0) }] }, v140),
     ).toThrow(/14\.1/);
   });
 
@@ -97,22 +89,14 @@ describe('buildMeetingResponse', () => {
   });
 
   it('sends an empty SendResponse for an email without body', () => {
-    const body = buildMeetingResponse(
-      { requests: [{ userResponse: 3, longId: 'L', sendResponse: {} }] },
-      v161,
-    ).body as El;
+    const body = buildMeetingResponse({ requests: [{ userResponse: 3, longId: 'L', sendResponse: {} }] }, v161).body as El;
     expect((body.children[0] as El).children[2]).toEqual(mr('SendResponse'));
   });
 
   it('refuses SendResponse before 16.0 and a half time proposal', () => {
+    expect(() => buildMeetingResponse({ requests: [{ userResponse: 1, longId: 'L', sendResponse: {} }] }, v141)).toThrow(/16\.0/);
     expect(() =>
-      buildMeetingResponse({ requests: [{ userResponse: 1, longId: 'L', sendResponse: {} }] }, v141),
-    ).toThrow(/16\.0/);
-    expect(() =>
-      buildMeetingResponse(
-        { requests: [{ userResponse: 2, longId: 'L', sendResponse: { proposedStartTime: new Date(0) } }] },
-        v161,
-      ),
+      buildMeetingResponse({ requests: [{ userResponse: 2, longId: 'L', sendResponse: { proposedStartTime: new Date(0) } }] }, v161),
     ).toThrow(EasProtocolError);
   });
 
@@ -154,7 +138,10 @@ describe('parseMeetingResponse', () => {
   });
 
   it('reads the echoed InstanceId of a LongId request (no RequestId)', () => {
-    const root = mr('MeetingResponse', mr('Result', mr('Status', '1'), mr('CalendarId', '1:2'), mr('InstanceId', '2010-04-08T18:16:00.000Z')));
+    const root = mr(
+      'MeetingResponse',
+      mr('Result', mr('Status', '1'), mr('CalendarId', '1:2'), mr('InstanceId', '2010-04-08T18:16:00.000Z')),
+    );
     expect(parseMeetingResponse(root, v161).results[0]).toEqual({
       status: 1,
       calendarId: '1:2',
@@ -163,9 +150,7 @@ describe('parseMeetingResponse', () => {
   });
 
   it('throws when a Result has no Status, or the body is not a MeetingResponse', () => {
-    expect(() => parseMeetingResponse(mr('MeetingResponse', mr('Result', mr('RequestId', '1'))), v141)).toThrow(
-      EasProtocolError,
-    );
+    expect(() => parseMeetingResponse(mr('MeetingResponse', mr('Result', mr('RequestId', '1'))), v141)).toThrow(EasProtocolError);
     expect(() => parseMeetingResponse(null, v141)).toThrow(EasProtocolError);
   });
 });

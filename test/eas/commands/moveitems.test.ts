@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildMoveItems,
-  describeMoveItemsStatus,
-  moveItemsStatusText,
-  parseMoveItems,
-} from '../../../src/eas/commands/moveitems.ts';
+import { buildMoveItems, describeMoveItemsStatus, moveItemsStatusText, parseMoveItems } from '../../../src/eas/commands/moveitems.ts';
 import { EasProtocolError, type EasContext } from '../../../src/eas/command.ts';
 import { decodeEas, encodeEas } from '../../../src/eas/wbxml.ts';
 import { ns, type El } from '../../../src/wbxml/tree.ts';

@@ -11,15 +11,22 @@ const ctx = { version: '14.1' } as const;
 describe('buildPing', () => {
   it('sends HeartbeatInterval then Folders with Id and Class', () => {
     const req = buildPing(
-      { heartbeatInterval: 480, folders: [{ id: '5', class: 'Email' }, { id: '1', class: 'Calendar' }] },
+      {
+        heartbeatInterval: 480,
+        folders: [
+          { id: '5', class: 'Email' },
+          { id: '1', class: 'Calendar' },
+        ],
+      },
       ctx,
     );
     expect(req).toEqual({
       cmd: 'Ping',
-      body: p('Ping', p('HeartbeatInterval', '480'),
-        p('Folders',
-          p('Folder', p('Id', '5'), p('Class', 'Email')),
-          p('Folder', p('Id', '1'), p('Class', 'Calendar')))),
+      body: p(
+        'Ping',
+        p('HeartbeatInterval', '480'),
+        p('Folders', p('Folder', p('Id', '5'), p('Class', 'Email')), p('Folder', p('Id', '1'), p('Class', 'Calendar'))),
+      ),
     });
   });
 
@@ -36,7 +43,10 @@ describe('buildPing', () => {
 describe('parsePing', () => {
   it('Status 1: heartbeat expired, nothing changed', () => {
     expect(parsePing(p('Ping', p('Status', '1')), ctx)).toEqual({
-      status: 1, folders: [], maxFolders: undefined, heartbeatInterval: undefined,
+      status: 1,
+      folders: [],
+      maxFolders: undefined,
+      heartbeatInterval: undefined,
     });
   });
 
@@ -72,7 +82,16 @@ describe('parsePing', () => {
 
 describe('Ping on the wire', () => {
   it('round-trips a request and parses an XML response', () => {
-    const body = buildPing({ heartbeatInterval: 470, folders: [{ id: '5', class: 'Email' }, { id: '9', class: 'Contacts' }] }, ctx).body as El;
+    const body = buildPing(
+      {
+        heartbeatInterval: 470,
+        folders: [
+          { id: '5', class: 'Email' },
+          { id: '9', class: 'Contacts' },
+        ],
+      },
+      ctx,
+    ).body as El;
     expect(decodeEas(encodeEas(body))).toEqual(body);
     const r = parsePing(easFromXml('<Ping xmlns="Ping"><Status>2</Status><Folders><Folder>9</Folder></Folders></Ping>'), ctx);
     expect(r).toEqual({ status: 2, folders: ['9'], maxFolders: undefined, heartbeatInterval: undefined });

@@ -57,9 +57,7 @@ describe('buildProvision', () => {
     const policy = (type: string): El => prov('Provision', prov('Policies', prov('Policy', prov('PolicyType', type))));
     expect(buildProvision({ kind: 'download', deviceInformation: device }, ctx('14.0')).body).toEqual(policy(EAS_POLICY_TYPE));
     expect(buildProvision({ kind: 'download', deviceInformation: device }, ctx('12.1')).body).toEqual(policy(EAS_POLICY_TYPE));
-    expect(buildProvision({ kind: 'download', deviceInformation: device }, ctx('2.5')).body).toEqual(
-      policy('MS-WAP-Provisioning-XML'),
-    );
+    expect(buildProvision({ kind: 'download', deviceInformation: device }, ctx('2.5')).body).toEqual(policy('MS-WAP-Provisioning-XML'));
   });
 
   it('phase 2 acknowledges with the temporary key before the status', () => {
@@ -67,10 +65,7 @@ describe('buildProvision', () => {
     expect(req.body).toEqual(
       prov(
         'Provision',
-        prov(
-          'Policies',
-          prov('Policy', prov('PolicyType', EAS_POLICY_TYPE), prov('PolicyKey', '1307199584'), prov('Status', '1')),
-        ),
+        prov('Policies', prov('Policy', prov('PolicyType', EAS_POLICY_TYPE), prov('PolicyKey', '1307199584'), prov('Status', '1'))),
       ),
     );
     expect(roundTrip(req.body as El)).toEqual(req.body);
@@ -231,25 +226,46 @@ describe('parseProvision', () => {
     );
     const r = parseProvision(roundTrip(root), ctx('14.1'));
     expect(r.policy).toEqual({
-      policyType: EAS_POLICY_TYPE, status: 1, policyKey: '3942919513', settings: undefined, wapProvisioningXml: undefined,
+      policyType: EAS_POLICY_TYPE,
+      status: 1,
+      policyKey: '3942919513',
+      settings: undefined,
+      wapProvisioningXml: undefined,
     });
     expect(r.deviceInformationStatus).toBeUndefined();
   });
 
   it('reads a wrong-key acknowledgement (Policy status 5) without a key', () => {
-    const root = prov('Provision', prov('Status', '1'), prov('Policies', prov('Policy', prov('PolicyType', EAS_POLICY_TYPE), prov('Status', '5'))));
+    const root = prov(
+      'Provision',
+      prov('Status', '1'),
+      prov('Policies', prov('Policy', prov('PolicyType', EAS_POLICY_TYPE), prov('Status', '5'))),
+    );
     const r = parseProvision(root, ctx('14.1'));
     expect(r.policy?.status).toBe(5);
     expect(describePolicyStatus(5)).toBe('The client is acknowledging the wrong policy key');
   });
 
+  it('takes a Policy with only Status 2 (no policy for this client, MS-ASPROV 2.2.2.54.1) as no policy: Horde_ActiveSync', () => {
+    // Horde 5.2 (Horde_ActiveSync 2.41.9) with provisioning off, byte for byte: Provision, Status 1,
+    // Policies, Policy, Status 2; no PolicyType, no PolicyKey.
+    const raw = Uint8Array.from(Buffer.from('03016a00000e454b0331000146474b03320001010101', 'hex'));
+    const r = parseProvision(decodeEas(raw), ctx('16.0'));
+    expect(r.status).toBe(1);
+    expect(r.policy).toEqual({
+      policyType: undefined,
+      status: 2,
+      policyKey: undefined,
+      settings: undefined,
+      wapProvisioningXml: undefined,
+    });
+    expect(describePolicyStatus(r.policy?.status ?? 0)).toBe('There is no policy for this client');
+  });
+
   it('reads the remote wipe directives', () => {
     const wipe = parseProvision(roundTrip(prov('Provision', prov('Status', '1'), prov('RemoteWipe'))), ctx('14.1'));
     expect(wipe).toMatchObject({ status: 1, remoteWipe: true, accountOnlyRemoteWipe: false, policy: undefined });
-    const accountOnly = parseProvision(
-      roundTrip(prov('Provision', prov('Status', '1'), prov('AccountOnlyRemoteWipe'))),
-      ctx('16.1'),
-    );
+    const accountOnly = parseProvision(roundTrip(prov('Provision', prov('Status', '1'), prov('AccountOnlyRemoteWipe'))), ctx('16.1'));
     expect(accountOnly).toMatchObject({ remoteWipe: false, accountOnlyRemoteWipe: true });
   });
 
@@ -258,7 +274,10 @@ describe('parseProvision', () => {
     const root = prov(
       'Provision',
       prov('Status', '1'),
-      prov('Policies', prov('Policy', prov('PolicyType', 'MS-WAP-Provisioning-XML'), prov('Status', '1'), prov('PolicyKey', '1'), prov('Data', wap))),
+      prov(
+        'Policies',
+        prov('Policy', prov('PolicyType', 'MS-WAP-Provisioning-XML'), prov('Status', '1'), prov('PolicyKey', '1'), prov('Data', wap)),
+      ),
     );
     expect(parseProvision(root, ctx('2.5')).policy?.wapProvisioningXml).toBe(wap);
   });
@@ -276,7 +295,10 @@ describe('parseProvision', () => {
     expect(() => parseProvision(el('FolderHierarchy', 'FolderSync'), ctx('14.1'))).toThrow(/expected <Provision>/);
     expect(() => parseProvision(prov('Provision'), ctx('14.1'))).toThrow(/Provision\/Status/);
     expect(() => parseProvision(policy(prov('Status', '1'), prov('PolicyKey', '1')), ctx('14.1'))).toThrow(/PolicyType/);
-    expect(() => parseProvision(policy(prov('PolicyType', EAS_POLICY_TYPE), prov('PolicyKey', '1')), ctx('14.1'))).toThrow(/Policy\/Status/);
+    expect(() => parseProvision(policy(prov('Status', '5')), ctx('14.1'))).toThrow(/PolicyType/);
+    expect(() => parseProvision(policy(prov('PolicyType', EAS_POLICY_TYPE), prov('PolicyKey', '1')), ctx('14.1'))).toThrow(
+      /Policy\/Status/,
+    );
     expect(() => parseProvision(policy(prov('PolicyType', EAS_POLICY_TYPE), prov('Status', '1')), ctx('14.1'))).toThrow(/PolicyKey/);
   });
 });

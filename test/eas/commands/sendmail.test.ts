@@ -6,6 +6,7 @@ import { EasProtocolError, type EasContext } from '../../../src/eas/command.ts';
 import { decodeEas, easFromXml, encodeEas } from '../../../src/eas/wbxml.ts';
 import { el, kid, ns, textOf, type El } from '../../../src/wbxml/tree.ts';
 import { SHARED_FIXTURES } from '../../support/corpus.ts';
+import { noLibwbxml } from '../../support/shared.ts';
 
 const cm = ns('ComposeMail');
 const v121: EasContext = { version: '12.1' };
@@ -14,17 +15,15 @@ const v141: EasContext = { version: '14.1' };
 const v161: EasContext = { version: '16.1' };
 const mime = new TextEncoder().encode('From: a@example.com\r\nTo: b@example.com\r\nSubject: Hi\r\n\r\nHello\r\n');
 
-const fixture = (name: string): El =>
-  easFromXml(readFileSync(join(SHARED_FIXTURES, name), 'utf8'));
+const noFixtures = noLibwbxml('the SendMail tests on libwbxml documents');
+const fixture = (name: string): El => easFromXml(readFileSync(join(SHARED_FIXTURES, name), 'utf8'));
 
 describe('buildSendMail, 14.0+ WBXML form', () => {
   it('sends ClientId, SaveInSentItems and the message as opaque Mime bytes', () => {
     const req = buildSendMail({ clientId: '633724606026842453', mime, saveInSentItems: true }, v141);
     expect(req.cmd).toBe('SendMail');
     expect(req.params).toBeUndefined();
-    expect(req.body).toEqual(
-      cm('SendMail', cm('ClientId', '633724606026842453'), cm('SaveInSentItems'), cm('Mime', mime)),
-    );
+    expect(req.body).toEqual(cm('SendMail', cm('ClientId', '633724606026842453'), cm('SaveInSentItems'), cm('Mime', mime)));
   });
 
   it('leaves SaveInSentItems out when the copy is not wanted', () => {
@@ -57,14 +56,15 @@ describe('buildSendMail, 14.0+ WBXML form', () => {
     expect(kid(back, 'Mime')?.children[0]).toBeInstanceOf(Uint8Array);
   });
 
-  it.each(['activesync-030-sendmail-request.xml', 'activesync-031-sendmail-request.xml', 'activesync-032-formatted-base64.xml'])(
+  it
+    .skipIf(noFixtures)
+    .each(['activesync-030-sendmail-request.xml', 'activesync-031-sendmail-request.xml', 'activesync-032-formatted-base64.xml'])(
     'builds the same request as the libwbxml fixture %s',
     (name) => {
       const doc = fixture(name);
       // libwbxml spells the tag MIME; the XML reader maps it to MS-ASWBXML's Mime and decodes the base64.
       const fixtureMime = kid(doc, 'Mime')?.children[0] as Uint8Array;
-      const built = buildSendMail({ clientId: textOf(kid(doc, 'ClientId')), mime: fixtureMime, saveInSentItems: true }, v141)
-        .body as El;
+      const built = buildSendMail({ clientId: textOf(kid(doc, 'ClientId')), mime: fixtureMime, saveInSentItems: true }, v141).body as El;
       expect(built).toEqual(doc);
       expect(new TextDecoder().decode(fixtureMime)).toMatch(/^From: /);
     },

@@ -85,9 +85,7 @@ describe('buildSmartForward, 16.x calendar form', () => {
   });
 
   it('refuses the calendar form before 16.0', () => {
-    expect(() =>
-      buildSmartForward({ clientId: 'f7', source: { itemId: '1' }, body: { type: 1, data: 'x' } }, v141),
-    ).toThrow(/16\.0/);
+    expect(() => buildSmartForward({ clientId: 'f7', source: { itemId: '1' }, body: { type: 1, data: 'x' } }, v141)).toThrow(/16\.0/);
   });
 });
 

@@ -14,10 +14,7 @@ const occurrence = new Date(Date.UTC(2010, 2, 20, 22, 40));
 
 describe('buildSmartReply, 14.0+ WBXML form', () => {
   it('identifies the original by folder and item id', () => {
-    const req = buildSmartReply(
-      { clientId: 'r1', source: { folderId: '5', itemId: '5:12' }, mime, saveInSentItems: true },
-      v141,
-    );
+    const req = buildSmartReply({ clientId: 'r1', source: { folderId: '5', itemId: '5:12' }, mime, saveInSentItems: true }, v141);
     expect(req.cmd).toBe('SmartReply');
     expect(req.body).toEqual(
       cm(
@@ -52,10 +49,7 @@ describe('buildSmartReply, 14.0+ WBXML form', () => {
   });
 
   it('puts AccountId after Source and TemplateID last (14.1+)', () => {
-    const body = buildSmartReply(
-      { clientId: 'r4', source: { itemId: '5:1' }, mime, accountId: 'acc', templateId: 't' },
-      v141,
-    ).body as El;
+    const body = buildSmartReply({ clientId: 'r4', source: { itemId: '5:1' }, mime, accountId: 'acc', templateId: 't' }, v141).body as El;
     expect(body.children.map((c) => `${(c as El).ns}:${(c as El).name}`)).toEqual([
       'ComposeMail:ClientId',
       'ComposeMail:Source',
@@ -73,10 +67,7 @@ describe('buildSmartReply, 14.0+ WBXML form', () => {
 
 describe('buildSmartReply, 12.1 form', () => {
   it('puts ItemId, CollectionId and SaveInSent in the query and sends raw MIME', () => {
-    const req = buildSmartReply(
-      { clientId: 'x', source: { folderId: '5', itemId: '5:12' }, mime, saveInSentItems: true },
-      v121,
-    );
+    const req = buildSmartReply({ clientId: 'x', source: { folderId: '5', itemId: '5:12' }, mime, saveInSentItems: true }, v121);
     expect(req).toEqual({
       cmd: 'SmartReply',
       body: { mime },
@@ -93,9 +84,7 @@ describe('buildSmartReply, 12.1 form', () => {
   });
 
   it('refuses ReplaceMime, which 12.1 cannot express', () => {
-    expect(() => buildSmartReply({ clientId: 'x', source: { itemId: '1' }, mime, replaceMime: true }, v121)).toThrow(
-      EasProtocolError,
-    );
+    expect(() => buildSmartReply({ clientId: 'x', source: { itemId: '1' }, mime, replaceMime: true }, v121)).toThrow(EasProtocolError);
   });
 });
 

@@ -23,16 +23,14 @@ const body = (c: SyncCollection, version: EasVersion = '14.1'): El => {
   const b = buildSync({ collections: [c] }, ctx(version)).body as El;
   return b;
 };
-const collectionOf = (b: El): El => ((b.children[0] as El).children[0] as El);
+const collectionOf = (b: El): El => (b.children[0] as El).children[0] as El;
 const names = (e: El): string[] => e.children.map((c) => (c as El).name);
 
 describe('buildSync: request shape', () => {
   it('primes a collection with SyncKey 0 (no GetChanges, no Commands)', () => {
     const req = buildSync({ collections: [{ syncKey: '0', collectionId: '5' }] }, v141);
     expect(req.cmd).toBe('Sync');
-    expect(req.body).toEqual(
-      as('Sync', as('Collections', as('Collection', as('SyncKey', '0'), as('CollectionId', '5')))),
-    );
+    expect(req.body).toEqual(as('Sync', as('Collections', as('Collection', as('SyncKey', '0'), as('CollectionId', '5')))));
   });
 
   it('writes Collection children in the strict order of MS-ASCMD 2.2.3.29.2', () => {
@@ -49,12 +47,22 @@ describe('buildSync: request shape', () => {
       }),
     );
     expect(names(c)).toEqual([
-      'SyncKey', 'CollectionId', 'DeletesAsMoves', 'GetChanges', 'WindowSize', 'ConversationMode', 'Options', 'Commands',
+      'SyncKey',
+      'CollectionId',
+      'DeletesAsMoves',
+      'GetChanges',
+      'WindowSize',
+      'ConversationMode',
+      'Options',
+      'Commands',
     ]);
     expect(c.children[2]).toEqual(as('DeletesAsMoves', '1'));
     expect(c.children[6]).toEqual(
-      as('Options', as('FilterType', '3'),
-        asb('BodyPreference', asb('Type', '2'), asb('TruncationSize', '51200'), asb('AllOrNone', '0'), asb('Preview', '255'))),
+      as(
+        'Options',
+        as('FilterType', '3'),
+        asb('BodyPreference', asb('Type', '2'), asb('TruncationSize', '51200'), asb('AllOrNone', '0'), asb('Preview', '255')),
+      ),
     );
   });
 
@@ -69,16 +77,18 @@ describe('buildSync: request shape', () => {
       body({
         syncKey: '3',
         collectionId: '5',
-        options: [{
-          filterType: 0,
-          bodyPreferences: [{ type: 1, truncationSize: 2048 }, { type: 4 }],
-          bodyPartPreference: { type: 2, truncationSize: 5120, allOrNone: true, preview: 100 },
-          conflict: 1,
-          mimeSupport: 2,
-          mimeTruncation: 8,
-          maxItems: 50,
-          rightsManagementSupport: true,
-        }],
+        options: [
+          {
+            filterType: 0,
+            bodyPreferences: [{ type: 1, truncationSize: 2048 }, { type: 4 }],
+            bodyPartPreference: { type: 2, truncationSize: 5120, allOrNone: true, preview: 100 },
+            conflict: 1,
+            mimeSupport: 2,
+            mimeTruncation: 8,
+            maxItems: 50,
+            rightsManagementSupport: true,
+          },
+        ],
       }),
     );
     const o = c.children[2] as El;
@@ -97,7 +107,17 @@ describe('buildSync: request shape', () => {
 
   it('writes two Options with Class for an Email folder that also holds SMS (14.0+)', () => {
     const c = collectionOf(
-      body({ syncKey: '3', collectionId: '5', options: [{ class: 'Email', filterType: 3 }, { class: 'SMS', filterType: 1 }] }, '14.0'),
+      body(
+        {
+          syncKey: '3',
+          collectionId: '5',
+          options: [
+            { class: 'Email', filterType: 3 },
+            { class: 'SMS', filterType: 1 },
+          ],
+        },
+        '14.0',
+      ),
     );
     expect(c.children.slice(2)).toEqual([
       as('Options', as('Class', 'Email'), as('FilterType', '3')),
@@ -125,32 +145,49 @@ describe('buildSync: request shape', () => {
       }),
     );
     expect(c.children[2]).toEqual(
-      as('Commands',
+      as(
+        'Commands',
         as('Add', as('ClientId', 'c-1'), data),
         as('Change', as('ServerId', '7:3'), data),
         as('Delete', as('ServerId', '7:4')),
-        as('Fetch', as('ServerId', '7:5'))),
+        as('Fetch', as('ServerId', '7:5')),
+      ),
     );
   });
 
   it('sends InstanceId in Change and Delete for one occurrence (16.0+) and Add/Class (14.0+)', () => {
     const data = as('ApplicationData', el('Calendar', 'Subject', 'Moved'));
     const c = collectionOf(
-      body({
-        syncKey: '9',
-        collectionId: '1',
-        commands: [
-          { kind: 'Change', serverId: '1:2', instanceId: '20250301T090000Z', applicationData: data },
-          { kind: 'Delete', serverId: '1:2', instanceId: '20250308T090000Z' },
-          { kind: 'Add', clientId: 'x', class: 'SMS', applicationData: as('ApplicationData') },
-        ],
-      }, '16.1'),
+      body(
+        {
+          syncKey: '9',
+          collectionId: '1',
+          commands: [
+            { kind: 'Change', serverId: '1:2', instanceId: '20250301T090000Z', applicationData: data },
+            { kind: 'Delete', serverId: '1:2', instanceId: '20250308T090000Z' },
+            { kind: 'Add', clientId: 'x', class: 'SMS', applicationData: as('ApplicationData') },
+          ],
+        },
+        '16.1',
+      ),
     );
     expect(c.children[2]).toEqual(
-      as('Commands',
+      as(
+        'Commands',
         as('Change', as('ServerId', '1:2'), asb('InstanceId', '20250301T090000Z'), data),
         as('Delete', as('ServerId', '1:2'), asb('InstanceId', '20250308T090000Z')),
-        as('Add', as('Class', 'SMS'), as('ClientId', 'x'), as('ApplicationData'))),
+        as('Add', as('Class', 'SMS'), as('ClientId', 'x'), as('ApplicationData')),
+      ),
+    );
+  });
+
+  it('16.x: a Change that sends a draft carries email2:Send after ApplicationData (MS-ASEMAIL 2.2.2.69); 14.1 refuses it', () => {
+    const data = as('ApplicationData', em('Subject', 'Lunch'));
+    const change = { kind: 'Change' as const, serverId: '3:1', applicationData: data, send: true };
+    const c = collectionOf(body({ syncKey: '9', collectionId: '3', commands: [change] }, '16.0'));
+    expect(c.children[2]).toEqual(as('Commands', as('Change', as('ServerId', '3:1'), data, el('Email2', 'Send'))));
+    expect(() => buildSync({ collections: [{ syncKey: '9', collectionId: '3', commands: [change] }] }, v141)).toThrow(
+      /email2:Send needs EAS 16\.0/,
     );
   });
 
@@ -196,27 +233,32 @@ describe('buildSync: refuses what the spec forbids', () => {
     expect(() => body({ syncKey: '1', collectionId: '1', options: [{ class: 'SMS' }] }, '12.1')).toThrow(/Options\/Class/);
     expect(() => body({ syncKey: '1', collectionId: '1', options: [{}, {}] }, '12.1')).toThrow(/second Options/);
     expect(() => body({ syncKey: '1', collectionId: '1', class: 'Email' }, '14.0')).toThrow(/Collection\/Class/);
-    expect(() => body({ syncKey: '1', collectionId: '1', options: [{ bodyPreferences: [{ type: 2, preview: 100 }] }] }, '12.1'))
-      .toThrow(/Preview/);
-    expect(() => body({ syncKey: '1', collectionId: '1', options: [{ bodyPartPreference: { type: 2 } }] }, '14.0'))
-      .toThrow(/BodyPartPreference/);
-    expect(() => body({ syncKey: '1', collectionId: '1', options: [{ rightsManagementSupport: true }] }, '14.0'))
-      .toThrow(/RightsManagementSupport/);
-    expect(() => body({ syncKey: '1', collectionId: '1', commands: [{ kind: 'Delete', serverId: 'a', instanceId: 'x' }] }, '14.1'))
-      .toThrow(/InstanceId needs EAS 16.0/);
-    expect(() => body({ syncKey: '1', collectionId: '1', commands: [{ kind: 'Add', clientId: 'a', class: 'SMS', applicationData: data }] }, '12.1'))
-      .toThrow(/Add\/Class/);
+    expect(() => body({ syncKey: '1', collectionId: '1', options: [{ bodyPreferences: [{ type: 2, preview: 100 }] }] }, '12.1')).toThrow(
+      /Preview/,
+    );
+    expect(() => body({ syncKey: '1', collectionId: '1', options: [{ bodyPartPreference: { type: 2 } }] }, '14.0')).toThrow(
+      /BodyPartPreference/,
+    );
+    expect(() => body({ syncKey: '1', collectionId: '1', options: [{ rightsManagementSupport: true }] }, '14.0')).toThrow(
+      /RightsManagementSupport/,
+    );
+    expect(() => body({ syncKey: '1', collectionId: '1', commands: [{ kind: 'Delete', serverId: 'a', instanceId: 'x' }] }, '14.1')).toThrow(
+      /InstanceId needs EAS 16.0/,
+    );
+    expect(() =>
+      body({ syncKey: '1', collectionId: '1', commands: [{ kind: 'Add', clientId: 'a', class: 'SMS', applicationData: data }] }, '12.1'),
+    ).toThrow(/Add\/Class/);
   });
 
   it('ApplicationData that is not AirSync:ApplicationData', () => {
     const wrong = em('Subject', 'x');
-    expect(() => body({ syncKey: '1', collectionId: '1', commands: [{ kind: 'Add', clientId: 'a', applicationData: wrong }] }))
-      .toThrow(/ApplicationData/);
+    expect(() => body({ syncKey: '1', collectionId: '1', commands: [{ kind: 'Add', clientId: 'a', applicationData: wrong }] })).toThrow(
+      /ApplicationData/,
+    );
   });
 });
 
-const mail = (id: string, subject: string) =>
-  as('Add', as('ServerId', id), as('ApplicationData', em('Subject', subject), em('Read', '0')));
+const mail = (id: string, subject: string) => as('Add', as('ServerId', id), as('ApplicationData', em('Subject', subject), em('Read', '0')));
 
 describe('parseSync', () => {
   it('treats an empty body as "no changes"', () => {
@@ -230,47 +272,106 @@ describe('parseSync', () => {
     );
     expect(r.empty).toBe(false);
     expect(r.status).toBe(1);
-    expect(r.collections).toEqual([{
-      collectionId: '5', syncKey: '1055', status: 1, class: undefined, moreAvailable: false, commands: [], responses: [],
-    }]);
+    expect(r.collections).toEqual([
+      {
+        collectionId: '5',
+        syncKey: '1055',
+        status: 1,
+        class: undefined,
+        moreAvailable: false,
+        commands: [],
+        responses: [],
+      },
+    ]);
   });
 
   it('pages with MoreAvailable and keeps server commands in document order', () => {
-    const page1 = as('Sync', as('Collections', as('Collection',
-      as('SyncKey', '2'), as('CollectionId', '5'), as('Status', '1'), as('MoreAvailable'),
-      as('Commands', mail('5:1', 'one'), mail('5:2', 'two'),
-        as('Change', as('ServerId', '5:0'), as('ApplicationData', em('Read', '1'))),
-        as('Delete', as('ServerId', '5:9')),
-        as('SoftDelete', as('ServerId', '5:8'))))));
+    const page1 = as(
+      'Sync',
+      as(
+        'Collections',
+        as(
+          'Collection',
+          as('SyncKey', '2'),
+          as('CollectionId', '5'),
+          as('Status', '1'),
+          as('MoreAvailable'),
+          as(
+            'Commands',
+            mail('5:1', 'one'),
+            mail('5:2', 'two'),
+            as('Change', as('ServerId', '5:0'), as('ApplicationData', em('Read', '1'))),
+            as('Delete', as('ServerId', '5:9')),
+            as('SoftDelete', as('ServerId', '5:8')),
+          ),
+        ),
+      ),
+    );
     const c1 = parseSync(page1, v141).collections[0];
     expect(c1?.moreAvailable).toBe(true);
     expect(c1?.syncKey).toBe('2');
     expect(c1?.commands.map((c) => `${c.kind} ${c.serverId}`)).toEqual([
-      'Add 5:1', 'Add 5:2', 'Change 5:0', 'Delete 5:9', 'SoftDelete 5:8',
+      'Add 5:1',
+      'Add 5:2',
+      'Change 5:0',
+      'Delete 5:9',
+      'SoftDelete 5:8',
     ]);
     const first = c1?.commands[0];
     expect(first?.kind === 'Add' && first.applicationData).toEqual(as('ApplicationData', em('Subject', 'one'), em('Read', '0')));
 
-    const page2 = as('Sync', as('Collections', as('Collection',
-      as('SyncKey', '3'), as('CollectionId', '5'), as('Status', '1'), as('Commands', mail('5:3', 'three')))));
+    const page2 = as(
+      'Sync',
+      as(
+        'Collections',
+        as('Collection', as('SyncKey', '3'), as('CollectionId', '5'), as('Status', '1'), as('Commands', mail('5:3', 'three'))),
+      ),
+    );
     const c2 = parseSync(page2, v141).collections[0];
     expect(c2?.moreAvailable).toBe(false);
     expect(c2?.commands).toHaveLength(1);
   });
 
   it('maps ClientId to ServerId from Responses, with per-item statuses', () => {
-    const r = parseSync(as('Sync', as('Collections', as('Collection',
-      as('SyncKey', '8'), as('CollectionId', '7'), as('Status', '1'),
-      as('Responses',
-        as('Add', as('ClientId', 'c-1'), as('ServerId', '7:20'), as('Status', '1')),
-        as('Add', as('ClientId', 'c-2'), as('Status', '6')),
-        as('Add', as('ClientId', 'c-3'), as('ServerId', '7:21'), as('Status', '1')),
-        as('Change', as('ServerId', '7:3'), as('Status', '7')),
-        as('Delete', as('ServerId', '7:4'), asb('InstanceId', '20250308T090000Z'), as('Status', '8')),
-        as('Fetch', as('ServerId', '7:5'), as('Status', '1'), as('ApplicationData', el('Tasks', 'Subject', 'full'))))))), ctx('16.0'));
+    const r = parseSync(
+      as(
+        'Sync',
+        as(
+          'Collections',
+          as(
+            'Collection',
+            as('SyncKey', '8'),
+            as('CollectionId', '7'),
+            as('Status', '1'),
+            as(
+              'Responses',
+              as('Add', as('ClientId', 'c-1'), as('ServerId', '7:20'), as('Status', '1')),
+              as('Add', as('ClientId', 'c-2'), as('Status', '6')),
+              as('Add', as('ClientId', 'c-3'), as('ServerId', '7:21'), as('Status', '1')),
+              as('Change', as('ServerId', '7:3'), as('Status', '7')),
+              as('Delete', as('ServerId', '7:4'), asb('InstanceId', '20250308T090000Z'), as('Status', '8')),
+              as('Fetch', as('ServerId', '7:5'), as('Status', '1'), as('ApplicationData', el('Tasks', 'Subject', 'full'))),
+            ),
+          ),
+        ),
+      ),
+      ctx('16.0'),
+    );
     const c = r.collections[0]!;
-    expect(serverIdsByClientId(c)).toEqual(new Map([['c-1', '7:20'], ['c-3', '7:21']]));
-    expect(c.responses[1]).toEqual({ kind: 'Add', clientId: 'c-2', serverId: undefined, status: 6, class: undefined, applicationData: undefined });
+    expect(serverIdsByClientId(c)).toEqual(
+      new Map([
+        ['c-1', '7:20'],
+        ['c-3', '7:21'],
+      ]),
+    );
+    expect(c.responses[1]).toEqual({
+      kind: 'Add',
+      clientId: 'c-2',
+      serverId: undefined,
+      status: 6,
+      class: undefined,
+      applicationData: undefined,
+    });
     expect(c.responses[3]).toEqual({ kind: 'Change', serverId: '7:3', instanceId: undefined, status: 7, class: undefined });
     expect(c.responses[4]).toEqual({ kind: 'Delete', serverId: '7:4', instanceId: '20250308T090000Z', status: 8 });
     const fetch = c.responses[5];
@@ -278,18 +379,53 @@ describe('parseSync', () => {
   });
 
   it('reads 16.x Add responses that carry ApplicationData', () => {
-    const r = parseSync(as('Sync', as('Collections', as('Collection',
-      as('SyncKey', '8'), as('CollectionId', '1'), as('Status', '1'),
-      as('Responses', as('Add', as('ClientId', 'e1'), as('ServerId', '1:9'), as('Status', '1'),
-        as('ApplicationData', el('Calendar', 'UID', 'abc'))))))), ctx('16.1'));
+    const r = parseSync(
+      as(
+        'Sync',
+        as(
+          'Collections',
+          as(
+            'Collection',
+            as('SyncKey', '8'),
+            as('CollectionId', '1'),
+            as('Status', '1'),
+            as(
+              'Responses',
+              as(
+                'Add',
+                as('ClientId', 'e1'),
+                as('ServerId', '1:9'),
+                as('Status', '1'),
+                as('ApplicationData', el('Calendar', 'UID', 'abc')),
+              ),
+            ),
+          ),
+        ),
+      ),
+      ctx('16.1'),
+    );
     const add = r.collections[0]?.responses[0];
     expect(add?.kind === 'Add' && add.applicationData).toEqual(as('ApplicationData', el('Calendar', 'UID', 'abc')));
   });
 
   it('reads Class in 12.1 collections and commands', () => {
-    const r = parseSync(as('Sync', as('Collections', as('Collection',
-      as('Class', 'Email'), as('SyncKey', '2'), as('CollectionId', '5'), as('Status', '1'),
-      as('Commands', as('Delete', as('Class', 'Email'), as('ServerId', '5:1')))))), ctx('12.1'));
+    const r = parseSync(
+      as(
+        'Sync',
+        as(
+          'Collections',
+          as(
+            'Collection',
+            as('Class', 'Email'),
+            as('SyncKey', '2'),
+            as('CollectionId', '5'),
+            as('Status', '1'),
+            as('Commands', as('Delete', as('Class', 'Email'), as('ServerId', '5:1'))),
+          ),
+        ),
+      ),
+      ctx('12.1'),
+    );
     expect(r.collections[0]?.class).toBe('Email');
     expect(r.collections[0]?.commands[0]).toEqual({ kind: 'Delete', serverId: '5:1', class: 'Email' });
   });
@@ -304,7 +440,10 @@ describe('parseSync', () => {
 
   it('reads request-wide errors with Limit (14 and 15) and without (4, 13)', () => {
     expect(parseSync(as('Sync', as('Status', '14'), as('Limit', '3540')), v141)).toEqual({
-      empty: false, status: 14, limit: 3540, collections: [],
+      empty: false,
+      status: 14,
+      limit: 3540,
+      collections: [],
     });
     expect(parseSync(as('Sync', as('Status', '15'), as('Limit', '1000')), v141).limit).toBe(1000);
     expect(parseSync(as('Sync', as('Status', '13')), v141)).toEqual({ empty: false, status: 13, limit: undefined, collections: [] });
@@ -312,11 +451,58 @@ describe('parseSync', () => {
   });
 
   it('skips unknown elements', () => {
-    const r = parseSync(as('Sync', as('Collections', as('Collection',
-      as('SyncKey', '2'), as('CollectionId', '5'), as('Status', '1'), el('X', 'Vendor'),
-      as('Commands', el('X', 'Oddity'), mail('5:1', 'a')), as('Responses', el('X', 'Other'))))), v141);
+    const r = parseSync(
+      as(
+        'Sync',
+        as(
+          'Collections',
+          as(
+            'Collection',
+            as('SyncKey', '2'),
+            as('CollectionId', '5'),
+            as('Status', '1'),
+            el('X', 'Vendor'),
+            as('Commands', el('X', 'Oddity'), mail('5:1', 'a')),
+            as('Responses', el('X', 'Other')),
+          ),
+        ),
+      ),
+      v141,
+    );
     expect(r.collections[0]?.commands).toHaveLength(1);
     expect(r.collections[0]?.responses).toEqual([]);
+  });
+
+  it('passes over a successful Change response without ServerId (Horde_ActiveSync at 16.0), counting it', () => {
+    // Horde 5.2's answer to a Contacts Change at 16.0, byte for byte: Responses/Change holds only
+    // Status 1 (MS-ASCMD 2.2.3.166.8 requires the ServerId). The new SyncKey must not be lost.
+    const raw =
+      '03016a00454e033100015c4f4b037b36623134663139332d323336382d346561652d386238382d3164626637663030303030317d340001' +
+      '520343316264343739653100014e0331000146484e033100010101010101';
+    const r = parseSync(decodeEas(Uint8Array.from(Buffer.from(raw, 'hex'))), ctx('16.0'));
+    expect(r.collections).toEqual([
+      {
+        collectionId: 'C1bd479e1',
+        syncKey: '{6b14f193-2368-4eae-8b88-1dbf7f000001}4',
+        status: 1,
+        class: undefined,
+        moreAvailable: false,
+        commands: [],
+        responses: [],
+        changesWithoutServerId: 1,
+      },
+    ]);
+  });
+
+  it('still refuses a failed Change response without ServerId: the failure names no item', () => {
+    const failed = as(
+      'Sync',
+      as(
+        'Collections',
+        as('Collection', as('SyncKey', '2'), as('CollectionId', '5'), as('Status', '1'), as('Responses', as('Change', as('Status', '6')))),
+      ),
+    );
+    expect(() => parseSync(failed, v141)).toThrow(/Change\/ServerId/);
   });
 
   it('throws when required elements are missing', () => {
@@ -324,10 +510,23 @@ describe('parseSync', () => {
     expect(() => parseSync(coll(as('SyncKey', '1'), as('CollectionId', '5')), v141)).toThrow(/Collection\/Status/);
     expect(() => parseSync(coll(as('CollectionId', '5'), as('Status', '1')), v141)).toThrow(/SyncKey/);
     expect(() => parseSync(coll(as('SyncKey', '1'), as('Status', '1')), v141)).toThrow(/CollectionId/);
-    expect(() => parseSync(coll(as('SyncKey', '1'), as('CollectionId', '5'), as('Status', '1'),
-      as('Commands', as('Add', as('ServerId', '5:1')))), v141)).toThrow(/Add\/ApplicationData/);
-    expect(() => parseSync(coll(as('SyncKey', '1'), as('CollectionId', '5'), as('Status', '1'),
-      as('Responses', as('Add', as('ServerId', '5:1'), as('Status', '1')))), v141)).toThrow(/ClientId/);
+    expect(() =>
+      parseSync(
+        coll(as('SyncKey', '1'), as('CollectionId', '5'), as('Status', '1'), as('Commands', as('Add', as('ServerId', '5:1')))),
+        v141,
+      ),
+    ).toThrow(/Add\/ApplicationData/);
+    expect(() =>
+      parseSync(
+        coll(
+          as('SyncKey', '1'),
+          as('CollectionId', '5'),
+          as('Status', '1'),
+          as('Responses', as('Add', as('ServerId', '5:1'), as('Status', '1'))),
+        ),
+        v141,
+      ),
+    ).toThrow(/ClientId/);
     expect(() => parseSync(as('Ping'), v141)).toThrow(EasProtocolError);
   });
 });
@@ -344,32 +543,49 @@ describe('Sync on the wire', () => {
   const wire = (e: El): El => decodeEas(encodeEas(e));
 
   it('every element a full 16.1 request uses exists in the code pages', () => {
-    const req = buildSync({
-      collections: [
-        {
-          syncKey: '0', collectionId: '2',
-          supported: [el('Contacts', 'Email1Address'), el('Contacts', 'FileAs'), el('Contacts', 'Picture')],
-        },
-        {
-          syncKey: '44', collectionId: '5', deletesAsMoves: true, getChanges: true, windowSize: 50, conversationMode: true,
-          options: [{
-            class: 'Email', filterType: 3, conflict: 1, mimeSupport: 1, mimeTruncation: 8, rightsManagementSupport: true,
-            bodyPreferences: [{ type: 2, truncationSize: 32768, allOrNone: false, preview: 255 }],
-            bodyPartPreference: { type: 2, truncationSize: 1024, preview: 100 },
-          }, { class: 'SMS', filterType: 1 }],
-          commands: [
-            { kind: 'Add', clientId: 'n1', applicationData: as('ApplicationData', em('Subject', 'Draft')) },
-            { kind: 'Change', serverId: '5:1', instanceId: '20250301T090000Z', applicationData: as('ApplicationData', em('Read', '1')) },
-            { kind: 'Delete', serverId: '5:2' },
-            { kind: 'Fetch', serverId: '5:3' },
-          ],
-        },
-        { syncKey: '3', collectionId: 'RI', options: [{ maxItems: 200 }] },
-      ],
-      heartbeatInterval: 600,
-      windowSize: 100,
-      partial: true,
-    }, ctx('16.1'));
+    const req = buildSync(
+      {
+        collections: [
+          {
+            syncKey: '0',
+            collectionId: '2',
+            supported: [el('Contacts', 'Email1Address'), el('Contacts', 'FileAs'), el('Contacts', 'Picture')],
+          },
+          {
+            syncKey: '44',
+            collectionId: '5',
+            deletesAsMoves: true,
+            getChanges: true,
+            windowSize: 50,
+            conversationMode: true,
+            options: [
+              {
+                class: 'Email',
+                filterType: 3,
+                conflict: 1,
+                mimeSupport: 1,
+                mimeTruncation: 8,
+                rightsManagementSupport: true,
+                bodyPreferences: [{ type: 2, truncationSize: 32768, allOrNone: false, preview: 255 }],
+                bodyPartPreference: { type: 2, truncationSize: 1024, preview: 100 },
+              },
+              { class: 'SMS', filterType: 1 },
+            ],
+            commands: [
+              { kind: 'Add', clientId: 'n1', applicationData: as('ApplicationData', em('Subject', 'Draft')) },
+              { kind: 'Change', serverId: '5:1', instanceId: '20250301T090000Z', applicationData: as('ApplicationData', em('Read', '1')) },
+              { kind: 'Delete', serverId: '5:2' },
+              { kind: 'Fetch', serverId: '5:3' },
+            ],
+          },
+          { syncKey: '3', collectionId: 'RI', options: [{ maxItems: 200 }] },
+        ],
+        heartbeatInterval: 600,
+        windowSize: 100,
+        partial: true,
+      },
+      ctx('16.1'),
+    );
     const body = req.body as El;
     expect(wire(body)).toEqual(body);
   });

@@ -10,10 +10,7 @@ const v161: EasContext = { version: '16.1' };
 
 describe('buildValidateCert', () => {
   it('sends the chain, the certificates and the CRL check', () => {
-    const req = buildValidateCert(
-      { certificateChain: ['MIIChain1', 'MIIChain2'], certificates: ['MIISigner'], checkCrl: true },
-      v161,
-    );
+    const req = buildValidateCert({ certificateChain: ['MIIChain1', 'MIIChain2'], certificates: ['MIISigner'], checkCrl: true }, v161);
     expect(req.cmd).toBe('ValidateCert');
     expect(req.body).toEqual(
       vc(

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatAddress,
-  formatAddressList,
-  parseAddress,
-  parseAddressList,
-} from '../../../src/eas/items/addresses.ts';
+import { formatAddress, formatAddressList, parseAddress, parseAddressList } from '../../../src/eas/items/addresses.ts';
 
 describe('parseAddressList', () => {
   it('reads the quoted name form Exchange sends', () => {
@@ -32,15 +27,11 @@ describe('parseAddressList', () => {
   });
 
   it('unescapes quoted-pairs in names', () => {
-    expect(parseAddressList('"Jane \\"JJ\\" Doe" <jane@example.com>')).toEqual([
-      { name: 'Jane "JJ" Doe', email: 'jane@example.com' },
-    ]);
+    expect(parseAddressList('"Jane \\"JJ\\" Doe" <jane@example.com>')).toEqual([{ name: 'Jane "JJ" Doe', email: 'jane@example.com' }]);
   });
 
   it('joins unquoted display-name words', () => {
-    expect(parseAddressList('Jane  Q. Doe <jane@example.com>')).toEqual([
-      { name: 'Jane Q. Doe', email: 'jane@example.com' },
-    ]);
+    expect(parseAddressList('Jane  Q. Doe <jane@example.com>')).toEqual([{ name: 'Jane Q. Doe', email: 'jane@example.com' }]);
   });
 
   it('uses a trailing comment as the name of a bare address', () => {
@@ -90,10 +81,7 @@ describe('parseAddressList', () => {
   it('survives unterminated quotes and brackets, stray separators and folding white space', () => {
     expect(parseAddressList(' , "Jane <jane@example.com>')).toEqual([{ name: 'Jane <jane@example.com>', email: '' }]);
     expect(parseAddressList('Jane <jane@example.com')).toEqual([{ name: 'Jane', email: 'jane@example.com' }]);
-    expect(parseAddressList('a@example.com,,\r\n b@example.com,')).toEqual([
-      { email: 'a@example.com' },
-      { email: 'b@example.com' },
-    ]);
+    expect(parseAddressList('a@example.com,,\r\n b@example.com,')).toEqual([{ email: 'a@example.com' }, { email: 'b@example.com' }]);
   });
 
   it('keeps a display name that has no address', () => {
@@ -115,9 +103,7 @@ describe('parseAddress', () => {
 
 describe('formatting', () => {
   it('always quotes names and escapes quotes and backslashes', () => {
-    expect(formatAddress({ name: 'Doe, "JJ" \\ Jane', email: 'j@example.com' })).toBe(
-      '"Doe, \\"JJ\\" \\\\ Jane" <j@example.com>',
-    );
+    expect(formatAddress({ name: 'Doe, "JJ" \\ Jane', email: 'j@example.com' })).toBe('"Doe, \\"JJ\\" \\\\ Jane" <j@example.com>');
     expect(formatAddress({ email: 'j@example.com' })).toBe('j@example.com');
   });
 

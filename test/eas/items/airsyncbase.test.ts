@@ -44,7 +44,9 @@ describe('bodies', () => {
       '<airsyncbase:Body><airsyncbase:Type>1</airsyncbase:Type><airsyncbase:Data>new</airsyncbase:Data></airsyncbase:Body><contacts:Body>old</contacts:Body>',
     );
     expect(decodeBody(both, 'Contacts')?.data).toBe('new');
-    const legacy = props('<contacts:Body>old</contacts:Body><contacts:BodySize>3</contacts:BodySize><contacts:BodyTruncated>0</contacts:BodyTruncated>');
+    const legacy = props(
+      '<contacts:Body>old</contacts:Body><contacts:BodySize>3</contacts:BodySize><contacts:BodyTruncated>0</contacts:BodyTruncated>',
+    );
     expect(decodeBody(legacy, 'Contacts')).toEqual({ type: 1, data: 'old', estimatedDataSize: 3, truncated: false });
     expect(decodeBody(legacy)).toBeUndefined();
   });
@@ -54,9 +56,7 @@ describe('bodies', () => {
     expect(oneLine(encodeBody(body, 'Tasks', { version: '12.1' }))).toBe(
       '<Body xmlns="AirSyncBase"><Type>2</Type><Data>&lt;b&gt;x&lt;/b&gt;</Data></Body>',
     );
-    expect(oneLine(encodeBody({ type: 1, data: 'plain' }, 'Tasks', { version: '2.5' }))).toBe(
-      '<Body xmlns="Tasks">plain</Body>',
-    );
+    expect(oneLine(encodeBody({ type: 1, data: 'plain' }, 'Tasks', { version: '2.5' }))).toBe('<Body xmlns="Tasks">plain</Body>');
   });
 
   it('reads BodyPart and NativeBodyType', () => {

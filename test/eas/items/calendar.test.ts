@@ -133,6 +133,17 @@ describe('decodeCalendar', () => {
     ]);
   });
 
+  it('reads a 16.0 airsyncbase:Location sent as plain text (Horde_ActiveSync 2.41.9) as its display name', () => {
+    // Horde's Design review at 16.0, its Location as text instead of DisplayName (MS-ASAIRS 2.2.2.27).
+    const raw =
+      '03016a005d000467033230323631323039543133303030305a000152033230323631323039543134303030305a00016603' +
+      '44657369676e20726576696577000100116003526f6f6d20322e3031000101';
+    const item = decodeCalendar(decodeEas(Uint8Array.from(Buffer.from(raw, 'hex'))), { version: '16.0' });
+    expect(item.subject).toBe('Design review');
+    expect(item.location).toBe('Room 2.01');
+    expect(item.locationDetails).toEqual({ displayName: 'Room 2.01' });
+  });
+
   it('reads 16.x structured locations and InstanceId-keyed exceptions', () => {
     const item = decodeCalendar(
       easFromXml(`<ApplicationData xmlns="AirSync" xmlns:calendar="Calendar" xmlns:airsyncbase="AirSyncBase">
@@ -159,11 +170,9 @@ describe('decodeCalendar', () => {
   });
 
   it('requires StartTime, EndTime and an exception start', () => {
-    const bare = (inner: string): El =>
-      easFromXml(`<ApplicationData xmlns="AirSync" xmlns:calendar="Calendar">${inner}</ApplicationData>`);
+    const bare = (inner: string): El => easFromXml(`<ApplicationData xmlns="AirSync" xmlns:calendar="Calendar">${inner}</ApplicationData>`);
     expect(() => decodeCalendar(bare('<calendar:Subject>x</calendar:Subject>'), v141)).toThrow(EasProtocolError);
-    const times =
-      '<calendar:StartTime>20260105T080000Z</calendar:StartTime><calendar:EndTime>20260105T090000Z</calendar:EndTime>';
+    const times = '<calendar:StartTime>20260105T080000Z</calendar:StartTime><calendar:EndTime>20260105T090000Z</calendar:EndTime>';
     const startless =
       '<calendar:Exceptions><calendar:Exception><calendar:Deleted>1</calendar:Deleted></calendar:Exception></calendar:Exceptions>';
     expect(() => decodeCalendar(bare(times + startless), v141)).toThrow(EasProtocolError);
@@ -219,9 +228,7 @@ describe('encodeCalendar (Add)', () => {
   it('leaves out 14.0-only elements for 12.1, including attendees of exceptions', () => {
     const item: CalendarItem = {
       ...series(),
-      exceptions: [
-        { exceptionStartTime: d('2026-02-02T08:00:00Z'), attendees: [{ email: 'x@example.test', name: 'X' }] },
-      ],
+      exceptions: [{ exceptionStartTime: d('2026-02-02T08:00:00Z'), attendees: [{ email: 'x@example.test', name: 'X' }] }],
     };
     const data = encodeCalendar(item, v121);
     expect(kid(data, 'ResponseRequested')).toBeUndefined();
@@ -238,8 +245,7 @@ describe('encodeCalendar (Add)', () => {
 });
 
 describe('encodeCalendarChange', () => {
-  const attendeeEmails = (data: El): string[] =>
-    kids(kid(data, 'Attendees') ?? data, 'Attendee').map((a) => textOf(kid(a, 'Email')));
+  const attendeeEmails = (data: El): string[] => kids(kid(data, 'Attendees') ?? data, 'Attendee').map((a) => textOf(kid(a, 'Email')));
 
   it('14.1: an alarm-only change still carries every attendee and the whole series', () => {
     const before = series();

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EasContext } from '../../../src/eas/command.ts';
-import {
-  contactSupportedElements,
-  decodeContact,
-  encodeContact,
-  type Contact,
-} from '../../../src/eas/items/contact.ts';
+import { contactSupportedElements, decodeContact, encodeContact, type Contact } from '../../../src/eas/items/contact.ts';
 import { decodeEas, easFromXml, easToXml, encodeEas } from '../../../src/eas/wbxml.ts';
 import type { El } from '../../../src/wbxml/tree.ts';
 
@@ -167,18 +162,14 @@ describe('encodeContact: Change with ghosting (MS-ASCMD 2.2.3.179)', () => {
 
   it('without Supported nothing is ghosted: the full record is sent whatever changed', () => {
     const edited = { ...stored, mobilePhoneNumber: undefined };
-    expect(oneLine(encodeContact(edited, v141, { changedFields: ['mobilePhoneNumber'] }))).toBe(
-      oneLine(encodeContact(edited, v141)),
-    );
+    expect(oneLine(encodeContact(edited, v141, { changedFields: ['mobilePhoneNumber'] }))).toBe(oneLine(encodeContact(edited, v141)));
     expect(oneLine(encodeContact(edited, v141))).not.toContain('MobilePhoneNumber'); // omitted = deleted
   });
 
   it('with Supported, ghosted fields go only when edited, and a cleared one as an empty element', () => {
     const supported = ['firstName', 'lastName'] as const;
     const edited = { ...stored, mobilePhoneNumber: undefined, nickName: 'Janey' };
-    const xml = oneLine(
-      encodeContact(edited, v141, { supported: [...supported], changedFields: ['mobilePhoneNumber', 'nickName'] }),
-    );
+    const xml = oneLine(encodeContact(edited, v141, { supported: [...supported], changedFields: ['mobilePhoneNumber', 'nickName'] }));
     expect(xml).toBe(
       '<ApplicationData xmlns="AirSync">' +
         '<FirstName xmlns="Contacts">Jane</FirstName><LastName xmlns="Contacts">Doe</LastName>' +
@@ -196,20 +187,14 @@ describe('encodeContact: Change with ghosting (MS-ASCMD 2.2.3.179)', () => {
   });
 
   it('clears ghosted lists and dates with empty elements', () => {
-    const xml = oneLine(
-      encodeContact({ firstName: 'Jane' }, v141, { supported: [], changedFields: ['categories', 'birthday'] }),
-    );
-    expect(xml).toBe(
-      '<ApplicationData xmlns="AirSync"><Birthday xmlns="Contacts"/><Categories xmlns="Contacts"/></ApplicationData>',
-    );
+    const xml = oneLine(encodeContact({ firstName: 'Jane' }, v141, { supported: [], changedFields: ['categories', 'birthday'] }));
+    expect(xml).toBe('<ApplicationData xmlns="AirSync"><Birthday xmlns="Contacts"/><Categories xmlns="Contacts"/></ApplicationData>');
   });
 });
 
 describe('contactSupportedElements', () => {
   it('names the fields as empty elements in their namespaces', () => {
     const xml = contactSupportedElements(['firstName', 'nickName', 'birthday', 'children']).map(oneLine).join('');
-    expect(xml).toBe(
-      '<FirstName xmlns="Contacts"/><NickName xmlns="Contacts2"/><Birthday xmlns="Contacts"/><Children xmlns="Contacts"/>',
-    );
+    expect(xml).toBe('<FirstName xmlns="Contacts"/><NickName xmlns="Contacts2"/><Birthday xmlns="Contacts"/><Children xmlns="Contacts"/>');
   });
 });

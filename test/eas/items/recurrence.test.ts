@@ -16,7 +16,11 @@ const v141 = { version: '14.1' } as const;
 const v121 = { version: '12.1' } as const;
 
 function tree(ns: string, fields: Record<string, string>): El {
-  return el(ns, 'Recurrence', Object.entries(fields).map(([k, v]) => el(ns, k, v)));
+  return el(
+    ns,
+    'Recurrence',
+    Object.entries(fields).map(([k, v]) => el(ns, k, v)),
+  );
 }
 
 function names(e: El): string[] {
@@ -45,9 +49,7 @@ describe('decodeRecurrence', () => {
   });
 
   it('reads a yearly nth pattern (last Sunday of March)', () => {
-    const r = decodeRecurrence(
-      tree('Calendar', { Type: '6', WeekOfMonth: '5', DayOfWeek: '1', MonthOfYear: '3', Occurrences: '10' }),
-    );
+    const r = decodeRecurrence(tree('Calendar', { Type: '6', WeekOfMonth: '5', DayOfWeek: '1', MonthOfYear: '3', Occurrences: '10' }));
     expect(r).toMatchObject({ type: 6, weekOfMonth: 5, dayOfWeek: 1, monthOfYear: 3, occurrences: 10 });
   });
 
@@ -111,15 +113,18 @@ describe('encodeRecurrence', () => {
     expect(textOf(kid(e, 'Until'))).toBe('20260630T220000Z');
     expect(textOf(kid(e, 'DayOfWeek'))).toBe('62');
     expect(textOf(kid(e, 'IsLeapMonth'))).toBe('0');
-    expect(names(e)).toEqual([
-      'Type', 'Interval', 'DayOfWeek', 'Until', 'CalendarType', 'IsLeapMonth', 'FirstDayOfWeek',
-    ]);
+    expect(names(e)).toEqual(['Type', 'Interval', 'DayOfWeek', 'Until', 'CalendarType', 'IsLeapMonth', 'FirstDayOfWeek']);
   });
 
   it('leaves out CalendarType, IsLeapMonth and FirstDayOfWeek before 14.0/14.1', () => {
     expect(names(encodeRecurrence(weekly, 'Calendar', v121))).toEqual(['Type', 'Interval', 'DayOfWeek', 'Until']);
     expect(names(encodeRecurrence(weekly, 'Calendar', { version: '14.0' }))).toEqual([
-      'Type', 'Interval', 'DayOfWeek', 'Until', 'CalendarType', 'IsLeapMonth',
+      'Type',
+      'Interval',
+      'DayOfWeek',
+      'Until',
+      'CalendarType',
+      'IsLeapMonth',
     ]);
   });
 

@@ -84,7 +84,9 @@ describe('decodeTask', () => {
 
   it('reads the 2.5 tasks:Body form', () => {
     const t = decodeTask(
-      easFromXml('<ApplicationData xmlns="AirSync" xmlns:t="Tasks"><t:Body>old</t:Body><t:BodyTruncated>1</t:BodyTruncated></ApplicationData>'),
+      easFromXml(
+        '<ApplicationData xmlns="AirSync" xmlns:t="Tasks"><t:Body>old</t:Body><t:BodyTruncated>1</t:BodyTruncated></ApplicationData>',
+      ),
       { version: '2.5' },
     );
     expect(t.body).toEqual({ type: 1, data: 'old', truncated: true });

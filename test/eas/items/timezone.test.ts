@@ -237,18 +237,20 @@ describe('EasZone', () => {
   it('converts wall-clock times to instants, including the gap and the repeated hour', () => {
     const berlin = zoneFromIana('Europe/Berlin', 2026);
     expect(instantAt(berlin, { year: 2026, month: 7, day: 1, hour: 12 }).toISOString()).toBe('2026-07-01T10:00:00.000Z');
-    expect(instantAt(berlin, { year: 2026, month: 3, day: 29, hour: 2, minute: 30 }).toISOString()).toBe(
-      '2026-03-29T01:30:00.000Z',
-    );
-    expect(instantAt(berlin, { year: 2026, month: 10, day: 25, hour: 2, minute: 30 }).toISOString()).toBe(
-      '2026-10-25T00:30:00.000Z',
-    );
+    expect(instantAt(berlin, { year: 2026, month: 3, day: 29, hour: 2, minute: 30 }).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(instantAt(berlin, { year: 2026, month: 10, day: 25, hour: 2, minute: 30 }).toISOString()).toBe('2026-10-25T00:30:00.000Z');
   });
 
   it('reads the wall clock of an instant', () => {
     const sydney = zoneFromBlob(AUS_EASTERN, { referenceYear: 2026 });
     expect(wallTimeAt(sydney, at('2026-01-01T00:00:00Z'))).toEqual({
-      year: 2026, month: 1, day: 1, hour: 11, minute: 0, second: 0, dayOfWeek: 4,
+      year: 2026,
+      month: 1,
+      day: 1,
+      hour: 11,
+      minute: 0,
+      second: 0,
+      dayOfWeek: 4,
     });
   });
 });

@@ -5,7 +5,7 @@
  * its network retry, at the price of its first back-off (1 s) each time.
  */
 import 'fake-indexeddb/auto';
-import type { Transport } from '../../../src/eas/http.ts';
+import type { Transport } from '../../../src/eas/endpoint.ts';
 import { folderRange, openStore, randomId, type Store } from '../../../src/store/db.ts';
 import type { FolderRecord, ItemRecord } from '../../../src/store/schema.ts';
 import { createEngine, type Engine } from '../../../src/sync/engine.ts';

@@ -58,7 +58,10 @@ export class DavClient {
 
 /** Content lines of an iCalendar or vCard text, unfolded (RFC 5545 3.1, RFC 6350 3.2). */
 export function contentLines(text: string): string[] {
-  return text.replace(/\r?\n[ \t]/g, '').split(/\r?\n/).filter((l) => l !== '');
+  return text
+    .replace(/\r?\n[ \t]/g, '')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
 }
 
 export interface Property {

@@ -8,7 +8,7 @@
  * go over a new connection each time instead.
  */
 import { request as httpRequest } from 'node:http';
-import type { Transport } from '../../../src/eas/http.ts';
+import type { Transport } from '../../../src/eas/endpoint.ts';
 
 /** node:http with no agent: a new connection per request, so never a socket SOGo has closed. */
 export const oneShotTransport: Transport = async (request) => {

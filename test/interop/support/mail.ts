@@ -23,14 +23,9 @@ function headers(from: PeerUser, to: readonly PeerUser[], subject: string): stri
 }
 
 export function plainMail(from: PeerUser, to: readonly PeerUser[], subject: string, text: string): string {
-  return [
-    ...headers(from, to, subject),
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    '',
-    text,
-    '',
-  ].join(CRLF);
+  return [...headers(from, to, subject), 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', text, ''].join(
+    CRLF,
+  );
 }
 
 /** An iMIP invitation: `ics` must be a VCALENDAR with METHOD:REQUEST (RFC 6047 2.4). */
@@ -55,7 +50,10 @@ export function invitationMail(from: PeerUser, to: readonly PeerUser[], subject:
 
 /** 20261124T093000Z (RFC 5545 3.3.5, UTC form). */
 export function icsUtc(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** A meeting organized by `organizer` with the attendees still to answer (RFC 5545, RFC 5546). */

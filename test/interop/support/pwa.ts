@@ -1,6 +1,6 @@
 /**
- * The built app (dist/) served by `eas proxy` in front of the SOGo peer, for the Chromium
- * tests (pwa-proxy, pwa-vault): the build when sources changed, the proxy as a child process
+ * The built app (dist/) served by `eas proxy` in front of a peer (SOGo, or Horde), for the
+ * Chromium tests (pwa-proxy, horde/pwa-proxy): the build when sources changed, the proxy as a child process
  * with its log lines, and its stop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,7 +27,9 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Prom
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${out.slice(-3000)}`))));
+    child.on('close', (code) =>
+      code === 0 ? done() : fail(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${out.slice(-3000)}`)),
+    );
   });
 }
 
@@ -39,7 +41,10 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Prom
 export async function ensureBuilt(): Promise<void> {
   const built = newest(join(DIST, 'index.html'));
   if (built > 0 && built >= Math.max(...SOURCES.map((s) => newest(join(REPO, s))))) return;
-  await run(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { ...process.env, NODE_ENV: 'production' });
+  await run(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
+    ...process.env,
+    NODE_ENV: 'production',
+  });
 }
 
 export interface Proxy {
@@ -49,9 +54,12 @@ export interface Proxy {
   readonly lines: string[];
 }
 
-/** `eas proxy` as a child (one node process: tsx as a loader), resolved on its `listening on URL` line. */
-export function startProxy(extra: readonly string[] = []): Promise<Proxy> {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'proxy', '--upstream', SOGO_URL, '--port', '0', '--dist', DIST, ...extra];
+/**
+ * `eas proxy` as a child (one node process: tsx as a loader), resolved on its `listening on URL`
+ * line; in front of the SOGo peer unless `upstream` names another server (the Horde peer).
+ */
+export function startProxy(extra: readonly string[] = [], upstream = SOGO_URL): Promise<Proxy> {
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'proxy', '--upstream', upstream, '--port', '0', '--dist', DIST, ...extra];
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   return new Promise((done, fail) => {

@@ -41,13 +41,23 @@ describe('event edits', () => {
   });
 
   it('drops the series and its exceptions when repeat is set to none', () => {
-    const next = applyEventEdits({ ...meeting, exceptions: [{ exceptionStartTime: new Date('2025-06-17T05:00:00Z'), deleted: true }] }, { ...formFromEvent(meeting), repeat: 'none' }, new Set(['repeat']));
+    const next = applyEventEdits(
+      { ...meeting, exceptions: [{ exceptionStartTime: new Date('2025-06-17T05:00:00Z'), deleted: true }] },
+      { ...formFromEvent(meeting), repeat: 'none' },
+      new Set(['repeat']),
+    );
     expect(next.recurrence).toBeUndefined();
     expect(next.exceptions).toBeUndefined();
   });
 
   it('reads an all-day event as inclusive dates and writes it back as local midnights', () => {
-    const allDay: CalendarItem = { subject: 'Trip', allDayEvent: true, startTime: new Date('2025-05-01T15:00:00Z'), endTime: new Date('2025-05-03T15:00:00Z'), timezone: zoneFromIana('Asia/Tokyo', 2025).blob };
+    const allDay: CalendarItem = {
+      subject: 'Trip',
+      allDayEvent: true,
+      startTime: new Date('2025-05-01T15:00:00Z'),
+      endTime: new Date('2025-05-03T15:00:00Z'),
+      timezone: zoneFromIana('Asia/Tokyo', 2025).blob,
+    };
     const form = formFromEvent(allDay);
     expect([form.start, form.end]).toEqual(['2025-05-02', '2025-05-03']);
     const next = applyEventEdits(allDay, { ...form, end: '2025-05-04' }, new Set(['end']), 'Asia/Tokyo');

@@ -3,13 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src/store/db.ts';
 import type { ItemRecord } from '../../../src/store/schema.ts';
 import { countFolderItems, readPage } from '../../../src/ui/data/read.ts';
+import type { Email } from '../../../src/eas/items/email.ts';
 
 const N = 1000;
 let store: Store;
 
 function item(i: number, folderId = 'f1'): ItemRecord {
   // Pairs share a sort key, so paging must fall back on the primary key.
-  return { accountId: 'a', folderId, serverId: `s${String(i).padStart(5, '0')}`, class: 'Email', data: { i }, sortKey: `2025-01-01T00:${String(Math.floor(i / 2) % 60).padStart(2, '0')}:${String(Math.floor(i / 120)).padStart(2, '0')}Z`, read: 1, updatedAt: 0 };
+  return {
+    accountId: 'a',
+    folderId,
+    serverId: `s${String(i).padStart(5, '0')}`,
+    id: `${folderId}-${i}`,
+    class: 'Email',
+    data: { i } as unknown as Email,
+    sortKey: `2025-01-01T00:${String(Math.floor(i / 2) % 60).padStart(2, '0')}:${String(Math.floor(i / 120)).padStart(2, '0')}Z`,
+    read: 1,
+    updatedAt: 0,
+  };
 }
 
 beforeAll(async () => {
@@ -28,7 +39,8 @@ describe('paged folder reads', () => {
 
   it('pages newest first, and anchors give the same rows as offsets', async () => {
     const byOffset: string[] = [];
-    for (let p = 0; p < N / 100; p++) byOffset.push(...(await readPage(store.db, 'a', 'f1', { offset: p * 100 }, 100)).items.map((i) => i.serverId));
+    for (let p = 0; p < N / 100; p++)
+      byOffset.push(...(await readPage(store.db, 'a', 'f1', { offset: p * 100 }, 100)).items.map((i) => i.serverId));
     const byAnchor: string[] = [];
     let page = await readPage(store.db, 'a', 'f1', { offset: 0 }, 100);
     while (page.items.length > 0) {

@@ -1,7 +1,7 @@
 /** The setup screen's side of vault mode, against the real `eas proxy` (in-process) over the mock. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SetupError } from '../../../src/ui/engine-client.ts';
-import { reenterPassword, servedByVault, vaultLogin } from '../../../src/ui/setup/vault.ts';
+import { SetupError } from '../../../src/runtime/engine-client.ts';
+import { oauthSession, proxyConfig, reenterPassword, servedByVault, signinError, vaultLogin } from '../../../src/ui/setup/vault.ts';
 import { makeDist, startWithMock, type Started } from '../../proxy/support.ts';
 
 let dist: Awaited<ReturnType<typeof makeDist>>;
@@ -32,7 +32,9 @@ describe('servedByVault', () => {
   it('is false for a static server (index.html for any path), a 404 and no network', async () => {
     const html = async () => new Response('<!doctype html>', { headers: { 'Content-Type': 'text/html' } });
     expect(await servedByVault(html)).toBe(false);
-    expect(await servedByVault(async () => new Response('{"vault":true}', { status: 404, headers: { 'Content-Type': 'application/json' } }))).toBe(false);
+    expect(
+      await servedByVault(async () => new Response('{"vault":true}', { status: 404, headers: { 'Content-Type': 'application/json' } })),
+    ).toBe(false);
     expect(await servedByVault(async () => Promise.reject(new TypeError('Failed to fetch')))).toBe(false);
   });
 });
@@ -44,12 +46,17 @@ describe('vaultLogin', () => {
     expect(vault.proxy.sessions()).toBe(before + 1);
   });
 
-  it('says why it failed in the setup screen\'s terms', async () => {
+  it("says why it failed in the setup screen's terms", async () => {
     const wrong = vaultLogin({ user: 'alice', domain: '', password: 'nope' }, from(vault.proxy.url));
     await expect(wrong).rejects.toBeInstanceOf(SetupError);
     await expect(wrong).rejects.toMatchObject({ kind: 'auth', message: 'wrong user name or password' });
-    await expect(vaultLogin({ user: 'a', domain: '', password: 'b' }, from(plain.proxy.url))).rejects.toMatchObject({ kind: 'unknown', message: 'HTTP 404' });
-    await expect(vaultLogin({ user: 'a', domain: '', password: 'b' }, async () => Promise.reject(new TypeError('Failed to fetch')))).rejects.toMatchObject({ kind: 'unreachable' });
+    await expect(vaultLogin({ user: 'a', domain: '', password: 'b' }, from(plain.proxy.url))).rejects.toMatchObject({
+      kind: 'unknown',
+      message: 'HTTP 404',
+    });
+    await expect(
+      vaultLogin({ user: 'a', domain: '', password: 'b' }, async () => Promise.reject(new TypeError('Failed to fetch'))),
+    ).rejects.toMatchObject({ kind: 'unreachable' });
   });
 });
 
@@ -75,6 +82,36 @@ describe('reenterPassword', () => {
     const client = recorder();
     await reenterPassword(client, account, 'new', from(plain.proxy.url));
     await reenterPassword(client, { ...account, password: 'old' }, 'newer', from(vault.proxy.url));
-    expect(client.calls).toEqual([['a1', 'new'], ['a1', 'newer']]);
+    expect(client.calls).toEqual([
+      ['a1', 'new'],
+      ['a1', 'newer'],
+    ]);
+  });
+});
+
+describe('OAuth behind the proxy (app side)', () => {
+  const answer = (status: number, body: unknown) => async () =>
+    new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+  it('proxyConfig says oauth only with vault, and neither for a plain proxy', async () => {
+    expect(await proxyConfig(answer(200, { vault: true, oauth: true }))).toEqual({ vault: true, oauth: true });
+    expect(await proxyConfig(answer(200, { vault: false, oauth: true }))).toEqual({ vault: false, oauth: false });
+    expect(await proxyConfig(from(vault.proxy.url))).toEqual({ vault: true, oauth: false });
+    expect(await proxyConfig(from(plain.proxy.url))).toEqual({ vault: false, oauth: false });
+  });
+
+  it('oauthSession gives the address of an OAuth session only', async () => {
+    expect(await oauthSession(answer(200, { user: 'alice@example.test', address: 'alice@example.test', oauth: true }))).toBe(
+      'alice@example.test',
+    );
+    expect(await oauthSession(answer(200, { user: 'alice' }))).toBeUndefined();
+    expect(await oauthSession(answer(401, { error: 'no session' }))).toBeUndefined();
+  });
+
+  it('signinError reads the callback refusal, unknown codes as "other"', () => {
+    expect(signinError('?signin-error=access_denied')).toBe('access_denied');
+    expect(signinError('?signin-error=server_refused')).toBe('server_refused');
+    expect(signinError('?signin-error=%3Cscript%3E')).toBe('other');
+    expect(signinError('?x=1')).toBeUndefined();
   });
 });

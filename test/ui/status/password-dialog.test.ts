@@ -7,7 +7,7 @@ import { h, render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AccountRecord } from '../../../src/store/schema.ts';
 import { AppContext, type AppHandles } from '../../../src/ui/data/live.ts';
-import type { EngineClient } from '../../../src/ui/engine-client.ts';
+import type { EngineClient } from '../../../src/runtime/engine-client.ts';
 import { PasswordDialog } from '../../../src/ui/status/Status.tsx';
 
 const account = { id: 'a1', email: 'alice@example.test', user: 'alice', domain: '' } as AccountRecord;

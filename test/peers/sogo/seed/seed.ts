@@ -129,8 +129,12 @@ async function countUser(seed: UserSeed, now: Date): Promise<UserCounts> {
 }
 
 function summary(user: string, c: UserCounts): string {
-  const folders = Object.entries(c.folders).map(([name, f]) => `${name} ${f.messages}`).join(', ');
-  const noModseq = Object.entries(c.folders).filter(([, f]) => !f.modseq).map(([n]) => n);
+  const folders = Object.entries(c.folders)
+    .map(([name, f]) => `${name} ${f.messages}`)
+    .join(', ');
+  const noModseq = Object.entries(c.folders)
+    .filter(([, f]) => !f.modseq)
+    .map(([n]) => n);
   const warning = noModseq.length ? ` WARNING no HIGHESTMODSEQ: ${noModseq.join(', ')}` : '';
   return `${user}: Email ${c.Email} (${folders}), Calendar ${c.Calendar}, Contacts ${c.Contacts}, Tasks ${c.Tasks}${warning}`;
 }

@@ -1,0 +1,67 @@
+/**
+ * What the mail list does to one mail or a selection (swipes, the selection bar, the
+ * Delete key). Delete moves mail to Deleted Items, so it can be undone like a move; in
+ * Deleted Items itself (or with no such folder) it deletes for good, without an offer.
+ */
+import type { EngineClient } from '../../runtime/engine-client.ts';
+import { refOf } from '../../runtime/engine-client.ts';
+import type { FolderRecord, ItemRecord } from '../../store/schema.ts';
+import { FOLDER_TYPE } from './folders.ts';
+import { endUndo, offerUndo, UNDO_MS } from './undo.ts';
+
+const mailOf = (item: ItemRecord) => (item.class === 'Email' ? item.data : undefined);
+
+export const isFlagged = (item: ItemRecord): boolean => mailOf(item)?.flag?.status === 2;
+
+/** The Deleted Items folder a delete in `folderId` moves to; undefined: delete for good. */
+export function trashFor(folders: readonly FolderRecord[], accountId: string, folderId: string): FolderRecord | undefined {
+  const trash = folders.find((f) => f.accountId === accountId && f.type === FOLDER_TYPE.deleted);
+  return trash && trash.serverId !== folderId ? trash : undefined;
+}
+
+/** Moves the mails (all of one folder), first keeping the undo offer so that a reload in between loses nothing. */
+export async function moveMails(
+  client: EngineClient,
+  items: readonly ItemRecord[],
+  toFolderId: string,
+  kind: 'delete' | 'move',
+): Promise<void> {
+  const first = items[0];
+  if (!first) return;
+  offerUndo({
+    kind,
+    accountId: first.accountId,
+    fromFolderId: first.folderId,
+    toFolderId,
+    itemIds: items.map((i) => i.id),
+    until: Date.now() + UNDO_MS,
+  });
+  try {
+    await client.moveItems(items.map(refOf), toFolderId);
+  } catch (e) {
+    endUndo();
+    throw e;
+  }
+}
+
+export async function deleteMails(client: EngineClient, folders: readonly FolderRecord[], items: readonly ItemRecord[]): Promise<void> {
+  const first = items[0];
+  if (!first) return;
+  const trash = trashFor(folders, first.accountId, first.folderId);
+  if (trash) await moveMails(client, items, trash.serverId, 'delete');
+  else await client.deleteItems(items.map(refOf));
+}
+
+/** All read when any is unread, else all unread. */
+export function toggleRead(client: EngineClient, items: readonly ItemRecord[]): Promise<void> {
+  return client.markRead(
+    items.map(refOf),
+    items.some((i) => i.read === 0),
+  );
+}
+
+/** All flagged when any is not, else all cleared. */
+export async function toggleFlag(client: EngineClient, items: readonly ItemRecord[]): Promise<void> {
+  const flag = items.some((i) => !isFlagged(i));
+  for (const i of items) await client.setFlag(refOf(i), flag ? { status: 2, flagType: 'Flag for follow up' } : null);
+}

@@ -1,0 +1,286 @@
+/**
+ * Drafts in the server's Drafts folder at 16.1 (issue 15 item 1), the engine against the
+ * mock: a draft saved here is a Sync Add, later saves are Changes of its ServerId, a
+ * delete is a Sync Delete and sending is a Change with email2:Send (MS-ASEMAIL 2.2.2.69).
+ * What the server holds is compared field by field. Below 16.0 drafts stay on the device.
+ */
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { FolderType, mailContent, removeItem, requireFolderOfType, type Mail, type Store as MockStore } from '../../mocks/model.ts';
+import type { MockServer } from '../../mocks/server.ts';
+import type { Email } from '../../src/eas/items/email.ts';
+import { listDrafts } from '../../src/store/reads.ts';
+import { serverDrafts, type LocalDraft } from '../../src/store/drafts.ts';
+import type { OutgoingMessage } from '../../src/store/payloads.ts';
+import type { AccountRecord, FolderRecord, ItemRecord } from '../../src/store/schema.ts';
+import { alice, engineFor, journaledStore, mockServer, pinVersion } from './support.ts';
+
+const SMALL = { data: { mails: 6, contacts: 0, events: 0, tasks: 0, notes: 0, gal: 0 } } as const;
+const bob = { name: 'Bob Example', email: 'bob@example.test' };
+
+const folderOf = (server: MockServer, login: string, type: number): MockStore =>
+  requireFolderOfType(server.mock.world.mailboxes.get(login)!, type).store;
+const mailsIn = (store: MockStore): Mail[] => [...store.items.values()].flatMap((i) => (i.data.kind === 'mail' ? [i.data] : []));
+
+/** A server mail as the user would read it: recipients, subject, text. */
+function shown(m: Mail) {
+  return {
+    to: m.to.map((a) => a.email),
+    cc: m.cc.map((a) => a.email),
+    bcc: m.bcc.map((a) => a.email),
+    subject: m.subject,
+    text: mailContent(m).text.trim(),
+  };
+}
+
+/** A transport that can be switched off (fetch rejects with a TypeError, as offline). */
+function switchable(handle: (r: Request) => Promise<Response>) {
+  const net = { online: true };
+  const transport = async (r: Request): Promise<Response> => {
+    if (!net.online) throw new TypeError('Failed to fetch');
+    return handle(r);
+  };
+  return { net, transport };
+}
+
+async function setup(version = '16.1') {
+  const server = mockServer(SMALL);
+  const { store } = await journaledStore();
+  const { net, transport } = switchable(pinVersion(server.handle, version));
+  const h = engineFor(store, transport);
+  const account = await h.engine.addAccount(alice);
+  expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true });
+  const drafts = folderOf(server, 'alice', FolderType.Drafts);
+  // The seed's own drafts are left out of what the tests compare.
+  for (const id of [...drafts.items.keys()]) removeItem(server.mock.world, drafts, id);
+  expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true });
+  return { server, store, net, ...h, accountId: account.id, drafts, sent: folderOf(server, 'alice', FolderType.SentItems) };
+}
+
+function draft(accountId: string, id: string, fields: Partial<LocalDraft> = {}): LocalDraft {
+  return {
+    id,
+    accountId,
+    mode: 'new',
+    to: 'Bob Example <bob@example.test>',
+    cc: 'carol@partner.example.com',
+    bcc: '',
+    subject: 'Plan for Monday',
+    text: 'Half of it',
+    attachments: [],
+    savedAt: 1,
+    ...fields,
+  };
+}
+
+function outgoing(accountId: string, fields: Partial<OutgoingMessage> = {}): OutgoingMessage {
+  return { accountId, to: [bob], cc: [], bcc: [], subject: 'Plan for Monday', text: 'All of it', attachments: [], ...fields };
+}
+
+/** The account's items in its Drafts folder, from the local store. */
+async function localDrafts(store: Awaited<ReturnType<typeof setup>>['store'], accountId: string, folderId: string): Promise<ItemRecord[]> {
+  return (await store.db.getAll('items')).filter((i) => i.accountId === accountId && i.folderId === folderId);
+}
+
+describe('16.1 drafts on the server', () => {
+  it("a saved draft is added, then changed in place, then sent: it leaves Drafts and is in Sent Items and Bob's Inbox with its content", async () => {
+    const { server, store, engine, accountId, drafts, sent } = await setup();
+    await engine.saveDraft(draft(accountId, 'd1'));
+    expect(mailsIn(drafts)).toEqual([]); // queued, not sent yet
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map(shown)).toEqual([
+      { to: ['bob@example.test'], cc: ['carol@partner.example.com'], bcc: [], subject: 'Plan for Monday', text: 'Half of it' },
+    ]);
+    const serverId = [...drafts.items.keys()][0];
+    const [mine] = await localDrafts(store, accountId, drafts.id);
+    expect({ id: mine?.id, serverId: mine?.serverId }).toEqual({ id: 'd1', serverId });
+
+    await engine.saveDraft(
+      draft(accountId, 'd1', { cc: '', bcc: 'dave@partner.example.com', subject: 'Plan for Monday, v2', text: 'Most of it' }),
+    );
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect([...drafts.items.keys()]).toEqual([serverId]);
+    expect(mailsIn(drafts).map(shown)).toEqual([
+      { to: ['bob@example.test'], cc: [], bcc: ['dave@partner.example.com'], subject: 'Plan for Monday, v2', text: 'Most of it' },
+    ]);
+
+    await engine.sendDraft(outgoing(accountId, { subject: 'Plan for Monday, final', text: 'All of it' }), 'd1');
+    expect(await localDrafts(store, accountId, drafts.id)).toEqual([]); // gone from the list at once
+    // Queued as a Change carrying email2:Send, not as an outbox mail.
+    expect(
+      (await store.db.getAll('pending')).map((p) => [
+        p.kind,
+        p.serverId,
+        p.kind === 'change' && p.payload.class === 'Draft' && p.payload.send,
+      ]),
+    ).toEqual([['change', serverId, true]]);
+    // Bob is remembered as written to, as a mail sent through the outbox would make him (compose suggests him offline).
+    const recents = (await store.db.get('meta', `recent:${accountId}`))?.value as { email: string; count: number }[] | undefined;
+    expect(recents?.map((r) => [r.email, r.count])).toEqual([['bob@example.test', 1]]);
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    const final = { to: ['bob@example.test'], cc: [], bcc: [], subject: 'Plan for Monday, final', text: 'All of it' };
+    expect(
+      mailsIn(sent)
+        .filter((m) => m.subject === final.subject)
+        .map(shown),
+    ).toEqual([final]);
+    expect(
+      mailsIn(folderOf(server, 'bob', FolderType.Inbox))
+        .filter((m) => m.subject === final.subject)
+        .map(shown),
+    ).toEqual([final]);
+    expect(await store.db.getAll('pending')).toEqual([]);
+    expect(await listDrafts(store.db, accountId)).toEqual([]);
+    // The sent mail reaches the app's own Sent Items with the next sync.
+    const localSent = (await store.db.getAll('items')).filter(
+      (i) => i.folderId === sent.id && i.class === 'Email' && i.data.subject === final.subject,
+    );
+    expect(localSent.map((i) => (i.data as Email).to.map((a) => a.email))).toEqual([['bob@example.test']]);
+  });
+
+  it("deleting a synced draft is a Sync Delete: it leaves the server's Drafts folder", async () => {
+    const { store, engine, accountId, drafts } = await setup();
+    await engine.saveDraft(draft(accountId, 'd2', { subject: 'Never mind' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map((m) => m.subject)).toEqual(['Never mind']);
+    await engine.deleteDraft(accountId, 'd2');
+    expect(await localDrafts(store, accountId, drafts.id)).toEqual([]);
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    expect(await listDrafts(store.db, accountId)).toEqual([]);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it("an edit saved before the Add is confirmed follows the server's ServerId: one draft, the later content", async () => {
+    const { store, net, engine, accountId, drafts } = await setup();
+    net.online = false;
+    await engine.saveDraft(draft(accountId, 'd3', { subject: 'First words' }));
+    await engine.saveDraft(draft(accountId, 'd3', { subject: 'Second thoughts', text: 'Rewritten offline' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false });
+    const queued = await store.db.getAll('pending');
+    expect(queued.map((p) => [p.kind, p.serverId])).toEqual([
+      ['add', 'local:d3'],
+      ['change', 'local:d3'],
+    ]);
+
+    net.online = true;
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map(shown)).toEqual([
+      { to: ['bob@example.test'], cc: ['carol@partner.example.com'], bcc: [], subject: 'Second thoughts', text: 'Rewritten offline' },
+    ]);
+    const local = await localDrafts(store, accountId, drafts.id);
+    expect(local.map((i) => [i.id, i.serverId, (i.data as Email).subject])).toEqual([
+      ['d3', [...drafts.items.keys()][0], 'Second thoughts'],
+    ]);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('a draft written and sent offline goes out once online: Add, then the Send follows its ServerId', async () => {
+    const { server, store, net, engine, accountId, drafts, sent } = await setup();
+    net.online = false;
+    await engine.saveDraft(draft(accountId, 'd4', { subject: 'Written on the train' }));
+    await engine.sendDraft(outgoing(accountId, { subject: 'Written on the train', text: 'Sent from the train' }), 'd4');
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: false });
+    net.online = true;
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    const final = { to: ['bob@example.test'], cc: [], bcc: [], subject: 'Written on the train', text: 'Sent from the train' };
+    expect(
+      mailsIn(sent)
+        .filter((m) => m.subject === final.subject)
+        .map(shown),
+    ).toEqual([final]);
+    expect(
+      mailsIn(folderOf(server, 'bob', FolderType.Inbox))
+        .filter((m) => m.subject === final.subject)
+        .map(shown),
+    ).toEqual([final]);
+    expect(await localDrafts(store, accountId, drafts.id)).toEqual([]);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('a draft another device saved on the server appears in the store and is edited in place from here', async () => {
+    const { server, store, engine, accountId, drafts } = await setup();
+    const made = server.control.newDraft('alice', { to: [bob], subject: 'From my laptop', text: 'Started on the laptop' });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const [item] = await localDrafts(store, accountId, drafts.id);
+    const data = item?.data as Email;
+    expect({
+      serverId: item?.serverId,
+      draft: data.isDraft,
+      to: data.to.map((a) => a.email),
+      subject: data.subject,
+      text: data.body?.data?.includes('Started on the laptop'),
+    }).toEqual({ serverId: made.id, draft: true, to: ['bob@example.test'], subject: 'From my laptop', text: true });
+
+    await engine.saveDraft(draft(accountId, item!.id, { cc: '', subject: 'From my laptop, finished on the phone', text: 'Finished' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect([...drafts.items.keys()]).toEqual([made.id]);
+    expect(mailsIn(drafts).map(shown)).toEqual([
+      { to: ['bob@example.test'], cc: [], bcc: [], subject: 'From my laptop, finished on the phone', text: 'Finished' },
+    ]);
+  });
+
+  it('a draft sent or discarded on another device leaves this device too: no copy stays behind in the list', async () => {
+    const { server, store, engine, accountId, drafts } = await setup();
+    await engine.saveDraft(draft(accountId, 'd6', { subject: 'Finished elsewhere' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    server.control.otherDevice('alice', [...drafts.items.keys()][0]!, { kind: 'delete' });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(await localDrafts(store, accountId, drafts.id)).toEqual([]);
+    expect(await listDrafts(store.db, accountId)).toEqual([]);
+  });
+
+  it("a draft changed on the server since this device last synced: the server's version wins, this device's edit is kept as a conflict", async () => {
+    const { server, store, engine, accountId, drafts } = await setup();
+    await engine.saveDraft(draft(accountId, 'd7', { subject: 'Agenda', text: 'First' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const serverId = [...drafts.items.keys()][0]!;
+    server.control.otherDevice('alice', serverId, { kind: 'read', read: false }); // touched by another client
+    await engine.saveDraft(draft(accountId, 'd7', { subject: 'Agenda, edited here', text: 'Second' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map((m) => [m.subject, mailContent(m).text])).toEqual([['Agenda', 'First']]);
+    const conflicts = await store.db.getAll('conflicts');
+    expect(conflicts.map((c) => [c.serverId, (c.local as Email | null)?.subject])).toEqual([[serverId, 'Agenda, edited here']]);
+    expect((await localDrafts(store, accountId, drafts.id)).map((i) => (i.data as Email).subject)).toEqual(['Agenda']);
+  });
+
+  it('below 16.0 a draft stays on the device: nothing is queued, and sending goes by the outbox', async () => {
+    const { store, engine, accountId, drafts } = await setup('14.1');
+    await engine.saveDraft(draft(accountId, 'd5'));
+    expect(await store.db.getAll('pending')).toEqual([]);
+    expect((await listDrafts(store.db, accountId)).map((d) => d.subject)).toEqual(['Plan for Monday']);
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    await engine.sendDraft(outgoing(accountId), 'd5');
+    expect((await store.db.getAll('pending')).map((p) => p.kind)).toEqual(['send']);
+    expect(await listDrafts(store.db, accountId)).toEqual([]);
+  });
+});
+
+describe('which accounts keep their drafts on the server', () => {
+  const folder = (serverId: string, type: number, enabled = true): FolderRecord => ({
+    accountId: 'a',
+    serverId,
+    parentId: '0',
+    displayName: serverId,
+    type,
+    class: 'Email',
+    syncKey: '1',
+    enabled,
+    status: { kind: 'idle' },
+    count: 0,
+    unread: 0,
+  });
+  const account = (version: AccountRecord['version']) => ({ version }) as AccountRecord;
+  const folders = [folder('inbox', 2), folder('drafts', 3), folder('sent', 5)];
+
+  it('16.0 and 16.1 with a synced Drafts folder; not 14.1, not an unsynced folder, not before the version is known', () => {
+    expect(serverDrafts(account('16.0'), folders)?.serverId).toBe('drafts');
+    expect(serverDrafts(account('16.1'), folders)?.serverId).toBe('drafts');
+    expect(serverDrafts(account('14.1'), folders)).toBeUndefined();
+    expect(serverDrafts(account(undefined), folders)).toBeUndefined();
+    expect(serverDrafts(account('16.1'), [folder('inbox', 2), folder('drafts', 3, false)])).toBeUndefined();
+  });
+});
