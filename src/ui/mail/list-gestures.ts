@@ -65,13 +65,16 @@ export function useListGestures(actions: GestureActions) {
     const { index, width } = rowIndex(e.target);
     const list = (e.currentTarget as Element).querySelector('.vlist');
     const t: Tracking = { pointerId: e.pointerId, index, samples: [sample(e)], atTop: (list?.scrollTop ?? 0) <= 0, width };
+    tracking.current = t;
+    // A long press selects on touch screens only: a mouse selects with Space, and a slow
+    // click (or a busy page that sees the release late) must still open the mail.
+    if (e.pointerType === 'mouse') return;
     t.timer = setTimeout(() => {
       if (tracking.current !== t || index < 0 || read(t, performance.now()).kind !== 'hold') return;
       swallowClick.current = true;
       end();
       actions.onHold(index);
     }, HOLD_MS);
-    tracking.current = t;
   };
 
   const onPointerMove = (e: PointerEvent) => {
