@@ -13,6 +13,8 @@ import type { Transport } from '../eas/endpoint.ts';
 import type { Store } from '../store/db.ts';
 import type { StoreName } from '../store/schema.ts';
 import { SYNC_CLASSES } from '../store/schema.ts';
+import { forgetAccount } from './new-mail.ts';
+import { forgetRelay } from './push.ts';
 import { SetupError, type ClientStatus, type EngineClient, type EngineEvent, type ItemRef, type SetupErrorKind } from './engine-client.ts';
 
 const SETUP_ERRORS: Partial<Record<ErrorKind, SetupErrorKind>> = {
@@ -138,6 +140,8 @@ export function openEngine({ store, transport = (r) => fetch(r), onSyncEvent }: 
     },
     async removeAccount(accountId) {
       await engine.removeAccount(accountId);
+      // The runtime's own records of the account (new-mail marks, the relay registration).
+      await Promise.all([forgetAccount(accountId), forgetRelay(accountId)]);
       changed(accountId, 'accounts', 'folders', 'items', 'pending', 'bodies', 'attachments', 'meta');
     },
     async updateAccount(accountId, patch) {

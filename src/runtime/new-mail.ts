@@ -182,6 +182,15 @@ async function rememberSent(mail: OutgoingMail, now: number): Promise<void> {
   await (await db()).put('kv', [...kept, { accountId: mail.accountId, subject: mail.subject, at: now }], 'sent');
 }
 
+/** An account removed: its Inbox marks and the subjects it sent go with it (the prefs are the device's). */
+export async function forgetAccount(accountId: string): Promise<void> {
+  const d = await db();
+  const prefix = markKey(accountId, '');
+  await d.delete('kv', IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+  const kept = (await readSent()).filter((s) => s.accountId !== accountId);
+  await d.put('kv', kept, 'sent');
+}
+
 // ---------------------------------------------------------------- the watch
 
 export interface NewMailWatch {

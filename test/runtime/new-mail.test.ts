@@ -4,6 +4,7 @@
  * app to the mail, and the whole path through the worker's host on the demo server.
  */
 import 'fake-indexeddb/auto';
+import { openDB } from 'idb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../src/store/db.ts';
 import { putOp } from '../../src/sync/local.ts';
@@ -206,6 +207,18 @@ describe('the watch over the store', () => {
   });
 });
 
+/** What the new-mail watch keeps of one account in its own database. */
+async function notifyRecords(accountId: string): Promise<{ marks: string[]; sent: string[] }> {
+  const d = await openDB('eas-pwa-notify');
+  const keys = (await d.getAllKeys('kv')).map(String);
+  const sent = ((await d.get('kv', 'sent')) ?? []) as SentRecord[];
+  d.close();
+  return {
+    marks: keys.filter((k) => k.startsWith(`mark:${accountId}:`)),
+    sent: sent.filter((r) => r.accountId === accountId).map((r) => r.subject),
+  };
+}
+
 describe('through the worker’s host on the demo server', () => {
   beforeAll(() => {
     vi.stubGlobal('navigator', { onLine: true });
@@ -251,5 +264,19 @@ describe('through the worker’s host on the demo server', () => {
     await client.demo('new-mail');
     await client.step('sync');
     expect(shown).toHaveLength(1);
+
+    // Removing the account takes its Inbox marks and the subjects it sent along.
+    await client.sendMail({
+      accountId: account.id,
+      to: [{ email: 'alice@example.test' }],
+      cc: [],
+      bcc: [],
+      subject: 'Note to self',
+      text: '',
+      attachments: [],
+    });
+    expect(await notifyRecords(account.id)).not.toEqual({ marks: [], sent: [] });
+    await client.removeAccount(account.id);
+    expect(await notifyRecords(account.id)).toEqual({ marks: [], sent: [] });
   }, 60_000);
 });
