@@ -187,6 +187,23 @@ describe('the ten daily features against eas mock behind eas proxy', () => {
     await expect.poll(() => onServer('bob', 'Inbox'), { timeout: 30_000 }).toEqual(final);
     expect(await onServer('alice', 'Sent Items')).toEqual(final);
     expect(await onServer('alice', 'Drafts')).toEqual([]);
+
+    // Written offline, it waits on the device and reaches the server's Drafts once online.
+    await context.setOffline(true);
+    await go('#/compose/new');
+    await page.getByRole('textbox', { name: 'Subject' }).fill('Written offline');
+    await page.getByRole('textbox', { name: 'Message' }).fill('On the train');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Draft saved / })
+      .waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('heading', { name: 'New message' }).waitFor({ state: 'detached' });
+    expect(await withSubject('alice', 'Drafts', 'Written offline')).toEqual([]);
+    await context.setOffline(false);
+    await expect
+      .poll(async () => (await withSubject('alice', 'Drafts', 'Written offline')).map((m) => m.text?.trim()), { timeout: 30_000 })
+      .toEqual(['On the train']);
   }, 60_000);
 
   it('automatic replies: saved in Settings, the server holds them', async () => {
@@ -283,6 +300,18 @@ describe('the ten daily features against eas mock behind eas proxy', () => {
       .toEqual([['bob@example.test', 'borislav.novak@example.test']]);
     await expect.poll(async () => (await withSubject('bob', 'Inbox', 'Picked from the list')).length, { timeout: 30_000 }).toBe(1);
 
+    // Offline: no directory, no error; the contact and the recent recipient still come.
+    await context.setOffline(true);
+    await go('#/compose/new');
+    await to.pressSequentially('bo');
+    await page.getByRole('status').filter({ hasText: 'Offline: suggestions from your contacts and recent recipients only.' }).waitFor();
+    await expect
+      .poll(() => page.getByRole('listbox', { name: 'Suggestions' }).getByRole('option').allInnerTexts())
+      .toEqual(['Bob Becker\nbob@example.test · Contact', 'BN\nBorislav Novak\nborislav.novak@example.test · Recent']);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await to.fill('');
+    await context.setOffline(false);
+
     // An attendee busy at one of his busy events on the server.
     const busy = (await items('bob', 'Calendar')).find(
       (e) => e.fields?.['Calendar:BusyStatus'] === '2' && e.fields['Calendar:AllDayEvent'] !== '1',
@@ -316,6 +345,14 @@ describe('the ten daily features against eas mock behind eas proxy', () => {
     await row(swiped).waitFor();
     await expect.poll(async () => (await withSubject('alice', 'Inbox', swiped)).length, { timeout: 30_000 }).toBe(1);
     expect(await withSubject('alice', 'Archive', swiped)).toEqual([]);
+    // Swiped again and the page reloaded inside the undo window: the offer is still there and works.
+    await drag(row(swiped), -220, 4);
+    await page.getByRole('status').filter({ hasText: 'Moved 1 mail to Archive' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Undo' }).click({ timeout: 8_000 });
+    await row(swiped).waitFor();
+    await expect.poll(async () => (await withSubject('alice', 'Archive', swiped)).length, { timeout: 30_000 }).toBe(0);
+    expect((await withSubject('alice', 'Inbox', swiped)).length).toBe(1);
 
     await longPress(row(first));
     const bar = page.getByRole('toolbar', { name: 'Selected messages' });
