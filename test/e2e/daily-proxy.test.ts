@@ -368,6 +368,9 @@ describe('the ten daily features against eas mock behind eas proxy', () => {
       })
       .toBe(2);
 
+    // Pushed (the engine's Ping through the proxy): a new mail comes in by itself.
+    await bobSendsAlice(mock.url, 'Arrives by itself');
+    await page.locator('.vlist .subject', { hasText: 'Arrives by itself' }).first().waitFor({ timeout: 30_000 });
     // Manual sync: only the pull brings the new mail in.
     await go('#/settings');
     await page.getByRole('combobox', { name: 'Get new data' }).selectOption('manual');
