@@ -22,7 +22,6 @@ interface ServerItem {
   id: string;
   subject?: string;
   to?: string[];
-  read?: boolean;
   text?: string;
   fields?: Record<string, string>;
 }
@@ -48,10 +47,11 @@ async function view<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-const items = async (user: string, folder: string) =>
-  (await view<{ items: ServerItem[] }>(`mailbox?user=${user}&folder=${encodeURIComponent(folder)}&bodies=1`)).items;
-const withSubject = async (user: string, folder: string, subject: string) =>
-  (await items(user, folder)).filter((m) => m.subject === subject);
+/** What a folder of the mock holds; `bodies` adds each mail's text (the mock makes them on demand: slower). */
+const items = async (user: string, folder: string, bodies = false) =>
+  (await view<{ items: ServerItem[] }>(`mailbox?user=${user}&folder=${encodeURIComponent(folder)}${bodies ? '&bodies=1' : ''}`)).items;
+const withSubject = async (user: string, folder: string, subject: string, bodies = false) =>
+  (await items(user, folder, bodies)).filter((m) => m.subject === subject);
 const folders = async () => (await view<{ folders: ServerFolder[] }>('folders?user=alice')).folders;
 
 const go = (hash: string) => page.evaluate((h) => (location.hash = h), hash);
@@ -167,7 +167,7 @@ describe('the ten daily features against eas mock behind eas proxy', () => {
     await page.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('heading', { name: 'New message' }).waitFor({ state: 'detached' });
     await expect
-      .poll(async () => (await withSubject('alice', 'Drafts', 'Proxy draft')).map((m) => ({ to: m.to, text: m.text?.trim() })), {
+      .poll(async () => (await withSubject('alice', 'Drafts', 'Proxy draft', true)).map((m) => ({ to: m.to, text: m.text?.trim() })), {
         timeout: 30_000,
       })
       .toEqual([{ to: ['bob@example.test'], text: 'Half of it written' }]);
@@ -183,7 +183,7 @@ describe('the ten daily features against eas mock behind eas proxy', () => {
     await page.getByRole('heading', { name: 'New message' }).waitFor({ state: 'detached' });
     const final = [{ to: ['bob@example.test'], text: 'Half of it written, and now the rest.' }];
     const onServer = async (user: string, folder: string) =>
-      (await withSubject(user, folder, 'Proxy draft')).map((m) => ({ to: m.to, text: m.text?.trim() }));
+      (await withSubject(user, folder, 'Proxy draft', true)).map((m) => ({ to: m.to, text: m.text?.trim() }));
     await expect.poll(() => onServer('bob', 'Inbox'), { timeout: 30_000 }).toEqual(final);
     expect(await onServer('alice', 'Sent Items')).toEqual(final);
     expect(await onServer('alice', 'Drafts')).toEqual([]);
@@ -202,7 +202,7 @@ describe('the ten daily features against eas mock behind eas proxy', () => {
     expect(await withSubject('alice', 'Drafts', 'Written offline')).toEqual([]);
     await context.setOffline(false);
     await expect
-      .poll(async () => (await withSubject('alice', 'Drafts', 'Written offline')).map((m) => m.text?.trim()), { timeout: 30_000 })
+      .poll(async () => (await withSubject('alice', 'Drafts', 'Written offline', true)).map((m) => m.text?.trim()), { timeout: 30_000 })
       .toEqual(['On the train']);
   }, 60_000);
 
@@ -254,7 +254,7 @@ describe('the ten daily features against eas mock behind eas proxy', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('heading', { name: 'Reply', exact: true }).waitFor({ state: 'detached' });
     await expect
-      .poll(async () => (await withSubject('alice', 'Sent Items', replySubject)).map((m) => m.text?.replace(/\r\n/g, '\n')), {
+      .poll(async () => (await withSubject('alice', 'Sent Items', replySubject, true)).map((m) => m.text?.replace(/\r\n/g, '\n')), {
         timeout: 30_000,
       })
       .toEqual([expect.stringMatching(/^Thanks\n\n-- \nAlice Example\nSales\n\nOn .+ wrote:\n> /)]);
