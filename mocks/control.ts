@@ -3,6 +3,9 @@
  * form under /mock-control/.
  *
  *   GET  /mock-control/state                      faults, config, devices
+ *   GET  /mock-control/folders?user=alice         read-only views of the world (views.ts)
+ *   GET  /mock-control/mailbox?user=bob&folder=Inbox[&bodies=1]
+ *   GET  /mock-control/oof?user=alice
  *   POST /mock-control/faults          {spec} or a FaultSpec object
  *   POST /mock-control/faults/clear
  *   POST /mock-control/new-mail        {user}
@@ -18,6 +21,7 @@
 import type { Mock, MockConfig } from './context.ts';
 import { parseFaultSpec, type Faults, type FaultSpec, type StreamSpec } from './faults.ts';
 import type { Item } from './model.ts';
+import { foldersView, mailboxView, oofView } from './views.ts';
 import {
   addContact,
   deleteContact,
@@ -133,12 +137,20 @@ function state(mock: Mock, faults: Faults): unknown {
   };
 }
 
+const VIEWS: ReadonlyMap<string, typeof foldersView> = new Map([
+  ['folders', foldersView],
+  ['mailbox', mailboxView],
+  ['oof', oofView],
+]);
+
 async function route(control: MockControl, mock: Mock, request: Request, url: URL): Promise<Response> {
   const action = url.pathname
     .toLowerCase()
     .replace(/^\/mock-control\//, '')
     .replace(/\/+$/, '');
   if (request.method === 'GET' && action === 'state') return json(state(mock, control.faults));
+  const view = request.method === 'GET' ? VIEWS.get(action) : undefined;
+  if (view) return view(mock.world, url);
   if (request.method !== 'POST') return json({ error: 'use POST' }, 405);
   let body: Record<string, unknown>;
   try {

@@ -30,7 +30,7 @@ import { getResponse } from 'msw';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { createMockServer, type MockServer } from '../../mocks/server.ts';
 import { mswHandlers } from '../../mocks/msw.ts';
-import { FolderType, mailContent, type Mail } from '../../mocks/model.ts';
+import { foldersView, mailboxView } from '../../mocks/views.ts';
 import { DEMO_DOMAIN, isDemoHost } from './demo-host.ts';
 
 const SEED = 1;
@@ -137,8 +137,8 @@ export function createDemo(options: DemoOptions = {}): Demo {
     const control = /^\/(mock-control|__demo)\//i.test(url.pathname);
     if (!control && (networkDown || !online())) throw networkError();
     const { server, db } = await open();
-    if (/^\/__demo\/mailbox$/i.test(url.pathname)) return mailboxView(server, url);
-    if (/^\/__demo\/folders$/i.test(url.pathname)) return foldersView(server, url);
+    if (/^\/__demo\/mailbox$/i.test(url.pathname)) return mailboxView(server.mock.world, url);
+    if (/^\/__demo\/folders$/i.test(url.pathname)) return foldersView(server.mock.world, url);
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.clone().arrayBuffer();
     const at = now();
     const response = (await getResponse(mswHandlers(server), request)) ?? new Response('Not Found', { status: 404 });
@@ -189,55 +189,4 @@ function shouldLog(url: URL, method: string, status: number): boolean {
   if (status === 401 || status === 451 || status === 503) return false;
   if (/^\/mock-control\//i.test(url.pathname)) return method === 'POST' && !/\/faults/i.test(url.pathname);
   return url.searchParams.get('Cmd') !== 'Ping';
-}
-
-/** `/__demo/folders?user=alice`: every folder of a mock mailbox with its item count (for the e2e tests). */
-function foldersView(server: MockServer, url: URL): Response {
-  const user = url.searchParams.get('user') ?? 'alice';
-  const mailbox = server.mock.world.mailboxes.get(user);
-  if (!mailbox) return Response.json({ error: `no user ${user}` }, { status: 404 });
-  const folders = [...mailbox.folders].map(([id, f]) => ({ id, name: f.name, type: f.type, count: f.store.items.size }));
-  return Response.json({ user, folders });
-}
-
-/** MS-ASEMAIL 2.2.2.31 Flag Status 2: flagged (0 cleared, 1 complete; an empty Flag clears it). */
-const flagged = (mail: Mail): boolean =>
-  mail.flag?.children.some((c) => typeof c === 'object' && 'name' in c && c.name === 'Status' && c.children.join('') === '2') ?? false;
-
-/**
- * `/__demo/mailbox?user=bob&folder=Inbox`: what a mock folder holds (for the e2e tests):
- * each mail's subject, sender, recipients (To), date, read and flag; each contact's, event's or task's
- * simple properties as `Namespace:Name` -> text; with `bodies=1` each mail's text and HTML.
- */
-function mailboxView(server: MockServer, url: URL): Response {
-  const user = url.searchParams.get('user') ?? 'alice';
-  const name = url.searchParams.get('folder') ?? 'Inbox';
-  const mailbox = server.mock.world.mailboxes.get(user);
-  const folder = [...(mailbox?.folders.values() ?? [])].find((f) => (name === 'Inbox' ? f.type === FolderType.Inbox : f.name === name));
-  if (!folder) return Response.json({ error: `no folder ${name} for ${user}` }, { status: 404 });
-  const items = [...folder.store.items.values()].map((i) => {
-    const mail = i.data.kind === 'mail' ? (i.data as Mail) : undefined;
-    const fields =
-      i.data.kind === 'pim'
-        ? Object.fromEntries(
-            i.data.props
-              .filter((p) => p.children.every((c) => typeof c === 'string'))
-              .map((p) => [`${p.ns}:${p.name}`, p.children.join('')]),
-          )
-        : undefined;
-    const content = mail && url.searchParams.get('bodies') === '1' ? mailContent(mail) : undefined;
-    return {
-      id: i.id,
-      subject: mail?.subject,
-      from: mail?.from.email,
-      to: mail?.to.map((a) => a.email),
-      date: mail?.date,
-      read: mail?.read,
-      flagged: mail ? flagged(mail) : undefined,
-      fields,
-      text: content?.text,
-      html: content?.html,
-    };
-  });
-  return Response.json({ user, folder: folder.name, items });
 }

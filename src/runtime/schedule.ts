@@ -53,7 +53,9 @@ export class Scheduler {
     if (kind === 'sync') {
       await this.syncAll(accounts);
       this.h.engine.wakePush();
-      return { nextInMs: await this.nextTick(Date.now(), []) };
+      // A push account's Ping starts at once: mail arriving just after the app opens or the
+      // connection returns is pushed, not left for the idle tick a minute later.
+      return { nextInMs: await this.nextTick(Date.now(), accounts.some((a) => this.pushes(a)) ? [0] : []) };
     }
     if (kind === 'outbox') return { nextInMs: await this.nextTick(Date.now(), []) };
     await this.syncAll(accounts.filter((a) => !this.pushes(a) && this.due(a, now)));

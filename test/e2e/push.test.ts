@@ -10,7 +10,6 @@
  * decrypted payload to the service worker with the Chrome DevTools Protocol
  * (`ServiceWorker.deliverPushMessage`), as the browser would, with every app tab closed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page, Worker } from 'playwright-core';
@@ -18,35 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bobSendsAlice } from '../proxy/push-support.ts';
 import { makeCert, startPushService, type PushService, type Subscriber, type TestCert } from '../proxy/push-service.ts';
 import { axeProblems, launchChromium, PHONE, ROOT, SHOTS, startBuiltServer } from './browser.ts';
+import { eas, stopAll, type EasProcess } from './processes.ts';
 
 const DIST = resolve(ROOT, 'test-results/e2e-dist-push');
-const children: ChildProcess[] = [];
-
-/** `eas <args>` as its own process group; resolves with the URL of its `listening on` line. */
-function eas(args: string[], env: Record<string, string> = {}): Promise<{ url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  let out = '';
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((ok, fail) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^listening on (http:\/\/\S+)$/m.exec(out);
-      if (m?.[1]) ok({ url: m[1], output: () => out });
-    });
-    child.once('exit', (code) => fail(new Error(`eas ${args[0]} exited ${code}: ${out}`)));
-  });
-}
-
 let cert: TestCert;
 let service: PushService;
-let mock: { url: string };
-let proxy: { url: string; output: () => string };
+let mock: EasProcess;
+let proxy: EasProcess;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -65,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  for (const c of children) if (c.pid && c.exitCode === null) process.kill(-c.pid, 'SIGTERM');
+  stopAll();
   await service?.close();
   cert?.remove();
 });

@@ -284,6 +284,27 @@ describe('faults', () => {
     expect(state.faults.unavailable).toBe(2);
     expect((await post('faults', { spec: 'bogus=1' })).status).toBe(400);
   });
+
+  it('shows its world read-only over HTTP: folders, what a folder holds, the Oof state', async () => {
+    const s = testServer();
+    const get = async (path: string) => {
+      const res = await s.handle(new Request(`http://mock.test/mock-control/${path}`));
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const { serverId } = (await (
+      await s.handle(new Request('http://mock.test/mock-control/new-mail', { method: 'POST', body: JSON.stringify({ user: 'bob' }) }))
+    ).json()) as { serverId: string };
+    const folders = (await get('folders?user=alice')).body['folders'] as { id: string; parentId: string; name: string; type: number }[];
+    const family = folders.find((f) => f.name === '家族 Family');
+    expect(folders.find((f) => f.id === family?.parentId)?.type).toBe(9); // under Contacts
+    const inbox = (await get('mailbox?user=bob&folder=Inbox&bodies=1')).body['items'] as { id: string; to: string[]; text: string }[];
+    const mail = inbox.find((m) => m.id === serverId);
+    expect(mail?.to).toEqual(['bob@example.test']);
+    expect(mail?.text).not.toBe('');
+    expect((await get('oof?user=alice')).body).toMatchObject({ state: 0, internal: { enabled: false } });
+    expect((await get('oof?user=nobody')).status).toBe(404);
+    expect((await get('mailbox?user=alice&folder=Nowhere')).status).toBe(404);
+  });
 });
 
 describe('MSW handlers', () => {

@@ -195,6 +195,14 @@ describe('the schedule and the relay', () => {
     await forgetRelay('b');
     expect(await readRelays()).toEqual([]);
   });
+
+  it('starts the Ping right after the sync of an opened app, not a minute later; without a push account waits for the interval', async () => {
+    const log: string[] = [];
+    const pushing = new Scheduler(fakeHosted([account('a', 'D1')], log));
+    expect((await pushing.run('sync')).nextInMs).toBe(0);
+    const manual = new Scheduler(fakeHosted([account('a', 'D1', { push: 'manual' })], log));
+    expect((await manual.run('sync')).nextInMs).toBe(60_000);
+  });
 });
 
 describe('registering at the proxy', () => {
