@@ -116,6 +116,69 @@ async function syncUntil(page: Page, what: string, ready: () => Promise<boolean>
 }
 
 /**
+ * What the steps need on the server, made as its users would, in parallel: Bob only in alice's
+ * directory (her seed has him as a contact) and a contact with a photo; Bob's busy hour, his
+ * calendar shared with alice; a second address book and calendar marked "synchronize"; a thread.
+ */
+async function prepareServer(busyUid: string, thread: string): Promise<void> {
+  const dav = new DavClient(ALICE);
+  const bobDav = new DavClient(BOB);
+  const contacts = async () => {
+    await dav.dav.remove(`${contactsPath(ALICE)}seed-alice-bob.vcf`);
+    const photo = ['BEGIN:VCARD', 'VERSION:3.0', 'UID:daily-photo', 'FN:Petra Photo', 'N:Photo;Petra;;;'];
+    photo.push('EMAIL;TYPE=INTERNET:petra@example.net', `PHOTO;ENCODING=b;TYPE=PNG:${PHOTO}`, 'END:VCARD', '');
+    await dav.putContact(ALICE, 'daily-photo', photo.join('\r\n'));
+  };
+  // Bob is busy tomorrow 10:00-11:00, and shares his calendar's free/busy with alice (SOGo's
+  // "date and time" role on public events): SOGo reads it with the asker's rights, see README.
+  const bobsHour = async () => {
+    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//interop//daily//EN', 'BEGIN:VEVENT', `UID:${busyUid}`];
+    ics.push(`DTSTAMP:${icsUtc(new Date())}`, `DTSTART:${icsUtc(BUSY_START)}`, `DTEND:${icsUtc(BUSY_END)}`);
+    ics.push('SUMMARY:Busy', 'END:VEVENT', 'END:VCALENDAR', '');
+    await bobDav.putCalendar(BOB, busyUid, ics.join('\r\n'));
+    await shareCalendar(BOB, `<set-roles user="${ALICE.login}"><PublicDAndTViewer/></set-roles>`);
+  };
+  // FolderSync lists other collections only when "synchronize" is on for them, as SOGo's web UI
+  // sets it (SOGoActiveSyncDispatcher.m, processFolderSync).
+  const subfolders = async () => {
+    await makeCollection(
+      ALICE,
+      'MKCOL',
+      `/SOGo/dav/${ALICE.login}/Contacts/family/`,
+      '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop>' +
+        '<D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>',
+    );
+    await makeCollection(
+      ALICE,
+      'MKCALENDAR',
+      `/SOGo/dav/${ALICE.login}/Calendar/errands/`,
+      '<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>' +
+        '<D:displayname>Errands</D:displayname></D:prop></D:set></C:mkcalendar>',
+    );
+    for (const [kind, name] of [
+      ['Contacts', 'family'],
+      ['Calendar', 'errands'],
+    ] as const) {
+      const settings = { [kind]: { FolderSynchronize: { [`${ALICE.login}:${kind}/${name}`]: 1 } } };
+      await sogoTool('user-preferences', 'set', 'settings', ALICE.login, kind, JSON.stringify(settings));
+    }
+  };
+  // Bob's mail and his follow-up (References: the first), the first a minute older.
+  const threadMails = async () => {
+    const earlier = new Date(Date.now() - 60_000).toUTCString().replace('GMT', '+0000');
+    const root = plainMail(BOB, [ALICE], thread, 'First part of the thread.').replace(/^Date: .*$/m, `Date: ${earlier}`);
+    const rootId = /^Message-ID: (.+)$/m.exec(root)?.[1] ?? '';
+    await sendSmtp({ from: BOB.email, to: [ALICE.email], message: root });
+    const follow = plainMail(BOB, [ALICE], `Re: ${thread}`, 'Second part of the thread.').replace(
+      'MIME-Version: 1.0',
+      `In-Reply-To: ${rootId}\r\nReferences: ${rootId}\r\nMIME-Version: 1.0`,
+    );
+    await sendSmtp({ from: BOB.email, to: [ALICE.email], message: follow });
+  };
+  await Promise.all([contacts(), bobsHour(), subfolders(), threadMails()]);
+}
+
+/**
  * Below 16.0 drafts stay on the device (MS-ASCMD has no draft commands before 16.0): a closed
  * compose is in "Drafts on this device", said to be device-only, after a reload too, and not
  * in the server's Drafts (IMAP).
@@ -154,89 +217,7 @@ describe('daily use of the built PWA against SOGo 5.8 (EAS 14.1), in Chromium', 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     await Promise.all([reseed(), ensureBuilt()]);
-    // Bob only in the directory (alice's seed has him as a contact), and a contact with a photo.
-    await dav.dav.remove(`${contactsPath(ALICE)}seed-alice-bob.vcf`);
-    await dav.putContact(
-      ALICE,
-      'daily-photo',
-      [
-        'BEGIN:VCARD',
-        'VERSION:3.0',
-        'UID:daily-photo',
-        'FN:Petra Photo',
-        'N:Photo;Petra;;;',
-        'EMAIL;TYPE=INTERNET:petra@example.net',
-        `PHOTO;ENCODING=b;TYPE=PNG:${PHOTO}`,
-        'END:VCARD',
-        '',
-      ].join('\r\n'),
-    );
-    // Bob is busy tomorrow 10:00-11:00.
-    await bobDav.putCalendar(
-      BOB,
-      busyUid,
-      [
-        'BEGIN:VCALENDAR',
-        'VERSION:2.0',
-        'PRODID:-//interop//daily//EN',
-        'BEGIN:VEVENT',
-        `UID:${busyUid}`,
-        `DTSTAMP:${icsUtc(new Date())}`,
-        `DTSTART:${icsUtc(BUSY_START)}`,
-        `DTEND:${icsUtc(BUSY_END)}`,
-        'SUMMARY:Busy',
-        'END:VEVENT',
-        'END:VCALENDAR',
-        '',
-      ].join('\r\n'),
-    );
-    // Bob shares his calendar's free/busy with alice (SOGo's "date and time" role on public
-    // events): SOGo reads another user's free/busy with the asker's rights, see README.
-    await shareCalendar(BOB, `<set-roles user="${ALICE.login}"><PublicDAndTViewer/></set-roles>`);
-    // A second address book and calendar, marked "synchronize" as SOGo's web UI does (its
-    // FolderSync lists other collections only then: SOGoActiveSyncDispatcher.m, processFolderSync).
-    await makeCollection(
-      ALICE,
-      'MKCOL',
-      `/SOGo/dav/${ALICE.login}/Contacts/family/`,
-      '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop>' +
-        '<D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>',
-    );
-    await makeCollection(
-      ALICE,
-      'MKCALENDAR',
-      `/SOGo/dav/${ALICE.login}/Calendar/errands/`,
-      '<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>' +
-        '<D:displayname>Errands</D:displayname></D:prop></D:set></C:mkcalendar>',
-    );
-    await sogoTool(
-      'user-preferences',
-      'set',
-      'settings',
-      ALICE.login,
-      'Contacts',
-      JSON.stringify({ Contacts: { FolderSynchronize: { [`${ALICE.login}:Contacts/family`]: 1 } } }),
-    );
-    await sogoTool(
-      'user-preferences',
-      'set',
-      'settings',
-      ALICE.login,
-      'Calendar',
-      JSON.stringify({ Calendar: { FolderSynchronize: { [`${ALICE.login}:Calendar/errands`]: 1 } } }),
-    );
-    // A thread in alice's Inbox: bob's mail and his follow-up (References: the first).
-    const root = plainMail(BOB, [ALICE], thread, 'First part of the thread.');
-    const rootId = /^Message-ID: (.+)$/m.exec(root)?.[1] ?? '';
-    await sendSmtp({ from: BOB.email, to: [ALICE.email], message: root });
-    const follow = plainMail(BOB, [ALICE], `Re: ${thread}`, 'Second part of the thread.').replace(
-      'MIME-Version: 1.0',
-      `In-Reply-To: ${rootId}\r\nReferences: ${rootId}\r\nMIME-Version: 1.0`,
-    );
-    await sendSmtp({ from: BOB.email, to: [ALICE.email], message: follow });
-
-    browser = await launchChromium();
-    proxy = await startProxy();
+    [browser, proxy] = await Promise.all([launchChromium(), startProxy(), prepareServer(busyUid, thread)]);
     context = await browser.newContext({ viewport: PHONE, locale: 'en-US', timezoneId: 'UTC' });
     page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -254,12 +235,14 @@ describe('daily use of the built PWA against SOGo 5.8 (EAS 14.1), in Chromium', 
       close(witness);
     }
     // Leave SOGo as the seed has it for the files that count folders and items.
-    await sogoTool('user-preferences', 'unset', 'settings', ALICE.login, 'Contacts');
-    await sogoTool('user-preferences', 'unset', 'settings', ALICE.login, 'Calendar');
-    await dav.dav.remove(`/SOGo/dav/${ALICE.login}/Contacts/family/`);
-    await dav.dav.remove(`/SOGo/dav/${ALICE.login}/Calendar/errands/`);
-    await bobDav.dav.remove(`${calendarPath(BOB)}${busyUid}.ics`);
-    await shareCalendar(BOB, `<remove-user user="${ALICE.login}"/>`);
+    await Promise.all([
+      sogoTool('user-preferences', 'unset', 'settings', ALICE.login, 'Contacts'),
+      sogoTool('user-preferences', 'unset', 'settings', ALICE.login, 'Calendar'),
+      dav.dav.remove(`/SOGo/dav/${ALICE.login}/Contacts/family/`),
+      dav.dav.remove(`/SOGo/dav/${ALICE.login}/Calendar/errands/`),
+      bobDav.dav.remove(`${calendarPath(BOB)}${busyUid}.ics`),
+      shareCalendar(BOB, `<remove-user user="${ALICE.login}"/>`),
+    ]);
     await reseed();
     console.log(`[daily] whole file ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 120_000);
