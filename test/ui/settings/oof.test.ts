@@ -56,7 +56,7 @@ describe('automatic replies the server refuses', () => {
     ],
     [
       'ja',
-      'サーバーから自動応答を取得できませんでした。このサーバーはスマートフォンのアプリからの自動応答に対応していません。Web メールで設定してください。',
+      'サーバーから自動応答を取得できませんでした。このサーバーはスマートフォンのアプリからの自動応答に対応していません。ウェブメールで設定してください。',
     ],
   ] as const)('a server without Oof (SOGo with vacation off) is said so in %s, not as a bare server error', async (lang, text) => {
     const message = 'Settings: the server does not offer automatic replies (no Oof in its answer)';
