@@ -437,6 +437,7 @@ export const en = {
   'oof.loadFailed': 'The server did not give the automatic replies. {reason}',
   'oof.saveFailed': 'The server did not save the automatic replies; nothing was changed. {reason}',
   'oof.denied': 'Your organization does not allow changing them from this device.',
+  'oof.unsupported': 'This server does not offer automatic replies to apps on your phone; set them in its web mail.',
   'oof.badPeriod': 'The end of the period must come after its start.',
   'settings.language': 'Language',
   'settings.langAuto': 'Follow the browser',

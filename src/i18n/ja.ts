@@ -439,6 +439,7 @@ export const ja: Record<MessageKey, string> = {
   'oof.loadFailed': 'サーバーから自動応答を取得できませんでした。{reason}',
   'oof.saveFailed': 'サーバーに自動応答を保存できませんでした。何も変更されていません。{reason}',
   'oof.denied': 'この端末からの変更は組織で許可されていません。',
+  'oof.unsupported': 'このサーバーはスマートフォンのアプリからの自動応答に対応していません。ウェブメールで設定してください。',
   'oof.badPeriod': '終了日時は開始日時より後にしてください。',
   'settings.language': '言語',
   'settings.langAuto': 'ブラウザに合わせる',

@@ -61,9 +61,14 @@ export function toSettings(o: OutOfOffice): OofSettings {
   };
 }
 
-/** A Settings or Oof Status other than 1 (MS-ASCMD 2.2.3.177.15) as a SyncError. */
-function check(top: number, part: number | undefined): void {
-  const code = top !== 1 ? top : (part ?? 1);
+/**
+ * A Settings or Oof Status other than 1 (MS-ASCMD 2.2.3.177.15) as a SyncError. A success
+ * without the Oof element asked for means the server does not handle Oof: SOGo answers so
+ * when SOGoVacationEnabled is off, and drops a Set.
+ */
+function check(top: number, oof: { readonly status?: number } | undefined): void {
+  if (top === 1 && !oof) throw new SyncError('server', 'Settings: the server does not offer automatic replies (no Oof in its answer)');
+  const code = top !== 1 ? top : (oof?.status ?? 1);
   if (code === 1) return;
   throw new SyncError(code === 4 ? 'busy' : 'server', `Settings status ${code}: ${settingsStatusText(code)}`);
 }
@@ -74,7 +79,7 @@ export async function getOof(run: AccountRun): Promise<OutOfOffice> {
     parseSettings,
     (r) => r.status,
   );
-  check(res.status, res.oof?.status);
+  check(res.status, res.oof);
   return fromReply(res.oof?.get ?? { messages: [] });
 }
 
@@ -87,5 +92,5 @@ export async function setOof(run: AccountRun, oof: OutOfOffice): Promise<void> {
     parseSettings,
     (r) => r.status,
   );
-  check(res.status, res.oof?.status);
+  check(res.status, res.oof);
 }

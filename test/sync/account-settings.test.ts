@@ -1,5 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { decodeEas, encodeEas } from '../../src/eas/wbxml.ts';
+import { kid, type El } from '../../src/wbxml/tree.ts';
 import { alice, engineFor, journaledStore, mockServer } from './support.ts';
 
 async function setup() {
@@ -63,6 +65,25 @@ describe('automatic replies (Settings Oof)', () => {
     await expect(h.engine.setOof(account.id, { enabled: true, internal: 'x', external: 'y' })).rejects.toMatchObject({
       kind: 'unreachable',
     });
+  });
+
+  it('a server that answers Settings without Oof (SOGo with SOGoVacationEnabled = NO) is an error, not "off" or "saved"', async () => {
+    const server = mockServer();
+    const { store } = await journaledStore();
+    // The server's answer with its Oof element taken out: Settings Status 1 and nothing else.
+    const withoutOof = async (r: Request): Promise<Response> => {
+      const res = await server.handle(r);
+      if (!r.url.includes('Cmd=Settings')) return res;
+      const tree = decodeEas(new Uint8Array(await res.arrayBuffer()));
+      tree.children.splice(0, tree.children.length, ...(tree.children as El[]).filter((c) => c.name !== 'Oof'));
+      expect(kid(tree, 'Oof')).toBeUndefined();
+      return new Response(encodeEas(tree).slice(), { status: 200, headers: res.headers });
+    };
+    const h = engineFor(store, withoutOof);
+    const account = await h.engine.addAccount(alice);
+    const unsupported = { name: 'SyncError', kind: 'server', message: expect.stringMatching(/does not offer automatic replies/) };
+    await expect(h.engine.getOof(account.id)).rejects.toMatchObject(unsupported);
+    await expect(h.engine.setOof(account.id, { enabled: true, internal: 'Away.', external: '' })).rejects.toMatchObject(unsupported);
   });
 
   it('a period that ends before it starts is refused before anything is sent', async () => {

@@ -56,9 +56,13 @@ interface Failure {
   readonly detail: string;
 }
 
-/** A refusal by policy or rights (Settings status 3, 7: MS-ASCMD 2.2.3.177.15) has its own sentence; other errors their kind's. */
+/**
+ * A refusal by policy or rights (Settings status 3, 7: MS-ASCMD 2.2.3.177.15) and a server
+ * without Oof (sync/oof.ts) have their own sentences; other errors their kind's.
+ */
 function failure(e: unknown, t: ReturnType<typeof useI18n>['t']): Failure {
   const detail = technical(e);
+  if (/does not offer automatic replies/.test(detail)) return { reason: t('oof.unsupported'), detail };
   return { reason: /Settings status [37]\b/.test(detail) ? t('oof.denied') : t(errorKey(e)), detail };
 }
 

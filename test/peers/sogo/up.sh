@@ -321,7 +321,7 @@ write_sogo_config() {
 
   SOGoIMAPServer = "imap://127.0.0.1:143";
   SOGoSieveScriptsEnabled = NO;
-  SOGoVacationEnabled = NO;
+  SOGoVacationEnabled = YES; /* Settings Oof over EAS (automatic replies), test/interop/daily.test.ts */
   SOGoForwardEnabled = NO;
   SOGoMailingMechanism = smtp;
   SOGoSMTPServer = "smtp://127.0.0.1:25";

@@ -49,6 +49,21 @@ describe('automatic replies the server refuses', () => {
     expect(shown).toEqual({ text, detail: 'Settings status 3: Access denied' });
   });
 
+  it.each([
+    [
+      'en',
+      'The server did not give the automatic replies. This server does not offer automatic replies to apps on your phone; set them in its web mail.',
+    ],
+    [
+      'ja',
+      'サーバーから自動応答を取得できませんでした。このサーバーはスマートフォンのアプリからの自動応答に対応していません。ウェブメールで設定してください。',
+    ],
+  ] as const)('a server without Oof (SOGo with vacation off) is said so in %s, not as a bare server error', async (lang, text) => {
+    const message = 'Settings: the server does not offer automatic replies (no Oof in its answer)';
+    const shown = await mount(lang, engineError('server', message)).alert();
+    expect(shown).toEqual({ text, detail: message });
+  });
+
   it('a busy server is said as busy, in Japanese, with no English outside the details', async () => {
     const shown = await mount('ja', engineError('busy', 'Settings status 4: Server busy')).alert();
     expect(shown.text).toMatch(/^サーバーから自動応答を取得できませんでした。/);
