@@ -12,8 +12,8 @@ import type { Email } from '../../src/eas/items/email.ts';
 import { listDrafts } from '../../src/store/reads.ts';
 import { serverDrafts, type LocalDraft } from '../../src/store/drafts.ts';
 import type { OutgoingMessage } from '../../src/store/payloads.ts';
-import type { AccountRecord, FolderRecord, ItemRecord } from '../../src/store/schema.ts';
-import { alice, engineFor, journaledStore, mockServer, pinVersion } from './support.ts';
+import type { AccountRecord, FolderRecord, ItemRecord, PendingRecord } from '../../src/store/schema.ts';
+import { alice, engineFor, itemIdOf, journaledStore, mockServer, pinVersion } from './support.ts';
 
 const SMALL = { data: { mails: 6, contacts: 0, events: 0, tasks: 0, notes: 0, gal: 0 } } as const;
 const bob = { name: 'Bob Example', email: 'bob@example.test' };
@@ -75,6 +75,23 @@ function draft(accountId: string, id: string, fields: Partial<LocalDraft> = {}):
 
 function outgoing(accountId: string, fields: Partial<OutgoingMessage> = {}): OutgoingMessage {
   return { accountId, to: [bob], cc: [], bcc: [], subject: 'Plan for Monday', text: 'All of it', attachments: [], ...fields };
+}
+
+const file = (name: string, contentType: string, text: string) => ({
+  name,
+  contentType,
+  bytes: new TextEncoder().encode(text) as Uint8Array,
+});
+type File = ReturnType<typeof file>;
+/** A file as the server's mail holds it: name, type, bytes. */
+const asServer = (f: File) => ({ name: f.name, contentType: f.contentType, bytes: [...f.bytes] });
+const filesOf = (m: Mail) => mailContent(m).attachments.map((a) => asServer({ name: a.name, contentType: a.contentType, bytes: a.bytes }));
+
+/** The attachments of the account's drafts as the device holds them: name and FileReference. */
+async function localFileRefs(store: Awaited<ReturnType<typeof setup>>['store'], accountId: string, folderId: string) {
+  return (await localDrafts(store, accountId, folderId)).flatMap((i) =>
+    (i.data as Email).attachments.map((a) => ({ name: a.displayName, ref: a.fileReference })),
+  );
 }
 
 /** The account's items in its Drafts folder, from the local store. */
@@ -244,6 +261,140 @@ describe('16.1 drafts on the server', () => {
     const conflicts = await store.db.getAll('conflicts');
     expect(conflicts.map((c) => [c.serverId, (c.local as Email | null)?.subject])).toEqual([[serverId, 'Agenda, edited here']]);
     expect((await localDrafts(store, accountId, drafts.id)).map((i) => (i.data as Email).subject)).toEqual(['Agenda']);
+  });
+
+  it("a draft's attachments go to the server's draft, one removed there is deleted there, and they are sent with it", async () => {
+    const { server, store, engine, accountId, drafts, sent } = await setup();
+    const notes = file('notes.txt', 'text/plain', 'Minutes of Monday');
+    const photo = file('site.png', 'image/png', '\x89PNG\r\n\x1a\n raw bytes \u00ff');
+    await engine.saveDraft(draft(accountId, 'a1', { subject: 'With files', attachments: [notes, photo] }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const [serverDraft] = mailsIn(drafts);
+    expect(serverDraft && filesOf(serverDraft)).toEqual([notes, photo].map(asServer));
+    // The device holds the FileReferences the server gave (MS-ASAIRS 2.2.2.24.1) and can download each file.
+    const serverId = [...drafts.items.keys()][0]!;
+    const refs = await localFileRefs(store, accountId, drafts.id);
+    expect(refs.map((r) => r.name)).toEqual(['notes.txt', 'site.png']);
+    for (const [i, r] of refs.entries()) {
+      const got = await engine.fetchAttachment(accountId, r.ref);
+      expect({ type: got.contentType, bytes: [...got.bytes] }).toEqual({
+        type: [notes, photo][i]!.contentType,
+        bytes: [...[notes, photo][i]!.bytes],
+      });
+    }
+
+    // Reopened (ids as kept), the first file removed and a third added: a Delete and an Add of the same draft.
+    const kept = (await listDrafts(store.db, accountId)).find((d) => d.id === 'a1')!;
+    const agenda = file('agenda.csv', 'text/csv', 'time,topic\n9,budget');
+    await engine.saveDraft({ ...kept, attachments: [kept.attachments[1]!, agenda], savedAt: 2 });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect([...drafts.items.keys()]).toEqual([serverId]);
+    expect(filesOf(mailsIn(drafts)[0]!)).toEqual([photo, agenda].map(asServer));
+    const after = await localFileRefs(store, accountId, drafts.id);
+    expect(after.map((r) => r.name)).toEqual(['site.png', 'agenda.csv']);
+    expect(after[0]?.ref).toBe(refs[1]?.ref); // the photo kept its FileReference
+    expect(after.every((r) => r.ref !== '')).toBe(true);
+
+    // Sent with email2:Send: the server sends what its draft holds, files included.
+    const last = (await listDrafts(store.db, accountId)).find((d) => d.id === 'a1')!;
+    await engine.sendDraft(outgoing(accountId, { subject: 'With files', text: 'See attached', attachments: last.attachments }), 'a1');
+    expect(
+      (await store.db.getAll('pending')).map((p) => [p.kind, p.kind === 'change' && p.payload.class === 'Draft' && p.payload.send]),
+    ).toEqual([['change', true]]);
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    const inbox = mailsIn(folderOf(server, 'bob', FolderType.Inbox)).filter((m) => m.subject === 'With files');
+    expect(inbox.map((m) => ({ text: mailContent(m).text.trim(), files: filesOf(m) }))).toEqual([
+      { text: 'See attached', files: [photo, agenda].map(asServer) },
+    ]);
+    expect(
+      mailsIn(sent)
+        .filter((m) => m.subject === 'With files')
+        .map(filesOf),
+    ).toEqual([[photo, agenda].map(asServer)]);
+  });
+
+  it('a file added and removed again before the draft reached the server is never uploaded; the one kept is', async () => {
+    const { store, net, engine, accountId, drafts } = await setup();
+    net.online = false;
+    const big = file('big.bin', 'application/octet-stream', 'x'.repeat(2000));
+    const note = file('note.txt', 'text/plain', 'keep me');
+    await engine.saveDraft(draft(accountId, 'a2', { subject: 'Second thoughts', attachments: [big, note] }));
+    const kept = (await listDrafts(store.db, accountId)).find((d) => d.id === 'a2')!;
+    await engine.saveDraft({ ...kept, attachments: [kept.attachments[1]!] });
+    // The upload left the queued Add; nothing is to be deleted on the server.
+    const files = (p: PendingRecord) => {
+      const changes =
+        p.kind === 'add' ? p.payload.attachments : p.kind === 'change' && p.payload.class === 'Draft' ? p.payload.attachments : undefined;
+      return [p.kind, changes?.add?.map((a) => a.displayName) ?? [], changes?.delete ?? []];
+    };
+    expect((await store.db.getAll('pending')).map(files)).toEqual([
+      ['add', ['note.txt'], []],
+      ['change', [], []],
+    ]);
+    net.online = true;
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map((m) => [m.subject, filesOf(m)])).toEqual([['Second thoughts', [asServer(note)]]]);
+    expect((await localFileRefs(store, accountId, drafts.id)).map((r) => [r.name, r.ref !== ''])).toEqual([['note.txt', true]]);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('a draft another device saved with a file: its file is listed here, downloadable, and removing it deletes it on the server', async () => {
+    const { server, store, engine, accountId, drafts } = await setup();
+    const plan = file('plan.pdf', 'application/pdf', '%PDF-1.4 plan');
+    server.control.newDraft('alice', { to: [bob], subject: 'From the laptop', text: 'With the plan', attachments: [plan] });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const [item] = await localDrafts(store, accountId, drafts.id);
+    const refs = await localFileRefs(store, accountId, drafts.id);
+    expect(refs.map((r) => r.name)).toEqual(['plan.pdf']);
+    const got = await engine.fetchAttachment(accountId, refs[0]!.ref);
+    expect({ type: got.contentType, bytes: [...got.bytes] }).toEqual({ type: plan.contentType, bytes: [...plan.bytes] });
+    await engine.saveDraft(draft(accountId, item!.id, { subject: 'From the laptop', attachments: [] }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map((m) => [m.subject, filesOf(m)])).toEqual([['From the laptop', []]]);
+  });
+
+  it('a reply kept as a draft, with a file, is sent as a reply: Bob gets the quote and the file, the original is marked replied, the draft is gone', async () => {
+    const { server, store, engine, accountId, drafts, sent } = await setup();
+    const inboxStore = folderOf(server, 'alice', FolderType.Inbox);
+    const [originalId, original] = [...inboxStore.items.entries()].find(([, i]) => i.data.kind === 'mail')!;
+    const itemId = await itemIdOf(store, accountId, inboxStore.id, originalId);
+    const quote = `> ${
+      mailContent(original.data as Mail)
+        .text.trim()
+        .split('\n')[0]
+    }`;
+    const text = `Yes, Monday works.\n\n${quote}`;
+    const slides = file('slides.txt', 'text/plain', 'Slide 1: budget');
+    const source = { accountId, itemId };
+    await engine.saveDraft(draft(accountId, 'r1', { mode: 'reply', source, subject: 'Re: plan', text, cc: '', attachments: [slides] }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map((m) => [m.subject, filesOf(m)])).toEqual([['Re: plan', [asServer(slides)]]]);
+
+    const kept = (await listDrafts(store.db, accountId)).find((d) => d.id === 'r1')!;
+    const mail = outgoing(accountId, {
+      subject: 'Re: plan',
+      text,
+      attachments: kept.attachments,
+      source: { kind: 'reply', ref: source, quoted: true },
+    });
+    await engine.sendDraft(mail, 'r1');
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    const got = mailsIn(folderOf(server, 'bob', FolderType.Inbox)).filter((m) => m.subject === 'Re: plan');
+    expect(
+      got.map((m) => ({
+        text: mailContent(m).text.includes(quote),
+        first: mailContent(m).text.startsWith('Yes, Monday works.'),
+        files: filesOf(m),
+      })),
+    ).toEqual([{ text: true, first: true, files: [asServer(slides)] }]);
+    expect(mailsIn(sent).filter((m) => m.subject === 'Re: plan')).toHaveLength(1);
+    // MS-ASEMAIL 2.2.2.44: 1, REPLYTOSENDER; the device shows it with the next sync.
+    expect((original.data as Mail).lastVerb?.verb).toBe(1);
+    const local = await store.db.getAll('items');
+    expect((local.find((i) => i.id === itemId)?.data as Email).lastVerbExecuted).toBe(1);
+    expect(await store.db.getAll('pending')).toEqual([]);
   });
 
   it('below 16.0 a draft stays on the device: nothing is queued, and sending goes by the outbox', async () => {
