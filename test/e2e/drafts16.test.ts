@@ -4,11 +4,12 @@
  * the mock at 16.1. Closing compose keeps the draft without asking and it reaches the
  * server's Drafts folder; the Drafts list shows it beside a draft another device saved;
  * it survives an offline reload, opens for editing, and sent offline it waits in the Outbox;
- * online it leaves Drafts for Sent Items and Bob's Inbox with the final text. In Japanese: the list's words, no English
+ * online it leaves Drafts for Sent Items and Bob's Inbox with the final text. A file added to a draft reaches the
+ * server's draft, opens after a reload, downloads, and goes out with the mail. In Japanese: the list's words, no English
  * left, and discarding removes the server's draft. An account set up at 14.1 beside it
  * keeps its drafts on the device, labelled so.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -28,6 +29,7 @@ interface ServerMail {
   subject?: string;
   to?: string[];
   text?: string;
+  files?: { name: string; type: string; size: number }[];
 }
 
 /** The mails of a demo user's folder as the server holds them, bodies included. */
@@ -224,6 +226,54 @@ describe('16.1 drafts in Chromium', () => {
     await laptop.waitFor();
     expect(await row.count()).toBe(0);
     expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it("a file added to a draft reaches the server's draft, is listed and downloadable after a reload, and goes out with the mail", {
+    timeout: 240_000,
+    retry: 1,
+  }, async () => {
+    const { context, page } = await demoPhone(browser, server.origin);
+    const content = 'time,topic\n9:00,budget\n';
+    const file = { name: 'agenda.csv', type: 'text/csv', size: new TextEncoder().encode(content).length };
+    await go(page, '#/compose/new');
+    await page.getByRole('combobox', { name: 'To' }).fill('bob@example.test');
+    await page.getByRole('textbox', { name: 'Subject' }).fill('Files for Monday');
+    await page.getByRole('textbox', { name: 'Message' }).fill('The agenda is attached.');
+    await page.locator('input[type=file]').setInputFiles({ name: file.name, mimeType: file.type, buffer: Buffer.from(content) });
+    await page.getByRole('list', { name: 'Attachments' }).getByText(file.name).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Draft saved .+; it goes to the Drafts folder on the server\.$/ })
+      .waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('heading', { name: 'New message' }).waitFor({ state: 'detached' });
+    const filesOn = async (user: string, folder: string) =>
+      (await serverMails(page, user, folder))
+        .filter((m) => m.subject === 'Files for Monday')
+        .map((m) => ({ text: m.text?.trim(), files: m.files }));
+    await expect.poll(() => filesOn('alice', 'Drafts'), { timeout: 30_000 }).toEqual([{ text: 'The agenda is attached.', files: [file] }]);
+
+    // Reloaded, the draft opens with its file listed; the file downloads with its bytes.
+    await page.reload();
+    await page.getByRole('listbox', { name: 'Inbox' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Folders' }).click();
+    await page.getByRole('link', { name: 'Drafts', exact: true }).click();
+    await page.getByRole('link').filter({ hasText: 'Files for Monday' }).click();
+    await page.getByRole('heading', { name: 'New message' }).waitFor();
+    const download = page.getByRole('button', { name: `Download ${file.name}` });
+    await download.waitFor();
+    const [saved] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    const path = await saved.path();
+    expect({ name: saved.suggestedFilename(), text: readFileSync(path, 'utf8') }).toEqual({ name: file.name, text: content });
+    expect(await axeProblems(page)).toEqual([]);
+    await page.screenshot({ path: resolve(SHOTS, 'drafts16-file.png') });
+
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: 'New message' }).waitFor({ state: 'detached' });
+    await expect.poll(() => filesOn('bob', 'Inbox'), { timeout: 30_000 }).toEqual([{ text: 'The agenda is attached.', files: [file] }]);
+    expect(await filesOn('alice', 'Drafts')).toEqual([]);
+    expect(await filesOn('alice', 'Sent Items')).toEqual([{ text: 'The agenda is attached.', files: [file] }]);
     await context.close();
   });
 
