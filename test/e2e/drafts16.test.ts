@@ -315,7 +315,7 @@ describe('16.1 drafts in Chromium', () => {
     await context.close();
   }, 240_000);
 
-  it('in Japanese: kept on close, listed under 下書き with Japanese words only, discarded after asking and gone from the server (ja)', async () => {
+  it('in Japanese: kept on close with its file, listed under 下書き with Japanese words only, discarded after asking and gone from the server (ja)', async () => {
     const { context, page } = await demoPhone(browser, server.origin, 'ja-JP');
     const dialogs: string[] = [];
     page.on('dialog', (d) => (dialogs.push(d.message()), void d.accept()));
@@ -324,6 +324,10 @@ describe('16.1 drafts in Chromium', () => {
     await page.getByRole('textbox', { name: '件名' }).fill('来週の予定');
     await page.getByRole('textbox', { name: '本文' }).fill('途中まで');
     await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '議事録.txt', mimeType: 'text/plain', buffer: Buffer.from('月曜の議事録') });
+    await page.getByRole('button', { name: '議事録.txt をダウンロード' }).waitFor();
+    await page
       .getByRole('status')
       .filter({ hasText: /に下書きを保存しました。サーバーの下書きフォルダーにも保存されます。$/ })
       .waitFor();
@@ -331,6 +335,10 @@ describe('16.1 drafts in Chromium', () => {
     await expect
       .poll(() => onServer(page, 'alice', 'Drafts', '来週の予定'), { timeout: 30_000 })
       .toEqual([{ to: ['bob@example.test'], text: '途中まで' }]);
+    const files = async () => (await serverMails(page, 'alice', 'Drafts')).filter((m) => m.subject === '来週の予定').map((m) => m.files);
+    await expect
+      .poll(files, { timeout: 30_000 })
+      .toEqual([[{ name: '議事録.txt', type: 'text/plain', size: Buffer.byteLength('月曜の議事録') }]]);
     await page.getByRole('button', { name: 'フォルダ' }).click();
     await page.getByRole('link', { name: '下書き', exact: true }).click();
     await page.getByRole('heading', { name: '下書き', exact: true }).waitFor();
