@@ -52,6 +52,11 @@ export type ChangePayload =
 /** A delete: the class of the item deleted (for the queue's views). */
 export interface DeletePayload {
   readonly class: string;
+  /**
+   * A 16.x draft sent as a reply or forward: removed, not moved to Deleted Items (sent with
+   * DeletesAsMoves 0, MS-ASCMD 2.2.3.43), as a draft sent by email2:Send leaves no copy there.
+   */
+  readonly purge?: true;
 }
 
 export interface OutgoingAttachment {

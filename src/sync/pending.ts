@@ -146,13 +146,13 @@ export function changeEdit(
 }
 
 /** A delete (mail: to Deleted Items, DeletesAsMoves). Unsent changes of the item are dropped with it. */
-export function deleteEdit(env: EditEnv, folder: FolderRecord, item: ItemRecord, queued: readonly PendingRecord[]): Edit {
+export function deleteEdit(env: EditEnv, folder: FolderRecord, item: ItemRecord, queued: readonly PendingRecord[], purge = false): Edit {
   const record = pendingRecord(env, {
     kind: 'delete',
     folderId: folder.serverId,
     serverId: item.serverId,
     itemId: item.id,
-    payload: { class: item.class },
+    payload: { class: item.class, ...(purge && { purge: true as const }) },
   });
   return leaveEdit(env, folder, item, queued, record, -unreadOf(item));
 }
@@ -357,11 +357,13 @@ export function commandsFor(
   inFlight: ReadonlySet<number>,
   ctx: EasContext,
   options: { readonly holdAdds?: boolean; readonly limit?: number } = {},
-): { sent: PendingRecord[]; commands: SyncClientCommand[] } {
+): { sent: PendingRecord[]; commands: SyncClientCommand[]; purge: boolean } {
   const limit = options.limit ?? COMMANDS_PER_REQUEST;
   const sent: PendingRecord[] = [];
   const commands: SyncClientCommand[] = [];
   const busy = new Set<string>();
+  // DeletesAsMoves is one for the whole collection: a request carries deletes of one kind.
+  let purge: boolean | undefined;
   for (const p of queue) {
     if (sent.length >= limit) break;
     if (p.folderId !== folder.serverId || p.serverId === undefined) continue;
@@ -372,12 +374,16 @@ export function commandsFor(
     }
     busy.add(item);
     if (p.kind === 'add' && options.holdAdds) continue;
+    if (p.kind === 'delete' && !isProvisional(item)) {
+      if (purge !== undefined && purge !== (p.payload.purge === true)) continue;
+      purge = p.payload.purge === true;
+    }
     const command = commandOf(p, cls, ctx);
     if (!command) continue;
     sent.push(p);
     commands.push(command);
   }
-  return { sent, commands };
+  return { sent, commands, purge: purge === true };
 }
 
 function commandOf(p: PendingRecord, cls: SyncClass, ctx: EasContext): SyncClientCommand | undefined {

@@ -390,10 +390,32 @@ describe('16.1 drafts on the server', () => {
       })),
     ).toEqual([{ text: true, first: true, files: [asServer(slides)] }]);
     expect(mailsIn(sent).filter((m) => m.subject === 'Re: plan')).toHaveLength(1);
+    // The draft is gone, not kept in Deleted Items: it was sent, not discarded.
+    expect(mailsIn(folderOf(server, 'alice', FolderType.DeletedItems)).filter((m) => m.subject === 'Re: plan')).toEqual([]);
     // MS-ASEMAIL 2.2.2.44: 1, REPLYTOSENDER; the device shows it with the next sync.
     expect((original.data as Mail).lastVerb?.verb).toBe(1);
     const local = await store.db.getAll('items');
     expect((local.find((i) => i.id === itemId)?.data as Email).lastVerbExecuted).toBe(1);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('offline, one draft discarded and a reply draft sent: the discarded one is in Deleted Items, the sent one is not', async () => {
+    const { server, store, net, engine, accountId, drafts } = await setup();
+    const inboxStore = folderOf(server, 'alice', FolderType.Inbox);
+    const originalId = [...inboxStore.items.keys()][0]!;
+    const source = { accountId, itemId: await itemIdOf(store, accountId, inboxStore.id, originalId) };
+    await engine.saveDraft(draft(accountId, 'x1', { subject: 'Not needed' }));
+    await engine.saveDraft(draft(accountId, 'x2', { mode: 'reply', source, subject: 'Re: sent one' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    net.online = false;
+    await engine.deleteDraft(accountId, 'x1');
+    await engine.sendDraft(outgoing(accountId, { subject: 'Re: sent one', source: { kind: 'reply', ref: source, quoted: true } }), 'x2');
+    net.online = true;
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    const deleted = mailsIn(folderOf(server, 'alice', FolderType.DeletedItems)).map((m) => m.subject);
+    expect([deleted.includes('Not needed'), deleted.includes('Re: sent one')]).toEqual([true, false]);
+    expect(mailsIn(folderOf(server, 'bob', FolderType.Inbox)).filter((m) => m.subject === 'Re: sent one')).toHaveLength(1);
     expect(await store.db.getAll('pending')).toEqual([]);
   });
 

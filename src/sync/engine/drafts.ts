@@ -51,10 +51,11 @@ export function drafts(core: EngineCore, queueMail: Engine['queueMail']): Drafts
     return item?.class === 'Email' && item.data.isDraft ? item : undefined;
   }
 
-  async function deleteDraft(accountId: string, id: string): Promise<void> {
+  /** `sent`: the draft went out as a reply or forward; it leaves no copy in Deleted Items. */
+  async function deleteDraft(accountId: string, id: string, sent = false): Promise<void> {
     if (!(await serverItem(accountId, id))) return store.commit(deleteDraftOps(accountId, id));
     await editItem(accountId, id, (env, folder, item, queued) =>
-      withOps(deleteEdit(env, folder, item, queued), deleteDraftOps(accountId, id)),
+      withOps(deleteEdit(env, folder, item, queued, sent), deleteDraftOps(accountId, id)),
     );
   }
 
@@ -81,12 +82,12 @@ export function drafts(core: EngineCore, queueMail: Engine['queueMail']): Drafts
       });
     },
 
-    deleteDraft,
+    deleteDraft: (accountId, id) => deleteDraft(accountId, id),
 
     async sendDraft(mail, id) {
       if (!sendsByDraft(mail) || !(await serverItem(mail.accountId, id))) {
         await queueMail(mail);
-        return deleteDraft(mail.accountId, id);
+        return deleteDraft(mail.accountId, id, true);
       }
       await editItem(mail.accountId, id, async (env, folder, item, queued) => {
         const version = sentDraftMail(mail, env.account, env.now, (item.data as Email).attachments);
