@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { FolderType, mailContent, removeItem, requireFolderOfType, type Mail, type Store as MockStore } from '../../mocks/model.ts';
 import type { MockServer } from '../../mocks/server.ts';
 import type { Email } from '../../src/eas/items/email.ts';
+import { decodeEas, encodeEas } from '../../src/eas/wbxml.ts';
+import { el, kid, kids, type El } from '../../src/wbxml/tree.ts';
 import { listDrafts } from '../../src/store/reads.ts';
 import { serverDrafts, type LocalDraft } from '../../src/store/drafts.ts';
 import type { OutgoingMessage } from '../../src/store/payloads.ts';
@@ -43,10 +45,12 @@ function switchable(handle: (r: Request) => Promise<Response>) {
   return { net, transport };
 }
 
-async function setup(version = '16.1') {
+type Handler = (r: Request) => Promise<Response>;
+
+async function setup(version = '16.1', wrap: (h: Handler) => Handler = (h) => h) {
   const server = mockServer(SMALL);
   const { store } = await journaledStore();
-  const { net, transport } = switchable(pinVersion(server.handle, version));
+  const { net, transport } = switchable(wrap(pinVersion(server.handle, version)));
   const h = engineFor(store, transport);
   const account = await h.engine.addAccount(alice);
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true });
@@ -397,6 +401,53 @@ describe('16.1 drafts on the server', () => {
     const local = await store.db.getAll('items');
     expect((local.find((i) => i.id === itemId)?.data as Email).lastVerbExecuted).toBe(1);
     expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it("a server that answers a Change's new attachments in Responses/Change (MS-ASCMD 2.2.3.154): their FileReferences are recorded", async () => {
+    // As the spec's prose allows: the draft's new attachments in the Change's response, and no server Change of it.
+    const exchangeLike =
+      (h: Handler): Handler =>
+      async (r) => {
+        const res = await h(r);
+        if (!new URL(r.url).searchParams.get('Cmd')?.startsWith('Sync') || res.status !== 200) return res;
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        if (bytes.length === 0) return new Response(bytes, { status: 200, headers: res.headers });
+        const tree = decodeEas(bytes);
+        const answered = (c: El): El => {
+          const commands = kid(c, 'Commands');
+          const echo =
+            commands && kids(commands, 'Change').find((ch) => kid(kid(ch, 'ApplicationData') ?? ch, 'Attachments', 'AirSyncBase'));
+          if (!commands || !echo) return c;
+          const atts = kid(kid(echo, 'ApplicationData')!, 'Attachments', 'AirSyncBase')!;
+          const answer = el(
+            'AirSync',
+            'Change',
+            kid(echo, 'ServerId'),
+            el('AirSync', 'Status', '1'),
+            el('AirSync', 'ApplicationData', atts),
+          );
+          const rest = { ...commands, children: commands.children.filter((x) => x !== echo) };
+          return { ...c, children: [...c.children.map((x) => (x === commands ? rest : x)), el('AirSync', 'Responses', answer)] };
+        };
+        const collections = kid(tree, 'Collections');
+        const changed = collections && { ...collections, children: kids(collections, 'Collection').map(answered) };
+        return new Response(encodeEas({ ...tree, children: tree.children.map((x) => (x === collections ? changed! : x)) }), {
+          status: 200,
+          headers: res.headers,
+        });
+      };
+    const { store, engine, accountId, drafts } = await setup('16.1', exchangeLike);
+    await engine.saveDraft(draft(accountId, 'e1', { subject: 'Exchange-like' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const kept = (await listDrafts(store.db, accountId)).find((d) => d.id === 'e1')!;
+    await engine.saveDraft({ ...kept, attachments: [file('late.txt', 'text/plain', 'added later')] });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const serverId = [...drafts.items.keys()][0]!;
+    expect(await localFileRefs(store, accountId, drafts.id)).toEqual([{ name: 'late.txt', ref: `${serverId}:0` }]);
+    // Removed again: a Delete by that FileReference, and the server's draft has no file left.
+    await engine.saveDraft({ ...(await listDrafts(store.db, accountId)).find((d) => d.id === 'e1')!, attachments: [] });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map(filesOf)).toEqual([[]]);
   });
 
   it('offline, one draft discarded and a reply draft sent: the discarded one is in Deleted Items, the sent one is not', async () => {
