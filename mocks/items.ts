@@ -4,12 +4,13 @@
  */
 import { addressParser } from 'postal-mime';
 import { fromBase64 } from '../src/wbxml/base64.ts';
-import { el, intAt, kid, kids, textAt, textOf, type El } from '../src/wbxml/tree.ts';
+import { bytesOf, el, intAt, kid, kids, textAt, textOf, type El } from '../src/wbxml/tree.ts';
 import {
   uniqueName,
   type Address,
   type ItemClass,
   type Mail,
+  attachmentRef,
   type MailAttachment,
   type MailContent,
   type MailProp,
@@ -108,7 +109,7 @@ const isEmpty = (e: El): boolean => e.children.every((c) => c === '');
  * Changes a client may make to a received mail: Read, Flag, Categories (MS-ASEMAIL
  * 3.1.5.3). Returns the properties the Change carried.
  */
-export function changeMail(mail: Mail, app: El): MailProp[] {
+export function changeMail(mail: Mail, app: El, itemId: string): MailProp[] {
   const changed: MailProp[] = [];
   const read = kid(app, 'Read', 'Email');
   if (read) {
@@ -125,12 +126,12 @@ export function changeMail(mail: Mail, app: El): MailProp[] {
     mail.categories = kids(cats, 'Category').map(textOf);
     changed.push('categories');
   }
-  if (mail.isDraft) changeDraft(mail, app);
+  if (mail.isDraft) changeDraft(mail, app, itemId);
   return changed;
 }
 
 /** 16.x drafts: the client edits the message itself (MS-ASEMAIL 3.1.5.3.2). */
-function changeDraft(mail: Mail, app: El): void {
+function changeDraft(mail: Mail, app: El, itemId: string): void {
   const to = kid(app, 'To', 'Email');
   if (to) mail.to = parseAddresses(textOf(to));
   const cc = kid(app, 'Cc', 'Email');
@@ -142,7 +143,7 @@ function changeDraft(mail: Mail, app: El): void {
   const importance = intAt(app, 'Importance');
   if (importance !== undefined) mail.importance = importance;
   const body = readBody(app);
-  const attachments = draftAttachments(app, mail);
+  const attachments = draftAttachments(app, mail, itemId);
   if (body || attachments) mail.content = draftContent(mail, body, attachments);
 }
 
@@ -153,23 +154,36 @@ function draftContent(mail: Mail, body: Pim['body'], attachments: MailAttachment
   return body.type === 2 ? { text: htmlToText(body.data), html: body.data, attachments: atts } : { text: body.data, attachments: atts };
 }
 
-/** airsyncbase:Attachments with Add/Delete children (MS-ASAIRS 2.2.2.7, 16.0 drafts). */
-function draftAttachments(app: El, mail: Mail): MailAttachment[] | undefined {
+/**
+ * airsyncbase:Attachments with Add/Delete children (MS-ASAIRS 2.2.2.8, 16.0 drafts). A
+ * Delete names a FileReference (2.2.2.21); an Add (2.2.2.2) gets a new number that later
+ * deletes do not shift, and keeps its ClientId for the response (2.2.2.14).
+ */
+function draftAttachments(app: El, mail: Mail, itemId: string): MailAttachment[] | undefined {
   const container = kid(app, 'Attachments', 'AirSyncBase');
   if (!container) return undefined;
   const old = typeof mail.content === 'function' ? [] : [...mail.content.attachments];
   const deleted = new Set(kids(container, 'Delete').map((d) => textAt(d, 'FileReference') ?? ''));
-  const kept = old.filter((_, i) => ![...deleted].some((ref) => ref.endsWith(`:${i}`)));
+  const kept = old.filter((a, i) => !deleted.has(attachmentRef(itemId, a, i)));
+  let next = old.reduce((n, a, i) => Math.max(n, (a.key ?? i) + 1), 0);
   for (const add of kids(container, 'Add')) {
     kept.push({
       name: textAt(add, 'DisplayName') ?? 'attachment',
       contentType: textAt(add, 'ContentType') ?? 'application/octet-stream',
-      bytes: fromBase64(textAt(add, 'Content') ?? ''),
+      bytes: contentBytes(kid(add, 'Content')),
       contentId: textAt(add, 'ContentId'),
       inline: textAt(add, 'IsInline') === '1',
+      key: next++,
+      clientId: textAt(add, 'ClientId'),
     });
   }
   return kept;
+}
+
+/** airsyncbase:Content, a byte array (MS-ASAIRS 2.2.2.15): opaque data in WBXML, base64 text in XML. */
+function contentBytes(e: El | undefined): Uint8Array {
+  if (!e) return new Uint8Array(0);
+  return e.children.some((c) => c instanceof Uint8Array) ? (bytesOf(e) ?? new Uint8Array(0)) : fromBase64(textOf(e).trim());
 }
 
 /** A draft created by a 16.x client with Sync Add in the Drafts folder. */
@@ -193,6 +207,6 @@ export function draftFromClient(world: World, app: El, user: User, now: number):
     isDraft: true,
     content: { text: '', attachments: [] },
   };
-  changeDraft(mail, app);
+  changeDraft(mail, app, ''); // new: no attachment of it to delete yet
   return mail;
 }

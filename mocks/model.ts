@@ -84,6 +84,20 @@ export interface MailAttachment {
   /** Set for inline parts referenced from the HTML body as cid:... */
   readonly contentId?: string;
   readonly inline: boolean;
+  /**
+   * A 16.x draft's attachment: its FileReference's number, kept when others are deleted
+   * (else the index), and the ClientId of the Add that made it (MS-ASAIRS 2.2.2.14).
+   */
+  readonly key?: number;
+  readonly clientId?: string;
+}
+
+/** airsyncbase:FileReference of a mail's attachment: `<item id>:<number>`. */
+export const attachmentRef = (itemId: string, a: MailAttachment, index: number): string => `${itemId}:${a.key ?? index}`;
+
+/** The attachment a FileReference names, if the mail has it. */
+export function attachmentByRef(mail: Mail, itemId: string, ref: string): MailAttachment | undefined {
+  return mailContent(mail).attachments.find((a, i) => attachmentRef(itemId, a, i) === ref);
 }
 
 export interface MailContent {

@@ -42,6 +42,7 @@ export interface DraftFields {
   readonly to?: readonly Address[];
   readonly subject?: string;
   readonly text?: string;
+  readonly attachments?: readonly { readonly name: string; readonly contentType: string; readonly bytes: Uint8Array }[];
 }
 
 /** A draft another client of the user saved in the Drafts folder (16.x clients can open and send it). */
@@ -64,7 +65,7 @@ export function newDraft(world: World, login: string, fields: DraftFields, n: nu
     conversationId: new Uint8Array(16),
     conversationIndex: new Uint8Array(5),
     isDraft: true,
-    content: { text: fields.text ?? '', attachments: [] },
+    content: { text: fields.text ?? '', attachments: (fields.attachments ?? []).map((a) => ({ ...a, inline: false })) },
   });
 }
 

@@ -5,7 +5,7 @@
 import { atLeast, type EasVersion } from '../src/eas/version.ts';
 import { el, kid, kids, ns, textOf, intAt, boolAt, type El } from '../src/wbxml/tree.ts';
 import { mimeOf, textAddress, textAddresses } from './mime.ts';
-import { mailContent, type Item, type Mail, type MailProp, type MeetingInfo, type Pim } from './model.ts';
+import { attachmentRef, mailContent, type Item, type Mail, type MailProp, type MeetingInfo, type Pim } from './model.ts';
 import { htmlToText, isoDate, textToHtml, truncateUtf8, utf8Length } from './wire.ts';
 
 const E = ns('Email');
@@ -93,7 +93,7 @@ export function mailBodyEl(mail: Mail, opts: RenderOptions): El {
   return bodyEl(body, pref, mailContent(mail).text, opts.version);
 }
 
-function attachmentsEl(item: Item, mail: Mail): El | undefined {
+function attachmentsEl(item: Item, mail: Mail, version: EasVersion): El | undefined {
   const atts = mailContent(mail).attachments;
   if (atts.length === 0) return undefined;
   return B(
@@ -102,7 +102,9 @@ function attachmentsEl(item: Item, mail: Mail): El | undefined {
       B(
         'Attachment',
         B('DisplayName', a.name),
-        B('FileReference', `${item.id}:${i}`),
+        B('FileReference', attachmentRef(item.id, a, i)),
+        // 16.x: a draft's attachment names the Add that made it (MS-ASAIRS 2.2.2.14).
+        a.clientId !== undefined && atLeast(version, '16.0') && B('ClientId', a.clientId),
         B('Method', 1),
         B('EstimatedDataSize', a.bytes.length),
         a.contentId !== undefined && B('ContentId', a.contentId),
@@ -202,7 +204,7 @@ export function renderMail(item: Item, mail: Mail, opts: RenderOptions): El[] {
     E('ThreadTopic', mail.subject.replace(/^((re|fw|fwd|aw|wg)\s*:\s*)+/i, '')),
     E('Importance', mail.importance),
     E('Read', mail.read ? '1' : '0'),
-    attachmentsEl(item, mail),
+    attachmentsEl(item, mail, v),
     mailBodyEl(mail, opts),
     E('MessageClass', mail.messageClass),
     mail.meeting && meetingRequestEl(mail, mail.meeting, v),

@@ -27,7 +27,7 @@ const flagged = (mail: Mail): boolean =>
 /**
  * `?user=bob&folder=Inbox`: what a mock folder holds (for the e2e tests):
  * each mail's subject, sender, recipients (To), date, read and flag; each contact's, event's or task's
- * simple properties as `Namespace:Name` -> text; with `bodies=1` each mail's text and HTML.
+ * simple properties as `Namespace:Name` -> text; with `bodies=1` each mail's text, HTML and files (name, type, size).
  */
 export function mailboxView(world: World, url: URL): Response {
   const user = url.searchParams.get('user') ?? 'alice';
@@ -57,6 +57,7 @@ export function mailboxView(world: World, url: URL): Response {
       fields,
       text: content?.text,
       html: content?.html,
+      files: content?.attachments.map((a) => ({ name: a.name, type: a.contentType, size: a.bytes.length })),
     };
   });
   return Response.json({ user, folder: folder.name, items });

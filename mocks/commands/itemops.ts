@@ -7,7 +7,7 @@ import { toBase64 } from '../../src/wbxml/base64.ts';
 import { encodeEas } from '../../src/eas/wbxml.ts';
 import { bytesOf, el, kid, kids, ns, textAt, type El } from '../../src/wbxml/tree.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
-import { deleteFolder, findItem, mailContent, moveItem, removeItem, type Item, type MailAttachment } from '../model.ts';
+import { attachmentByRef, deleteFolder, findItem, moveItem, removeItem, type Item, type MailAttachment } from '../model.ts';
 import { readRenderOptions, renderItem } from '../render.ts';
 
 const IO = ns('ItemOperations');
@@ -22,11 +22,10 @@ function multipartWanted(ctx: CommandContext): boolean {
 }
 
 function findAttachment(ctx: CommandContext, ref: string): { item: Item; att: MailAttachment } | undefined {
-  const cut = ref.lastIndexOf(':');
-  const found = findItem(ctx.mock.world, ref.slice(0, cut));
+  const found = findItem(ctx.mock.world, ref.slice(0, ref.lastIndexOf(':')));
   if (found?.item.data.kind !== 'mail') return undefined;
   if (![...ctx.mailbox.folders.values()].some((f) => f.store === found.store)) return undefined;
-  const att = mailContent(found.item.data).attachments[Number(ref.slice(cut + 1))];
+  const att = attachmentByRef(found.item.data, found.item.id, ref);
   return att ? { item: found.item, att } : undefined;
 }
 

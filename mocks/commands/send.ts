@@ -254,7 +254,10 @@ function markVerb(ctx: CommandContext, original: Item, kind: Kind, reply: Mail):
 export function sendDraft(ctx: CommandContext, drafts: Store, id: string): boolean {
   const draft = drafts.items.get(id)?.data;
   if (draft?.kind !== 'mail' || draft.to.length + draft.cc.length + draft.bcc.length === 0) return false;
-  const mail: Mail = { ...draft, isDraft: false, read: false, date: ctx.mock.world.clock(), content: mailContent(draft) };
+  const content = mailContent(draft);
+  // The sent mail's attachments are its own: numbered afresh, no draft ClientIds.
+  const attachments = content.attachments.map(({ key: _key, clientId: _clientId, ...a }) => a);
+  const mail: Mail = { ...draft, isDraft: false, read: false, date: ctx.mock.world.clock(), content: { ...content, attachments } };
   removeItem(ctx.mock.world, drafts, id);
   deliver(ctx, mail, undefined);
   saveSent(ctx, mail);

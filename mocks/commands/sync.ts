@@ -10,9 +10,11 @@ import { changeMail, changePim, draftFromClient, pimFromClient } from '../items.
 import { sendDraft } from './send.ts';
 import {
   addItem,
+  attachmentRef,
   folderOfType,
   FolderType,
   listen,
+  mailContent,
   moveItem,
   removeItem,
   touchItem,
@@ -37,6 +39,7 @@ import {
 } from '../state.ts';
 
 const A = ns('AirSync');
+const B = ns('AirSyncBase');
 
 /** MS-ASCMD 2.2.3.199: default 100, at most 512. */
 const DEFAULT_WINDOW = 100;
@@ -155,7 +158,7 @@ function clientAdd(ctx: CommandContext, round: Round, cmd: El, known: Map<string
     // A repeated Add (lost response): same ServerId, nothing created twice.
     known.set(existing, store.items.get(existing)?.seq ?? 0);
     const again = store.items.get(existing);
-    respond(round, 'Add', A('ClientId', clientId), A('ServerId', existing), A('Status', 1), again && serverSet(ctx, again.data));
+    respond(round, 'Add', A('ClientId', clientId), A('ServerId', existing), A('Status', 1), again && serverSet(ctx, again.data, existing));
     return;
   }
   // Status 6: no data, or a folder of no EAS class (Journal) that cannot hold items.
@@ -165,7 +168,7 @@ function clientAdd(ctx: CommandContext, round: Round, cmd: El, known: Map<string
   const item = addItem(ctx.mock.world, store, data);
   state.clientIds.set(clientId, item.id);
   known.set(item.id, item.seq);
-  respond(round, 'Add', A('ClientId', clientId), A('ServerId', item.id), A('Status', 1), serverSet(ctx, data));
+  respond(round, 'Add', A('ClientId', clientId), A('ServerId', item.id), A('Status', 1), serverSet(ctx, data, item.id));
   if (data.kind === 'mail' && sends(ctx, cmd) && sendDraft(ctx, store, item.id)) known.delete(item.id);
 }
 
@@ -174,11 +177,26 @@ function sends(ctx: CommandContext, cmd: El): boolean {
   return atLeast(ctx.version, '16.0') && kid(cmd, 'Send', 'Email2') !== undefined;
 }
 
-/** 16.x: the UID the server made for a new event goes back in the Add's response (MS-ASCAL 2.2.2.46). */
-function serverSet(ctx: CommandContext, data: Mail | Pim): El | undefined {
-  if (!atLeast(ctx.version, '16.0') || data.kind !== 'pim') return undefined;
+/**
+ * 16.x: what the server set on the new item goes back in the Add's response: a new event's
+ * UID (MS-ASCAL 2.2.2.46), a new draft's attachments as ClientId and FileReference
+ * (MS-ASAIRS 2.2.2.14, 2.2.2.24.1: the client records the FileReference to delete it later).
+ */
+function serverSet(ctx: CommandContext, data: Mail | Pim, itemId: string): El | undefined {
+  if (!atLeast(ctx.version, '16.0')) return undefined;
+  if (data.kind === 'mail') {
+    const refs = draftAttachmentRefs(data, itemId);
+    return refs && A('ApplicationData', refs);
+  }
   const uid = data.props.find((p) => p.ns === 'Calendar' && p.name === 'UID');
   return uid && A('ApplicationData', uid);
+}
+
+function draftAttachmentRefs(mail: Mail, itemId: string): El | undefined {
+  const added = mailContent(mail).attachments.flatMap((a, i) =>
+    a.clientId === undefined ? [] : [B('Attachment', B('FileReference', attachmentRef(itemId, a, i)), B('ClientId', a.clientId))],
+  );
+  return added.length > 0 ? B('Attachments', added) : undefined;
 }
 
 /** Email can be added only as a 16.x draft (MS-ASCMD 2.2.3.7.2); otherwise Status 6. */
@@ -223,10 +241,18 @@ function clientChange(ctx: CommandContext, round: Round, cmd: El, known: Map<str
     return respond(round, 'Change', A('ServerId', id), A('Status', 6));
   let changed: MailProp[] | undefined;
   if (item.data.kind === 'mail') {
-    changed = changeMail(item.data, app);
+    changed = changeMail(item.data, app, id);
     if (item.data.isDraft && sends(ctx, cmd)) {
       if (!sendDraft(ctx, store, id)) return respond(round, 'Change', A('ServerId', id), A('Status', 6));
       known.delete(id); // gone from Drafts by the client's own command: no Delete goes back
+      return;
+    }
+    const uploads = kid(app, 'Attachments', 'AirSyncBase');
+    if (item.data.isDraft && uploads && kids(uploads, 'Add').length > 0) {
+      // Attachments added by a Change: the published schema has no ApplicationData in
+      // Responses/Change (MS-ASCMD 6.46), so their FileReferences reach the client as the
+      // draft's next server Change, whole, with each attachment's ClientId.
+      touchItem(ctx.mock.world, store, item, changed);
       return;
     }
   } else if (instance !== undefined) changeInstance(item.data, instance, app);

@@ -396,6 +396,8 @@ export const en = {
   'drafts.discardConfirm': 'Discard this draft? It cannot be recovered.',
   'drafts.saved': 'Draft saved on this device {time}.',
   'drafts.savedServer': 'Draft saved {time}; it goes to the Drafts folder on the server.',
+  'drafts.downloadFile': 'Download {name}',
+  'drafts.fileOnServer': 'on the server; opens when online',
   'drafts.onServer':
     'These drafts are in the Drafts folder on the server: your other devices see them, and a draft written offline goes there once you are online.',
   'settings.accounts': 'Accounts',

@@ -398,6 +398,8 @@ export const ja: Record<MessageKey, string> = {
   'drafts.discardConfirm': 'この下書きを破棄しますか？元に戻せません。',
   'drafts.saved': '{time} にこの端末へ下書きを保存しました。',
   'drafts.savedServer': '{time} に下書きを保存しました。サーバーの下書きフォルダーにも保存されます。',
+  'drafts.downloadFile': '{name} をダウンロード',
+  'drafts.fileOnServer': 'サーバー上にあります。オンラインで開けます',
   'drafts.onServer':
     'これらの下書きはサーバーの下書きフォルダーにあり、ほかの端末からも見られます。オフラインで書いた下書きは、オンラインになるとサーバーへ送られます。',
   'settings.accounts': 'アカウント',

@@ -7,6 +7,7 @@
  */
 import { atLeast } from '../eas/version.ts';
 import type { WriteOp } from './db.ts';
+import type { OutgoingAttachment } from './payloads.ts';
 import type { AccountRecord, FolderRecord, MetaRecord, PendingOf, PendingRecord } from './schema.ts';
 
 /** MS-ASCMD 2.2.3.186.3: folder type 3, Drafts. */
@@ -32,8 +33,8 @@ export interface LocalDraft {
   readonly bcc: string;
   readonly subject: string;
   readonly text: string;
-  /** As the outbox takes them (src/sync/outbox.ts OutgoingAttachment). */
-  readonly attachments: readonly { readonly name: string; readonly contentType: string; readonly bytes: Uint8Array }[];
+  /** As the outbox takes them; `id` names one the server's draft holds (src/sync/drafts.ts). */
+  readonly attachments: readonly OutgoingAttachment[];
   /** Last saved, by the device's clock. */
   readonly savedAt: number;
 }

@@ -5,6 +5,7 @@
 import type { CalendarItem } from '../eas/items/calendar.ts';
 import type { Contact } from '../eas/items/contact.ts';
 import type { Address } from '../eas/items/addresses.ts';
+import type { AttachmentChanges } from '../eas/items/airsyncbase.ts';
 import type { Email, EmailChange } from '../eas/items/email.ts';
 import type { Task } from '../eas/items/task.ts';
 import type { SyncClass } from './schema.ts';
@@ -12,6 +13,8 @@ import type { SyncClass } from './schema.ts';
 export interface AddPayload {
   readonly class: SyncClass;
   readonly data: unknown;
+  /** A 16.x draft's attachments, uploaded with it (MS-ASAIRS 2.2.2.2). */
+  readonly attachments?: AttachmentChanges;
 }
 
 export interface MovePayload {
@@ -42,12 +45,18 @@ export type ChangePayload =
   /**
    * A 16.x draft in the Drafts folder, whole (MS-ASEMAIL 3.1.5.3.2): its recipients,
    * subject and body. `send`: the Change carries email2:Send and the server sends it.
+   * `attachments`: files to upload and FileReferences to delete (MS-ASAIRS 2.2.2.8).
    */
-  | { readonly class: 'Draft'; readonly next: Email; readonly send?: true };
+  | { readonly class: 'Draft'; readonly next: Email; readonly send?: true; readonly attachments?: AttachmentChanges };
 
 /** A delete: the class of the item deleted (for the queue's views). */
 export interface DeletePayload {
   readonly class: string;
+  /**
+   * A 16.x draft sent as a reply or forward: removed, not moved to Deleted Items (sent with
+   * DeletesAsMoves 0, MS-ASCMD 2.2.3.43), as a draft sent by email2:Send leaves no copy there.
+   */
+  readonly purge?: true;
 }
 
 export interface OutgoingAttachment {
@@ -56,6 +65,8 @@ export interface OutgoingAttachment {
   readonly bytes: Uint8Array;
   /** An image the HTML shows as cid:<contentId>. */
   readonly contentId?: string;
+  /** A 16.x draft's attachment on the server: its FileReference, or the ClientId it was added with (MS-ASAIRS 2.2.2.14). */
+  readonly id?: string;
 }
 
 /** A mail for the outbox (the UI calls it OutgoingMail). */

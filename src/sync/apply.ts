@@ -220,7 +220,7 @@ class CollectionApply {
     const status = r?.status ?? 1; // Change/Delete: most servers answer only failures (MS-ASCMD 2.2.3.154)
     // A sent draft is gone from the Drafts folder: the server moved it to Sent Items (MS-ASEMAIL 2.2.2.69).
     if (status === 1 && sendsDraft(p)) this.removeItem(p.serverId as string);
-    else if (status === 1 && p.kind === 'change') this.stamp(p.serverId as string);
+    else if (status === 1 && p.kind === 'change') this.confirmChange(p.serverId as string, r);
     if (status === 1 || (p.kind === 'delete' && status === 8)) return this.drop(p);
     if (retryable(status)) return this.retry(p, `status ${status}`);
     if (p.kind === 'change') {
@@ -381,6 +381,18 @@ class CollectionApply {
    * The server now holds our version of this item and will not send it again: during a
    * resync it counts as sent, stamped with the current generation so the purge at the end keeps it.
    */
+  /**
+   * A change the server took. A 16.x server may answer a draft's Change that adds attachments
+   * with their FileReferences (MS-ASCMD 2.2.3.154; the published schema, 6.46, leaves them
+   * out, and the mock sends the draft back whole instead): recorded like an Add's.
+   */
+  private confirmChange(serverId: string, r: SyncItemResponse | undefined): void {
+    const item = this.items.get(serverId);
+    const data = r?.kind === 'Change' ? r.applicationData : undefined;
+    if (!item || !data || this.s.cls !== 'Email') return this.stamp(serverId);
+    this.putItem(serverId, confirmedData(this.s.cls, item.data, data), false);
+  }
+
   private stamp(serverId: string): void {
     const item = this.items.get(serverId);
     if (!item || this.s.resync === undefined) return;

@@ -22,6 +22,8 @@ import type { SyncClass } from '../store/schema.ts';
 import { SYNC_CLASSES } from '../store/schema.ts';
 import { kid, textOf, type El } from '../wbxml/tree.ts';
 import type { ChangePayload } from '../store/payloads.ts';
+import { decodeAttachments, type AttachmentChanges } from '../eas/items/airsyncbase.ts';
+import { mergeAttachmentChanges, withFileReferences } from './drafts.ts';
 
 export function isSyncClass(c: string | undefined): c is SyncClass {
   return (SYNC_CLASSES as readonly (string | undefined)[]).includes(c);
@@ -76,6 +78,7 @@ export function readItem(cls: SyncClass, appData: El, ctx: EasContext, kind: 'Ad
  * (16.0+: an event's UID, MS-ASCAL 2.2.2.46), so the store holds the server's item.
  */
 export function confirmedData(cls: SyncClass, data: unknown, response: El | undefined): unknown {
+  if (cls === 'Email' && response) return withFileReferences(data as Email, decodeAttachments(response));
   if (cls !== 'Calendar' || !response) return data;
   // Only what the response carries: not a whole item (decodeCalendar would want StartTime).
   const uid = kid(response, 'UID', 'Calendar');
@@ -128,7 +131,7 @@ export function readOf(cls: SyncClass, data: unknown): 0 | 1 | undefined {
 }
 
 /** ApplicationData of a Sync Add. Mail is added only as a 16.x draft in the Drafts folder (MS-ASCMD 2.2.3.7.2). */
-export function encodeAdd(cls: SyncClass, data: unknown, ctx: EasContext): El {
+export function encodeAdd(cls: SyncClass, data: unknown, ctx: EasContext, attachments?: AttachmentChanges): El {
   switch (cls) {
     case 'Calendar':
       return encodeCalendar(data as CalendarItem, ctx);
@@ -137,7 +140,7 @@ export function encodeAdd(cls: SyncClass, data: unknown, ctx: EasContext): El {
     case 'Tasks':
       return encodeTask(data as Task, ctx);
     case 'Email':
-      return encodeDraftMail(data as Email, ctx);
+      return encodeDraftMail(data as Email, ctx, attachments);
   }
 }
 
@@ -146,9 +149,9 @@ export function encodeAdd(cls: SyncClass, data: unknown, ctx: EasContext): El {
  * leaves the server's draft as the device has it (MS-ASEMAIL 3.1.5.3.2). encodeDraft
  * refuses versions below 16.0 (MS-ASCMD 2.2.3.7.2: mail is added as a draft from 16.0).
  */
-function encodeDraftMail(mail: Email, ctx: EasContext): El {
+function encodeDraftMail(mail: Email, ctx: EasContext, attachments?: AttachmentChanges): El {
   const body = mail.body && { type: mail.body.type, data: mail.body.data ?? '' };
-  return encodeDraft({ to: mail.to, cc: mail.cc, bcc: mail.bcc, subject: mail.subject ?? '', body }, ctx).applicationData;
+  return encodeDraft({ to: mail.to, cc: mail.cc, bcc: mail.bcc, subject: mail.subject ?? '', body, attachments }, ctx).applicationData;
 }
 
 /**
@@ -194,7 +197,7 @@ export function encodeChange(p: ChangePayload, ctx: EasContext): El {
     case 'Tasks':
       return encodeTask(p.next, ctx);
     case 'Draft':
-      return encodeDraftMail(p.next, ctx);
+      return encodeDraftMail(p.next, ctx, p.attachments);
   }
 }
 
@@ -216,8 +219,10 @@ export function applyChange(p: ChangePayload, data: unknown): unknown {
   };
 }
 
-/** Two queued changes of one item as one: the later fields win; calendar keeps the first `previous`. */
+/** Two queued changes of one item as one: the later fields win; calendar keeps the first `previous`; a draft's uploads add up. */
 export function mergeChanges(first: ChangePayload, later: ChangePayload): ChangePayload {
+  if (first.class === 'Draft' && later.class === 'Draft')
+    return { ...later, attachments: mergeAttachmentChanges(first.attachments, later.attachments) };
   if (first.class === 'Email' && later.class === 'Email') return { class: 'Email', change: { ...first.change, ...later.change } };
   if (first.class === 'Calendar' && later.class === 'Calendar') return { ...later, previous: first.previous };
   return later;

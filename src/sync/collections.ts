@@ -178,14 +178,15 @@ async function syncRound(run: AccountRun, batch: readonly FolderRecord[], stored
   const collections: SyncCollection[] = batch.map((f) => {
     const cls = f.class as SyncClass;
     const resyncing = stored.resync.get(f.serverId) !== undefined;
-    const { sent, commands } = commandsFor(f, cls, stored.pending, run.inFlight, ctx, { holdAdds: resyncing });
+    const { sent, commands, purge } = commandsFor(f, cls, stored.pending, run.inFlight, ctx, { holdAdds: resyncing });
     sentBy.set(f.serverId, sent);
     state.sentLast.set(f.serverId, sent.length);
     return {
       syncKey: f.syncKey,
       collectionId: f.serverId,
       class: atLeast(ctx.version, '14.0') ? undefined : cls,
-      deletesAsMoves: cls === 'Email' ? true : undefined, // MS-ASCMD 2.2.3.43: deleted mail goes to Deleted Items
+      // MS-ASCMD 2.2.3.43: deleted mail goes to Deleted Items; a draft sent as a reply does not (DeletePayload.purge).
+      deletesAsMoves: cls === 'Email' ? !purge : undefined,
       windowSize: state.window.get(f.serverId) ?? FIRST_WINDOW,
       options: [syncOptions(cls, filterOf(run, f), run.bodies, ctx)],
       commands,

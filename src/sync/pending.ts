@@ -21,7 +21,7 @@
 import type { EasContext } from '../eas/command.ts';
 import type { SyncClientCommand } from '../eas/commands/sync.ts';
 import type { CalendarException, CalendarItem } from '../eas/items/calendar.ts';
-import type { Email } from '../eas/items/email.ts';
+import type { AttachmentChanges } from '../eas/items/airsyncbase.ts';
 import { atLeast } from '../eas/version.ts';
 import type { WriteOp } from '../store/db.ts';
 import { randomId } from '../store/db.ts';
@@ -29,6 +29,7 @@ import { sendsDraft } from '../store/drafts.ts';
 import { itemOf } from '../store/item.ts';
 import type { AccountRecord, FolderRecord, ItemRecord, PendingOf, PendingRecord, SyncClass } from '../store/schema.ts';
 import { applyChange, encodeAdd, encodeChange, mergeChanges, readOf, sortKeyOf, type ChangePayload } from './classes.ts';
+import { mergeAttachmentChanges, type DraftVersion } from './drafts.ts';
 import { deleteItemOp, deletePendingOp, isProvisional, localId, movedId, putOp } from './local.ts';
 import type { AddPayload, MeetingResponsePayload, MovePayload } from '../store/payloads.ts';
 
@@ -87,11 +88,18 @@ function folderDelta(folder: FolderRecord, count: number, unread: number): Write
  * A new contact, event or task, or a 16.x draft. Encoded once here so a bad record fails
  * now, not in the queue. `clientId`: the item's id when the caller has one (a draft's).
  */
-export function addEdit(env: EditEnv, folder: FolderRecord, cls: SyncClass, given: unknown, clientId = randomId(16)): Edit {
+export function addEdit(
+  env: EditEnv,
+  folder: FolderRecord,
+  cls: SyncClass,
+  given: unknown,
+  clientId = randomId(16),
+  attachments?: AttachmentChanges,
+): Edit {
   const data = withUid(cls, given, env.ctx);
-  encodeAdd(cls, data, env.ctx);
+  encodeAdd(cls, data, env.ctx, attachments);
   const serverId = localId(clientId);
-  const payload: AddPayload = { class: cls, data };
+  const payload: AddPayload = { class: cls, data, ...(attachments && { attachments }) };
   return {
     itemId: clientId,
     ops: [
@@ -138,16 +146,19 @@ export function changeEdit(
 }
 
 /** A delete (mail: to Deleted Items, DeletesAsMoves). Unsent changes of the item are dropped with it. */
-export function deleteEdit(env: EditEnv, folder: FolderRecord, item: ItemRecord, queued: readonly PendingRecord[]): Edit {
+export function deleteEdit(env: EditEnv, folder: FolderRecord, item: ItemRecord, queued: readonly PendingRecord[], purge = false): Edit {
   const record = pendingRecord(env, {
     kind: 'delete',
     folderId: folder.serverId,
     serverId: item.serverId,
     itemId: item.id,
-    payload: { class: item.class },
+    payload: { class: item.class, ...(purge && { purge: true as const }) },
   });
   return leaveEdit(env, folder, item, queued, record, -unreadOf(item));
 }
+
+const unsentChanges = (env: EditEnv, queued: readonly PendingRecord[]): PendingOf<'change'>[] =>
+  queued.filter((p): p is PendingOf<'change'> => p.kind === 'change' && !env.inFlight.has(p.id as number));
 
 /** The item leaves its folder on the device at once, for `record`; its unsent changes are dropped (or folded into `record`). */
 function leaveEdit(
@@ -158,7 +169,7 @@ function leaveEdit(
   record: PendingRecord,
   unread: number,
 ): Edit {
-  const dropped = queued.filter((p) => p.kind === 'change' && !env.inFlight.has(p.id as number));
+  const dropped = unsentChanges(env, queued);
   return {
     itemId: item.id,
     ops: [
@@ -175,8 +186,19 @@ function leaveEdit(
  * 2.2.2.69) carrying its last version. The draft leaves the folder at once; its unsent
  * changes are folded into this one. The server moves it to Sent Items.
  */
-export function sendDraftEdit(env: EditEnv, folder: FolderRecord, item: ItemRecord, next: Email, queued: readonly PendingRecord[]): Edit {
-  const payload: ChangePayload = { class: 'Draft', next, send: true };
+export function sendDraftEdit(
+  env: EditEnv,
+  folder: FolderRecord,
+  item: ItemRecord,
+  draft: DraftVersion,
+  queued: readonly PendingRecord[],
+): Edit {
+  // The uploads of the changes folded in go with it.
+  let attachments: AttachmentChanges | undefined;
+  for (const p of unsentChanges(env, queued))
+    if (p.payload.class === 'Draft') attachments = mergeAttachmentChanges(attachments, p.payload.attachments);
+  attachments = mergeAttachmentChanges(attachments, draft.attachments);
+  const payload: ChangePayload = { class: 'Draft', next: draft.mail, send: true, ...(attachments && { attachments }) };
   encodeChange(payload, env.ctx);
   const record = pendingRecord(env, { kind: 'change', folderId: folder.serverId, serverId: item.serverId, itemId: item.id, payload });
   return leaveEdit(env, folder, item, queued, record, 0);
@@ -335,11 +357,13 @@ export function commandsFor(
   inFlight: ReadonlySet<number>,
   ctx: EasContext,
   options: { readonly holdAdds?: boolean; readonly limit?: number } = {},
-): { sent: PendingRecord[]; commands: SyncClientCommand[] } {
+): { sent: PendingRecord[]; commands: SyncClientCommand[]; purge: boolean } {
   const limit = options.limit ?? COMMANDS_PER_REQUEST;
   const sent: PendingRecord[] = [];
   const commands: SyncClientCommand[] = [];
   const busy = new Set<string>();
+  // DeletesAsMoves is one for the whole collection: a request carries deletes of one kind.
+  let purge: boolean | undefined;
   for (const p of queue) {
     if (sent.length >= limit) break;
     if (p.folderId !== folder.serverId || p.serverId === undefined) continue;
@@ -350,18 +374,22 @@ export function commandsFor(
     }
     busy.add(item);
     if (p.kind === 'add' && options.holdAdds) continue;
+    if (p.kind === 'delete' && !isProvisional(item)) {
+      if (purge !== undefined && purge !== (p.payload.purge === true)) continue;
+      purge = p.payload.purge === true;
+    }
     const command = commandOf(p, cls, ctx);
     if (!command) continue;
     sent.push(p);
     commands.push(command);
   }
-  return { sent, commands };
+  return { sent, commands, purge: purge === true };
 }
 
 function commandOf(p: PendingRecord, cls: SyncClass, ctx: EasContext): SyncClientCommand | undefined {
   const serverId = p.serverId as string;
   if (p.kind === 'add' && p.clientId) {
-    return { kind: 'Add', clientId: p.clientId, applicationData: encodeAdd(cls, p.payload.data, ctx) };
+    return { kind: 'Add', clientId: p.clientId, applicationData: encodeAdd(cls, p.payload.data, ctx, p.payload.attachments) };
   }
   if (isProvisional(serverId)) return undefined;
   if (p.kind === 'change')

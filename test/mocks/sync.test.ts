@@ -129,6 +129,85 @@ describe('incremental sync', () => {
     ).toEqual([['Draft t-1', ['bob@example.test'], 'Plain words']]);
   });
 
+  it('16.0: draft attachments: Add answers ClientId and FileReference, a Change deletes by FileReference and adds, the draft comes back whole, XSD-valid', async () => {
+    const { c, s, id, key } = await synced('Drafts', '16.0');
+    const upload = (clientId: string, name: string, bytes: Uint8Array) =>
+      B(
+        'Add',
+        B('ClientId', clientId),
+        B('Method', '1'),
+        B('ContentType', 'text/plain'),
+        { ns: 'AirSyncBase', name: 'Content', children: [bytes] },
+        B('DisplayName', name),
+      );
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const app = (...atts: El[]) =>
+      A(
+        'ApplicationData',
+        E('To', 'bob@example.test'),
+        E('Subject', 'Files'),
+        B('Body', B('Type', 1), B('Data', 'x')),
+        B('Attachments', ...atts),
+      );
+    const added = await c.sync(
+      collection(
+        key,
+        id,
+        A('GetChanges', '0'),
+        A('Commands', A('Add', A('ClientId', 'd-1'), app(upload('c-1', 'a.txt', bytes('first')), upload('c-2', 'b.txt', bytes('second'))))),
+      ),
+    );
+    const response = kids(kid(added.collection as El, 'Responses') as El, 'Add')[0] as El;
+    const serverId = textAt(response, 'ServerId') ?? '';
+    const refs = kids(kid(kid(response, 'ApplicationData') as El, 'Attachments') as El, 'Attachment').map((a) => [
+      textAt(a, 'ClientId'),
+      textAt(a, 'FileReference'),
+    ]);
+    expect(refs).toEqual([
+      ['c-1', `${serverId}:0`],
+      ['c-2', `${serverId}:1`],
+    ]);
+    const draft = () => s.mock.world.mailboxes.get('alice')?.folders.get(id)?.store.items.get(serverId)?.data;
+    const files = () => {
+      const d = draft();
+      return d?.kind === 'mail' ? mailContent(d).attachments.map((a) => [a.name, new TextDecoder().decode(a.bytes)]) : [];
+    };
+    expect(files()).toEqual([
+      ['a.txt', 'first'],
+      ['b.txt', 'second'],
+    ]);
+
+    const changed = await c.sync(
+      collection(
+        textAt(added.collection, 'SyncKey') ?? '',
+        id,
+        A(
+          'Commands',
+          A(
+            'Change',
+            A('ServerId', serverId),
+            app(B('Delete', B('FileReference', `${serverId}:0`)), upload('c-3', 'c.txt', bytes('third'))),
+          ),
+        ),
+      ),
+    );
+    expect(files()).toEqual([
+      ['b.txt', 'second'],
+      ['c.txt', 'third'],
+    ]);
+    // b.txt keeps its FileReference; the new file's comes with the whole draft as a server Change.
+    const back = commands(changed.collection, 'Change').find((ch) => textAt(ch, 'ServerId') === serverId) as El;
+    const listed = kids(kid(kid(back, 'ApplicationData') as El, 'Attachments') as El, 'Attachment').map((a) => [
+      textAt(a, 'DisplayName'),
+      textAt(a, 'FileReference'),
+      textAt(a, 'ClientId'),
+    ]);
+    expect(listed).toEqual([
+      ['b.txt', `${serverId}:1`, 'c-2'],
+      ['c.txt', `${serverId}:2`, 'c-3'],
+    ]);
+  });
+
   it("16.0: a draft changed with email2:Send is sent: it leaves Drafts, is in Sent Items and in Bob's Inbox once; without recipients Status 6", async () => {
     const { c, s, id, key } = await synced('Drafts', '16.0');
     const E2 = (name: string): El => ({ ns: 'Email2', name, children: [] });

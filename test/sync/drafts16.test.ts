@@ -9,11 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { FolderType, mailContent, removeItem, requireFolderOfType, type Mail, type Store as MockStore } from '../../mocks/model.ts';
 import type { MockServer } from '../../mocks/server.ts';
 import type { Email } from '../../src/eas/items/email.ts';
+import { decodeEas, encodeEas } from '../../src/eas/wbxml.ts';
+import { el, kid, kids, type El } from '../../src/wbxml/tree.ts';
 import { listDrafts } from '../../src/store/reads.ts';
 import { serverDrafts, type LocalDraft } from '../../src/store/drafts.ts';
 import type { OutgoingMessage } from '../../src/store/payloads.ts';
-import type { AccountRecord, FolderRecord, ItemRecord } from '../../src/store/schema.ts';
-import { alice, engineFor, journaledStore, mockServer, pinVersion } from './support.ts';
+import type { AccountRecord, FolderRecord, ItemRecord, PendingRecord } from '../../src/store/schema.ts';
+import { alice, engineFor, itemIdOf, journaledStore, mockServer, pinVersion } from './support.ts';
 
 const SMALL = { data: { mails: 6, contacts: 0, events: 0, tasks: 0, notes: 0, gal: 0 } } as const;
 const bob = { name: 'Bob Example', email: 'bob@example.test' };
@@ -43,10 +45,12 @@ function switchable(handle: (r: Request) => Promise<Response>) {
   return { net, transport };
 }
 
-async function setup(version = '16.1') {
+type Handler = (r: Request) => Promise<Response>;
+
+async function setup(version = '16.1', wrap: (h: Handler) => Handler = (h) => h) {
   const server = mockServer(SMALL);
   const { store } = await journaledStore();
-  const { net, transport } = switchable(pinVersion(server.handle, version));
+  const { net, transport } = switchable(wrap(pinVersion(server.handle, version)));
   const h = engineFor(store, transport);
   const account = await h.engine.addAccount(alice);
   expect(await h.engine.syncAccount(account.id)).toMatchObject({ ok: true });
@@ -75,6 +79,23 @@ function draft(accountId: string, id: string, fields: Partial<LocalDraft> = {}):
 
 function outgoing(accountId: string, fields: Partial<OutgoingMessage> = {}): OutgoingMessage {
   return { accountId, to: [bob], cc: [], bcc: [], subject: 'Plan for Monday', text: 'All of it', attachments: [], ...fields };
+}
+
+const file = (name: string, contentType: string, text: string) => ({
+  name,
+  contentType,
+  bytes: new TextEncoder().encode(text) as Uint8Array,
+});
+type File = ReturnType<typeof file>;
+/** A file as the server's mail holds it: name, type, bytes. */
+const asServer = (f: File) => ({ name: f.name, contentType: f.contentType, bytes: [...f.bytes] });
+const filesOf = (m: Mail) => mailContent(m).attachments.map((a) => asServer({ name: a.name, contentType: a.contentType, bytes: a.bytes }));
+
+/** The attachments of the account's drafts as the device holds them: name and FileReference. */
+async function localFileRefs(store: Awaited<ReturnType<typeof setup>>['store'], accountId: string, folderId: string) {
+  return (await localDrafts(store, accountId, folderId)).flatMap((i) =>
+    (i.data as Email).attachments.map((a) => ({ name: a.displayName, ref: a.fileReference })),
+  );
 }
 
 /** The account's items in its Drafts folder, from the local store. */
@@ -244,6 +265,209 @@ describe('16.1 drafts on the server', () => {
     const conflicts = await store.db.getAll('conflicts');
     expect(conflicts.map((c) => [c.serverId, (c.local as Email | null)?.subject])).toEqual([[serverId, 'Agenda, edited here']]);
     expect((await localDrafts(store, accountId, drafts.id)).map((i) => (i.data as Email).subject)).toEqual(['Agenda']);
+  });
+
+  it("a draft's attachments go to the server's draft, one removed there is deleted there, and they are sent with it", async () => {
+    const { server, store, engine, accountId, drafts, sent } = await setup();
+    const notes = file('notes.txt', 'text/plain', 'Minutes of Monday');
+    const photo = file('site.png', 'image/png', '\x89PNG\r\n\x1a\n raw bytes \u00ff');
+    await engine.saveDraft(draft(accountId, 'a1', { subject: 'With files', attachments: [notes, photo] }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const [serverDraft] = mailsIn(drafts);
+    expect(serverDraft && filesOf(serverDraft)).toEqual([notes, photo].map(asServer));
+    // The device holds the FileReferences the server gave (MS-ASAIRS 2.2.2.24.1) and can download each file.
+    const serverId = [...drafts.items.keys()][0]!;
+    const refs = await localFileRefs(store, accountId, drafts.id);
+    expect(refs.map((r) => r.name)).toEqual(['notes.txt', 'site.png']);
+    for (const [i, r] of refs.entries()) {
+      const got = await engine.fetchAttachment(accountId, r.ref);
+      expect({ type: got.contentType, bytes: [...got.bytes] }).toEqual({
+        type: [notes, photo][i]!.contentType,
+        bytes: [...[notes, photo][i]!.bytes],
+      });
+    }
+
+    // Reopened (ids as kept), the first file removed and a third added: a Delete and an Add of the same draft.
+    const kept = (await listDrafts(store.db, accountId)).find((d) => d.id === 'a1')!;
+    const agenda = file('agenda.csv', 'text/csv', 'time,topic\n9,budget');
+    await engine.saveDraft({ ...kept, attachments: [kept.attachments[1]!, agenda], savedAt: 2 });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect([...drafts.items.keys()]).toEqual([serverId]);
+    expect(filesOf(mailsIn(drafts)[0]!)).toEqual([photo, agenda].map(asServer));
+    const after = await localFileRefs(store, accountId, drafts.id);
+    expect(after.map((r) => r.name)).toEqual(['site.png', 'agenda.csv']);
+    expect(after[0]?.ref).toBe(refs[1]?.ref); // the photo kept its FileReference
+    expect(after.every((r) => r.ref !== '')).toBe(true);
+
+    // Sent with email2:Send: the server sends what its draft holds, files included.
+    const last = (await listDrafts(store.db, accountId)).find((d) => d.id === 'a1')!;
+    await engine.sendDraft(outgoing(accountId, { subject: 'With files', text: 'See attached', attachments: last.attachments }), 'a1');
+    expect(
+      (await store.db.getAll('pending')).map((p) => [p.kind, p.kind === 'change' && p.payload.class === 'Draft' && p.payload.send]),
+    ).toEqual([['change', true]]);
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    const inbox = mailsIn(folderOf(server, 'bob', FolderType.Inbox)).filter((m) => m.subject === 'With files');
+    expect(inbox.map((m) => ({ text: mailContent(m).text.trim(), files: filesOf(m) }))).toEqual([
+      { text: 'See attached', files: [photo, agenda].map(asServer) },
+    ]);
+    expect(
+      mailsIn(sent)
+        .filter((m) => m.subject === 'With files')
+        .map(filesOf),
+    ).toEqual([[photo, agenda].map(asServer)]);
+  });
+
+  it('a file added and removed again before the draft reached the server is never uploaded; the one kept is', async () => {
+    const { store, net, engine, accountId, drafts } = await setup();
+    net.online = false;
+    const big = file('big.bin', 'application/octet-stream', 'x'.repeat(2000));
+    const note = file('note.txt', 'text/plain', 'keep me');
+    await engine.saveDraft(draft(accountId, 'a2', { subject: 'Second thoughts', attachments: [big, note] }));
+    const kept = (await listDrafts(store.db, accountId)).find((d) => d.id === 'a2')!;
+    await engine.saveDraft({ ...kept, attachments: [kept.attachments[1]!] });
+    // The upload left the queued Add; nothing is to be deleted on the server.
+    const files = (p: PendingRecord) => {
+      const changes =
+        p.kind === 'add' ? p.payload.attachments : p.kind === 'change' && p.payload.class === 'Draft' ? p.payload.attachments : undefined;
+      return [p.kind, changes?.add?.map((a) => a.displayName) ?? [], changes?.delete ?? []];
+    };
+    expect((await store.db.getAll('pending')).map(files)).toEqual([
+      ['add', ['note.txt'], []],
+      ['change', [], []],
+    ]);
+    net.online = true;
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map((m) => [m.subject, filesOf(m)])).toEqual([['Second thoughts', [asServer(note)]]]);
+    expect((await localFileRefs(store, accountId, drafts.id)).map((r) => [r.name, r.ref !== ''])).toEqual([['note.txt', true]]);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it('a draft another device saved with a file: its file is listed here, downloadable, and removing it deletes it on the server', async () => {
+    const { server, store, engine, accountId, drafts } = await setup();
+    const plan = file('plan.pdf', 'application/pdf', '%PDF-1.4 plan');
+    server.control.newDraft('alice', { to: [bob], subject: 'From the laptop', text: 'With the plan', attachments: [plan] });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const [item] = await localDrafts(store, accountId, drafts.id);
+    const refs = await localFileRefs(store, accountId, drafts.id);
+    expect(refs.map((r) => r.name)).toEqual(['plan.pdf']);
+    const got = await engine.fetchAttachment(accountId, refs[0]!.ref);
+    expect({ type: got.contentType, bytes: [...got.bytes] }).toEqual({ type: plan.contentType, bytes: [...plan.bytes] });
+    await engine.saveDraft(draft(accountId, item!.id, { subject: 'From the laptop', attachments: [] }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map((m) => [m.subject, filesOf(m)])).toEqual([['From the laptop', []]]);
+  });
+
+  it('a reply kept as a draft, with a file, is sent as a reply: Bob gets the quote and the file, the original is marked replied, the draft is gone', async () => {
+    const { server, store, engine, accountId, drafts, sent } = await setup();
+    const inboxStore = folderOf(server, 'alice', FolderType.Inbox);
+    const [originalId, original] = [...inboxStore.items.entries()].find(([, i]) => i.data.kind === 'mail')!;
+    const itemId = await itemIdOf(store, accountId, inboxStore.id, originalId);
+    const quote = `> ${
+      mailContent(original.data as Mail)
+        .text.trim()
+        .split('\n')[0]
+    }`;
+    const text = `Yes, Monday works.\n\n${quote}`;
+    const slides = file('slides.txt', 'text/plain', 'Slide 1: budget');
+    const source = { accountId, itemId };
+    await engine.saveDraft(draft(accountId, 'r1', { mode: 'reply', source, subject: 'Re: plan', text, cc: '', attachments: [slides] }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map((m) => [m.subject, filesOf(m)])).toEqual([['Re: plan', [asServer(slides)]]]);
+
+    const kept = (await listDrafts(store.db, accountId)).find((d) => d.id === 'r1')!;
+    const mail = outgoing(accountId, {
+      subject: 'Re: plan',
+      text,
+      attachments: kept.attachments,
+      source: { kind: 'reply', ref: source, quoted: true },
+    });
+    await engine.sendDraft(mail, 'r1');
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    const got = mailsIn(folderOf(server, 'bob', FolderType.Inbox)).filter((m) => m.subject === 'Re: plan');
+    expect(
+      got.map((m) => ({
+        text: mailContent(m).text.includes(quote),
+        first: mailContent(m).text.startsWith('Yes, Monday works.'),
+        files: filesOf(m),
+      })),
+    ).toEqual([{ text: true, first: true, files: [asServer(slides)] }]);
+    expect(mailsIn(sent).filter((m) => m.subject === 'Re: plan')).toHaveLength(1);
+    // The draft is gone, not kept in Deleted Items: it was sent, not discarded.
+    expect(mailsIn(folderOf(server, 'alice', FolderType.DeletedItems)).filter((m) => m.subject === 'Re: plan')).toEqual([]);
+    // MS-ASEMAIL 2.2.2.44: 1, REPLYTOSENDER; the device shows it with the next sync.
+    expect((original.data as Mail).lastVerb?.verb).toBe(1);
+    const local = await store.db.getAll('items');
+    expect((local.find((i) => i.id === itemId)?.data as Email).lastVerbExecuted).toBe(1);
+    expect(await store.db.getAll('pending')).toEqual([]);
+  });
+
+  it("a server that answers a Change's new attachments in Responses/Change (MS-ASCMD 2.2.3.154): their FileReferences are recorded", async () => {
+    // As the spec's prose allows: the draft's new attachments in the Change's response, and no server Change of it.
+    const exchangeLike =
+      (h: Handler): Handler =>
+      async (r) => {
+        const res = await h(r);
+        if (!new URL(r.url).searchParams.get('Cmd')?.startsWith('Sync') || res.status !== 200) return res;
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        if (bytes.length === 0) return new Response(bytes, { status: 200, headers: res.headers });
+        const tree = decodeEas(bytes);
+        const answered = (c: El): El => {
+          const commands = kid(c, 'Commands');
+          const echo =
+            commands && kids(commands, 'Change').find((ch) => kid(kid(ch, 'ApplicationData') ?? ch, 'Attachments', 'AirSyncBase'));
+          if (!commands || !echo) return c;
+          const atts = kid(kid(echo, 'ApplicationData')!, 'Attachments', 'AirSyncBase')!;
+          const answer = el(
+            'AirSync',
+            'Change',
+            kid(echo, 'ServerId'),
+            el('AirSync', 'Status', '1'),
+            el('AirSync', 'ApplicationData', atts),
+          );
+          const rest = { ...commands, children: commands.children.filter((x) => x !== echo) };
+          return { ...c, children: [...c.children.map((x) => (x === commands ? rest : x)), el('AirSync', 'Responses', answer)] };
+        };
+        const collections = kid(tree, 'Collections');
+        const changed = collections && { ...collections, children: kids(collections, 'Collection').map(answered) };
+        return new Response(encodeEas({ ...tree, children: tree.children.map((x) => (x === collections ? changed! : x)) }), {
+          status: 200,
+          headers: res.headers,
+        });
+      };
+    const { store, engine, accountId, drafts } = await setup('16.1', exchangeLike);
+    await engine.saveDraft(draft(accountId, 'e1', { subject: 'Exchange-like' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const kept = (await listDrafts(store.db, accountId)).find((d) => d.id === 'e1')!;
+    await engine.saveDraft({ ...kept, attachments: [file('late.txt', 'text/plain', 'added later')] });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    const serverId = [...drafts.items.keys()][0]!;
+    expect(await localFileRefs(store, accountId, drafts.id)).toEqual([{ name: 'late.txt', ref: `${serverId}:0` }]);
+    // Removed again: a Delete by that FileReference, and the server's draft has no file left.
+    await engine.saveDraft({ ...(await listDrafts(store.db, accountId)).find((d) => d.id === 'e1')!, attachments: [] });
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts).map(filesOf)).toEqual([[]]);
+  });
+
+  it('offline, one draft discarded and a reply draft sent: the discarded one is in Deleted Items, the sent one is not', async () => {
+    const { server, store, net, engine, accountId, drafts } = await setup();
+    const inboxStore = folderOf(server, 'alice', FolderType.Inbox);
+    const originalId = [...inboxStore.items.keys()][0]!;
+    const source = { accountId, itemId: await itemIdOf(store, accountId, inboxStore.id, originalId) };
+    await engine.saveDraft(draft(accountId, 'x1', { subject: 'Not needed' }));
+    await engine.saveDraft(draft(accountId, 'x2', { mode: 'reply', source, subject: 'Re: sent one' }));
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    net.online = false;
+    await engine.deleteDraft(accountId, 'x1');
+    await engine.sendDraft(outgoing(accountId, { subject: 'Re: sent one', source: { kind: 'reply', ref: source, quoted: true } }), 'x2');
+    net.online = true;
+    expect(await engine.syncAccount(accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(drafts)).toEqual([]);
+    const deleted = mailsIn(folderOf(server, 'alice', FolderType.DeletedItems)).map((m) => m.subject);
+    expect([deleted.includes('Not needed'), deleted.includes('Re: sent one')]).toEqual([true, false]);
+    expect(mailsIn(folderOf(server, 'bob', FolderType.Inbox)).filter((m) => m.subject === 'Re: sent one')).toHaveLength(1);
+    expect(await store.db.getAll('pending')).toEqual([]);
   });
 
   it('below 16.0 a draft stays on the device: nothing is queued, and sending goes by the outbox', async () => {

@@ -424,6 +424,8 @@ export type SyncItemResponse =
       readonly instanceId?: string;
       readonly status: number;
       readonly class?: string;
+      /** 16.x: a draft's attachments added by the Change, as ClientId and FileReference (MS-ASCMD 2.2.3.24, 2.2.3.154). */
+      readonly applicationData?: El;
     }
   | { readonly kind: 'Delete'; readonly serverId: string; readonly instanceId?: string; readonly status: number }
   | { readonly kind: 'Fetch'; readonly serverId?: string; readonly status: number; readonly applicationData?: El };
@@ -558,7 +560,16 @@ function itemResponse(e: El): SyncItemResponse[] {
         },
       ];
     case 'Change':
-      return [{ kind: 'Change', serverId: requireText(e, 'ServerId', 'Sync'), instanceId, status: status(), class: textAt(e, 'Class') }];
+      return [
+        {
+          kind: 'Change',
+          serverId: requireText(e, 'ServerId', 'Sync'),
+          instanceId,
+          status: status(),
+          class: textAt(e, 'Class'),
+          applicationData: kid(e, 'ApplicationData'),
+        },
+      ];
     case 'Delete':
       return [{ kind: 'Delete', serverId: requireText(e, 'ServerId', 'Sync'), instanceId, status: status() }];
     case 'Fetch':

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatAddressList, parseAddressList, type Address } from '../../eas/items/addresses.ts';
+import type { Attachment } from '../../eas/items/airsyncbase.ts';
 import type { Email } from '../../eas/items/email.ts';
 import type { AccountRecord, BodyRecord, ItemRecord } from '../../store/schema.ts';
 import { Icon } from '../components/Icon.tsx';
@@ -126,7 +127,7 @@ async function openDraft(db: Db, client: EngineClient, ref: { accountId: string;
     accountId: ref.accountId,
     mode: saved?.mode ?? 'new',
     source: saved?.source,
-    attachments: saved?.attachments ?? [],
+    attachments: await draftFiles(client, ref.accountId, mail.attachments, saved),
     to: formatAddressList(mail.to),
     cc: formatAddressList(mail.cc),
     bcc: formatAddressList(mail.bcc),
@@ -134,6 +135,42 @@ async function openDraft(db: Db, client: EngineClient, ref: { accountId: string;
     text,
     savedAt: saved?.savedAt ?? item.updatedAt,
   };
+}
+
+/**
+ * The files of a draft in the server's Drafts folder (16.x), as compose holds them: the
+ * bytes this device kept, else fetched (ItemOperations); offline, a file stays listed by its
+ * FileReference, without its bytes, so that keeping the draft does not delete it on the server.
+ */
+async function draftFiles(
+  client: EngineClient,
+  accountId: string,
+  files: readonly Attachment[],
+  saved: LocalDraft | undefined,
+): Promise<OutgoingAttachment[]> {
+  return Promise.all(
+    files.map(async (a) => {
+      const mine = saved?.attachments.find((m) => m.id !== undefined && (m.id === a.fileReference || m.id === a.clientId));
+      if (mine) return mine;
+      const got = a.fileReference ? await client.fetchAttachment(accountId, a.fileReference).catch(() => undefined) : undefined;
+      return {
+        id: a.fileReference || a.clientId,
+        name: a.displayName ?? 'attachment',
+        contentType: got?.contentType ?? 'application/octet-stream',
+        bytes: got?.bytes ?? new Uint8Array(0),
+      };
+    }),
+  );
+}
+
+/** Saves a file of the draft on the device (the browser's download). */
+function downloadFile(a: OutgoingAttachment): void {
+  const url = URL.createObjectURL(new Blob([a.bytes as BlobPart], { type: a.contentType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = a.name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** The user wrote or changed something since compose opened (a reply's own recipients and quote are not a draft). */
@@ -252,6 +289,8 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
         name: f.name,
         contentType: f.type || 'application/octet-stream',
         bytes: new Uint8Array(await f.arrayBuffer()),
+        // Named once, so that a draft kept on the server uploads it once (src/sync/drafts.ts).
+        id: crypto.randomUUID().replace(/-/g, '').slice(0, 16),
       })),
     );
     set({ attachments: [...draft.attachments, ...added] });
@@ -350,7 +389,19 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
               <ul class="compose-files" aria-label={t('mail.attachments')}>
                 {draft.attachments.map((a, i) => (
                   <li key={i}>
-                    {a.name} <span class="hint">{bytes(a.bytes.length)}</span>
+                    {a.bytes.length > 0 ? (
+                      <button
+                        type="button"
+                        class="file-name"
+                        onClick={() => downloadFile(a)}
+                        aria-label={t('drafts.downloadFile', { name: a.name })}
+                      >
+                        {a.name}
+                      </button>
+                    ) : (
+                      a.name
+                    )}{' '}
+                    <span class="hint">{a.bytes.length > 0 ? bytes(a.bytes.length) : t('drafts.fileOnServer')}</span>
                     <button
                       type="button"
                       class="icon-btn"
