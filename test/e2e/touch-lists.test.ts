@@ -205,4 +205,39 @@ describe('touch habits in the conversations and the search results', () => {
       await context.close();
     }, 150_000);
   }
+
+  it('search results: a hit only on the server (its folder not on the device) does not swipe, and the server keeps it', async () => {
+    const { context, page, touch } = await demoPhone(browser, server.origin);
+    // Newsletters off in Settings: its mails leave the device, the server search still finds them.
+    await page.evaluate(() => (location.hash = '#/settings'));
+    await page.getByText('Folders to sync').click();
+    await page.getByRole('checkbox', { name: 'Newsletters', exact: true }).uncheck();
+    const newslettersId = (await readLocalStore(page)).folders.find(
+      (f) => (f as { displayName?: string }).displayName === 'Newsletters',
+    )?.serverId;
+    await expect.poll(async () => (await readLocalStore(page)).items.filter((i) => i.folderId === newslettersId).length).toBe(0);
+    const letters = await serverMails(page, 'Newsletters');
+    expect(letters.length).toBeGreaterThan(0);
+    const target = letters.find(
+      (m) => m.subject && letters.filter((x) => x.subject?.includes(m.subject as string)).length === 1,
+    ) as ServerMail;
+    expect(target?.subject).toBeTruthy();
+    await page.evaluate(() => (location.hash = '#/mail'));
+    await page.getByRole('searchbox', { name: 'Search mail' }).fill(target.subject as string);
+    await page.getByRole('searchbox', { name: 'Search mail' }).press('Enter');
+    await page.getByRole('heading', { name: 'On the server' }).waitFor({ timeout: 30_000 });
+    const hit = page
+      .locator('.search-results li')
+      .filter({ has: page.locator('.subject', { hasText: exactly(target.subject as string) }) });
+    await hit.first().waitFor();
+    expect(await hit.locator('[data-row]').count()).toBe(0);
+
+    await swipeOver(page, touch, await boxOf(hit.first()), 'left');
+    expect(await page.locator('.swipe-reveal').count()).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: 'Deleted' }).count()).toBe(0);
+    expect(
+      (await serverMails(page, 'Newsletters')).filter((m) => m.subject === target.subject).map((m) => [m.id, m.read, m.flagged]),
+    ).toEqual([[target.id, target.read, target.flagged]]);
+    await context.close();
+  }, 150_000);
 });
