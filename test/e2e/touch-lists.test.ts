@@ -21,7 +21,7 @@ import {
   startBuiltServer,
   type BuiltServer,
 } from './browser.ts';
-import { demoPhone, folderNamed, longPress, serverMails, serverUntil, swipeOver, type ServerMail } from './touch-support.ts';
+import { demoPhone, folderNamed, longPress, serverMails, serverUntil, swipeOver, touchAt, type ServerMail } from './touch-support.ts';
 
 async function boxOf(row: Locator) {
   await row.scrollIntoViewIfNeeded();
@@ -95,6 +95,15 @@ describe('touch habits in the conversations and the search results', () => {
     const inTrash = states(await serverMails(page, trash), subjects).length;
     const storedTrash = (await storedIn(page, 4, subjects)).length;
     expect(await storedIn(page, 2, subjects)).toHaveLength(count);
+    // A pull at the top of the conversations shows the same indicator as the plain list, and refreshes.
+    const top = await boxOf(heads.first());
+    const from = { x: top.x + top.width / 2, y: top.y + 10 };
+    await touchAt(touch, 'touchStart', from);
+    for (let i = 1; i <= 16; i++) await touchAt(touch, 'touchMove', { x: from.x, y: from.y + (260 * i) / 16 });
+    expect(await page.locator('.pull.armed').innerText()).toBe('Release to refresh');
+    await touchAt(touch, 'touchEnd');
+    await page.locator('.pull').waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Refreshing…' }).waitFor({ state: 'detached' });
     const newest = await head.locator('.subject').innerText();
     const headOf = () => page.locator('button.thread-head').filter({ has: page.locator('.subject', { hasText: exactly(newest) }) });
 

@@ -42,10 +42,9 @@ export function MessageList(props: MessageListProps) {
   const { db, client } = useApp();
   const i18n = useI18n();
   const { t } = i18n;
-  const online = useOnline();
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const [active, setActive] = useState(-1);
-  const [notice, setNotice] = useState<Notice>(undefined);
+  const { notice, setNotice, refresh } = usePullRefresh(props.accountId, props.folderId);
   const paged = useMemo(
     () => new PagedFolder(db, props.accountId, props.folderId, { onChange: () => redraw(0) }),
     [db, props.accountId, props.folderId],
@@ -62,10 +61,6 @@ export function MessageList(props: MessageListProps) {
       void paged.refresh();
     });
   }, [paged]);
-  useEffect(() => {
-    if (online && notice === 'offline') setNotice(undefined);
-  }, [online]);
-
   const run = (work: Promise<void>) => void work.catch((e: unknown) => setNotice({ failed: e }));
   const swipe = useSwipeAction(props.folders, (e) => setNotice({ failed: e }));
 
@@ -88,17 +83,6 @@ export function MessageList(props: MessageListProps) {
   useEffect(() => {
     if (wanted.current !== undefined) open(wanted.current);
   });
-
-  const refresh = async () => {
-    if (!online) return setNotice('offline');
-    setNotice('refreshing');
-    try {
-      await client.syncNow(props.accountId, props.folderId);
-      setNotice(undefined);
-    } catch (e) {
-      setNotice({ failed: e });
-    }
-  };
 
   const { live, handlers } = useListGestures({
     onSwipe: (i, side) => {
@@ -155,8 +139,29 @@ export function MessageList(props: MessageListProps) {
   );
 }
 
+/** A pull's refresh of the folder (a sync now) and what it is doing, for PullNotice. */
+export function usePullRefresh(accountId: string, folderId: string) {
+  const { client } = useApp();
+  const online = useOnline();
+  const [notice, setNotice] = useState<Notice>(undefined);
+  useEffect(() => {
+    if (online && notice === 'offline') setNotice(undefined);
+  }, [online]);
+  const refresh = async () => {
+    if (!online) return setNotice('offline');
+    setNotice('refreshing');
+    try {
+      await client.syncNow(accountId, folderId);
+      setNotice(undefined);
+    } catch (e) {
+      setNotice({ failed: e });
+    }
+  };
+  return { notice, setNotice, refresh };
+}
+
 /** The pull indicator while pulling, then what the refresh is doing. */
-function PullNotice({ live, notice, i18n }: { live: LiveGesture | undefined; notice: Notice; i18n: I18n }) {
+export function PullNotice({ live, notice, i18n }: { live: LiveGesture | undefined; notice: Notice; i18n: I18n }) {
   const { t } = i18n;
   const pulling = live?.kind === 'pull' ? live : undefined;
   return (

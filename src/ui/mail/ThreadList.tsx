@@ -7,12 +7,12 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { FolderRecord, ItemRecord } from '../../store/schema.ts';
-import { useApp, useLive } from '../data/live.ts';
+import { useLive } from '../data/live.ts';
 import { readPage } from '../data/read.ts';
 import { useI18n } from '../i18n/index.ts';
 import { href } from '../router.ts';
 import { useListGestures } from './list-gestures.ts';
-import { MailRow, type Selection } from './MessageList.tsx';
+import { MailRow, PullNotice, usePullRefresh, type Selection } from './MessageList.tsx';
 import { SwipeRow, useSwipeAction } from './SwipeRow.tsx';
 import { groupThreads, threadSenders, type Thread } from './threads.ts';
 
@@ -50,8 +50,9 @@ export interface ThreadListProps {
  */
 export function ThreadList(props: ThreadListProps) {
   const { accountId, folderId, label, showRecipients, selected, selection } = props;
-  const { client } = useApp();
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const pull = usePullRefresh(accountId, folderId);
   const items = useLive((db) => readPage(db, accountId, folderId, { offset: 0 }, THREAD_WINDOW), [accountId, folderId], ['items']);
   const [open, setOpen] = useState<string | undefined>();
   const threads = groupThreads(items.value?.items ?? []);
@@ -67,7 +68,7 @@ export function ThreadList(props: ThreadListProps) {
   const { live, handlers } = useListGestures({
     onSwipe: (index, side) => rows[index] && swipe.act(rows[index], side),
     onHold: (index) => rows[index] && !isPicked(rows[index]) && pick(rows[index], true),
-    onPull: () => void client.syncNow(accountId, folderId).catch(props.onFailed),
+    onPull: () => void pull.refresh(),
   });
   if (!items.loading && threads.length === 0) return <p class="empty">{t('mail.empty')}</p>;
 
@@ -92,6 +93,7 @@ export function ThreadList(props: ThreadListProps) {
   const selecting = selection !== null;
   return (
     <div class="mail-list swipe-list" {...handlers}>
+      <PullNotice live={live} notice={pull.notice} i18n={i18n} />
       <div class="screen-body">
         <ul class="plain-list thread-list" aria-label={label}>
           {threads.map((thread) => {
