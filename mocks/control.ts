@@ -8,7 +8,7 @@
  *   GET  /mock-control/oof?user=alice
  *   POST /mock-control/faults          {spec} or a FaultSpec object
  *   POST /mock-control/faults/clear
- *   POST /mock-control/new-mail        {user}
+ *   POST /mock-control/new-mail        {user, from?: {name?, email}}  (from someone else than the generated senders)
  *   POST /mock-control/new-draft       {user, to?: [{name?, email}], subject?, text?}  (another device's draft) -> {serverId}
  *   POST /mock-control/edit-event      {user}
  *   POST /mock-control/delete-contact  {user}
@@ -20,7 +20,7 @@
  */
 import type { Mock, MockConfig } from './context.ts';
 import { parseFaultSpec, type Faults, type FaultSpec, type StreamSpec } from './faults.ts';
-import type { Item } from './model.ts';
+import type { Address, Item } from './model.ts';
 import { foldersView, mailboxView, oofView } from './views.ts';
 import {
   addContact,
@@ -39,7 +39,7 @@ export interface MockControl {
   requireProvisioning(required: boolean): void;
   /** Arms a remote wipe for the device; false when the device never connected. */
   armRemoteWipe(login: string, deviceId: string): boolean;
-  newMail(login: string): Item;
+  newMail(login: string, from?: Address): Item;
   /** A draft saved in the user's Drafts folder by another device. */
   newDraft(login: string, fields: DraftFields): Item;
   editEvent(login: string): Item | undefined;
@@ -84,7 +84,7 @@ export function createControl(mock: Mock, faults: Faults): MockControl {
       if (d) d.wipe = 'armed';
       return d !== undefined;
     },
-    newMail: (login) => newMail(world, login, ++counter),
+    newMail: (login, from) => newMail(world, login, ++counter, from),
     newDraft: (login, fields) => newDraft(world, login, fields, ++counter),
     editEvent: (login) => editEvent(world, login, ++counter),
     deleteContact: (login) => deleteContact(world, login),
@@ -110,12 +110,17 @@ export function createControl(mock: Mock, faults: Faults): MockControl {
 }
 
 /** The fields of POST /mock-control/new-draft; what is not a string is left out. */
-function draftFields(body: Record<string, unknown>): DraftFields {
-  const list: unknown[] = Array.isArray(body['to']) ? body['to'] : [];
-  const to = list.flatMap((a) => {
+function addressesOf(list: unknown[]): Address[] {
+  return list.flatMap((a) => {
     const { name, email } = (a ?? {}) as { name?: unknown; email?: unknown };
     return typeof email === 'string' ? [{ name: typeof name === 'string' ? name : email, email }] : [];
   });
+}
+
+const senderOf = (body: Record<string, unknown>): Address | undefined => addressesOf([body['from']])[0];
+
+function draftFields(body: Record<string, unknown>): DraftFields {
+  const to = addressesOf(Array.isArray(body['to']) ? body['to'] : []);
   const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
   return { to, subject: text('subject'), text: text('text') };
 }
@@ -173,7 +178,7 @@ async function route(control: MockControl, mock: Mock, request: Request, url: UR
         control.stopChanges();
         return json(control.faults.spec);
       case 'new-mail':
-        return json({ serverId: control.newMail(user).id });
+        return json({ serverId: control.newMail(user, senderOf(body)).id });
       case 'new-draft':
         return json({ serverId: control.newDraft(user, draftFields(body)).id });
       case 'edit-event':

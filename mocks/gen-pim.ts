@@ -112,6 +112,19 @@ export const DIRECTORY_ONLY: readonly GalEntry[] = [
     company: 'Example Corp',
     phone: '+49 30 5555 0101',
   },
+  {
+    displayName: 'Ingrid Halvorsen',
+    firstName: 'Ingrid',
+    lastName: 'Halvorsen',
+    email: 'ingrid.halvorsen@example.test',
+    alias: 'ingrid.halvorsen',
+    office: 'Oslo',
+    title: 'Controller',
+    company: 'Example Corp',
+    phone: '+47 22 5555 0102',
+    // A directory photo for someone who is in nobody's contacts (a sender's photo comes from the GAL).
+    picture: portrait(7),
+  },
 ];
 
 /** `count` contacts, half Japanese, half English; names repeat with a number past the pools. */

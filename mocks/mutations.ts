@@ -30,10 +30,11 @@ function box(world: World, login: string): Mailbox {
 }
 
 /** A new mail in the user's Inbox, received now. */
-export function newMail(world: World, login: string, n: number): Item {
+export function newMail(world: World, login: string, n: number, from?: Address): Item {
   const mb = box(world, login);
   const mail = generateMail({ world, seed: 4242, owner: mb.user, colleagues: [] }, 'inbox', 100_000 + n, world.clock());
   mail.read = false;
+  if (from) mail.from = from;
   return addItem(world, requireFolderOfType(mb, FolderType.Inbox).store, mail);
 }
 

@@ -7,7 +7,7 @@ import type { CommandContext, CommandResult } from '../context.ts';
 import { parseAddresses } from '../items.ts';
 import { classOfType, userByEmail, type Mailbox, type World } from '../model.ts';
 import { parseDate } from '../wire.ts';
-import { galMatches } from './search.ts';
+import { galMatches, pictureOf, readPictureAsk } from './search.ts';
 
 const R = ns('ResolveRecipients');
 
@@ -83,7 +83,10 @@ function mergedFreeBusy(world: World, email: string, start: number, end: number)
   return digits.join('');
 }
 
-function recipientEl(ctx: CommandContext, c: Candidate, availability: El | undefined): El {
+/** A GAL recipient's Picture when Options/Picture asked for photos (14.1+); a contact (Type 2) gets none. */
+type PictureFor = (c: Candidate) => El | false;
+
+function recipientEl(ctx: CommandContext, c: Candidate, availability: El | undefined, picture: PictureFor): El {
   const start = parseDate(textAt(availability, 'StartTime'));
   const end = parseDate(textAt(availability, 'EndTime'));
   return R(
@@ -95,11 +98,12 @@ function recipientEl(ctx: CommandContext, c: Candidate, availability: El | undef
       start !== undefined &&
       end !== undefined &&
       R('Availability', R('Status', 1), R('MergedFreeBusy', mergedFreeBusy(ctx.mock.world, c.email, start, end))),
+    picture(c),
   );
 }
 
 /** Status per To: 1 resolved, 2 ambiguous (suggestions), 3 ambiguous (partial list), 4 not resolved. */
-function responseFor(ctx: CommandContext, to: string, options: El | undefined): El {
+function responseFor(ctx: CommandContext, to: string, options: El | undefined, picture: PictureFor): El {
   const found = resolveOne(ctx, to);
   const max = intAt(options, 'MaxAmbiguousRecipients') ?? 19;
   const shown = found.length > 1 ? found.slice(0, max) : found;
@@ -110,7 +114,7 @@ function responseFor(ctx: CommandContext, to: string, options: El | undefined): 
     R('To', to),
     R('Status', status),
     R('RecipientCount', shown.length),
-    shown.map((c) => recipientEl(ctx, c, availability)),
+    shown.map((c) => recipientEl(ctx, c, availability, picture)),
   );
 }
 
@@ -119,11 +123,16 @@ export function resolveRecipients(ctx: CommandContext): CommandResult {
   const tos = body?.name === 'ResolveRecipients' ? kids(body, 'To').map(textOf) : [];
   if (!body || tos.length === 0) return { tree: R('ResolveRecipients', R('Status', 5)) }; // protocol error
   const options = kid(body, 'Options');
+  const galPicture = pictureOf(readPictureAsk(options, ctx), R);
+  const picture: PictureFor = (c) => {
+    const entry = c.type === 1 && ctx.mock.world.gal.find((g) => g.email === c.email);
+    return !!entry && galPicture(entry);
+  };
   return {
     tree: R(
       'ResolveRecipients',
       R('Status', 1),
-      tos.map((t) => responseFor(ctx, t, options)),
+      tos.map((t) => responseFor(ctx, t, options, picture)),
     ),
   };
 }

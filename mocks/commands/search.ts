@@ -72,30 +72,31 @@ export function galHits(ctx: CommandContext, query: string): GalEntry[] {
 }
 
 /** The photos Options/Picture asks for (MS-ASCMD 2.2.3.135.3, 14.1+): at most MaxSize bytes each (100 KB at most), MaxPictures in all. */
-interface PictureAsk {
+export interface PictureAsk {
   readonly maxSize: number;
   readonly maxPictures: number;
 }
 
-function readPictureAsk(options: El | undefined, ctx: CommandContext): PictureAsk | undefined {
+export function readPictureAsk(options: El | undefined, ctx: CommandContext): PictureAsk | undefined {
   const p = options && kid(options, 'Picture');
   if (!p || !atLeast(ctx.version, '14.1')) return undefined;
   return { maxSize: Math.min(intAt(p, 'MaxSize') ?? 102_400, 102_400), maxPictures: intAt(p, 'MaxPictures') ?? Number.POSITIVE_INFINITY };
 }
 
 /**
- * gal:Picture of each result when photos were asked: Data for the first MaxPictures
- * photos that fit, else Status 173 no photo, 174 too large, 175 limit reached (MS-ASCMD 2.2.3.104.3).
+ * The Picture of each result when photos were asked (gal:Picture for Search, in its own
+ * namespace for ResolveRecipients): Data for the first MaxPictures photos that fit, else
+ * Status 173 no photo, 174 too large, 175 limit reached (MS-ASCMD 2.2.3.104.3, 2.2.3.135.2).
  */
-function pictureOf(ask: PictureAsk | undefined): (e: GalEntry) => El | false {
+export function pictureOf(ask: PictureAsk | undefined, P = G): (e: GalEntry) => El | false {
   let given = 0;
   return (e) => {
     if (!ask) return false;
-    if (!e.picture) return G('Picture', G('Status', 173));
-    if (e.picture.length > ask.maxSize) return G('Picture', G('Status', 174));
-    if (given >= ask.maxPictures) return G('Picture', G('Status', 175));
+    if (!e.picture) return P('Picture', P('Status', 173));
+    if (e.picture.length > ask.maxSize) return P('Picture', P('Status', 174));
+    if (given >= ask.maxPictures) return P('Picture', P('Status', 175));
     given++;
-    return G('Picture', G('Status', 1), G('Data', e.picture));
+    return P('Picture', P('Status', 1), P('Data', e.picture));
   };
 }
 

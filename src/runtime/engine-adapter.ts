@@ -223,6 +223,7 @@ export function openEngine({ store, transport = (r) => fetch(r), onSyncEvent }: 
       return [...(await engine.searchGal(accountId, query)).entries];
     },
     freeBusy: (accountId, emails, start, end) => engine.freeBusy(accountId, emails, start, end),
+    senderPhotos: (accountId, emails) => engine.senderPhotos(accountId, emails),
     async saveDraft(draft) {
       await engine.saveDraft(draft);
       changed(draft.accountId, 'meta', 'items', 'pending');

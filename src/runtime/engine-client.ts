@@ -21,9 +21,10 @@ import type { LocalDraft } from '../store/drafts.ts';
 import type { OutboxPayload, OutboxState, OutgoingAttachment, OutgoingMessage } from '../sync/outbox.ts';
 import type { HitTarget, OpenedHit } from '../sync/search.ts';
 import type { FreeBusy } from '../sync/recipients.ts';
+import type { SenderPhotoAnswer } from '../sync/sender-photos.ts';
 import type { ItemPlace, ItemRef } from '../store/reads.ts';
 
-export type { FreeBusy, HitTarget, OpenedHit };
+export type { FreeBusy, HitTarget, OpenedHit, SenderPhotoAnswer };
 
 /**
  * Items are named by their stable id (ItemRef, ItemRecord.id): the add's confirmation, a
@@ -211,6 +212,8 @@ export interface EngineClient {
   searchGal(accountId: string, query: string): Promise<GalEntry[]>;
   /** Free/busy of people between start and end (ResolveRecipients Availability); rejects offline. */
   freeBusy(accountId: string, emails: readonly string[], start: Date, end: Date): Promise<FreeBusy[]>;
+  /** Directory photos of mail senders, kept in the store for days (each answer, photo or none); rejects offline. */
+  senderPhotos(accountId: string, emails: readonly string[]): Promise<SenderPhotoAnswer[]>;
 
   // ---- settings on the server
   /** Automatic replies as the server has them now (Settings Oof Get); rejects offline. */

@@ -40,6 +40,7 @@ export const CALL_METHODS: Readonly<Record<CallMethod, true>> = {
   respondToMeeting: true,
   searchGal: true,
   freeBusy: true,
+  senderPhotos: true,
   getOutOfOffice: true,
   setOutOfOffice: true,
   saveDraft: true,

@@ -41,6 +41,7 @@ const REPEATABLE: ReadonlySet<CallMethod> = new Set([
   'openSearchHit',
   'searchGal',
   'freeBusy',
+  'senderPhotos',
   'updateAccount',
   'setPassword',
   'setFolderEnabled',

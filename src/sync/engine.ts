@@ -38,6 +38,8 @@ import type { GalSearchResult, HitTarget, MailboxSearchOptions, MailboxSearchRes
 import type { OutOfOffice } from './oof.ts';
 import { wipeDraftOps, type LocalDraft } from '../store/drafts.ts';
 import { wipeRecentsOps } from '../store/recents.ts';
+import { wipePhotosOps } from '../store/photos.ts';
+import type { SenderPhotoAnswer } from './sender-photos.ts';
 import { Session } from './session.ts';
 import { createCore } from './engine/core.ts';
 import { drafts } from './engine/drafts.ts';
@@ -153,6 +155,8 @@ export interface Engine {
   searchGal(accountId: string, query: string, range?: SearchRange): Promise<GalSearchResult>;
   /** Free/busy of these addresses between start and end (ResolveRecipients with Availability). */
   freeBusy(accountId: string, emails: readonly string[], start: Date, end: Date): Promise<FreeBusy[]>;
+  /** The directory photos of these senders (ResolveRecipients with Picture, 14.1+), kept PHOTO_TTL_MS in the store. */
+  senderPhotos(accountId: string, emails: readonly string[]): Promise<SenderPhotoAnswer[]>;
   /** Mail on the server matching the text (Find on 16.1 servers that have it, else Search). */
   searchMailbox(accountId: string, query: string, options?: MailboxSearchOptions): Promise<MailboxSearchResult>;
   /** A search hit the store does not hold, whole (ItemOperations by LongId, else by ServerId). */
@@ -218,7 +222,12 @@ export function createEngine(options: EngineOptions): Engine {
     async removeAccount(accountId) {
       await syncQueue.run(accountId, () =>
         dataLock.run(accountId, () =>
-          store.commit([...wipeAccountOps(accountId), ...wipeDraftOps(accountId), ...wipeRecentsOps(accountId)]),
+          store.commit([
+            ...wipeAccountOps(accountId),
+            ...wipeDraftOps(accountId),
+            ...wipeRecentsOps(accountId),
+            ...wipePhotosOps(accountId),
+          ]),
         ),
       );
     },

@@ -9,99 +9,18 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import {
   axeProblems,
   englishOnScreen,
   englishPatterns,
   launchChromium,
-  PHONE,
   ROOT,
   SHOTS,
   startBuiltServer,
   type BuiltServer,
 } from './browser.ts';
-
-interface ServerMail {
-  id: string;
-  subject?: string;
-  read?: boolean;
-  flagged?: boolean;
-}
-
-interface Point {
-  x: number;
-  y: number;
-}
-
-function serverMails(page: Page, folder = 'Inbox'): Promise<ServerMail[]> {
-  return page.evaluate(
-    async (f) =>
-      ((await (await fetch(`/__demo/mailbox?user=alice&folder=${encodeURIComponent(f)}`)).json()) as { items: ServerMail[] }).items,
-    folder,
-  );
-}
-
-async function folderNamed(page: Page, type: number): Promise<string> {
-  const { folders } = await page.evaluate(
-    async () => (await (await fetch('/__demo/folders?user=alice')).json()) as { folders: { name: string; type: number }[] },
-  );
-  const found = folders.find((f) => f.type === type);
-  if (!found) throw new Error(`no folder of type ${type}`);
-  return found.name;
-}
-
-/** Waits until the server's folder satisfies `ok` (the engine in the worker sends edits on its own). */
-async function serverUntil(page: Page, folder: string, ok: (mails: ServerMail[]) => boolean): Promise<ServerMail[]> {
-  for (;;) {
-    const mails = await serverMails(page, folder);
-    if (ok(mails)) return mails;
-    await page.waitForTimeout(200);
-  }
-}
-
-async function demoPhone(
-  browser: Browser,
-  origin: string,
-  locale = 'en-US',
-): Promise<{ context: BrowserContext; page: Page; touch: CDPSession }> {
-  const context = await browser.newContext({
-    viewport: PHONE,
-    locale,
-    timezoneId: 'Asia/Tokyo',
-    deviceScaleFactor: 1,
-    hasTouch: true,
-    isMobile: true,
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${origin}/?demo=1`);
-  await page.waitForFunction(() => document.documentElement.dataset['engine'] === 'sw' && !!navigator.serviceWorker.controller, null, {
-    timeout: 30_000,
-  });
-  await page.getByRole('listbox', { name: /^(Inbox|受信トレイ)$/ }).waitFor({ timeout: 60_000 });
-  await page.locator('#mail-2 .subject').waitFor();
-  return { context, page, touch: await context.newCDPSession(page) };
-}
-
-const touchAt = (touch: CDPSession, type: 'touchStart' | 'touchMove' | 'touchEnd', p?: Point) =>
-  touch.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: p.x, y: p.y }] : [] });
-
-/** A finger drawn from `from` to `to` in steps a frame apart. */
-async function drag(page: Page, touch: CDPSession, from: Point, to: Point, steps = 12): Promise<void> {
-  await touchAt(touch, 'touchStart', from);
-  for (let i = 1; i <= steps; i++) {
-    await page.waitForTimeout(16);
-    await touchAt(touch, 'touchMove', { x: from.x + ((to.x - from.x) * i) / steps, y: from.y + ((to.y - from.y) * i) / steps });
-  }
-  await touchAt(touch, 'touchEnd');
-}
-
-async function longPress(page: Page, touch: CDPSession, at: Point): Promise<void> {
-  await touchAt(touch, 'touchStart', at);
-  await page.waitForTimeout(800);
-  await touchAt(touch, 'touchEnd');
-}
+import { demoPhone, drag, folderNamed, longPress, serverMails, serverUntil, touchAt, type Point } from './touch-support.ts';
 
 async function rowCenter(page: Page, index: number): Promise<Point> {
   const box = await page.locator(`#mail-${index}`).boundingBox();

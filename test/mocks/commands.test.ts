@@ -4,6 +4,8 @@ import { fromBase64 } from '../../src/wbxml/base64.ts';
 import { decodeEas } from '../../src/eas/wbxml.ts';
 import { kid, kids, ns, textAt, textOf, type El } from '../../src/wbxml/tree.ts';
 import { mailContent, type Mailbox } from '../../mocks/model.ts';
+import { portrait } from '../../mocks/picture.ts';
+import { pictureResult } from '../../src/eas/commands/search.ts';
 import { A, B, TestClient, folderId, fullSync, testServer } from './helpers.ts';
 
 const IO = ns('ItemOperations');
@@ -211,6 +213,30 @@ describe('ResolveRecipients', () => {
     expect(['2', '3']).toContain(textAt(ambiguous, 'Status'));
     expect(Number(textAt(ambiguous, 'RecipientCount'))).toBeGreaterThan(1);
     expect(textAt(none, 'Status')).toBe('4');
+  });
+
+  it("14.1: Options/Picture gives a directory person's photo, Status 173 for one without, 175 past MaxPictures (XSD-valid)", async () => {
+    const { c } = await setup();
+    const ask = (max: number, ...to: string[]) =>
+      c.post(
+        'ResolveRecipients',
+        R(
+          'ResolveRecipients',
+          to.map((t) => R('To', t)),
+          R('Options', R('Picture', R('MaxSize', 36_864), R('MaxPictures', max))),
+        ),
+      );
+    const [ingrid, borislav, stranger] = kids(
+      (await ask(5, 'ingrid.halvorsen@example.test', 'borislav.novak@example.test', 'x@nowhere.test')).tree as El,
+      'Response',
+    );
+    const picture = pictureResult(kid(kid(ingrid as El, 'Recipient') as El, 'Picture') as El, 'ResolveRecipients');
+    expect(picture).toEqual({ status: 1, data: portrait(7) });
+    expect(textAt(borislav, 'Recipient', 'Picture', 'Status')).toBe('173');
+    expect(textAt(borislav, 'Recipient', 'Picture', 'Data')).toBeUndefined();
+    expect([textAt(stranger, 'Status'), kids(stranger as El, 'Recipient')]).toEqual(['4', []]);
+    const [first, second] = kids((await ask(1, 'ingrid.halvorsen@example.test', 'bob@example.test')).tree as El, 'Response');
+    expect([textAt(first, 'Recipient', 'Picture', 'Status'), textAt(second, 'Recipient', 'Picture', 'Status')]).toEqual(['1', '175']);
   });
 });
 

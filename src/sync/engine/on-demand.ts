@@ -9,6 +9,7 @@ import { Mutex } from '../primitives.ts';
 import { openHit, searchGal, searchMailbox } from '../search.ts';
 import { getOof, setOof } from '../oof.ts';
 import { freeBusy } from '../recipients.ts';
+import { senderPhotos } from '../sender-photos.ts';
 import type { Engine } from '../engine.ts';
 import type { EngineCore } from './core.ts';
 
@@ -20,6 +21,7 @@ export type OnDemand = Pick<
   | 'fetchInline'
   | 'searchGal'
   | 'freeBusy'
+  | 'senderPhotos'
   | 'searchMailbox'
   | 'openSearchHit'
   | 'getOof'
@@ -55,6 +57,8 @@ export function onDemand(core: EngineCore): OnDemand {
     searchGal: (accountId, query, range) => online(accountId, (run) => searchGal(run, query, range)),
 
     freeBusy: (accountId, emails, start, end) => online(accountId, (run) => freeBusy(run, emails, start, end)),
+
+    senderPhotos: (accountId, emails) => online(accountId, (run) => senderPhotos(run, emails)),
 
     searchMailbox: (accountId, query, searchOptions) => online(accountId, (run) => searchMailbox(run, query, searchOptions)),
 

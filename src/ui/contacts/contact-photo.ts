@@ -5,17 +5,23 @@ import { addressKey, contactPeople } from '../compose/suggest.ts';
 import { listAllFolders, listFolderItems } from '../data/read.ts';
 import { classOf } from '../mail/folders.ts';
 
-/** The data: URL of the photo of the account's first contact with this address that has one. */
-export async function contactPhoto(db: Db, accountId: string, email: string | undefined): Promise<string | undefined> {
+/**
+ * Whether the address is one of the user's contacts (undefined: not), with the photo of the first
+ * such contact that has one: a contact's photo is theirs, so the directory is not asked for it.
+ */
+export async function contactByAddress(db: Db, accountId: string, email: string | undefined): Promise<{ picture?: string } | undefined> {
   if (!email) return undefined;
   const key = addressKey(email);
+  let known: { picture?: string } | undefined;
   const folders = (await listAllFolders(db)).filter((f) => f.accountId === accountId && classOf(f) === 'Contacts' && f.enabled);
   for (const f of folders) {
     for (const item of await listFolderItems(db, accountId, f.serverId)) {
       if (item.class !== 'Contacts') continue;
-      const found = contactPeople(item.data as Contact).find((p) => p.picture && addressKey(p.email) === key);
-      if (found) return found.picture;
+      const people = contactPeople(item.data as Contact).filter((p) => addressKey(p.email) === key);
+      const withPhoto = people.find((p) => p.picture);
+      if (withPhoto) return { picture: withPhoto.picture };
+      if (people.length > 0) known = {};
     }
   }
-  return undefined;
+  return known;
 }

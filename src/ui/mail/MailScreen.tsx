@@ -18,6 +18,8 @@ import { FolderTree } from './FolderTree.tsx';
 import { MailRow, MessageList, type Selection } from './MessageList.tsx';
 import { SelectionBar } from './SelectionBar.tsx';
 import { UndoBar } from './UndoBar.tsx';
+import { useListGestures } from './list-gestures.ts';
+import { SwipeRow, useSwipeAction } from './SwipeRow.tsx';
 import { Addresses, BodyFrame, MessageView } from './MessageView.tsx';
 import { DraftList } from './DraftList.tsx';
 import { OutboxList } from './OutboxList.tsx';
@@ -136,7 +138,7 @@ export function MailScreen({ route }: { route: MailRoute }) {
         )}
         <div class="search-row">
           <SearchBox initial={route.name === 'mailSearch' ? route.query : ''} />
-          {route.name === 'mail' && !(canThread && threaded) && (
+          {route.name === 'mail' && (
             <button
               type="button"
               class="icon-btn"
@@ -156,7 +158,7 @@ export function MailScreen({ route }: { route: MailRoute }) {
           />
         )}
         {route.name === 'drafts' && accountId && <DraftList accountId={accountId} />}
-        {route.name === 'mailSearch' && <SearchResults query={route.query} accountId={accountId} folders={folders} />}
+        {route.name === 'mailSearch' && <SearchResults query={route.query} accountId={accountId} folders={folders} onFailed={setFailed} />}
         {route.name === 'mail' && accountId && folderId && canThread && threaded && (
           <ThreadList
             accountId={accountId}
@@ -164,6 +166,10 @@ export function MailScreen({ route }: { route: MailRoute }) {
             label={title}
             showRecipients={folder?.type === FOLDER_TYPE.sent || folder?.type === FOLDER_TYPE.drafts}
             selected={itemId}
+            folders={folders}
+            selection={selection}
+            onSelection={setSelection}
+            onFailed={setFailed}
           />
         )}
         {route.name === 'mail' && accountId && folderId && !(canThread && threaded) && (
@@ -292,8 +298,25 @@ function SearchBox({ initial }: { initial: string }) {
   );
 }
 
-/** Local results at once, then the server's Mailbox search merged in (no duplicates). */
-function SearchResults({ query, accountId, folders }: { query: string; accountId?: string; folders: readonly FolderRecord[] }) {
+/**
+ * Local results at once, then the server's Mailbox search merged in (no duplicates).
+ * A hit stored on the device swipes like a row of its folder (the side's action on that
+ * mail, with the same Undo). A hit only on the server does not swipe: the app keeps no copy
+ * to move or mark, and acting on a mail the user only sees as a preview, without the queue
+ * that survives going offline and the undo, would be the one place where a swipe could lose
+ * mail; it opens read-only (HitReader) as before.
+ */
+function SearchResults({
+  query,
+  accountId,
+  folders,
+  onFailed,
+}: {
+  query: string;
+  accountId?: string;
+  folders: readonly FolderRecord[];
+  onFailed: (e: unknown) => void;
+}) {
   const { client } = useApp();
   const { t } = useI18n();
   const mailFolders = foldersOfClass(folders, 'Email').filter((f) => f.accountId === accountId);
@@ -328,29 +351,55 @@ function SearchResults({ query, accountId, folders }: { query: string; accountId
   const localItems = local.value ?? [];
   const known = new Set(localItems.map((i) => i.id));
   const serverOnly = remote.filter((h) => !h.ref || !known.has(h.ref.itemId));
+  // The stored copies of server hits the local search did not find (another field matched on the server).
+  const storedHits = useLive(
+    (db) => Promise.all(serverOnly.map((h) => (h.ref ? getItem(db, h.ref) : undefined))),
+    [remote, local.value],
+    ['items'],
+  ).value;
+  const swipe = useSwipeAction(folders, onFailed);
+  const rows: ItemRecord[] = [];
+  const { live, handlers } = useListGestures({ onSwipe: (index, side) => rows[index] && swipe.act([rows[index]], side) });
+  const row = (item: ItemRecord) => {
+    const index = rows.push(item) - 1;
+    return (
+      <div data-row={index}>
+        <SwipeRow swipe={live?.kind === 'swipe' && live.index === index ? live : undefined} items={[item]} folders={folders}>
+          <a href={href.mail(item.accountId, item.folderId, item.id)} draggable={false}>
+            <MailRow item={item} showRecipients={false} />
+          </a>
+        </SwipeRow>
+      </div>
+    );
+  };
   return (
-    <div class="search-results">
+    <div class="search-results swipe-list" {...handlers}>
       <h2 class="section-title">{t('mail.searchLocal')}</h2>
-      <ResultList items={localItems} />
+      <ul class="plain-list">
+        {localItems.map((i) => (
+          <li key={i.id}>{row(i)}</li>
+        ))}
+      </ul>
       {serverOnly.length > 0 && (
         <>
           <h2 class="section-title">{t('mail.searchServer')}</h2>
           <ul class="plain-list">
-            {serverOnly.map((h, i) => (
-              <li key={h.longId ?? i}>
-                {h.ref ? (
-                  <a href={href.mail(h.ref.accountId, h.folderId, h.ref.itemId)}>
+            {serverOnly.map((h, i) => {
+              const stored = storedHits?.[i];
+              return (
+                <li key={h.longId ?? i}>
+                  {stored?.class === 'Email' ? (
+                    row(stored)
+                  ) : hitRef(accountId, h) ? (
+                    <a href={href.mailSearch(query, hitRef(accountId, h))}>
+                      <MailRow item={hitAsItem(h)} showRecipients={false} />
+                    </a>
+                  ) : (
                     <MailRow item={hitAsItem(h)} showRecipients={false} />
-                  </a>
-                ) : hitRef(accountId, h) ? (
-                  <a href={href.mailSearch(query, hitRef(accountId, h))}>
-                    <MailRow item={hitAsItem(h)} showRecipients={false} />
-                  </a>
-                ) : (
-                  <MailRow item={hitAsItem(h)} showRecipients={false} />
-                )}
-              </li>
-            ))}
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}
@@ -361,6 +410,7 @@ function SearchResults({ query, accountId, folders }: { query: string; accountId
         </div>
       )}
       {!local.loading && localItems.length === 0 && serverOnly.length === 0 && <p class="empty">{t('mail.searchNone')}</p>}
+      {swipe.dialog}
     </div>
   );
 }
@@ -446,18 +496,4 @@ function hitAsItem(h: MailSearchHit): ItemRecord {
     read: h.email.read ? 1 : 0,
     updatedAt: 0,
   };
-}
-
-function ResultList({ items }: { items: readonly ItemRecord[] }) {
-  return (
-    <ul class="plain-list">
-      {items.map((i) => (
-        <li key={i.id}>
-          <a href={href.mail(i.accountId, i.folderId, i.id)}>
-            <MailRow item={i} showRecipients={false} />
-          </a>
-        </li>
-      ))}
-    </ul>
-  );
 }

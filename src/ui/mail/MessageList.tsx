@@ -7,19 +7,16 @@
  */
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import type { FolderRecord, ItemRecord } from '../../store/schema.ts';
-import { Icon, type IconName } from '../components/Icon.tsx';
+import { Icon } from '../components/Icon.tsx';
 import { VirtualList } from '../components/VirtualList.tsx';
 import { PagedFolder } from '../data/paged-folder.ts';
 import { useApp } from '../data/live.ts';
 import { useI18n, type I18n } from '../i18n/index.ts';
 import { errorKey } from '../status/error-text.tsx';
 import { useOnline } from '../status/Status.tsx';
-import { folderName } from './folders.ts';
-import type { SwipeSide } from './gestures.ts';
 import { useListGestures, type LiveGesture } from './list-gestures.ts';
-import { deleteMails, isFlagged, moveMails, toggleFlag, toggleRead } from './mail-actions.ts';
-import { MoveDialog } from './MoveDialog.tsx';
-import { loadSwipe, moveTarget, type SwipeAction } from './swipe-prefs.ts';
+import { deleteMails } from './mail-actions.ts';
+import { SwipeRow, useSwipeAction } from './SwipeRow.tsx';
 
 export const MAIL_ROW_HEIGHT = 76;
 
@@ -45,11 +42,9 @@ export function MessageList(props: MessageListProps) {
   const { db, client } = useApp();
   const i18n = useI18n();
   const { t } = i18n;
-  const online = useOnline();
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const [active, setActive] = useState(-1);
-  const [notice, setNotice] = useState<Notice>(undefined);
-  const [picking, setPicking] = useState<ItemRecord | undefined>(undefined);
+  const { notice, setNotice, refresh } = usePullRefresh(props.accountId, props.folderId);
   const paged = useMemo(
     () => new PagedFolder(db, props.accountId, props.folderId, { onChange: () => redraw(0) }),
     [db, props.accountId, props.folderId],
@@ -66,11 +61,8 @@ export function MessageList(props: MessageListProps) {
       void paged.refresh();
     });
   }, [paged]);
-  useEffect(() => {
-    if (online && notice === 'offline') setNotice(undefined);
-  }, [online]);
-
   const run = (work: Promise<void>) => void work.catch((e: unknown) => setNotice({ failed: e }));
+  const swipe = useSwipeAction(props.folders, (e) => setNotice({ failed: e }));
 
   const toggle = (item: ItemRecord) => {
     const next = new Map(selection ?? []);
@@ -92,33 +84,10 @@ export function MessageList(props: MessageListProps) {
     if (wanted.current !== undefined) open(wanted.current);
   });
 
-  const swipe = (item: ItemRecord, action: SwipeAction) => {
-    if (action === 'delete') run(deleteMails(client, props.folders, [item]));
-    else if (action === 'read') run(toggleRead(client, [item]));
-    else if (action === 'flag') run(toggleFlag(client, [item]));
-    else {
-      const target = moveTarget(action);
-      if (target?.accountId === item.accountId && target.folderId !== item.folderId)
-        run(moveMails(client, [item], target.folderId, 'move'));
-      else if (target) setPicking(item);
-    }
-  };
-
-  const refresh = async () => {
-    if (!online) return setNotice('offline');
-    setNotice('refreshing');
-    try {
-      await client.syncNow(props.accountId, props.folderId);
-      setNotice(undefined);
-    } catch (e) {
-      setNotice({ failed: e });
-    }
-  };
-
   const { live, handlers } = useListGestures({
     onSwipe: (i, side) => {
       const item = paged.row(i);
-      if (item) swipe(item, loadSwipe()[side]);
+      if (item) swipe.act([item], side);
     },
     onHold: (i) => {
       const item = paged.row(i);
@@ -160,27 +129,39 @@ export function MessageList(props: MessageListProps) {
         }}
         empty={<p class="empty">{t('mail.empty')}</p>}
         renderRow={(i) => (
-          <SwipeRow swipe={swipeOf(i)} item={paged.row(i)} folders={props.folders}>
+          <SwipeRow swipe={swipeOf(i)} items={rowItems(paged.row(i))} folders={props.folders}>
             <MailRow item={paged.row(i)} showRecipients={props.showRecipients} selecting={selection !== null} />
           </SwipeRow>
         )}
       />
-      {picking && (
-        <MoveDialog
-          folders={props.folders.filter((f) => f.accountId === picking.accountId && f.serverId !== picking.folderId)}
-          onCancel={() => setPicking(undefined)}
-          onPick={(folderId) => {
-            setPicking(undefined);
-            run(moveMails(client, [picking], folderId, 'move'));
-          }}
-        />
-      )}
+      {swipe.dialog}
     </div>
   );
 }
 
+/** A pull's refresh of the folder (a sync now) and what it is doing, for PullNotice. */
+export function usePullRefresh(accountId: string, folderId: string) {
+  const { client } = useApp();
+  const online = useOnline();
+  const [notice, setNotice] = useState<Notice>(undefined);
+  useEffect(() => {
+    if (online && notice === 'offline') setNotice(undefined);
+  }, [online]);
+  const refresh = async () => {
+    if (!online) return setNotice('offline');
+    setNotice('refreshing');
+    try {
+      await client.syncNow(accountId, folderId);
+      setNotice(undefined);
+    } catch (e) {
+      setNotice({ failed: e });
+    }
+  };
+  return { notice, setNotice, refresh };
+}
+
 /** The pull indicator while pulling, then what the refresh is doing. */
-function PullNotice({ live, notice, i18n }: { live: LiveGesture | undefined; notice: Notice; i18n: I18n }) {
+export function PullNotice({ live, notice, i18n }: { live: LiveGesture | undefined; notice: Notice; i18n: I18n }) {
   const { t } = i18n;
   const pulling = live?.kind === 'pull' ? live : undefined;
   return (
@@ -207,56 +188,7 @@ function PullNotice({ live, notice, i18n }: { live: LiveGesture | undefined; not
   );
 }
 
-interface SwipeLook {
-  readonly icon: IconName;
-  readonly label: string;
-  readonly tone: string;
-}
-
-/** What the revealed side shows for the item: the action's icon and words. */
-export function swipeLook(
-  action: SwipeAction,
-  item: ItemRecord,
-  folders: readonly FolderRecord[],
-  i18n: Pick<I18n, 't'>,
-): SwipeLook | undefined {
-  const { t } = i18n;
-  if (action === 'delete') return { icon: 'trash', label: t('mail.delete'), tone: 'danger' };
-  if (action === 'read') return { icon: 'read', label: t(item.read === 0 ? 'mail.markRead' : 'mail.markUnread'), tone: 'info' };
-  if (action === 'flag') return { icon: 'flag', label: t(isFlagged(item) ? 'mail.unflag' : 'mail.flag'), tone: 'warn' };
-  const target = moveTarget(action);
-  if (!target) return undefined;
-  const folder = folders.find((f) => f.accountId === item.accountId && f.serverId === target.folderId);
-  return { icon: 'move', label: folder ? t('mail.moveToFolder', { folder: folderName(folder, i18n) }) : t('mail.move'), tone: 'ok' };
-}
-
-function SwipeRow({
-  swipe,
-  item,
-  folders,
-  children,
-}: {
-  swipe: { side: SwipeSide; offset: number; armed: boolean } | undefined;
-  item: ItemRecord | undefined;
-  folders: readonly FolderRecord[];
-  children: preact.ComponentChildren;
-}) {
-  const i18n = useI18n();
-  const look = swipe && item ? swipeLook(loadSwipe()[swipe.side], item, folders, i18n) : undefined;
-  return (
-    <div class="swipe">
-      {swipe && look && (
-        <div class={`swipe-reveal ${swipe.side} ${look.tone}${swipe.armed ? ' armed' : ''}`} aria-hidden="true">
-          <Icon name={look.icon} />
-          <span>{look.label}</span>
-        </div>
-      )}
-      <div class="swipe-body" style={swipe && look ? { transform: `translateX(${swipe.offset}px)` } : undefined}>
-        {children}
-      </div>
-    </div>
-  );
-}
+const rowItems = (item: ItemRecord | undefined): ItemRecord[] => (item ? [item] : []);
 
 export function MailRow({
   item,

@@ -10,7 +10,6 @@ import type { Attachment } from '../../eas/items/airsyncbase.ts';
 import type { BodyRecord, FolderRecord, ItemOf, ItemRecord } from '../../store/schema.ts';
 import { Avatar } from '../components/Avatar.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { contactPhoto } from '../contacts/contact-photo.ts';
 import { refOf } from '../../runtime/engine-client.ts';
 import { useI18n } from '../i18n/index.ts';
 import { getBody } from '../data/read.ts';
@@ -21,6 +20,7 @@ import { useOnline } from '../status/Status.tsx';
 import { MailFrame } from './MailFrame.tsx';
 import { MoveDialog } from './MoveDialog.tsx';
 import { deleteMails, moveMails } from './mail-actions.ts';
+import { useSenderPhoto } from './sender-photo.ts';
 
 type RenderModule = typeof import('./render.ts');
 let renderModule: Promise<RenderModule> | undefined;
@@ -44,7 +44,7 @@ export function MessageView({ item, folders, onBack }: MessageViewProps) {
   const ref = refOf(item);
   const [moving, setMoving] = useState(false);
   const flagged = mail.flag?.status === 2;
-  const photo = useLive((db) => contactPhoto(db, item.accountId, mail.from?.email), [item.accountId, mail.from?.email], ['items']).value;
+  const photo = useSenderPhoto(item.accountId, mail.from?.email);
 
   useEffect(() => {
     if (item.read === 0) void client.markRead([ref], true);

@@ -13,8 +13,10 @@ export type LiveGesture =
 
 export interface GestureActions {
   readonly onSwipe: (index: number, side: SwipeSide) => void;
-  readonly onHold: (index: number) => void;
-  readonly onPull: () => void;
+  /** Absent: a long press does nothing (search results mix folders, and a selection acts on one). */
+  readonly onHold?: (index: number) => void;
+  /** Absent: a pull does nothing (a list that is not one folder, such as search results). */
+  readonly onPull?: () => void;
 }
 
 interface Tracking {
@@ -27,10 +29,17 @@ interface Tracking {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-/** The row index of an element of the list (rows have ids `<prefix>-<index>`). */
+/**
+ * The row index of an element of the list: a virtual list's rows have ids `<prefix>-<index>`,
+ * a plain list's swipeable rows say it in `data-row` (a row without either does not swipe).
+ */
 function rowIndex(target: EventTarget | null): { index: number; width: number } {
-  const row = target instanceof Element ? target.closest<HTMLElement>('[role=option]') : null;
-  const index = row ? Number(row.id.slice(row.id.lastIndexOf('-') + 1)) : Number.NaN;
+  const row = target instanceof Element ? target.closest<HTMLElement>('[role=option], [data-row]') : null;
+  const index = !row
+    ? Number.NaN
+    : row.dataset['row'] !== undefined
+      ? Number(row.dataset['row'])
+      : Number(row.id.slice(row.id.lastIndexOf('-') + 1));
   return Number.isInteger(index) && row ? { index, width: row.clientWidth } : { index: -1, width: 0 };
 }
 
@@ -63,17 +72,23 @@ export function useListGestures(actions: GestureActions) {
     end();
     swallowClick.current = false;
     const { index, width } = rowIndex(e.target);
-    const list = (e.currentTarget as Element).querySelector('.vlist');
-    const t: Tracking = { pointerId: e.pointerId, index, samples: [sample(e)], atTop: (list?.scrollTop ?? 0) <= 0, width };
+    const list = (e.currentTarget as Element).querySelector('.vlist, .screen-body');
+    const t: Tracking = {
+      pointerId: e.pointerId,
+      index,
+      samples: [sample(e)],
+      atTop: !!actions.onPull && (list?.scrollTop ?? 0) <= 0,
+      width,
+    };
     tracking.current = t;
     // A long press selects on touch screens only: a mouse selects with Space, and a slow
     // click (or a busy page that sees the release late) must still open the mail.
     if (e.pointerType === 'mouse') return;
     t.timer = setTimeout(() => {
-      if (tracking.current !== t || index < 0 || read(t, performance.now()).kind !== 'hold') return;
+      if (!actions.onHold || tracking.current !== t || index < 0 || read(t, performance.now()).kind !== 'hold') return;
       swallowClick.current = true;
       end();
-      actions.onHold(index);
+      actions.onHold?.(index);
     }, HOLD_MS);
   };
 
@@ -100,7 +115,7 @@ export function useListGestures(actions: GestureActions) {
     const g = read(t, e.timeStamp);
     end();
     if (g.kind === 'swipe' && g.armed) actions.onSwipe(t.index, g.side);
-    if (g.kind === 'pull' && g.armed) actions.onPull();
+    if (g.kind === 'pull' && g.armed) actions.onPull?.();
   };
 
   const onPointerCancel = (e: PointerEvent) => {

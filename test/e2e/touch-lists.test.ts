@@ -1,0 +1,252 @@
+/**
+ * Touch habits (issue 15 item 6) beyond the plain list, in real Chromium at 390×844 with
+ * real touch input: the BUILT app, the engine in the service worker, on the demo server.
+ * In the conversations a swipe on a conversation deletes all its mails and one Undo brings
+ * them all back; inside an opened conversation a swipe acts on one mail; a long press
+ * selects a whole conversation. In the search results a stored hit swipes like a list row;
+ * a hit only on the server does not move. English and Japanese.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import {
+  axeProblems,
+  englishOnScreen,
+  englishPatterns,
+  launchChromium,
+  readLocalStore,
+  ROOT,
+  SHOTS,
+  startBuiltServer,
+  type BuiltServer,
+} from './browser.ts';
+import { demoPhone, folderNamed, longPress, serverMails, serverUntil, swipeOver, touchAt, type ServerMail } from './touch-support.ts';
+
+async function boxOf(row: Locator) {
+  await row.scrollIntoViewIfNeeded();
+  await expect.poll(() => row.boundingBox()).not.toBeNull();
+  return (await row.boundingBox()) as NonNullable<Awaited<ReturnType<Locator['boundingBox']>>>;
+}
+
+const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+/** Read and flag of each mail with one of the subjects, in subject order (what an undo must keep). */
+const states = (mails: readonly ServerMail[], subjects: ReadonlySet<string>) =>
+  mails
+    .filter((m) => subjects.has(m.subject ?? ''))
+    .map((m) => `${m.subject}|${m.read}|${m.flagged}`)
+    .sort();
+
+/** The local store's subjects of the mails in a folder (by its type) that have one of the subjects. */
+async function storedIn(page: Page, type: number, subjects: ReadonlySet<string>): Promise<string[]> {
+  const store = await readLocalStore(page);
+  const folder = store.folders.find((f) => f.type === type)?.serverId;
+  return store.items
+    .filter((i) => i.folderId === folder && subjects.has(i.data.subject ?? ''))
+    .map((i) => i.data.subject ?? '')
+    .sort();
+}
+
+async function groupByConversation(page: Page, name: string): Promise<Locator> {
+  await page.getByRole('button', { name }).click();
+  const heads = page.locator('button.thread-head');
+  await heads.first().waitFor({ timeout: 20_000 });
+  return heads;
+}
+
+/** The first conversation of several mails whose subjects no mail outside it has on the server: its head and its mails' subjects. */
+async function conversation(page: Page, heads: Locator): Promise<{ head: Locator; subjects: Set<string>; count: number }> {
+  const inbox = await serverMails(page);
+  for (let i = 0; i < (await heads.count()); i++) {
+    const head = heads.nth(i);
+    await head.click();
+    const li = head.locator('xpath=ancestor::li[1]');
+    const subjects = new Set(await li.locator('.thread-mails .subject').allInnerTexts());
+    const count = await li.locator('.thread-mails .mail-row').count();
+    await head.click();
+    if (inbox.filter((m) => subjects.has(m.subject ?? '')).length === count) return { head, subjects, count };
+  }
+  throw new Error('no conversation whose mails the server view tells apart');
+}
+
+describe('touch habits in the conversations and the search results', () => {
+  let server: BuiltServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startBuiltServer(resolve(ROOT, 'test-results/e2e-dist-touch-lists'));
+    browser = await launchChromium();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a swipe on a conversation deletes all its mails; one Undo brings them all back as they were', async () => {
+    const { context, page, touch } = await demoPhone(browser, server.origin);
+    const trash = await folderNamed(page, 4);
+    const heads = await groupByConversation(page, 'Group by conversation');
+    const { head, subjects, count } = await conversation(page, heads);
+    const before = states(await serverMails(page), subjects);
+    // Deleted Items may hold older mails of the same subjects: counted from what it holds now.
+    const inTrash = states(await serverMails(page, trash), subjects).length;
+    const storedTrash = (await storedIn(page, 4, subjects)).length;
+    expect(await storedIn(page, 2, subjects)).toHaveLength(count);
+    // A pull at the top of the conversations shows the same indicator as the plain list, and refreshes.
+    const top = await boxOf(heads.first());
+    const from = { x: top.x + top.width / 2, y: top.y + 10 };
+    await touchAt(touch, 'touchStart', from);
+    for (let i = 1; i <= 16; i++) await touchAt(touch, 'touchMove', { x: from.x, y: from.y + (260 * i) / 16 });
+    expect(await page.locator('.pull.armed').innerText()).toBe('Release to refresh');
+    await touchAt(touch, 'touchEnd');
+    await page.locator('.pull').waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Refreshing…' }).waitFor({ state: 'detached' });
+    const newest = await head.locator('.subject').innerText();
+    const headOf = () => page.locator('button.thread-head').filter({ has: page.locator('.subject', { hasText: exactly(newest) }) });
+
+    await swipeOver(page, touch, await boxOf(head), 'left');
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Deleted ${count} mails` })
+      .waitFor();
+    await expect.poll(() => headOf().count()).toBe(0);
+    // The offer stays while the keyboard is on it (UndoBar.tsx), however long the checks below take.
+    await page.getByRole('button', { name: 'Undo' }).focus();
+    // The server holds every mail of the conversation in Deleted Items, none left in the Inbox; so does the store.
+    await serverUntil(page, trash, (mails) => states(mails, subjects).length === inTrash + count);
+    expect(states(await serverMails(page), subjects)).toEqual([]);
+    await expect.poll(async () => (await storedIn(page, 4, subjects)).length).toBe(storedTrash + count);
+    expect(await storedIn(page, 2, subjects)).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
+    await page.screenshot({ path: resolve(SHOTS, 'touch-conversation-undo.png') });
+
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await headOf().waitFor();
+    const back = await serverUntil(page, 'Inbox', (mails) => states(mails, subjects).length === count);
+    expect(states(back, subjects)).toEqual(before);
+    await serverUntil(page, trash, (mails) => states(mails, subjects).length === inTrash);
+    await expect.poll(() => storedIn(page, 2, subjects)).toHaveLength(count);
+    expect(await storedIn(page, 4, subjects)).toHaveLength(storedTrash);
+    await context.close();
+  }, 150_000);
+
+  it('ja: inside an opened conversation a swipe marks one mail; a long press selects the whole conversation', async () => {
+    const { context, page, touch } = await demoPhone(browser, server.origin, 'ja-JP');
+    const heads = await groupByConversation(page, 'スレッドでまとめる');
+    const { head, subjects, count } = await conversation(page, heads);
+    await head.click();
+    const mails = head.locator('xpath=ancestor::li[1]').locator('.thread-mails li');
+    const one = mails.first();
+    // The mails of a conversation may share their subject: the swiped one is told apart by its date.
+    const when = Date.parse((await one.locator('time').getAttribute('datetime')) ?? '');
+    const isOne = (m: ServerMail) => subjects.has(m.subject ?? '') && Math.abs((m.date ?? 0) - when) < 1000;
+    const inbox = await serverMails(page);
+    const others = (mails: readonly ServerMail[]) =>
+      mails.filter((m) => subjects.has(m.subject ?? '') && !isOne(m)).map((m) => `${m.id}|${m.read}|${m.flagged}`);
+    expect(inbox.filter(isOne)).toHaveLength(1);
+    const wasRead = !((await one.locator('.mail-row').getAttribute('class')) ?? '').includes('unread');
+    expect(inbox.find(isOne)?.read).toBe(wasRead);
+
+    await swipeOver(page, touch, await boxOf(one), 'right');
+    await serverUntil(page, 'Inbox', (m) => m.find(isOne)?.read === !wasRead);
+    await expect.poll(async () => ((await one.locator('.mail-row').getAttribute('class')) ?? '').includes('unread')).toBe(wasRead);
+    // The conversation's other mails are as they were.
+    expect(others(await serverMails(page))).toEqual(others(inbox));
+    expect(await englishOnScreen(page, englishPatterns())).toEqual([]);
+
+    await longPress(page, touch, await boxOf(head).then((b) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 })));
+    const bar = page.getByRole('toolbar', { name: '選択したメール' });
+    await bar.getByRole('heading', { name: `${count} 件を選択中` }).waitFor();
+    expect(await head.getAttribute('aria-pressed')).toBe('true');
+    // A tap while selecting drops the conversation instead of opening it.
+    await head.tap();
+    await bar.getByRole('heading', { name: '0 件を選択中' }).waitFor();
+    expect(await englishOnScreen(page, englishPatterns())).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
+    await page.screenshot({ path: resolve(SHOTS, 'touch-conversation-select-ja.png') });
+    await page.keyboard.press('Escape');
+    await bar.waitFor({ state: 'detached' });
+    await context.close();
+  }, 150_000);
+
+  for (const [locale, words] of [
+    ['en-US', { search: 'Search mail', local: 'On this device', deleted: 'Deleted 1 mail', undo: 'Undo' }],
+    ['ja-JP', { search: 'メールを検索', local: 'この端末', deleted: '1 件のメールを削除しました', undo: '元に戻す' }],
+  ] as const) {
+    it(`search results (${locale}): a stored hit swipes to Deleted Items and Undo puts it back`, async () => {
+      const { context, page, touch } = await demoPhone(browser, server.origin, locale);
+      const trash = await folderNamed(page, 4);
+      const inbox = await serverMails(page);
+      // A subject no other mail of the Inbox has or contains, so the hit is this mail alone.
+      const target = inbox.find(
+        (m) => m.subject && inbox.filter((x) => x.subject?.includes(m.subject as string)).length === 1,
+      ) as ServerMail;
+      const subject = target.subject as string;
+      const inTrash = (await serverMails(page, trash)).filter((m) => m.subject === subject).length;
+      await page.getByRole('searchbox', { name: words.search }).fill(subject);
+      await page.getByRole('searchbox', { name: words.search }).press('Enter');
+      await page.getByRole('heading', { name: words.local }).waitFor();
+      // Another folder may hold a mail of the same subject: the hit is the Inbox's (its link names the folder).
+      const inboxId = (await readLocalStore(page)).folders.find((f) => f.type === 2)?.serverId as string;
+      const hit = page
+        .locator('.search-results [data-row]')
+        .filter({ has: page.locator(`a[href*="/${encodeURIComponent(inboxId)}/"]`) })
+        .filter({ has: page.locator('.subject', { hasText: exactly(subject) }) });
+      await hit.first().waitFor();
+
+      await swipeOver(page, touch, await boxOf(hit.first()), 'left');
+      await page.getByRole('status').filter({ hasText: words.deleted }).waitFor();
+      await page.getByRole('button', { name: words.undo }).focus();
+      await serverUntil(page, trash, (mails) => mails.filter((m) => m.subject === subject).length === inTrash + 1);
+      expect((await serverMails(page)).some((m) => m.subject === subject)).toBe(false);
+      expect(await storedIn(page, 2, new Set([subject]))).toEqual([]);
+      expect(await axeProblems(page)).toEqual([]);
+      if (locale === 'ja-JP') expect(await englishOnScreen(page, englishPatterns())).toEqual([]);
+
+      await page.getByRole('button', { name: words.undo }).click();
+      const back = await serverUntil(page, 'Inbox', (mails) => mails.some((m) => m.subject === subject));
+      expect(back.filter((m) => m.subject === subject).map((m) => [m.read, m.flagged])).toEqual([[target.read, target.flagged]]);
+      await serverUntil(page, trash, (mails) => mails.filter((m) => m.subject === subject).length === inTrash);
+      await expect.poll(() => storedIn(page, 2, new Set([subject]))).toEqual([subject]);
+      await context.close();
+    }, 150_000);
+  }
+
+  it('search results: a hit only on the server (its folder not on the device) does not swipe, and the server keeps it', async () => {
+    const { context, page, touch } = await demoPhone(browser, server.origin);
+    // Newsletters off in Settings: its mails leave the device, the server search still finds them.
+    await page.evaluate(() => (location.hash = '#/settings'));
+    await page.getByText('Folders to sync').click();
+    await page.getByRole('checkbox', { name: 'Newsletters', exact: true }).uncheck();
+    const newslettersId = (await readLocalStore(page)).folders.find(
+      (f) => (f as { displayName?: string }).displayName === 'Newsletters',
+    )?.serverId;
+    await expect.poll(async () => (await readLocalStore(page)).items.filter((i) => i.folderId === newslettersId).length).toBe(0);
+    const letters = await serverMails(page, 'Newsletters');
+    expect(letters.length).toBeGreaterThan(0);
+    const target = letters.find(
+      (m) => m.subject && letters.filter((x) => x.subject?.includes(m.subject as string)).length === 1,
+    ) as ServerMail;
+    expect(target?.subject).toBeTruthy();
+    await page.evaluate(() => (location.hash = '#/mail'));
+    await page.getByRole('searchbox', { name: 'Search mail' }).fill(target.subject as string);
+    await page.getByRole('searchbox', { name: 'Search mail' }).press('Enter');
+    await page.getByRole('heading', { name: 'On the server' }).waitFor({ timeout: 30_000 });
+    const hit = page
+      .locator('.search-results li')
+      .filter({ has: page.locator('.subject', { hasText: exactly(target.subject as string) }) });
+    await hit.first().waitFor();
+    expect(await hit.locator('[data-row]').count()).toBe(0);
+
+    await swipeOver(page, touch, await boxOf(hit.first()), 'left');
+    expect(await page.locator('.swipe-reveal').count()).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: 'Deleted' }).count()).toBe(0);
+    expect(
+      (await serverMails(page, 'Newsletters')).filter((m) => m.subject === target.subject).map((m) => [m.id, m.read, m.flagged]),
+    ).toEqual([[target.id, target.read, target.flagged]]);
+    await context.close();
+  }, 150_000);
+});
