@@ -16,6 +16,8 @@ export type Step = (kind: StepKind) => Promise<StepResult>;
 interface Waker {
   /** Resolves after `ms`, or earlier with 'online' when the connection comes back. */
   sleep(ms: number): Promise<'timeout' | 'online'>;
+  /** Waits for `work`; each time the connection comes back meanwhile, calls `onOnline`. */
+  during<T>(work: Promise<T>, onOnline: () => void): Promise<T>;
 }
 
 function waker(): Waker {
@@ -30,17 +32,28 @@ function waker(): Waker {
           resolve('online');
         };
       }),
+    async during(work, onOnline) {
+      wake = onOnline;
+      try {
+        return await work;
+      } finally {
+        if (wake === onOnline) wake = undefined;
+      }
+    },
   };
 }
 
 /** The leader's loop; runs for as long as the tab lives. */
 export async function lead(step: Step, isOnline = () => navigator.onLine, w: Waker = waker()): Promise<never> {
   let kind: StepKind = 'sync';
+  // A tick can hold a Ping for minutes: edits made offline go out when the connection
+  // returns, in a sync beside it, not when the Ping ends.
+  const syncBeside = () => void step('sync').catch(() => undefined);
   for (;;) {
     let wait = RETRY_MS;
     if (isOnline()) {
       try {
-        wait = (await step(kind)).nextInMs;
+        wait = (await w.during(step(kind), syncBeside)).nextInMs;
         kind = 'tick';
       } catch {
         // the step is repeated after a pause (a stopped worker starts with the next message)

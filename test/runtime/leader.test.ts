@@ -23,6 +23,7 @@ async function script(results: (number | Error)[], wakes: ('timeout' | 'online')
         if (kinds.length > results.length) throw stop;
         return wakes[i++] ?? 'timeout';
       },
+      during: (work) => work,
     },
   );
   await run.catch((e: unknown) => {
@@ -53,5 +54,35 @@ describe('the leader tab', () => {
     const { kinds, sleeps } = await script([1_000, 1_000], ['online'], [false, true]);
     expect(kinds[0]).toBe('sync');
     expect(sleeps[0]).toBeGreaterThan(3_600_000);
+  });
+
+  it('syncs beside a held Ping when the connection comes back, not after it', async () => {
+    const kinds: StepKind[] = [];
+    let endPing: (() => void) | undefined;
+    let online: (() => void) | undefined;
+    const stop = new Error('stop');
+    const run = lead(
+      (kind) => {
+        kinds.push(kind);
+        if (kinds.length === 2) return new Promise((ok) => (endPing = () => ok({ nextInMs: 0 }))); // the tick holds a Ping
+        return Promise.resolve({ nextInMs: 0 });
+      },
+      () => true,
+      {
+        sleep: async () => {
+          if (endPing) throw stop; // the loop got past the held Ping
+          return 'timeout';
+        },
+        during: async (work, onOnline) => {
+          online = onOnline;
+          return work;
+        },
+      },
+    ).catch((e: unknown) => e);
+    await expect.poll(() => kinds).toEqual(['sync', 'tick']);
+    online?.(); // the connection is back while the Ping is held
+    expect(kinds).toEqual(['sync', 'tick', 'sync']);
+    endPing?.();
+    expect(await run).toBe(stop);
   });
 });
