@@ -28,6 +28,29 @@ async function rowCenter(page: Page, index: number): Promise<Point> {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/** The first rows' subjects as shown. */
+const topSubjects = (page: Page) =>
+  page.locator('.vlist [role=option] .subject').evaluateAll((rows) => rows.slice(0, 5).map((r) => r.textContent));
+
+/** ServerIds in the store the server has not confirmed yet (unanswered moves). */
+function provisionalIds(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((ok, fail) => {
+        const open = indexedDB.open('eas-pwa');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('items').objectStore('items').getAll();
+          req.onsuccess = () => {
+            open.result.close();
+            ok((req.result as { serverId: string }[]).map((i) => i.serverId).filter((s) => s.startsWith('moved:')));
+          };
+          req.onerror = () => fail(req.error);
+        };
+      }),
+  );
+}
+
 const subjectOf = (page: Page, index: number) => page.locator(`#mail-${index} .subject`).innerText();
 
 /** The first shown row whose subject no other mail of the Inbox has (the seed repeats some), so the server's copy is known. */
@@ -224,6 +247,16 @@ describe('touch habits on the mail list', () => {
     // The reader's Delete button makes the same offer, and Undo brings the mail back to the list.
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => subjectOf(page, 0)).toBe(first);
+    // The mail moved back gets a new ServerId, which can reorder mails of the same date: wait
+    // until the server has confirmed the move and the rows hold still before aiming at one.
+    await expect.poll(() => provisionalIds(page), { timeout: 30_000 }).toEqual([]);
+    await expect
+      .poll(async () => {
+        const a = await topSubjects(page);
+        await page.waitForTimeout(300);
+        return JSON.stringify(a) === JSON.stringify(await topSubjects(page));
+      })
+      .toBe(true);
     const subject2 = await subjectOf(page, 1);
     const rows = page.locator('.vlist [role=option]').filter({ has: page.locator('.subject', { hasText: subject2 }) });
     const copies = await rows.count();
