@@ -309,7 +309,7 @@ describe('daily use of the built PWA against SOGo 5.8 (EAS 14.1), in Chromium', 
         await head.waitFor({ timeout: 10_000 });
         expect(await head.locator('.badge').first().textContent()).toBe('2 messages');
         await head.click();
-        const mails = head.locator('xpath=..').locator('.thread-mails .mail-row');
+        const mails = head.locator('xpath=ancestor::li[1]').locator('.thread-mails .mail-row');
         await expect.poll(() => mails.count()).toBe(2);
         await shot(page, 'conversation');
         await mails.first().click();
