@@ -6,12 +6,11 @@
  * or "none", and not asked again for PHOTO_TTL_MS; removed with the account. Below 14.1
  * nothing is asked (the server has no photos to give).
  */
-import { buildResolveRecipients, parseResolveRecipients, resolveRecipientsStatusText } from '../eas/commands/resolverecipients.ts';
 import { atLeast } from '../eas/version.ts';
 import { putOp, type WriteOp } from '../store/db.ts';
 import { keptPhoto, photoKey, type SenderPhoto } from '../store/photos.ts';
 import type { AccountRun } from './context.ts';
-import { SyncError } from './errors.ts';
+import { resolveRecipients } from './recipients.ts';
 
 /** Addresses per request, and MaxPictures (MS-ASCMD 2.2.3.100.2). */
 export const PHOTOS_PER_ASK = 20;
@@ -43,16 +42,7 @@ export async function senderPhotos(run: AccountRun, emails: readonly string[]): 
   }
   const to = ask.slice(0, PHOTOS_PER_ASK);
   if (to.length === 0 || !atLeast(run.session.ctx.version, '14.1')) return out;
-  const res = await run.session.run(
-    (ctx) => buildResolveRecipients({ to, picture: { maxSize: PHOTO_MAX_BYTES, maxPictures: PHOTOS_PER_ASK } }, ctx),
-    parseResolveRecipients,
-    (r) => r.status,
-  );
-  if (res.status !== 1)
-    throw new SyncError(
-      res.status === 6 ? 'busy' : 'server',
-      `ResolveRecipients status ${res.status}: ${resolveRecipientsStatusText(res.status)}`,
-    );
+  const res = await resolveRecipients(run, { to, picture: { maxSize: PHOTO_MAX_BYTES, maxPictures: PHOTOS_PER_ASK } });
   const ops: WriteOp[] = [];
   for (const email of to) {
     const response = res.responses.find((r) => r.to.trim().toLowerCase() === email);
