@@ -91,6 +91,27 @@ export interface LocalItem {
   data: { subject?: string; responseType?: number };
 }
 
+/** ServerIds in the app's store the server has not confirmed yet (local adds, unanswered moves). */
+export function provisionalIds(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((ok, fail) => {
+        const open = indexedDB.open('eas-pwa');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('items').objectStore('items').getAll();
+          req.onsuccess = () => {
+            open.result.close();
+            ok(
+              (req.result as { serverId: string }[]).map((i) => i.serverId).filter((s) => s.startsWith('local:') || s.startsWith('moved:')),
+            );
+          };
+          req.onerror = () => fail(req.error);
+        };
+      }),
+  );
+}
+
 /** The app's local folders and items, read from its IndexedDB inside the page. */
 export function readLocalStore(page: Page): Promise<{ folders: LocalFolder[]; items: LocalItem[] }> {
   return page.evaluate(

@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, PHONE, ROOT, SHOTS, startBuiltServer, type BuiltServer } from './browser.ts';
+import { launchChromium, PHONE, provisionalIds, ROOT, SHOTS, startBuiltServer, type BuiltServer } from './browser.ts';
 
 interface ServerItem {
   id: string;
@@ -28,27 +28,6 @@ async function serverItems(page: Page, folder: string): Promise<ServerItem[]> {
     async (f) =>
       ((await (await fetch(`/__demo/mailbox?user=alice&folder=${encodeURIComponent(f)}`)).json()) as { items: ServerItem[] }).items,
     folder,
-  );
-}
-
-/** ServerIds in the app's store the server has not confirmed yet (local adds, unanswered moves). */
-async function provisional(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((ok, fail) => {
-        const open = indexedDB.open('eas-pwa');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('items').objectStore('items').getAll();
-          req.onsuccess = () => {
-            open.result.close();
-            ok(
-              (req.result as { serverId: string }[]).map((i) => i.serverId).filter((s) => s.startsWith('local:') || s.startsWith('moved:')),
-            );
-          };
-          req.onerror = () => fail(req.error);
-        };
-      }),
   );
 }
 
@@ -118,10 +97,10 @@ describe('stable identity in Chromium', () => {
   async function createdOfflineThenConfirmed(create: () => Promise<void>): Promise<void> {
     await context.setOffline(true);
     await create();
-    expect(await provisional(page)).toHaveLength(1);
+    expect(await provisionalIds(page)).toHaveLength(1);
     await context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
-    await expect.poll(() => provisional(page), { timeout: 60_000 }).toEqual([]);
+    await expect.poll(() => provisionalIds(page), { timeout: 60_000 }).toEqual([]);
   }
 
   it('a contact created, the Add confirmed while it is open, then edited', async () => {
@@ -206,10 +185,10 @@ describe('stable identity in Chromium', () => {
     await go(page, `#/mail/${encodeURIComponent(archive.accountId)}/${encodeURIComponent(archive.serverId)}`);
     await page.getByRole('option').filter({ hasText: subject }).first().click();
     await page.getByRole('heading', { name: subject }).waitFor();
-    expect(await provisional(page)).toHaveLength(1);
+    expect(await provisionalIds(page)).toHaveLength(1);
     await context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
-    await expect.poll(() => provisional(page), { timeout: 60_000 }).toEqual([]);
+    await expect.poll(() => provisionalIds(page), { timeout: 60_000 }).toEqual([]);
     // The mail stays open under its new ServerId; flag it there.
     await page.getByRole('heading', { name: subject }).waitFor();
     await page.getByRole('button', { name: 'Flag' }).click();

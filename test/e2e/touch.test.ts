@@ -15,6 +15,7 @@ import {
   englishOnScreen,
   englishPatterns,
   launchChromium,
+  provisionalIds,
   ROOT,
   SHOTS,
   startBuiltServer,
@@ -31,25 +32,6 @@ async function rowCenter(page: Page, index: number): Promise<Point> {
 /** The first rows' subjects as shown. */
 const topSubjects = (page: Page) =>
   page.locator('.vlist [role=option] .subject').evaluateAll((rows) => rows.slice(0, 5).map((r) => r.textContent));
-
-/** ServerIds in the store the server has not confirmed yet (unanswered moves). */
-function provisionalIds(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((ok, fail) => {
-        const open = indexedDB.open('eas-pwa');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('items').objectStore('items').getAll();
-          req.onsuccess = () => {
-            open.result.close();
-            ok((req.result as { serverId: string }[]).map((i) => i.serverId).filter((s) => s.startsWith('moved:')));
-          };
-          req.onerror = () => fail(req.error);
-        };
-      }),
-  );
-}
 
 const subjectOf = (page: Page, index: number) => page.locator(`#mail-${index} .subject`).innerText();
 
