@@ -51,10 +51,12 @@ export class Leases {
   /** Device key -> when its holder's lease runs out at the earliest (performance.now()): not tried before. */
   private readonly heldElsewhere = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
+  private readonly tickMs: number;
   private closed = false;
 
   constructor(private readonly o: LeaseOptions) {
-    this.timer = setInterval(() => this.tick(), Math.max(50, Math.floor(o.ttlMs / 6)));
+    this.tickMs = Math.max(50, Math.floor(o.ttlMs / 6));
+    this.timer = setInterval(() => this.tick(), this.tickMs);
     this.timer.unref();
   }
 
@@ -93,7 +95,9 @@ export class Leases {
     if (this.closed) return;
     const now = performance.now();
     for (const [key, deadline] of this.held) {
-      if (deadline <= now) {
+      // Let go at the last tick before the deadline, not the first after it: the lease may be
+      // another's as soon as it runs out in Redis, and that is never before this deadline.
+      if (deadline - now <= this.tickMs) {
         this.lose(key, 'lease not renewed in time');
         continue;
       }

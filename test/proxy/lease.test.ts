@@ -5,9 +5,9 @@
  * at its next tick when the holder gives the lease back.
  */
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Leases } from '../../src/proxy/lease.ts';
-import type { RedisClient } from '../../src/proxy/redis-store.ts';
+import { PREFIX, type RedisClient } from '../../src/proxy/redis-store.ts';
 import { noRedis, startRedis, type RedisServer } from '../support/redis.ts';
 
 const DEVICES = Array.from({ length: 40 }, (_, i) => `user${i}@example.test\ndevice${i}`);
@@ -21,6 +21,12 @@ beforeAll(async () => {
   redis = await startRedis();
   real = createClient({ url: redis.url });
   await real.connect();
+});
+
+/** Every Leases a test made: closed after it even when it fails, so none takes leases in the next test. */
+const made: Leases[] = [];
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((l) => l.close()));
 });
 
 afterAll(async () => {
@@ -61,6 +67,7 @@ function leases(owner: string, ttlMs: number, extra: Partial<ConstructorParamete
     lost: (k) => void held.delete(k),
     ...extra,
   });
+  made.push(l);
   for (const key of DEVICES) l.want(key);
   return { leases: l, held, ...c };
 }
@@ -92,7 +99,19 @@ describe.skipIf(SKIP)('Ping leases on Redis', () => {
     a.die();
     await expect.poll(() => b.held.size, { timeout: 10_000 }).toBe(DEVICES.length);
     expect(a.held.size).toBe(0);
-    await b.leases.close();
+    expect(DEVICES.filter((k) => a.leases.has(k))).toEqual([]);
+  });
+
+  it('a holder that cannot renew lets each Ping go while its lease still stands in Redis, before another can take it', async () => {
+    await real.flushAll();
+    const ttlMs = 600;
+    const standing: Promise<number>[] = [];
+    const a = leases('a', ttlMs, { lost: (k) => void standing.push(real.exists(`${PREFIX}lease:${k}`)) });
+    await expect.poll(() => a.held.size).toBe(DEVICES.length);
+    await new Promise((r) => setTimeout(r, ttlMs / 2));
+    a.die();
+    await expect.poll(() => standing.length, { timeout: 5_000 }).toBe(DEVICES.length);
+    expect(await Promise.all(standing)).toEqual(DEVICES.map(() => 1));
   });
 
   it('takes over at its next tick, long before the lease time, when the holder gives the leases back', async () => {
