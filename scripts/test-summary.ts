@@ -1,8 +1,8 @@
 /**
- * The last lines of `npm test`: which tests failed, in the unit run and in the interop run.
- * CI shows only the tail of a long log, and the unit run's failures scroll away behind the
+ * The last lines of `npm test`: which tests failed, in each run (node, e2e, interop).
+ * CI shows only the tail of a long log, and the unit runs' failures scroll away behind the
  * interop run's output; this repeats them at the end from the runs' JSON reports.
- * Usage: tsx scripts/test-summary.ts test-results/unit.json test-results/interop.json
+ * Usage: tsx scripts/test-summary.ts test-results/node.json test-results/e2e.json test-results/interop.json
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
