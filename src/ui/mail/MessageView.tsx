@@ -19,7 +19,7 @@ import { Details, errorKey, technical } from '../status/error-text.tsx';
 import { useOnline } from '../status/Status.tsx';
 import { MailFrame } from './MailFrame.tsx';
 import { MoveDialog } from './MoveDialog.tsx';
-import { deleteMails, moveMails } from './mail-actions.ts';
+import { deleteMails, moveMails, thenBack } from './mail-actions.ts';
 import { useSenderPhoto } from './sender-photo.ts';
 
 type RenderModule = typeof import('./render.ts');
@@ -51,15 +51,9 @@ export function MessageView({ item, folders, onBack }: MessageViewProps) {
   }, [item.id]);
 
   const act = (f: () => Promise<void>) => () => void f();
-  const remove = act(async () => {
-    await deleteMails(client, folders, [item]);
-    onBack?.();
-  });
+  const remove = act(() => thenBack(() => deleteMails(client, folders, [item]), onBack));
   const toggleFlag = act(() => client.setFlag(ref, flagged ? null : { status: 2, flagType: 'Flag for follow up' }));
-  const markUnread = act(async () => {
-    await client.markRead([ref], false);
-    onBack?.();
-  });
+  const markUnread = act(() => thenBack(() => client.markRead([ref], false), onBack));
 
   return (
     <article class="message" aria-labelledby="message-subject">
@@ -116,8 +110,7 @@ export function MessageView({ item, folders, onBack }: MessageViewProps) {
           onCancel={() => setMoving(false)}
           onPick={async (folderId) => {
             setMoving(false);
-            await moveMails(client, [item], folderId, 'move');
-            onBack?.();
+            await thenBack(() => moveMails(client, [item], folderId, 'move'), onBack);
           }}
         />
       )}
@@ -163,11 +156,11 @@ function Invitation({ item, onAnswered }: { item: ItemOf<'Email'>; onAnswered?: 
   const m = item.data.meetingRequest;
   const [answer, setAnswer] = useState<string | undefined>();
   if (!m) return null;
-  const respond = (response: 1 | 2 | 3, label: string) => async () => {
-    await client.respondToMeeting(refOf(item), response);
-    setAnswer(label);
-    onAnswered?.();
-  };
+  const respond = (response: 1 | 2 | 3, label: string) => () =>
+    thenBack(async () => {
+      await client.respondToMeeting(refOf(item), response);
+      setAnswer(label);
+    }, onAnswered);
   return (
     <section class="invitation" aria-label={t('mail.invitation')}>
       <p class="invitation-when">

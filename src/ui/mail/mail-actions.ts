@@ -19,6 +19,20 @@ export function trashFor(folders: readonly FolderRecord[], accountId: string, fo
   return trash && trash.serverId !== folderId ? trash : undefined;
 }
 
+/**
+ * Runs `work`, then goes back to the list, unless the user went elsewhere meanwhile: a move
+ * answered late must not pull them out of the folder they opened since.
+ */
+export async function thenBack(
+  work: () => Promise<void>,
+  back: (() => void) | undefined,
+  here: () => string = () => location.hash,
+): Promise<void> {
+  const started = here();
+  await work();
+  if (here() === started) back?.();
+}
+
 /** Moves the mails (all of one folder), first keeping the undo offer so that a reload in between loses nothing. */
 export async function moveMails(
   client: EngineClient,
