@@ -4,13 +4,13 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatAddressList, parseAddressList, type Address } from '../../eas/items/addresses.ts';
-import type { Attachment } from '../../eas/items/airsyncbase.ts';
 import type { Email } from '../../eas/items/email.ts';
 import type { AccountRecord, BodyRecord, ItemRecord } from '../../store/schema.ts';
 import { Icon } from '../components/Icon.tsx';
 import type { ComposeMode, Route } from '../router.ts';
 import { refOf, type EngineClient, type LocalDraft, type OutgoingAttachment, type OutgoingMail } from '../../runtime/engine-client.ts';
 import type { Db } from '../../store/db.ts';
+import { draftFiles } from '../../store/drafts.ts';
 import { useApp } from '../data/live.ts';
 import { getBody, getDraft, getItem, listAccounts, serverDraftsFolder } from '../data/read.ts';
 import { useI18n, type I18n } from '../i18n/index.ts';
@@ -127,7 +127,7 @@ async function openDraft(db: Db, client: EngineClient, ref: { accountId: string;
     accountId: ref.accountId,
     mode: saved?.mode ?? 'new',
     source: saved?.source,
-    attachments: await draftFiles(client, ref.accountId, mail.attachments, saved),
+    attachments: await draftFiles(mail.attachments, saved, (fileReference) => client.fetchAttachment(ref.accountId, fileReference)),
     to: formatAddressList(mail.to),
     cc: formatAddressList(mail.cc),
     bcc: formatAddressList(mail.bcc),
@@ -135,32 +135,6 @@ async function openDraft(db: Db, client: EngineClient, ref: { accountId: string;
     text,
     savedAt: saved?.savedAt ?? item.updatedAt,
   };
-}
-
-/**
- * The files of a draft in the server's Drafts folder (16.x), as compose holds them: the
- * bytes this device kept, else fetched (ItemOperations); offline, a file stays listed by its
- * FileReference, without its bytes, so that keeping the draft does not delete it on the server.
- */
-async function draftFiles(
-  client: EngineClient,
-  accountId: string,
-  files: readonly Attachment[],
-  saved: LocalDraft | undefined,
-): Promise<OutgoingAttachment[]> {
-  return Promise.all(
-    files.map(async (a) => {
-      const mine = saved?.attachments.find((m) => m.id !== undefined && (m.id === a.fileReference || m.id === a.clientId));
-      if (mine) return mine;
-      const got = a.fileReference ? await client.fetchAttachment(accountId, a.fileReference).catch(() => undefined) : undefined;
-      return {
-        id: a.fileReference || a.clientId,
-        name: a.displayName ?? 'attachment',
-        contentType: got?.contentType ?? 'application/octet-stream',
-        bytes: got?.bytes ?? new Uint8Array(0),
-      };
-    }),
-  );
 }
 
 /** Saves a file of the draft on the device (the browser's download). */
