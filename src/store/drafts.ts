@@ -69,7 +69,8 @@ export function sendsDraft(p: PendingRecord): p is PendingOf<'change'> {
 /**
  * The files of a draft in the server's Drafts folder (16.x), as compose holds them: the
  * bytes this device kept, else fetched (ItemOperations); offline, a file stays listed by its
- * FileReference, without its bytes, so that keeping the draft does not delete it on the server.
+ * FileReference, without its bytes (`notFetched`), so that keeping the draft does not delete
+ * it on the server and sending it fetches the bytes first (outbox.ts).
  */
 export async function draftFiles(
   files: readonly Attachment[],
@@ -79,14 +80,12 @@ export async function draftFiles(
   return Promise.all(
     files.map(async (a) => {
       const mine = saved?.attachments.find((m) => m.id !== undefined && (m.id === a.fileReference || m.id === a.clientId));
-      if (mine) return mine;
+      if (mine && !mine.notFetched) return mine;
       const got = a.fileReference ? await fetch(a.fileReference).catch(() => undefined) : undefined;
-      return {
-        id: a.fileReference || a.clientId,
-        name: a.displayName ?? 'attachment',
-        contentType: got?.contentType ?? 'application/octet-stream',
-        bytes: got?.bytes ?? new Uint8Array(0),
-      };
+      const id = a.fileReference || a.clientId;
+      const name = a.displayName ?? 'attachment';
+      if (got) return { id, name, contentType: got.contentType, bytes: got.bytes };
+      return { id, name, contentType: 'application/octet-stream', bytes: new Uint8Array(0), notFetched: true as const };
     }),
   );
 }

@@ -363,7 +363,7 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
               <ul class="compose-files" aria-label={t('mail.attachments')}>
                 {draft.attachments.map((a, i) => (
                   <li key={i}>
-                    {a.bytes.length > 0 ? (
+                    {!a.notFetched ? (
                       <button
                         type="button"
                         class="file-name"
@@ -375,7 +375,7 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
                     ) : (
                       a.name
                     )}{' '}
-                    <span class="hint">{a.bytes.length > 0 ? bytes(a.bytes.length) : t('drafts.fileOnServer')}</span>
+                    <span class="hint">{a.notFetched ? t('drafts.fileOnServer') : bytes(a.bytes.length)}</span>
                     <button
                       type="button"
                       class="icon-btn"
