@@ -556,7 +556,13 @@ describe('16.1 draft files the device does not hold, or that change while they u
   });
 
   it("a reply draft given a file on another device, opened and sent offline as a reply: the file's bytes are fetched first, Bob gets them", async () => {
-    const s = await setup();
+    // While the server will not give the file (ItemOperations answers 500), the mail waits and the draft stays.
+    const fetching = { broken: false };
+    const s = await setup(
+      '16.1',
+      (h) => async (r) =>
+        fetching.broken && new URL(r.url).searchParams.get('Cmd') === 'ItemOperations' ? new Response(null, { status: 500 }) : h(r),
+    );
     const inboxStore = folderOf(s.server, 'alice', FolderType.Inbox);
     const originalId = [...inboxStore.items.keys()][0]!;
     const source = { accountId: s.accountId, itemId: await itemIdOf(s.store, s.accountId, inboxStore.id, originalId) };
@@ -576,6 +582,13 @@ describe('16.1 draft files the device does not hold, or that change while they u
     const mail = outgoing(s.accountId, { subject: 'Re: budget', text: 'Figures attached', attachments: files });
     await s.engine.sendDraft({ ...mail, source: { kind: 'reply', ref: source, quoted: true } }, 'r2');
     s.net.online = true;
+    fetching.broken = true;
+    await s.engine.syncAccount(s.accountId);
+    expect(inboxOf(s.server, 'bob', 'Re: budget')).toEqual([]);
+    expect(mailsIn(s.drafts).map((m) => [m.subject, byName(filesOf(m))])).toEqual([['Re: budget', byName([mine, sheet].map(asServer))]]);
+    const waiting = (await s.store.db.getAll('pending')).flatMap((p) => (p.kind === 'send' ? [[p.payload.state, p.lastError]] : []));
+    expect(waiting).toEqual([['queued', expect.stringContaining('a file of the draft could not be fetched')]]);
+    fetching.broken = false;
     expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
     expect(inboxOf(s.server, 'bob', 'Re: budget').map((m) => byName(filesOf(m)))).toEqual([byName([mine, sheet].map(asServer))]);
     expect(mailsIn(s.drafts)).toEqual([]);
