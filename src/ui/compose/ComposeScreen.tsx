@@ -22,7 +22,7 @@ import { htmlWithSignature, signatureBlock } from './signature.ts';
 
 type ComposeRoute = Extract<Route, { name: 'compose' }>;
 
-interface Draft {
+export interface Draft {
   accountId: string;
   to: string;
   cc: string;
@@ -135,6 +135,16 @@ async function openDraft(db: Db, client: EngineClient, ref: { accountId: string;
     text,
     savedAt: saved?.savedAt ?? item.updatedAt,
   };
+}
+
+/**
+ * The draft's files that are only on the server of the account it was kept under (opened
+ * offline, store/drafts.ts draftFiles), when it is to be sent from another account: that
+ * account's outbox cannot fetch them, and the draft they are in would be deleted.
+ */
+export function filesLeftOnServer(d: Draft, keptUnder: string | null | undefined): string[] {
+  if (!keptUnder || keptUnder === d.accountId) return [];
+  return d.attachments.filter((a) => a.notFetched).map((a) => a.name);
 }
 
 /** Saves a file of the draft on the device (the browser's download). */
@@ -277,6 +287,8 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
     if (all.length === 0) return setError(t('mail.noRecipients'));
     const bad = all.find((a) => !looksLikeEmail(a.email));
     if (bad) return setError(t('mail.badAddress', { address: bad.email }));
+    const left = filesLeftOnServer(draft, keptUnder.current);
+    if (left.length > 0) return setError(t('drafts.filesOnOtherAccount', { names: left.join(', ') }));
     setSending(true);
     const mail: OutgoingMail = {
       accountId: draft.accountId,
