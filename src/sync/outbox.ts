@@ -158,7 +158,8 @@ async function withDraftFiles(run: AccountRun, p: PendingOf<'send'>): Promise<Pe
   const payload = p.payload;
   try {
     const fetched = async (a: OutgoingAttachment): Promise<OutgoingAttachment> => {
-      if (!a.notFetched || a.id === undefined) return a;
+      if (!a.notFetched) return a;
+      if (a.id === undefined) throw new SyncError('server', `${a.name} has no FileReference`);
       const got = await attachmentBytes(run, a.id);
       return { name: a.name, contentType: got.contentType, bytes: got.bytes, ...(a.contentId && { contentId: a.contentId }) };
     };
