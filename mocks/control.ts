@@ -9,7 +9,7 @@
  *   POST /mock-control/faults          {spec} or a FaultSpec object
  *   POST /mock-control/faults/clear
  *   POST /mock-control/new-mail        {user, from?: {name?, email}}  (from someone else than the generated senders)
- *   POST /mock-control/new-draft       {user, to?: [{name?, email}], subject?, text?}  (another device's draft) -> {serverId}
+ *   POST /mock-control/new-draft       {user, to?: [{name?, email}], subject?, text?, files?: [{name, type, text}]}  (another device's draft) -> {serverId}
  *   POST /mock-control/edit-event      {user}
  *   POST /mock-control/delete-contact  {user}
  *   POST /mock-control/changes         {user, mailEvery, eventEvery, contactEvery}  (seconds; 0 = off)
@@ -122,7 +122,12 @@ const senderOf = (body: Record<string, unknown>): Address | undefined => address
 function draftFields(body: Record<string, unknown>): DraftFields {
   const to = addressesOf(Array.isArray(body['to']) ? body['to'] : []);
   const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
-  return { to, subject: text('subject'), text: text('text') };
+  const files = (Array.isArray(body['files']) ? body['files'] : []).flatMap((f) => {
+    const { name, type, text: content } = (f ?? {}) as Record<string, unknown>;
+    if (typeof name !== 'string' || typeof content !== 'string') return [];
+    return [{ name, contentType: typeof type === 'string' ? type : 'application/octet-stream', bytes: new TextEncoder().encode(content) }];
+  });
+  return { to, subject: text('subject'), text: text('text'), ...(files.length > 0 && { attachments: files }) };
 }
 
 function state(mock: Mock, faults: Faults): unknown {

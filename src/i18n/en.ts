@@ -398,6 +398,8 @@ export const en = {
   'drafts.savedServer': 'Draft saved {time}; it goes to the Drafts folder on the server.',
   'drafts.downloadFile': 'Download {name}',
   'drafts.fileOnServer': 'on the server; opens when online',
+  'drafts.filesOnOtherAccount':
+    'These files are still only on the server of the account the draft was saved under: {names}. Send it from that account, or open the draft again when online.',
   'drafts.onServer':
     'These drafts are in the Drafts folder on the server: your other devices see them, and a draft written offline goes there once you are online.',
   'settings.accounts': 'Accounts',

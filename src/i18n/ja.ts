@@ -400,6 +400,8 @@ export const ja: Record<MessageKey, string> = {
   'drafts.savedServer': '{time} に下書きを保存しました。サーバーの下書きフォルダーにも保存されます。',
   'drafts.downloadFile': '{name} をダウンロード',
   'drafts.fileOnServer': 'サーバー上にあります。オンラインで開けます',
+  'drafts.filesOnOtherAccount':
+    '次のファイルは、下書きを保存したアカウントのサーバーにしかありません：{names}。そのアカウントから送信するか、オンラインのときに下書きを開き直してください。',
   'drafts.onServer':
     'これらの下書きはサーバーの下書きフォルダーにあり、ほかの端末からも見られます。オフラインで書いた下書きは、オンラインになるとサーバーへ送られます。',
   'settings.accounts': 'アカウント',

@@ -5,6 +5,7 @@
  * server's Drafts folder with the same id (src/sync/drafts.ts); below 16.0 it is on this
  * device only, and the screens say so.
  */
+import type { Attachment } from '../eas/items/airsyncbase.ts';
 import { atLeast } from '../eas/version.ts';
 import type { WriteOp } from './db.ts';
 import type { OutgoingAttachment } from './payloads.ts';
@@ -63,4 +64,28 @@ export function wipeDraftOps(accountId: string): WriteOp[] {
 export function sendsDraft(p: PendingRecord): p is PendingOf<'change'> {
   // A record of an older version may lack its payload.
   return p.kind === 'change' && p.payload?.class === 'Draft' && p.payload.send === true;
+}
+
+/**
+ * The files of a draft in the server's Drafts folder (16.x), as compose holds them: the
+ * bytes this device kept, else fetched (ItemOperations); offline, a file stays listed by its
+ * FileReference, without its bytes (`notFetched`), so that keeping the draft does not delete
+ * it on the server and sending it fetches the bytes first (outbox.ts).
+ */
+export async function draftFiles(
+  files: readonly Attachment[],
+  saved: LocalDraft | undefined,
+  fetch: (fileReference: string) => Promise<{ readonly contentType: string; readonly bytes: Uint8Array }>,
+): Promise<OutgoingAttachment[]> {
+  return Promise.all(
+    files.map(async (a) => {
+      const mine = saved?.attachments.find((m) => m.id !== undefined && (m.id === a.fileReference || m.id === a.clientId));
+      if (mine && !mine.notFetched) return mine;
+      const got = a.fileReference ? await fetch(a.fileReference).catch(() => undefined) : undefined;
+      const id = a.fileReference || a.clientId;
+      const name = a.displayName ?? 'attachment';
+      if (got) return { id, name, contentType: got.contentType, bytes: got.bytes };
+      return { id, name, contentType: 'application/octet-stream', bytes: new Uint8Array(0), notFetched: true as const };
+    }),
+  );
 }

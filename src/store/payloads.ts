@@ -57,6 +57,12 @@ export interface DeletePayload {
    * DeletesAsMoves 0, MS-ASCMD 2.2.3.43), as a draft sent by email2:Send leaves no copy there.
    */
   readonly purge?: true;
+  /**
+   * The outbox record (PendingRecord.id) that sends the draft: the draft stays on the server
+   * until that mail is gone from the queue, so that a file the mail takes from it (by its
+   * FileReference, outbox.ts) can still be fetched.
+   */
+  readonly afterSend?: number;
 }
 
 export interface OutgoingAttachment {
@@ -67,6 +73,11 @@ export interface OutgoingAttachment {
   readonly contentId?: string;
   /** A 16.x draft's attachment on the server: its FileReference, or the ClientId it was added with (MS-ASAIRS 2.2.2.14). */
   readonly id?: string;
+  /**
+   * The bytes are not on this device (`bytes` is empty): `id` is the FileReference of the
+   * server's draft file that holds them, fetched before the mail is sent (outbox.ts).
+   */
+  readonly notFetched?: true;
 }
 
 /** A mail for the outbox (the UI calls it OutgoingMail). */

@@ -20,6 +20,9 @@ import { deleteDraftOps, sendsDraft } from '../store/drafts.ts';
 import { itemOf } from '../store/item.ts';
 import type { AccountRecord, ConflictRecord, FolderRecord, ItemRecord, PendingOf, PendingRecord, SyncClass } from '../store/schema.ts';
 import { applyChange, confirmedData, isUpdate, itemData, mergeUpdate, readOf, sameContent, sortKeyOf, type ReadItem } from './classes.ts';
+import { decodeAttachments, type Attachment } from '../eas/items/airsyncbase.ts';
+import type { Email } from '../eas/items/email.ts';
+import { withConfirmedFiles } from './drafts.ts';
 import { deleteItemOp, deletePendingOp, generationKey, isProvisional, localId, putOp, resyncKey } from './local.ts';
 
 /** How many failed attempts a queued edit gets before it is given up (kept as a conflict). */
@@ -267,8 +270,9 @@ class CollectionApply {
       );
     }
     this.drop(p);
+    const confirmed = this.s.cls === 'Email' && response ? decodeAttachments(response) : [];
     for (const other of this.queue.get(provisional) ?? []) {
-      const moved = { ...other, serverId };
+      const moved = { ...(withConfirmedFiles(other, confirmed) ?? other), serverId };
       this.ops.push(putOp('pending', moved));
       this.enqueue(serverId, moved);
     }
@@ -282,6 +286,7 @@ class CollectionApply {
     const data = this.serverData(cmd.serverId, cmd.applicationData);
     if (data === undefined) return;
     if (cmd.kind === 'Add') this.adoptEarlierAdd(cmd.serverId, data);
+    if (this.s.cls === 'Email') this.confirmFiles(cmd.serverId, (data as Email).attachments);
     const queued = this.queue.get(cmd.serverId) ?? [];
     if (queued.some((p) => p.kind === 'delete' || p.kind === 'move' || sendsDraft(p))) return; // our delete/move/send goes out next
     const change = queued.find((p) => p.kind === 'change');
@@ -391,6 +396,23 @@ class CollectionApply {
     const data = r?.kind === 'Change' ? r.applicationData : undefined;
     if (!item || !data || this.s.cls !== 'Email') return this.stamp(serverId);
     this.putItem(serverId, confirmedData(this.s.cls, item.data, data), false);
+    this.confirmFiles(serverId, decodeAttachments(data));
+  }
+
+  /**
+   * FileReferences the server gave a draft's new files (by their ClientIds, MS-ASAIRS
+   * 2.2.2.24.1): the draft's queued Changes, made while the upload was on its way, name
+   * those files by them (a file removed meanwhile is deleted by its FileReference).
+   */
+  private confirmFiles(serverId: string, confirmed: readonly Attachment[]): void {
+    if (!confirmed.some((a) => a.clientId !== undefined && a.fileReference)) return;
+    const queued = this.queue.get(serverId) ?? [];
+    const next = queued.map((p) => {
+      const renamed = this.sentIds.has(p.id as number) ? undefined : withConfirmedFiles(p, confirmed);
+      if (renamed) this.ops.push(putOp('pending', renamed));
+      return renamed ?? p;
+    });
+    this.queue.set(serverId, next);
   }
 
   private stamp(serverId: string): void {

@@ -68,6 +68,11 @@ export async function fetchInline(
   return att ? fetchAttachment(run, cache, att.fileReference) : undefined;
 }
 
+/** An attachment's bytes from the cache, else from the server, without caching them (a file a queued mail takes along). */
+export async function attachmentBytes(run: AccountRun, fileReference: string): Promise<AttachmentRecord> {
+  return (await run.store.db.get('attachments', [run.session.account.id, fileReference])) ?? download(run, fileReference);
+}
+
 async function download(run: AccountRun, fileReference: string): Promise<AttachmentRecord> {
   const { result, parts } = await run.session.runMultipart(
     (ctx) => buildItemOperations({ operations: [{ kind: 'Fetch', target: { fileReference } }] }, ctx),

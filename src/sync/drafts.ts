@@ -14,7 +14,7 @@ import type { Email } from '../eas/items/email.ts';
 import { randomId } from '../store/db.ts';
 import type { LocalDraft } from '../store/drafts.ts';
 import type { OutgoingAttachment, OutgoingMessage } from '../store/payloads.ts';
-import type { AccountRecord } from '../store/schema.ts';
+import type { AccountRecord, PendingRecord } from '../store/schema.ts';
 
 /** A draft's version for the server: the mail item, and the attachment uploads and deletes that bring the server's to it. */
 export interface DraftVersion {
@@ -78,6 +78,8 @@ function attachmentsTo(wanted: readonly OutgoingAttachment[], current: readonly 
       list.push(held);
       continue;
     }
+    // Its bytes are not here to upload, and the server's draft no longer holds it.
+    if (w.notFetched) continue;
     const clientId = w.id ?? randomId(8);
     add.push({ clientId, displayName: w.name, contentType: w.contentType, content: w.bytes, method: ATTACHMENT_METHOD.normal });
     list.push({ fileReference: '', clientId, displayName: w.name, estimatedDataSize: w.bytes.length, method: ATTACHMENT_METHOD.normal });
@@ -101,6 +103,22 @@ export function withFileReferences(mail: Email, confirmed: readonly Attachment[]
   const refOf = (a: Attachment) => confirmed.find((c) => c.clientId !== undefined && c.clientId === a.clientId)?.fileReference;
   if (!mail.attachments.some((a) => refOf(a))) return mail;
   return { ...mail, attachments: mail.attachments.map((a) => ({ ...a, fileReference: refOf(a) ?? a.fileReference })) };
+}
+
+/**
+ * A queued Change of a draft once the server gave FileReferences for files it uploaded
+ * (an Add or Change that was on its way when this one was queued): its Deletes of those
+ * files name them by FileReference, as the server knows them (MS-ASAIRS 2.2.2.21), and its
+ * version of the draft holds them. Undefined: nothing in it to rename.
+ */
+export function withConfirmedFiles(p: PendingRecord, confirmed: readonly Attachment[]): PendingRecord | undefined {
+  if (p.kind !== 'change' || p.payload.class !== 'Draft') return undefined;
+  const refOf = (id: string) => confirmed.find((c) => c.fileReference && c.clientId !== undefined && c.clientId === id)?.fileReference;
+  const next = withFileReferences(p.payload.next, confirmed);
+  const deletes = p.payload.attachments?.delete ?? [];
+  if (next === p.payload.next && !deletes.some(refOf)) return undefined;
+  const attachments = p.payload.attachments && { ...p.payload.attachments, delete: deletes.map((ref) => refOf(ref) ?? ref) };
+  return { ...p, payload: { ...p.payload, next, ...(attachments && { attachments }) } };
 }
 
 function mailOf(

@@ -32,6 +32,7 @@ import { describeStatus, isRetryLater } from '../eas/status.ts';
 import { atLeast } from '../eas/version.ts';
 import { randomId } from '../store/db.ts';
 import type { AccountRecord, BodyRecord, ItemRecord, PendingOf, PendingRecord } from '../store/schema.ts';
+import { attachmentBytes } from './attachments.ts';
 import { fetchBodies } from './bodies.ts';
 import { sending, type AccountRun } from './context.ts';
 import { SyncError } from './errors.ts';
@@ -83,7 +84,8 @@ async function sendOne(run: AccountRun, id: number): Promise<Outcome> {
   for (let round = 0; round < 2; round++) {
     const marked = await markSending(run, id);
     if (!marked) return 'gone';
-    const p = marked.record;
+    const p = await withDraftFiles(run, marked.record);
+    if (typeof p === 'string') return p;
     const payload: OutboxPayload = { ...p.payload, unconfirmed: undefined };
     const original = await originalItem(run, payload);
     const smart = useSmart(run, payload, original);
@@ -141,6 +143,36 @@ async function markSending(run: AccountRun, id: number): Promise<{ record: Pendi
     run.emit({ type: 'outbox', accountId: p.accountId, id, state: 'sending' });
     return { record: next, unsure: before.state === 'sending' || before.unconfirmed === true };
   });
+}
+
+/**
+ * The mail with the bytes of every file it names only by a FileReference of the server's
+ * draft (OutgoingAttachment.notFetched: compose opened the draft offline), fetched with
+ * ItemOperations (MS-ASCMD 2.2.1.10) and kept in the queued record, so a retry needs the
+ * draft no more. The mail never goes with an empty file: when a file cannot be had it
+ * stays queued (its outcome is returned, the error noted; after MAX_SEND_ATTEMPTS it
+ * fails); a network or account error is thrown, as a send's would be.
+ */
+async function withDraftFiles(run: AccountRun, p: PendingOf<'send'>): Promise<PendingOf<'send'> | Outcome> {
+  if (!p.payload.attachments.some((a) => a.notFetched)) return p;
+  const payload = p.payload;
+  try {
+    const fetched = async (a: OutgoingAttachment): Promise<OutgoingAttachment> => {
+      if (!a.notFetched) return a;
+      if (a.id === undefined) throw new SyncError('server', `${a.name} has no FileReference`);
+      const got = await attachmentBytes(run, a.id);
+      return { name: a.name, contentType: got.contentType, bytes: got.bytes, ...(a.contentId && { contentId: a.contentId }) };
+    };
+    const next: PendingOf<'send'> = { ...p, payload: { ...payload, attachments: await Promise.all(payload.attachments.map(fetched)) } };
+    await run.locked(() => run.store.commit([putOp('pending', next)]));
+    return next;
+  } catch (e) {
+    if (!(e instanceof SyncError && (e.kind === 'server' || e.kind === 'protocol'))) {
+      await settle(run, p, { ...payload, state: 'queued' });
+      throw e;
+    }
+    return settle(run, p, { ...payload, state: 'queued' }, `a file of the draft could not be fetched from the server: ${e.message}`, true);
+  }
 }
 
 /** A failure after which the server may have sent the mail: a lost answer, or one that could not be read. */

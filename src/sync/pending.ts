@@ -146,13 +146,13 @@ export function changeEdit(
 }
 
 /** A delete (mail: to Deleted Items, DeletesAsMoves). Unsent changes of the item are dropped with it. */
-export function deleteEdit(env: EditEnv, folder: FolderRecord, item: ItemRecord, queued: readonly PendingRecord[], purge = false): Edit {
+export function deleteEdit(env: EditEnv, folder: FolderRecord, item: ItemRecord, queued: readonly PendingRecord[], sentBy?: number): Edit {
   const record = pendingRecord(env, {
     kind: 'delete',
     folderId: folder.serverId,
     serverId: item.serverId,
     itemId: item.id,
-    payload: { class: item.class, ...(purge && { purge: true as const }) },
+    payload: { class: item.class, ...(sentBy !== undefined && { purge: true as const, afterSend: sentBy }) },
   });
   return leaveEdit(env, folder, item, queued, record, -unreadOf(item));
 }
@@ -374,6 +374,7 @@ export function commandsFor(
     }
     busy.add(item);
     if (p.kind === 'add' && options.holdAdds) continue;
+    if (p.kind === 'delete' && waitsForSend(p, queue)) continue;
     if (p.kind === 'delete' && !isProvisional(item)) {
       if (purge !== undefined && purge !== (p.payload.purge === true)) continue;
       purge = p.payload.purge === true;
@@ -385,6 +386,10 @@ export function commandsFor(
   }
   return { sent, commands, purge: purge === true };
 }
+
+/** A draft sent as a reply or forward stays on the server while its mail is queued (DeletePayload.afterSend). */
+const waitsForSend = (p: PendingOf<'delete'>, queue: readonly PendingRecord[]): boolean =>
+  p.payload.afterSend !== undefined && queue.some((q) => q.id === p.payload.afterSend && q.kind === 'send');
 
 function commandOf(p: PendingRecord, cls: SyncClass, ctx: EasContext): SyncClientCommand | undefined {
   const serverId = p.serverId as string;

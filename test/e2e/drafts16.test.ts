@@ -277,6 +277,52 @@ describe('16.1 drafts in Chromium', () => {
     await context.close();
   });
 
+  it('a draft another device saved with a file, opened and sent offline: the file shows as on the server, and Bob gets its bytes', {
+    timeout: 240_000,
+    retry: 1,
+  }, async () => {
+    const { context, page } = await demoPhone(browser, server.origin);
+    const content = 'The plan, page 1\n';
+    const file = { name: 'plan.txt', type: 'text/plain', size: new TextEncoder().encode(content).length };
+    await page.evaluate(
+      ([name, type, text]) =>
+        fetch('/mock-control/new-draft', {
+          method: 'POST',
+          body: JSON.stringify({
+            user: 'alice',
+            to: [{ name: 'Bob', email: 'bob@example.test' }],
+            subject: 'Plan from the laptop',
+            text: 'The plan is attached.',
+            files: [{ name, type, text }],
+          }),
+        }),
+      [file.name, file.type, content],
+    );
+    await page.reload(); // the app syncs when it starts
+    await page.getByRole('listbox', { name: 'Inbox' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Folders' }).click();
+    await page.getByRole('link', { name: 'Drafts', exact: true }).click();
+    const row = page.getByRole('link').filter({ hasText: 'Plan from the laptop' });
+    await row.waitFor({ timeout: 30_000 });
+    // Offline, its file was never downloaded here: listed as on the server, not as an empty file to download.
+    await demoAct(page, 'Drop the network');
+    await context.setOffline(true);
+    await row.click();
+    await page.getByRole('heading', { name: 'New message' }).waitFor();
+    const files = page.getByRole('list', { name: 'Attachments' });
+    await files.getByText('on the server; opens when online').waitFor();
+    expect(await files.getByRole('button', { name: `Download ${file.name}` }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: 'New message' }).waitFor({ state: 'detached' });
+    await context.setOffline(false);
+    await demoAct(page, 'Restore the network');
+    await page.reload();
+    const received = async () =>
+      (await serverMails(page, 'bob', 'Inbox')).filter((m) => m.subject === 'Plan from the laptop').map((m) => m.files);
+    await expect.poll(received, { timeout: 30_000 }).toEqual([[file]]);
+    await context.close();
+  });
+
   it('beside it, an account set up at 14.1 keeps its drafts on this device, and its list says so', async () => {
     const { context, page } = await demoPhone(browser, server.origin);
     // Bob's account on the same demo server, the protocol version chosen by hand.

@@ -6,13 +6,21 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { FolderType, mailContent, removeItem, requireFolderOfType, type Mail, type Store as MockStore } from '../../mocks/model.ts';
+import {
+  FolderType,
+  mailContent,
+  removeItem,
+  requireFolderOfType,
+  touchItem,
+  type Mail,
+  type Store as MockStore,
+} from '../../mocks/model.ts';
 import type { MockServer } from '../../mocks/server.ts';
 import type { Email } from '../../src/eas/items/email.ts';
 import { decodeEas, encodeEas } from '../../src/eas/wbxml.ts';
 import { el, kid, kids, type El } from '../../src/wbxml/tree.ts';
 import { listDrafts } from '../../src/store/reads.ts';
-import { serverDrafts, type LocalDraft } from '../../src/store/drafts.ts';
+import { draftFiles, serverDrafts, type LocalDraft } from '../../src/store/drafts.ts';
 import type { OutgoingMessage } from '../../src/store/payloads.ts';
 import type { AccountRecord, FolderRecord, ItemRecord, PendingRecord } from '../../src/store/schema.ts';
 import { alice, engineFor, itemIdOf, journaledStore, mockServer, pinVersion } from './support.ts';
@@ -480,6 +488,165 @@ describe('16.1 drafts on the server', () => {
     await engine.sendDraft(outgoing(accountId), 'd5');
     expect((await store.db.getAll('pending')).map((p) => p.kind)).toEqual(['send']);
     expect(await listDrafts(store.db, accountId)).toEqual([]);
+  });
+});
+
+/** A gate on the transport: arm() holds the next Sync request before it reaches the server, until released. */
+function syncGate() {
+  let armed = false;
+  let reached = (): void => undefined;
+  let released = Promise.resolve();
+  const arm = () => {
+    armed = true;
+    let release = (): void => undefined;
+    const at = new Promise<void>((r) => (reached = r));
+    released = new Promise<void>((r) => (release = r));
+    return { reached: at, release: () => release() };
+  };
+  const wrap =
+    (h: Handler): Handler =>
+    async (r) => {
+      if (armed && new URL(r.url).searchParams.get('Cmd') === 'Sync') {
+        armed = false;
+        reached();
+        await released;
+      }
+      return h(r);
+    };
+  return { arm, wrap };
+}
+
+/** A file another device adds to a mail on the server (the mail's content replaced, as a client's edit would). */
+function addServerFile(server: MockServer, store: MockStore, serverId: string, f: File): void {
+  const item = store.items.get(serverId)!;
+  const mail = item.data as Mail;
+  const content = mailContent(mail);
+  mail.content = { ...content, attachments: [...content.attachments, { ...f, inline: false }] };
+  touchItem(server.mock.world, store, item);
+}
+
+describe('16.1 draft files the device does not hold, or that change while they upload', () => {
+  type Setup = Awaited<ReturnType<typeof setup>>;
+  /** The draft as compose opens it (store/drafts.ts draftFiles): its files from the server's copy and what this device kept. */
+  async function opened({ store, engine, accountId, drafts }: Setup, id: string) {
+    const item = (await localDrafts(store, accountId, drafts.id)).find((i) => i.id === id)!;
+    const kept = (await listDrafts(store.db, accountId)).find((d) => d.id === id);
+    return draftFiles((item.data as Email).attachments, kept, (ref) => engine.fetchAttachment(accountId, ref));
+  }
+  const inboxOf = (server: MockServer, login: string, subject: string) =>
+    mailsIn(folderOf(server, login, FolderType.Inbox)).filter((m) => m.subject === subject);
+  const byName = (files: ReturnType<typeof asServer>[]) => [...files].sort((a, b) => a.name.localeCompare(b.name));
+
+  it("a draft from another device, opened and sent offline with its file not downloaded: Bob gets the file's bytes", async () => {
+    const s = await setup();
+    const plan = file('plan.pdf', 'application/pdf', '%PDF-1.4 the plan');
+    const made = s.server.control.newDraft('alice', { to: [bob], subject: 'From the laptop', text: 'With the plan', attachments: [plan] });
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+    s.net.online = false;
+    const [item] = await localDrafts(s.store, s.accountId, s.drafts.id);
+    const files = await opened(s, item!.id);
+    expect(files.map((f) => [f.name, f.bytes.length])).toEqual([['plan.pdf', 0]]); // offline: known by its FileReference only
+    await s.engine.sendDraft(outgoing(s.accountId, { subject: 'From the laptop', text: 'Plan attached', attachments: files }), item!.id);
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: false });
+    s.net.online = true;
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+    expect(inboxOf(s.server, 'bob', 'From the laptop').map(filesOf)).toEqual([[asServer(plan)]]);
+    expect(s.drafts.items.has(made.id)).toBe(false);
+    expect(await s.store.db.getAll('pending')).toEqual([]);
+  });
+
+  it("a reply draft given a file on another device, opened and sent offline as a reply: the file's bytes are fetched first, Bob gets them", async () => {
+    // While the server will not give the file (ItemOperations answers 500), the mail waits and the draft stays.
+    const fetching = { broken: false };
+    const s = await setup(
+      '16.1',
+      (h) => async (r) =>
+        fetching.broken && new URL(r.url).searchParams.get('Cmd') === 'ItemOperations' ? new Response(null, { status: 500 }) : h(r),
+    );
+    const inboxStore = folderOf(s.server, 'alice', FolderType.Inbox);
+    const originalId = [...inboxStore.items.keys()][0]!;
+    const source = { accountId: s.accountId, itemId: await itemIdOf(s.store, s.accountId, inboxStore.id, originalId) };
+    const mine = file('notes.txt', 'text/plain', 'my notes');
+    await s.engine.saveDraft(draft(s.accountId, 'r2', { mode: 'reply', source, cc: '', subject: 'Re: budget', attachments: [mine] }));
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+    const sheet = file('budget.xlsx', 'application/vnd.ms-excel', 'PK\x03\x04 sheet bytes');
+    addServerFile(s.server, s.drafts, [...s.drafts.items.keys()][0]!, sheet);
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+
+    s.net.online = false;
+    const files = await opened(s, 'r2');
+    expect(files.map((f) => [f.name, f.bytes.length])).toEqual([
+      ['notes.txt', mine.bytes.length],
+      ['budget.xlsx', 0],
+    ]);
+    const mail = outgoing(s.accountId, { subject: 'Re: budget', text: 'Figures attached', attachments: files });
+    await s.engine.sendDraft({ ...mail, source: { kind: 'reply', ref: source, quoted: true } }, 'r2');
+    s.net.online = true;
+    fetching.broken = true;
+    await s.engine.syncAccount(s.accountId);
+    expect(inboxOf(s.server, 'bob', 'Re: budget')).toEqual([]);
+    expect(mailsIn(s.drafts).map((m) => [m.subject, byName(filesOf(m))])).toEqual([['Re: budget', byName([mine, sheet].map(asServer))]]);
+    const waiting = (await s.store.db.getAll('pending')).flatMap((p) => (p.kind === 'send' ? [[p.payload.state, p.lastError]] : []));
+    expect(waiting).toEqual([['queued', expect.stringContaining('a file of the draft could not be fetched')]]);
+    fetching.broken = false;
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+    expect(inboxOf(s.server, 'bob', 'Re: budget').map((m) => byName(filesOf(m)))).toEqual([byName([mine, sheet].map(asServer))]);
+    expect(mailsIn(s.drafts)).toEqual([]);
+    expect(await s.store.db.getAll('pending')).toEqual([]);
+  });
+
+  it("a file removed while the Sync uploading it is on its way: the server's draft does not keep it (Add, then Change)", async () => {
+    const gate = syncGate();
+    const s = await setup('16.1', gate.wrap);
+    const kept = (id: string) => listDrafts(s.store.db, s.accountId).then((l) => l.find((d) => d.id === id)!);
+    const old = file('old-plan.txt', 'text/plain', 'superseded');
+    const plan = file('plan.txt', 'text/plain', 'the plan');
+    await s.engine.saveDraft(draft(s.accountId, 'f1', { subject: 'Files in flight', attachments: [old, plan] }));
+    let held = gate.arm();
+    let syncing = s.engine.syncAccount(s.accountId);
+    await held.reached; // the Add carrying both files is on its way
+    await s.engine.saveDraft({ ...(await kept('f1')), attachments: [(await kept('f1')).attachments[1]!] });
+    held.release();
+    expect(await syncing).toMatchObject({ ok: true });
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(s.drafts).map(filesOf)).toEqual([[asServer(plan)]]);
+
+    const late = file('late.txt', 'text/plain', 'added, then dropped');
+    await s.engine.saveDraft({ ...(await kept('f1')), attachments: [...(await kept('f1')).attachments, late] });
+    held = gate.arm();
+    syncing = s.engine.syncAccount(s.accountId);
+    await held.reached; // the Change uploading late.txt is on its way
+    const now = await kept('f1');
+    await s.engine.saveDraft({ ...now, attachments: now.attachments.filter((a) => a.name !== 'late.txt') });
+    held.release();
+    expect(await syncing).toMatchObject({ ok: true });
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+    expect(mailsIn(s.drafts).map(filesOf)).toEqual([[asServer(plan)]]);
+    const refs = await localFileRefs(s.store, s.accountId, s.drafts.id);
+    expect(refs.map((r) => [r.name, r.ref !== ''])).toEqual([['plan.txt', true]]);
+    expect(await s.store.db.getAll('pending')).toEqual([]);
+  });
+
+  it("a forward kept as a draft, reopened and sent: Bob gets the original's files once each, and the one added here", async () => {
+    const s = await setup();
+    const inboxStore = folderOf(s.server, 'alice', FolderType.Inbox);
+    const originalId = [...inboxStore.items.keys()][0]!;
+    const theirs = [file('agenda.csv', 'text/csv', 'time,topic\n9,budget'), file('site.png', 'image/png', '\x89PNG site')];
+    for (const f of theirs) addServerFile(s.server, inboxStore, originalId, f);
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+    const source = { accountId: s.accountId, itemId: await itemIdOf(s.store, s.accountId, inboxStore.id, originalId) };
+    const mine = file('comments.txt', 'text/plain', 'my comments');
+    const fwd = { mode: 'forward' as const, source, cc: '', subject: 'Fwd: agenda', text: 'FYI', attachments: [mine] };
+    await s.engine.saveDraft(draft(s.accountId, 'w1', fwd));
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+
+    const files = await opened(s, 'w1');
+    const mail = outgoing(s.accountId, { subject: 'Fwd: agenda', text: 'FYI', attachments: files });
+    await s.engine.sendDraft({ ...mail, source: { kind: 'forward', ref: source, quoted: false } }, 'w1');
+    expect(await s.engine.syncAccount(s.accountId)).toMatchObject({ ok: true });
+    expect(inboxOf(s.server, 'bob', 'Fwd: agenda').map((m) => byName(filesOf(m)))).toEqual([byName([mine, ...theirs].map(asServer))]);
+    expect(mailsIn(s.drafts)).toEqual([]);
+    expect(await s.store.db.getAll('pending')).toEqual([]);
   });
 });
 

@@ -51,11 +51,11 @@ export function drafts(core: EngineCore, queueMail: Engine['queueMail']): Drafts
     return item?.class === 'Email' && item.data.isDraft ? item : undefined;
   }
 
-  /** `sent`: the draft went out as a reply or forward; it leaves no copy in Deleted Items. */
-  async function deleteDraft(accountId: string, id: string, sent = false): Promise<void> {
+  /** `sentBy`: the outbox record that sends the draft as a reply or forward; it leaves no copy in Deleted Items. */
+  async function deleteDraft(accountId: string, id: string, sentBy?: number): Promise<void> {
     if (!(await serverItem(accountId, id))) return store.commit(deleteDraftOps(accountId, id));
     await editItem(accountId, id, (env, folder, item, queued) =>
-      withOps(deleteEdit(env, folder, item, queued, sent), deleteDraftOps(accountId, id)),
+      withOps(deleteEdit(env, folder, item, queued, sentBy), deleteDraftOps(accountId, id)),
     );
   }
 
@@ -86,8 +86,7 @@ export function drafts(core: EngineCore, queueMail: Engine['queueMail']): Drafts
 
     async sendDraft(mail, id) {
       if (!sendsByDraft(mail) || !(await serverItem(mail.accountId, id))) {
-        await queueMail(mail);
-        return deleteDraft(mail.accountId, id, true);
+        return deleteDraft(mail.accountId, id, await queueMail(mail));
       }
       await editItem(mail.accountId, id, async (env, folder, item, queued) => {
         const version = sentDraftMail(mail, env.account, env.now, (item.data as Email).attachments);

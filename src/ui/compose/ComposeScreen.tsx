@@ -4,13 +4,13 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatAddressList, parseAddressList, type Address } from '../../eas/items/addresses.ts';
-import type { Attachment } from '../../eas/items/airsyncbase.ts';
 import type { Email } from '../../eas/items/email.ts';
 import type { AccountRecord, BodyRecord, ItemRecord } from '../../store/schema.ts';
 import { Icon } from '../components/Icon.tsx';
 import type { ComposeMode, Route } from '../router.ts';
 import { refOf, type EngineClient, type LocalDraft, type OutgoingAttachment, type OutgoingMail } from '../../runtime/engine-client.ts';
 import type { Db } from '../../store/db.ts';
+import { draftFiles } from '../../store/drafts.ts';
 import { useApp } from '../data/live.ts';
 import { getBody, getDraft, getItem, listAccounts, serverDraftsFolder } from '../data/read.ts';
 import { useI18n, type I18n } from '../i18n/index.ts';
@@ -22,7 +22,7 @@ import { htmlWithSignature, signatureBlock } from './signature.ts';
 
 type ComposeRoute = Extract<Route, { name: 'compose' }>;
 
-interface Draft {
+export interface Draft {
   accountId: string;
   to: string;
   cc: string;
@@ -127,7 +127,7 @@ async function openDraft(db: Db, client: EngineClient, ref: { accountId: string;
     accountId: ref.accountId,
     mode: saved?.mode ?? 'new',
     source: saved?.source,
-    attachments: await draftFiles(client, ref.accountId, mail.attachments, saved),
+    attachments: await draftFiles(mail.attachments, saved, (fileReference) => client.fetchAttachment(ref.accountId, fileReference)),
     to: formatAddressList(mail.to),
     cc: formatAddressList(mail.cc),
     bcc: formatAddressList(mail.bcc),
@@ -138,29 +138,13 @@ async function openDraft(db: Db, client: EngineClient, ref: { accountId: string;
 }
 
 /**
- * The files of a draft in the server's Drafts folder (16.x), as compose holds them: the
- * bytes this device kept, else fetched (ItemOperations); offline, a file stays listed by its
- * FileReference, without its bytes, so that keeping the draft does not delete it on the server.
+ * The draft's files that are only on the server of the account it was kept under (opened
+ * offline, store/drafts.ts draftFiles), when it is to be sent from another account: that
+ * account's outbox cannot fetch them, and the draft they are in would be deleted.
  */
-async function draftFiles(
-  client: EngineClient,
-  accountId: string,
-  files: readonly Attachment[],
-  saved: LocalDraft | undefined,
-): Promise<OutgoingAttachment[]> {
-  return Promise.all(
-    files.map(async (a) => {
-      const mine = saved?.attachments.find((m) => m.id !== undefined && (m.id === a.fileReference || m.id === a.clientId));
-      if (mine) return mine;
-      const got = a.fileReference ? await client.fetchAttachment(accountId, a.fileReference).catch(() => undefined) : undefined;
-      return {
-        id: a.fileReference || a.clientId,
-        name: a.displayName ?? 'attachment',
-        contentType: got?.contentType ?? 'application/octet-stream',
-        bytes: got?.bytes ?? new Uint8Array(0),
-      };
-    }),
-  );
+export function filesLeftOnServer(d: Draft, keptUnder: string | null | undefined): string[] {
+  if (!keptUnder || keptUnder === d.accountId) return [];
+  return d.attachments.filter((a) => a.notFetched).map((a) => a.name);
 }
 
 /** Saves a file of the draft on the device (the browser's download). */
@@ -303,6 +287,8 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
     if (all.length === 0) return setError(t('mail.noRecipients'));
     const bad = all.find((a) => !looksLikeEmail(a.email));
     if (bad) return setError(t('mail.badAddress', { address: bad.email }));
+    const left = filesLeftOnServer(draft, keptUnder.current);
+    if (left.length > 0) return setError(t('drafts.filesOnOtherAccount', { names: left.join(', ') }));
     setSending(true);
     const mail: OutgoingMail = {
       accountId: draft.accountId,
@@ -389,7 +375,7 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
               <ul class="compose-files" aria-label={t('mail.attachments')}>
                 {draft.attachments.map((a, i) => (
                   <li key={i}>
-                    {a.bytes.length > 0 ? (
+                    {!a.notFetched ? (
                       <button
                         type="button"
                         class="file-name"
@@ -401,7 +387,7 @@ export function ComposeScreen({ route }: { route: ComposeRoute }) {
                     ) : (
                       a.name
                     )}{' '}
-                    <span class="hint">{a.bytes.length > 0 ? bytes(a.bytes.length) : t('drafts.fileOnServer')}</span>
+                    <span class="hint">{a.notFetched ? t('drafts.fileOnServer') : bytes(a.bytes.length)}</span>
                     <button
                       type="button"
                       class="icon-btn"
