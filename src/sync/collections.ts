@@ -49,6 +49,8 @@ interface LoopState {
   readonly errors: { folderId: string; message: string; transient: boolean }[];
   /** Commands sent for a folder in its last round: a folder whose queue cannot go out is not picked again. */
   readonly sentLast: Map<string, number>;
+  /** Mail folders that had their confirming round (`confirms`) in this call. */
+  readonly confirmed: Set<string>;
   maxCollections: number;
   needFolderSync: boolean;
 }
@@ -72,6 +74,7 @@ export async function syncCollections(run: AccountRun, only?: readonly string[])
     done: new Set(),
     errors: [],
     sentLast: new Map(),
+    confirmed: new Set(),
     maxCollections: MAX_COLLECTIONS,
     needFolderSync: false,
   };
@@ -200,7 +203,7 @@ async function syncRound(run: AccountRun, batch: readonly FolderRecord[], stored
   const res = got.empty ? { ...got, collections: batch.map((f) => unchanged(f)) } : got;
   if (got.empty && ids.length > 0) batch.forEach((f) => state.done.add(f.serverId)); // our commands got no answer
   const outcomes = await run.locked(() => applyResponse(run, res, batch, got.empty ? new Map() : sentBy));
-  for (const [folderId, outcome] of outcomes) afterOutcome(run, folderId, outcome, state);
+  for (const [folderId, outcome] of outcomes) afterOutcome(run, batch, folderId, outcome, state);
   for (const f of batch) {
     if (outcomes.has(f.serverId)) continue;
     // Not in the response: nothing for it this time.
@@ -333,7 +336,20 @@ function namedIds(c: Round['collections'][number], sent: readonly PendingRecord[
   ];
 }
 
-function afterOutcome(run: AccountRun, folderId: string, o: CollectionOutcome, state: LoopState): void {
+/**
+ * New mail came in the last page of a mail folder: one more round sends the new SyncKey. A server
+ * learns that the client got a key only when the client sends it back (MS-ASCMD 2.2.3.181.4), and
+ * SOGo's Ping compares with what it last stored: after a Sync that added mail it stores
+ * `<first UID added>-<MODSEQ>`, not the folder's `<UIDNEXT>-<MODSEQ>`, so its next Ping answers
+ * Status 2 at once with nothing new (the proxy's relay pushes for nothing) until a Sync with that
+ * key stores the folder's own. Elsewhere the round is an empty Sync; it comes once per call.
+ */
+function confirms(batch: readonly FolderRecord[], folderId: string, o: CollectionOutcome & { kind: 'ok' }, state: LoopState): boolean {
+  if (o.moreAvailable || o.added === 0 || state.confirmed.has(folderId)) return false;
+  return batch.find((f) => f.serverId === folderId)?.class === 'Email';
+}
+
+function afterOutcome(run: AccountRun, batch: readonly FolderRecord[], folderId: string, o: CollectionOutcome, state: LoopState): void {
   const accountId = run.session.account.id;
   switch (o.kind) {
     case 'ok': {
@@ -346,6 +362,9 @@ function afterOutcome(run: AccountRun, folderId: string, o: CollectionOutcome, s
       if (o.moreAvailable) {
         state.work.add(folderId);
         state.window.set(folderId, Math.min(MAX_WINDOW, (state.window.get(folderId) ?? FIRST_WINDOW) * 2));
+      } else if (confirms(batch, folderId, o, state)) {
+        state.confirmed.add(folderId);
+        state.work.add(folderId);
       } else state.work.delete(folderId);
       return;
     }

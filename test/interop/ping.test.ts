@@ -4,9 +4,10 @@
  *
  * SOGo checks for changes when a Ping arrives and then every SOGoInternalSyncInterval (5 s on
  * the peer), so the Ping should answer within about 5 s of delivery: the bound is 10 s, and 12 s
- * until the mail is committed to the store. Right after a sync, SOGo's first Ping answers
- * Status 2 at once for the Inbox (its mail SyncKey lags); the loop syncs and pings again, so
- * the test waits for a Ping that stays out before it delivers.
+ * until the mail is committed to the store. A Sync that added mail leaves SOGo a key its Ping
+ * takes for a change until the client sends it back, which the engine does with one more Sync
+ * (sync/collections.ts, `confirms`); the test still waits for a Ping that stays out before it
+ * delivers.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Email } from '../../src/eas/items/email.ts';

@@ -132,6 +132,37 @@ describe('incremental sync', () => {
     expect((await get(inbox.id, old.id))?.read).toBe(1);
   });
 
+  it('sends the key of a mail folder that got new mail back in one more Sync; a read flag or nothing new costs none', async () => {
+    const { server, store, engine, account, syncs } = await setup();
+    await engine.syncAccount(account.id);
+    const inbox = requireFolderOfType(server.mock.world.mailboxes.get('alice')!, FolderType.Inbox).store;
+    const keyNow = async () => (await store.db.get('folders', [account.id, inbox.id]))?.syncKey;
+    const inboxKeysSent = async (change: () => void) => {
+      change();
+      syncs.length = 0;
+      expect(await engine.syncFolders(account.id, [inbox.id])).toMatchObject({ ok: true });
+      return syncs.flatMap(collectionsOf).flatMap((c) => (textAt(c, 'CollectionId') === inbox.id ? [textAt(c, 'SyncKey')] : []));
+    };
+
+    const before = await keyNow();
+    const mail = server.control.newMail('alice');
+    // SOGo's Ping takes a key it gave with new mail for a change until it comes back (collections.ts, `confirms`).
+    expect(await inboxKeysSent(() => undefined)).toEqual([before, await keyNow()]);
+    expect(await keyNow()).not.toBe(before);
+    expect(((await store.db.get('items', [account.id, inbox.id, mail.id]))?.data as Email).subject).toBe(
+      mail.data.kind === 'mail' ? mail.data.subject : undefined,
+    );
+
+    const read = [...inbox.items.values()].find((i) => i.data.kind === 'mail' && !i.data.read)!;
+    const flagged = await inboxKeysSent(() => {
+      if (read.data.kind === 'mail') read.data.read = true;
+      touchItem(server.mock.world, inbox, read);
+    });
+    expect(flagged).toHaveLength(1);
+    expect((await store.db.get('items', [account.id, inbox.id, read.id]))?.read).toBe(1);
+    expect(await inboxKeysSent(() => undefined)).toEqual([await keyNow()]);
+  });
+
   it('sends nothing new when nothing changed (no duplicate items, same keys)', async () => {
     const { store, engine, account } = await setup();
     await engine.syncAccount(account.id);

@@ -37,13 +37,16 @@ export function pinnedTransport(version: PeerVersion): Transport {
   };
 }
 
-/** Sets the account up as a user would (server URL typed, user name without domain). */
-export async function connectClient(user: PeerUser, version: PeerVersion): Promise<PeerClient> {
+/**
+ * Sets the account up as a user would (server URL typed, user name without domain). `transport`
+ * replaces the direct one (push-sogo.test.ts: through `eas proxy --vault`).
+ */
+export async function connectClient(user: PeerUser, version: PeerVersion, transport = pinnedTransport(version)): Promise<PeerClient> {
   const store = await openStore({ name: `interop-${user.login}-${randomId(6)}` });
   const exchanges: PeerClient['exchanges'] = [];
   const engine = createEngine({
     store,
-    transport: pinnedTransport(version),
+    transport,
     userAgent: 'eas-pwa-interop',
     onExchange: (e) => exchanges.push({ cmd: e.cmd, status: e.status, at: Date.now() }),
   });
