@@ -15,7 +15,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 describe('thenBack', () => {
   it('goes back once the work is done when the user stayed', async () => {
-    let hash = '#/mail/a/inbox/m1';
+    const hash = '#/mail/a/inbox/m1';
     const work = deferred();
     const backs: string[] = [];
     const done = thenBack(
