@@ -224,6 +224,9 @@ describe('touch habits in the conversations and the search results', () => {
     expect(await head.getAttribute('aria-pressed')).toBe((await mails.count()) === 2 ? 'true' : 'false');
     expect(await axeProblems(page)).toEqual([]);
     await page.screenshot({ path: resolve(SHOTS, 'touch-conversation-pick-two.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeProblems(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
 
     await bar.getByRole('button', { name: 'Move to…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: target, exact: true }).click();
@@ -260,6 +263,7 @@ describe('touch habits in the conversations and the search results', () => {
     // One tab stop in the list: the focused row.
     expect(await page.locator('.thread-list [tabindex="0"]').count()).toBe(1);
     expect(await row.getAttribute('tabindex')).toBe('0');
+    await page.screenshot({ path: resolve(SHOTS, 'touch-conversation-keyboard.png') });
     await page.keyboard.press('ArrowUp');
     expect(await head.evaluate((h) => h === document.activeElement)).toBe(true);
     await page.keyboard.press('ArrowDown');
