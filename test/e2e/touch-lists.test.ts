@@ -202,13 +202,14 @@ describe('touch habits in the conversations and the search results', () => {
     await context.close();
   }, 150_000);
 
-  it('in an opened conversation a long press selects a mail, a tap adds another, and the bar moves the two to a folder', async () => {
+  it('in an opened conversation a long press selects a mail, a tap adds another, and the bar moves the two; in the search results it deletes hits of two folders, and Undo puts each back', async () => {
     const { context, page, touch } = await demoPhone(browser, server.origin);
     const target = await folderNamed(page, 12);
     const heads = await groupByConversation(page, 'Group by conversation');
     const { head, subjects } = await conversation(page, heads);
     const { mails, dateOf, matches } = await openedMails(head, subjects);
     const [first, second] = [matches(await dateOf(0)), matches(await dateOf(1))];
+    const subject = await mails.nth(0).locator('.subject').innerText();
     const picked = (m: ServerMail) => first(m) || second(m);
     const before = (await serverMails(page)).filter(picked).map((m) => `${m.subject}|${m.read}|${m.flagged}`);
     expect(before).toHaveLength(2);
@@ -238,6 +239,39 @@ describe('touch habits in the conversations and the search results', () => {
     const moved = await serverUntil(page, target, (m) => m.filter(picked).length === inTarget + 2);
     expect(moved.filter(picked).map((m) => `${m.subject}|${m.read}|${m.flagged}`)).toEqual(expect.arrayContaining(before));
     expect((await serverMails(page)).filter(picked)).toEqual([]);
+
+    // The search results mix folders: a moved mail (now in the target) and one still in the Inbox, selected
+    // together and deleted, come back each to its own folder with one Undo.
+    const trash = await folderNamed(page, 4);
+    await page.getByRole('searchbox', { name: 'Search mail' }).fill(subject);
+    await page.getByRole('searchbox', { name: 'Search mail' }).press('Enter');
+    const { folders } = await readLocalStore(page);
+    const hitIn = (type: number, name?: string) => {
+      const id = folders.find((f) => f.type === type && (!name || (f as { displayName?: string }).displayName === name))?.serverId;
+      return page.locator('.search-results [data-row]').filter({ has: page.locator(`a[href*="/${encodeURIComponent(id ?? '-')}/"]`) });
+    };
+    const [moved0, inInbox] = [hitIn(12, target).first(), hitIn(2).first()];
+    await moved0.waitFor();
+    await inInbox.waitFor();
+    const dateIn = async (hit: Locator) => matches(Date.parse((await hit.locator('time').getAttribute('datetime')) ?? ''));
+    const [fromTarget, fromInbox] = [await dateIn(moved0), await dateIn(inInbox)];
+    const both = (m: ServerMail) => fromTarget(m) || fromInbox(m);
+    const trashed = (await serverMails(page, trash)).filter(both).length;
+    await longPress(page, touch, await boxOf(moved0).then((b) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 })));
+    await bar.getByRole('heading', { name: '1 selected' }).waitFor();
+    await inInbox.getByRole('button').tap();
+    await bar.getByRole('heading', { name: '2 selected' }).waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await bar.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Deleted 2 mails' }).waitFor();
+    await page.getByRole('button', { name: 'Undo' }).focus();
+    await serverUntil(page, trash, (m) => m.filter(both).length === trashed + 2);
+    expect((await serverMails(page, target)).filter(fromTarget)).toEqual([]);
+    expect((await serverMails(page)).filter(fromInbox)).toEqual([]);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await serverUntil(page, target, (m) => m.filter(fromTarget).length === 1);
+    await serverUntil(page, 'Inbox', (m) => m.filter(fromInbox).length === 1);
+    await serverUntil(page, trash, (m) => m.filter(both).length === trashed);
     await context.close();
   }, 150_000);
 
