@@ -61,7 +61,10 @@ export function useRovingFocus() {
   });
   const onFocusIn = (e: FocusEvent) => {
     const i = targets().indexOf(e.target as HTMLElement);
-    if (i >= 0) setActive(i);
+    if (i < 0) return;
+    setActive(i);
+    // The user went on to another row: the deleted one's place no longer calls the focus back.
+    lost.current = undefined;
   };
   /** Moves the focus on an arrow, Home or End; returns whether it did. */
   const move = (e: KeyboardEvent): boolean => {
