@@ -70,6 +70,36 @@ async function conversation(page: Page, heads: Locator): Promise<{ head: Locator
   throw new Error('no conversation whose mails the server view tells apart');
 }
 
+/** Searches for an Inbox mail whose subject no other Inbox mail has or contains: the mail and its row in the results. */
+async function searchUniqueInboxMail(page: Page, searchbox: string): Promise<{ target: ServerMail; subject: string; hit: Locator }> {
+  const inbox = await serverMails(page);
+  const target = inbox.find((m) => m.subject && inbox.filter((x) => x.subject?.includes(m.subject as string)).length === 1) as ServerMail;
+  const subject = target.subject as string;
+  await page.getByRole('searchbox', { name: searchbox }).fill(subject);
+  await page.getByRole('searchbox', { name: searchbox }).press('Enter');
+  // Another folder may hold a mail of the same subject: the hit is the Inbox's (its link names the folder).
+  const inboxId = (await readLocalStore(page)).folders.find((f) => f.type === 2)?.serverId as string;
+  const hit = page
+    .locator('.search-results [data-row]')
+    .filter({ has: page.locator(`a[href*="/${encodeURIComponent(inboxId)}/"]`) })
+    .filter({ has: page.locator('.subject', { hasText: exactly(subject) }) })
+    .first();
+  await hit.waitFor();
+  return { target, subject, hit };
+}
+
+/** The mails of an opened conversation (its head clicked) and a test for the server's copy of each, told apart by date. */
+async function openedMails(head: Locator, subjects: ReadonlySet<string>) {
+  await head.click();
+  const mails = head.locator('xpath=ancestor::li[1]').locator('.thread-mails li');
+  await mails.first().waitFor();
+  const dateOf = async (i: number) => Date.parse((await mails.nth(i).locator('time').getAttribute('datetime')) ?? '');
+  const matches = (when: number) => (m: ServerMail) => subjects.has(m.subject ?? '') && Math.abs((m.date ?? 0) - when) < 1000;
+  return { mails, dateOf, matches };
+}
+
+const focusedText = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText ?? '');
+
 describe('touch habits in the conversations and the search results', () => {
   let server: BuiltServer;
   let browser: Browser;
@@ -172,6 +202,165 @@ describe('touch habits in the conversations and the search results', () => {
     await context.close();
   }, 150_000);
 
+  it('in an opened conversation a long press selects a mail, a tap adds another, and the bar moves the two; in the search results it deletes hits of two folders, and Undo puts each back', async () => {
+    const { context, page, touch } = await demoPhone(browser, server.origin);
+    const target = await folderNamed(page, 12);
+    const heads = await groupByConversation(page, 'Group by conversation');
+    const { head, subjects } = await conversation(page, heads);
+    const { mails, dateOf, matches } = await openedMails(head, subjects);
+    const [first, second] = [matches(await dateOf(0)), matches(await dateOf(1))];
+    const subject = await mails.nth(0).locator('.subject').innerText();
+    const picked = (m: ServerMail) => first(m) || second(m);
+    const before = (await serverMails(page)).filter(picked).map((m) => `${m.subject}|${m.read}|${m.flagged}`);
+    expect(before).toHaveLength(2);
+    const inTarget = (await serverMails(page, target)).filter(picked).length;
+
+    await longPress(page, touch, await boxOf(mails.nth(0)).then((b) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 })));
+    const bar = page.getByRole('toolbar', { name: 'Selected messages' });
+    await bar.getByRole('heading', { name: '1 selected' }).waitFor();
+    await mails.nth(1).getByRole('button').tap();
+    await bar.getByRole('heading', { name: '2 selected' }).waitFor();
+    // Each mail row says whether it is picked; the conversation's head is picked only with all its mails.
+    expect(await mails.getByRole('button', { pressed: true }).count()).toBe(2);
+    expect(await head.getAttribute('aria-pressed')).toBe((await mails.count()) === 2 ? 'true' : 'false');
+    expect(await axeProblems(page)).toEqual([]);
+    await page.screenshot({ path: resolve(SHOTS, 'touch-conversation-pick-two.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeProblems(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await bar.getByRole('button', { name: 'Move to…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: target, exact: true }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Moved 2 mails to ${target}` })
+      .waitFor();
+    await bar.waitFor({ state: 'detached' });
+    const moved = await serverUntil(page, target, (m) => m.filter(picked).length === inTarget + 2);
+    expect(moved.filter(picked).map((m) => `${m.subject}|${m.read}|${m.flagged}`)).toEqual(expect.arrayContaining(before));
+    expect((await serverMails(page)).filter(picked)).toEqual([]);
+
+    // The search results mix folders: a moved mail (now in the target) and one still in the Inbox, selected
+    // together and deleted, come back each to its own folder with one Undo.
+    const trash = await folderNamed(page, 4);
+    await page.getByRole('searchbox', { name: 'Search mail' }).fill(subject);
+    await page.getByRole('searchbox', { name: 'Search mail' }).press('Enter');
+    const { folders } = await readLocalStore(page);
+    const hitIn = (type: number, name?: string) => {
+      const id = folders.find((f) => f.type === type && (!name || (f as { displayName?: string }).displayName === name))?.serverId;
+      return page.locator('.search-results [data-row]').filter({ has: page.locator(`a[href*="/${encodeURIComponent(id ?? '-')}/"]`) });
+    };
+    const [moved0, inInbox] = [hitIn(12, target).first(), hitIn(2).first()];
+    await moved0.waitFor();
+    await inInbox.waitFor();
+    const dateIn = async (hit: Locator) => matches(Date.parse((await hit.locator('time').getAttribute('datetime')) ?? ''));
+    const [fromTarget, fromInbox] = [await dateIn(moved0), await dateIn(inInbox)];
+    const both = (m: ServerMail) => fromTarget(m) || fromInbox(m);
+    const trashed = (await serverMails(page, trash)).filter(both).length;
+    await longPress(page, touch, await boxOf(moved0).then((b) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 })));
+    await bar.getByRole('heading', { name: '1 selected' }).waitFor();
+    await inInbox.getByRole('button').tap();
+    await bar.getByRole('heading', { name: '2 selected' }).waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await bar.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Deleted 2 mails' }).waitFor();
+    await page.getByRole('button', { name: 'Undo' }).focus();
+    await serverUntil(page, trash, (m) => m.filter(both).length === trashed + 2);
+    expect((await serverMails(page, target)).filter(fromTarget)).toEqual([]);
+    expect((await serverMails(page)).filter(fromInbox)).toEqual([]);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await serverUntil(page, target, (m) => m.filter(fromTarget).length === 1);
+    await serverUntil(page, 'Inbox', (m) => m.filter(fromInbox).length === 1);
+    await serverUntil(page, trash, (m) => m.filter(both).length === trashed);
+    await context.close();
+  }, 150_000);
+
+  it('the keyboard in the conversations: arrows move the focus, Space selects, Delete deletes the focused mail and Undo brings it back', async () => {
+    const { context, page } = await demoPhone(browser, server.origin);
+    const trash = await folderNamed(page, 4);
+    const heads = await groupByConversation(page, 'Group by conversation');
+    const { head, subjects } = await conversation(page, heads);
+    const { mails, dateOf, matches } = await openedMails(head, subjects);
+    const isOne = matches(await dateOf(0));
+    const one = (await serverMails(page)).find(isOne) as ServerMail;
+    expect(one).toBeTruthy();
+    const inTrash = (await serverMails(page, trash)).filter(isOne).length;
+    const row = mails.nth(0).getByRole('link');
+    const name = await row.innerText();
+
+    // The head has the focus (it was clicked); the arrow goes to the conversation's first mail, a link named by what it shows.
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedText(page)).toBe(name);
+    expect(
+      await page.getByRole('link', { name: one.subject, exact: false }).evaluateAll((ls) => ls.some((l) => l === document.activeElement)),
+    ).toBe(true);
+    // One tab stop in the list: the focused row.
+    expect(await page.locator('.thread-list [tabindex="0"]').count()).toBe(1);
+    expect(await row.getAttribute('tabindex')).toBe('0');
+    await page.screenshot({ path: resolve(SHOTS, 'touch-conversation-keyboard.png') });
+    await page.keyboard.press('ArrowUp');
+    expect(await head.evaluate((h) => h === document.activeElement)).toBe(true);
+    await page.keyboard.press('ArrowDown');
+
+    // Space picks the focused mail and the focus stays on it; Escape leaves.
+    await page.keyboard.press(' ');
+    const bar = page.getByRole('toolbar', { name: 'Selected messages' });
+    await bar.getByRole('heading', { name: '1 selected' }).waitFor();
+    expect(await mails.nth(0).getByRole('button').getAttribute('aria-pressed')).toBe('true');
+    expect(await focusedText(page)).toBe(name);
+    expect(await axeProblems(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await bar.waitFor({ state: 'detached' });
+    expect(await focusedText(page)).toBe(name);
+
+    await page.keyboard.press('Delete');
+    await page.getByRole('status').filter({ hasText: 'Deleted 1 mail' }).waitFor();
+    // The focus goes on to the row now in its place, not to the page.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('row-focus') ?? false)).toBe(true);
+    await page.getByRole('button', { name: 'Undo' }).focus();
+    await serverUntil(page, trash, (m) => m.filter(isOne).length === inTrash + 1);
+    expect((await serverMails(page)).filter(isOne)).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Undo' }).click();
+    const back = await serverUntil(page, 'Inbox', (m) => m.some(isOne));
+    expect(back.filter(isOne).map((m) => [m.subject, m.read, m.flagged])).toEqual([[one.subject, one.read, one.flagged]]);
+    await serverUntil(page, trash, (m) => m.filter(isOne).length === inTrash);
+    await context.close();
+  }, 150_000);
+
+  it('search results: Delete deletes the focused hit and Undo brings it back; a long press selects a hit', async () => {
+    const { context, page, touch } = await demoPhone(browser, server.origin);
+    const trash = await folderNamed(page, 4);
+    const { target, subject, hit } = await searchUniqueInboxMail(page, 'Search mail');
+    const inTrash = (await serverMails(page, trash)).filter((m) => m.subject === subject).length;
+    const link = hit.getByRole('link');
+    await link.focus();
+    expect(await page.locator('.search-results [tabindex="0"]').count()).toBe(1);
+    await page.keyboard.press('Delete');
+    await page.getByRole('status').filter({ hasText: 'Deleted 1 mail' }).waitFor();
+    await page.getByRole('button', { name: 'Undo' }).focus();
+    await serverUntil(page, trash, (m) => m.filter((x) => x.subject === subject).length === inTrash + 1);
+    expect((await serverMails(page)).some((m) => m.subject === subject)).toBe(false);
+    expect(await storedIn(page, 2, new Set([subject]))).toEqual([]);
+
+    await page.getByRole('button', { name: 'Undo' }).click();
+    const back = await serverUntil(page, 'Inbox', (m) => m.some((x) => x.subject === subject));
+    expect(back.filter((m) => m.subject === subject).map((m) => [m.read, m.flagged])).toEqual([[target.read, target.flagged]]);
+    await serverUntil(page, trash, (m) => m.filter((x) => x.subject === subject).length === inTrash);
+
+    await hit.waitFor();
+    await longPress(page, touch, await boxOf(hit).then((b) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 })));
+    const bar = page.getByRole('toolbar', { name: 'Selected messages' });
+    await bar.getByRole('heading', { name: '1 selected' }).waitFor();
+    expect(await hit.getByRole('button').getAttribute('aria-pressed')).toBe('true');
+    expect(await axeProblems(page)).toEqual([]);
+    await page.screenshot({ path: resolve(SHOTS, 'touch-search-select.png') });
+    await page.keyboard.press('Escape');
+    await bar.waitFor({ state: 'detached' });
+    await context.close();
+  }, 150_000);
+
   for (const [locale, words] of [
     ['en-US', { search: 'Search mail', local: 'On this device', deleted: 'Deleted 1 mail', undo: 'Undo' }],
     ['ja-JP', { search: 'メールを検索', local: 'この端末', deleted: '1 件のメールを削除しました', undo: '元に戻す' }],
@@ -179,25 +368,11 @@ describe('touch habits in the conversations and the search results', () => {
     it(`search results (${locale}): a stored hit swipes to Deleted Items and Undo puts it back`, async () => {
       const { context, page, touch } = await demoPhone(browser, server.origin, locale);
       const trash = await folderNamed(page, 4);
-      const inbox = await serverMails(page);
-      // A subject no other mail of the Inbox has or contains, so the hit is this mail alone.
-      const target = inbox.find(
-        (m) => m.subject && inbox.filter((x) => x.subject?.includes(m.subject as string)).length === 1,
-      ) as ServerMail;
-      const subject = target.subject as string;
-      const inTrash = (await serverMails(page, trash)).filter((m) => m.subject === subject).length;
-      await page.getByRole('searchbox', { name: words.search }).fill(subject);
-      await page.getByRole('searchbox', { name: words.search }).press('Enter');
+      const { target, subject, hit } = await searchUniqueInboxMail(page, words.search);
       await page.getByRole('heading', { name: words.local }).waitFor();
-      // Another folder may hold a mail of the same subject: the hit is the Inbox's (its link names the folder).
-      const inboxId = (await readLocalStore(page)).folders.find((f) => f.type === 2)?.serverId as string;
-      const hit = page
-        .locator('.search-results [data-row]')
-        .filter({ has: page.locator(`a[href*="/${encodeURIComponent(inboxId)}/"]`) })
-        .filter({ has: page.locator('.subject', { hasText: exactly(subject) }) });
-      await hit.first().waitFor();
+      const inTrash = (await serverMails(page, trash)).filter((m) => m.subject === subject).length;
 
-      await swipeOver(page, touch, await boxOf(hit.first()), 'left');
+      await swipeOver(page, touch, await boxOf(hit), 'left');
       await page.getByRole('status').filter({ hasText: words.deleted }).waitFor();
       await page.getByRole('button', { name: words.undo }).focus();
       await serverUntil(page, trash, (mails) => mails.filter((m) => m.subject === subject).length === inTrash + 1);

@@ -15,11 +15,11 @@ import { Details, errorKey, technical } from '../status/error-text.tsx';
 import { SyncButton, useOnline } from '../status/Status.tsx';
 import { FOLDER_TYPE, folderName, foldersOfClass, inboxOf } from './folders.ts';
 import { FolderTree } from './FolderTree.tsx';
-import { MailRow, MessageList, type Selection } from './MessageList.tsx';
+import { MailRow, MessageList } from './MessageList.tsx';
+import type { Selection } from './selection.ts';
 import { SelectionBar } from './SelectionBar.tsx';
 import { UndoBar } from './UndoBar.tsx';
-import { useListGestures } from './list-gestures.ts';
-import { SwipeRow, useSwipeAction } from './SwipeRow.tsx';
+import { useMailRows, type SelectionProps } from './mail-rows.tsx';
 import { Addresses, BodyFrame, MessageView } from './MessageView.tsx';
 import { DraftList } from './DraftList.tsx';
 import { OutboxList } from './OutboxList.tsx';
@@ -138,7 +138,7 @@ export function MailScreen({ route }: { route: MailRoute }) {
         )}
         <div class="search-row">
           <SearchBox initial={route.name === 'mailSearch' ? route.query : ''} />
-          {route.name === 'mail' && (
+          {(route.name === 'mail' || route.name === 'mailSearch') && (
             <button
               type="button"
               class="icon-btn"
@@ -158,7 +158,16 @@ export function MailScreen({ route }: { route: MailRoute }) {
           />
         )}
         {route.name === 'drafts' && accountId && <DraftList accountId={accountId} />}
-        {route.name === 'mailSearch' && <SearchResults query={route.query} accountId={accountId} folders={folders} onFailed={setFailed} />}
+        {route.name === 'mailSearch' && (
+          <SearchResults
+            query={route.query}
+            accountId={accountId}
+            folders={folders}
+            selection={selection}
+            onSelection={setSelection}
+            onFailed={setFailed}
+          />
+        )}
         {route.name === 'mail' && accountId && folderId && canThread && threaded && (
           <ThreadList
             accountId={accountId}
@@ -300,8 +309,9 @@ function SearchBox({ initial }: { initial: string }) {
 
 /**
  * Local results at once, then the server's Mailbox search merged in (no duplicates).
- * A hit stored on the device swipes like a row of its folder (the side's action on that
- * mail, with the same Undo). A hit only on the server does not swipe: the app keeps no copy
+ * A hit stored on the device acts like a row of its folder (swipes, Delete and Space, a
+ * long press selects; the selection bar acts on hits of several folders, with one Undo).
+ * A hit only on the server does none of that: the app keeps no copy
  * to move or mark, and acting on a mail the user only sees as a preview, without the queue
  * that survives going offline and the undo, would be the one place where a swipe could lose
  * mail; it opens read-only (HitReader) as before.
@@ -310,12 +320,12 @@ function SearchResults({
   query,
   accountId,
   folders,
+  selection,
+  onSelection,
   onFailed,
-}: {
+}: SelectionProps & {
   query: string;
   accountId?: string;
-  folders: readonly FolderRecord[];
-  onFailed: (e: unknown) => void;
 }) {
   const { client } = useApp();
   const { t } = useI18n();
@@ -357,39 +367,33 @@ function SearchResults({
     [remote, local.value],
     ['items'],
   ).value;
-  const swipe = useSwipeAction(folders, onFailed);
-  const rows: ItemRecord[] = [];
-  const { live, handlers } = useListGestures({ onSwipe: (index, side) => rows[index] && swipe.act([rows[index]], side) });
-  const row = (item: ItemRecord) => {
-    const index = rows.push(item) - 1;
-    return (
-      <div data-row={index}>
-        <SwipeRow swipe={live?.kind === 'swipe' && live.index === index ? live : undefined} items={[item]} folders={folders}>
-          <a href={href.mail(item.accountId, item.folderId, item.id)} draggable={false}>
-            <MailRow item={item} showRecipients={false} />
-          </a>
-        </SwipeRow>
-      </div>
-    );
-  };
+  const { row, dialog, container } = useMailRows({ folders, selection, onSelection, onFailed });
+  const stored = (item: ItemRecord) =>
+    row([item], <MailRow item={item} showRecipients={false} selecting={selection !== null} />, {
+      href: href.mail(item.accountId, item.folderId, item.id),
+    });
   return (
-    <div class="search-results swipe-list" {...handlers}>
-      <h2 class="section-title">{t('mail.searchLocal')}</h2>
-      <ul class="plain-list">
+    <div class="search-results swipe-list" {...container}>
+      <h2 class="section-title" id="search-local">
+        {t('mail.searchLocal')}
+      </h2>
+      <ul class="plain-list" aria-labelledby="search-local">
         {localItems.map((i) => (
-          <li key={i.id}>{row(i)}</li>
+          <li key={i.id}>{stored(i)}</li>
         ))}
       </ul>
       {serverOnly.length > 0 && (
         <>
-          <h2 class="section-title">{t('mail.searchServer')}</h2>
-          <ul class="plain-list">
+          <h2 class="section-title" id="search-server">
+            {t('mail.searchServer')}
+          </h2>
+          <ul class="plain-list" aria-labelledby="search-server">
             {serverOnly.map((h, i) => {
-              const stored = storedHits?.[i];
+              const copy = storedHits?.[i];
               return (
                 <li key={h.longId ?? i}>
-                  {stored?.class === 'Email' ? (
-                    row(stored)
+                  {copy?.class === 'Email' ? (
+                    stored(copy)
                   ) : hitRef(accountId, h) ? (
                     <a href={href.mailSearch(query, hitRef(accountId, h))}>
                       <MailRow item={hitAsItem(h)} showRecipients={false} />
@@ -410,7 +414,7 @@ function SearchResults({
         </div>
       )}
       {!local.loading && localItems.length === 0 && serverOnly.length === 0 && <p class="empty">{t('mail.searchNone')}</p>}
-      {swipe.dialog}
+      {dialog}
     </div>
   );
 }

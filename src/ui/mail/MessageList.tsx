@@ -15,13 +15,11 @@ import { useI18n, type I18n } from '../i18n/index.ts';
 import { errorKey } from '../status/error-text.tsx';
 import { useOnline } from '../status/Status.tsx';
 import { useListGestures, type LiveGesture } from './list-gestures.ts';
-import { deleteMails } from './mail-actions.ts';
+import { useRowKeyAction } from './mail-rows.tsx';
+import { allPicked, toggled, type Selection } from './selection.ts';
 import { SwipeRow, useSwipeAction } from './SwipeRow.tsx';
 
 export const MAIL_ROW_HEIGHT = 76;
-
-/** Selected mails by id (their records as selected), or null when not selecting. */
-export type Selection = ReadonlyMap<string, ItemRecord> | null;
 
 export interface MessageListProps {
   readonly accountId: string;
@@ -61,15 +59,10 @@ export function MessageList(props: MessageListProps) {
       void paged.refresh();
     });
   }, [paged]);
-  const run = (work: Promise<void>) => void work.catch((e: unknown) => setNotice({ failed: e }));
-  const swipe = useSwipeAction(props.folders, (e) => setNotice({ failed: e }));
-
-  const toggle = (item: ItemRecord) => {
-    const next = new Map(selection ?? []);
-    if (next.has(item.id)) next.delete(item.id);
-    else next.set(item.id, item);
-    props.onSelection(next);
-  };
+  const onFailed = (e: unknown) => setNotice({ failed: e });
+  const swipe = useSwipeAction(props.folders, onFailed);
+  const keyAction = useRowKeyAction({ ...props, onFailed });
+  const toggle = (item: ItemRecord) => props.onSelection(toggled(selection, [item]));
 
   // A row tapped while its page was still being read (it shows as a placeholder) opens once it is read.
   const wanted = useRef<number | undefined>(undefined);
@@ -91,22 +84,12 @@ export function MessageList(props: MessageListProps) {
     },
     onHold: (i) => {
       const item = paged.row(i);
-      if (item && !selection?.has(item.id)) toggle(item);
+      if (item && !allPicked(selection, [item])) toggle(item);
     },
     onPull: () => void refresh(),
   });
 
-  const onKey = (e: KeyboardEvent, index: number) => {
-    const item = paged.row(index);
-    if (!item) return;
-    if (e.key === 'Delete' || e.key === 'Backspace') {
-      e.preventDefault();
-      run(deleteMails(client, props.folders, selection?.size ? [...selection.values()] : [item]));
-    } else if (e.key === ' ') {
-      e.preventDefault();
-      toggle(item);
-    }
-  };
+  const onKey = (e: KeyboardEvent, index: number) => void keyAction(e, rowItems(paged.row(index)));
 
   const swipeOf = (i: number) => (live?.kind === 'swipe' && live.index === i ? live : undefined);
   return (

@@ -22,6 +22,8 @@ export function SelectionBar({
   const { t } = useI18n();
   const [moving, setMoving] = useState(false);
   const first = items[0];
+  // Search results mix folders: a folder is left out of the choice only when it holds them all.
+  const from = new Set(items.map((i) => i.folderId));
   const act = (work: () => Promise<void>) => () => {
     if (items.length === 0) return;
     onLeave();
@@ -58,7 +60,7 @@ export function SelectionBar({
       )}
       {moving && first && (
         <MoveDialog
-          folders={folders.filter((f) => f.accountId === first.accountId && f.serverId !== first.folderId)}
+          folders={folders.filter((f) => f.accountId === first.accountId && !(from.size === 1 && from.has(f.serverId)))}
           onCancel={() => setMoving(false)}
           onPick={(folderId) => {
             setMoving(false);

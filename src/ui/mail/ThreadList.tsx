@@ -11,9 +11,9 @@ import { useLive } from '../data/live.ts';
 import { readPage } from '../data/read.ts';
 import { useI18n } from '../i18n/index.ts';
 import { href } from '../router.ts';
-import { useListGestures } from './list-gestures.ts';
-import { MailRow, PullNotice, usePullRefresh, type Selection } from './MessageList.tsx';
-import { SwipeRow, useSwipeAction } from './SwipeRow.tsx';
+import { useMailRows } from './mail-rows.tsx';
+import { MailRow, PullNotice, usePullRefresh } from './MessageList.tsx';
+import type { Selection } from './selection.ts';
 import { groupThreads, threadSenders, type Thread } from './threads.ts';
 
 const THREAD_WINDOW = 2000;
@@ -43,10 +43,10 @@ export interface ThreadListProps {
 }
 
 /**
- * Touch habits as on the plain list (MessageList.tsx): a swipe on a conversation acts on all
- * its mails in the folder (one Undo for them all), a swipe on one of its mails (opened in
- * place) on that mail; a long press selects a conversation (all its mails), taps then add
- * or drop conversations; a pull at the top syncs the folder.
+ * Habits as on the plain list (MessageList.tsx, through useMailRows): a swipe, Delete or
+ * Space on a conversation acts on all its mails in the folder (one Undo for them all), on
+ * one of its mails (opened in place) on that mail; a long press selects a conversation (all
+ * its mails) or a mail, taps then add or drop rows; a pull at the top syncs the folder.
  */
 export function ThreadList(props: ThreadListProps) {
   const { accountId, folderId, label, showRecipients, selected, selection } = props;
@@ -56,94 +56,37 @@ export function ThreadList(props: ThreadListProps) {
   const items = useLive((db) => readPage(db, accountId, folderId, { offset: 0 }, THREAD_WINDOW), [accountId, folderId], ['items']);
   const [open, setOpen] = useState<string | undefined>();
   const threads = groupThreads(items.value?.items ?? []);
-  // The swipeable rows in screen order: a conversation's row, then its mails when open.
-  const rows: (readonly ItemRecord[])[] = [];
-  const swipe = useSwipeAction(props.folders, props.onFailed);
-  const isPicked = (list: readonly ItemRecord[]) => !!selection && list.every((i) => selection.has(i.id));
-  const pick = (list: readonly ItemRecord[], on: boolean) => {
-    const next = new Map(selection ?? []);
-    for (const i of list) on ? next.set(i.id, i) : next.delete(i.id);
-    props.onSelection(next);
-  };
-  const { live, handlers } = useListGestures({
-    onSwipe: (index, side) => rows[index] && swipe.act(rows[index], side),
-    onHold: (index) => rows[index] && !isPicked(rows[index]) && pick(rows[index], true),
-    onPull: () => void pull.refresh(),
-  });
+  const { row, live, dialog, container } = useMailRows({ ...props, onPull: () => void pull.refresh() });
   if (!items.loading && threads.length === 0) return <p class="empty">{t('mail.empty')}</p>;
 
-  /** One swipeable row: while selecting, a tap picks or drops it instead of opening. */
-  const row = (list: readonly ItemRecord[], body: preact.ComponentChildren) => {
-    const index = rows.push(list) - 1;
-    const picked = isPicked(list);
-    const onClickCapture = (e: MouseEvent) => {
-      if (!selection) return;
-      e.preventDefault();
-      e.stopPropagation();
-      pick(list, !picked);
-    };
-    return (
-      <div data-row={index} class={'swipe-list-row' + (picked ? ' picked' : '')} onClickCapture={onClickCapture}>
-        <SwipeRow swipe={live?.kind === 'swipe' && live.index === index ? live : undefined} items={list} folders={props.folders}>
-          {body}
-        </SwipeRow>
-      </div>
-    );
-  };
   const selecting = selection !== null;
+  const mail = (i: ItemRecord) => (
+    <li key={i.id} class={i.id === selected ? 'selected' : ''}>
+      {row([i], <MailRow item={i} showRecipients={showRecipients} selecting={selecting} />, { href: mailHref(i) })}
+    </li>
+  );
   return (
-    <div class="mail-list swipe-list" {...handlers}>
+    <div class="mail-list swipe-list" {...container}>
       <PullNotice live={live} notice={pull.notice} i18n={i18n} />
       <div class="screen-body">
         <ul class="plain-list thread-list" aria-label={label}>
           {threads.map((thread) => {
-            const first = thread.items[0] as ItemRecord;
-            if (thread.items.length === 1)
-              return (
-                <li key={thread.key} class={first.id === selected ? 'selected' : ''}>
-                  {row(
-                    thread.items,
-                    <a href={mailHref(first)} draggable={false}>
-                      <MailRow item={first} showRecipients={showRecipients} selecting={selecting} />
-                    </a>,
-                  )}
-                </li>
-              );
+            if (thread.items.length === 1) return mail(thread.items[0] as ItemRecord);
             const expanded = open === thread.key;
             return (
               <li key={thread.key}>
-                {row(
-                  thread.items,
-                  <button
-                    type="button"
-                    class="thread-head"
-                    aria-expanded={expanded}
-                    aria-pressed={selecting ? isPicked(thread.items) : undefined}
-                    onClick={() => setOpen(expanded ? undefined : thread.key)}
-                  >
-                    <ThreadRow thread={thread} selecting={selecting} />
-                  </button>,
-                )}
-                {expanded && (
-                  <ul class="plain-list thread-mails">
-                    {thread.items.map((i) => (
-                      <li key={i.id} class={i.id === selected ? 'selected' : ''}>
-                        {row(
-                          [i],
-                          <a href={mailHref(i)} draggable={false}>
-                            <MailRow item={i} showRecipients={showRecipients} selecting={selecting} />
-                          </a>,
-                        )}
-                      </li>
-                    ))}
-                  </ul>
-                )}
+                {row(thread.items, <ThreadRow thread={thread} selecting={selecting} />, {
+                  class: 'thread-head',
+                  expanded,
+                  onClick: () => setOpen(expanded ? undefined : thread.key),
+                })}
+                {expanded && <ul class="plain-list thread-mails">{thread.items.map(mail)}</ul>}
               </li>
             );
           })}
         </ul>
       </div>
-      {swipe.dialog}
+      {dialog}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { useApp } from '../data/live.ts';
 import { useI18n } from '../i18n/index.ts';
 import { errorKey } from '../status/error-text.tsx';
 import { folderName } from './folders.ts';
-import { currentUndo, endUndo, offerUndo, watchUndo, type UndoOffer } from './undo.ts';
+import { currentUndo, endUndo, movedByFolder, offerUndo, watchUndo, type UndoOffer } from './undo.ts';
 
 /** More time (ms) when the offer ends while it has the focus. */
 const FOCUS_GRACE_MS = 3000;
@@ -33,15 +33,14 @@ export function UndoBar({ folders }: { folders: readonly FolderRecord[] }) {
     return () => clearTimeout(timer);
   }, [offer]);
 
-  const undo = (o: UndoOffer) => {
+  const undo = async (o: UndoOffer) => {
     endUndo();
     setFailed(undefined);
-    client
-      .undoMove(
-        o.itemIds.map((itemId) => ({ accountId: o.accountId, itemId })),
-        o.fromFolderId,
-      )
-      .catch(setFailed);
+    for (const [fromFolderId, itemIds] of movedByFolder(o.moved))
+      await client.undoMove(
+        itemIds.map((itemId) => ({ accountId: o.accountId, itemId })),
+        fromFolderId,
+      );
   };
 
   if (failed !== undefined)
@@ -54,7 +53,7 @@ export function UndoBar({ folders }: { folders: readonly FolderRecord[] }) {
       </div>
     );
   const to = offer && folders.find((f) => f.accountId === offer.accountId && f.serverId === offer.toFolderId);
-  const count = offer?.itemIds.length ?? 0;
+  const count = offer?.moved.length ?? 0;
   const text =
     offer?.kind === 'delete' ? t('mail.undoDeleted', { count }) : t('mail.undoMoved', { count, folder: to ? folderName(to, i18n) : '' });
   // One live region that stays, so that each new offer is read out.
@@ -63,7 +62,7 @@ export function UndoBar({ folders }: { folders: readonly FolderRecord[] }) {
       {offer && (
         <div class="snackbar">
           <span>{text}</span>
-          <button type="button" class="btn" onClick={() => undo(offer)}>
+          <button type="button" class="btn" onClick={() => void undo(offer).catch(setFailed)}>
             {t('mail.undo')}
           </button>
         </div>

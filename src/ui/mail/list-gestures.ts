@@ -13,7 +13,7 @@ export type LiveGesture =
 
 export interface GestureActions {
   readonly onSwipe: (index: number, side: SwipeSide) => void;
-  /** Absent: a long press does nothing (search results mix folders, and a selection acts on one). */
+  /** Absent: a long press does nothing. */
   readonly onHold?: (index: number) => void;
   /** Absent: a pull does nothing (a list that is not one folder, such as search results). */
   readonly onPull?: () => void;

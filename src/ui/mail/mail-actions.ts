@@ -2,6 +2,7 @@
  * What the mail list does to one mail or a selection (swipes, the selection bar, the
  * Delete key). Delete moves mail to Deleted Items, so it can be undone like a move; in
  * Deleted Items itself (or with no such folder) it deletes for good, without an offer.
+ * The mails may come from several folders of one account (a selection in the search results).
  */
 import type { EngineClient } from '../../runtime/engine-client.ts';
 import { refOf } from '../../runtime/engine-client.ts';
@@ -13,10 +14,9 @@ const mailOf = (item: ItemRecord) => (item.class === 'Email' ? item.data : undef
 
 export const isFlagged = (item: ItemRecord): boolean => mailOf(item)?.flag?.status === 2;
 
-/** The Deleted Items folder a delete in `folderId` moves to; undefined: delete for good. */
-export function trashFor(folders: readonly FolderRecord[], accountId: string, folderId: string): FolderRecord | undefined {
-  const trash = folders.find((f) => f.accountId === accountId && f.type === FOLDER_TYPE.deleted);
-  return trash && trash.serverId !== folderId ? trash : undefined;
+/** The account's Deleted Items folder; undefined: none, a delete is for good. */
+function trashOf(folders: readonly FolderRecord[], accountId: string): FolderRecord | undefined {
+  return folders.find((f) => f.accountId === accountId && f.type === FOLDER_TYPE.deleted);
 }
 
 /**
@@ -33,37 +33,42 @@ export async function thenBack(
   if (here() === started) back?.();
 }
 
-/** Moves the mails (all of one folder), first keeping the undo offer so that a reload in between loses nothing. */
+/**
+ * Moves the mails (of one account; search results mix its folders; those already in the
+ * target stay), first keeping the undo offer so that a reload in between loses nothing.
+ */
 export async function moveMails(
   client: EngineClient,
   items: readonly ItemRecord[],
   toFolderId: string,
   kind: 'delete' | 'move',
 ): Promise<void> {
-  const first = items[0];
+  const moving = items.filter((i) => i.folderId !== toFolderId);
+  const first = moving[0];
   if (!first) return;
   offerUndo({
     kind,
     accountId: first.accountId,
-    fromFolderId: first.folderId,
     toFolderId,
-    itemIds: items.map((i) => i.id),
+    moved: moving.map((i) => ({ itemId: i.id, fromFolderId: i.folderId })),
     until: Date.now() + UNDO_MS,
   });
   try {
-    await client.moveItems(items.map(refOf), toFolderId);
+    await client.moveItems(moving.map(refOf), toFolderId);
   } catch (e) {
     endUndo();
     throw e;
   }
 }
 
+/** Mails in Deleted Items (or of an account without one) are deleted for good; the others move there. */
 export async function deleteMails(client: EngineClient, folders: readonly FolderRecord[], items: readonly ItemRecord[]): Promise<void> {
   const first = items[0];
   if (!first) return;
-  const trash = trashFor(folders, first.accountId, first.folderId);
+  const trash = trashOf(folders, first.accountId);
+  const forGood = items.filter((i) => !trash || i.folderId === trash.serverId);
   if (trash) await moveMails(client, items, trash.serverId, 'delete');
-  else await client.deleteItems(items.map(refOf));
+  if (forGood.length > 0) await client.deleteItems(forGood.map(refOf));
 }
 
 /** All read when any is unread, else all unread. */

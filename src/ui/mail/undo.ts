@@ -9,13 +9,18 @@ const KEY = 'eas-pwa.mail.undo';
 /** How long the offer shows (ms). */
 export const UNDO_MS = 10_000;
 
+export interface MovedMail {
+  readonly itemId: string;
+  readonly fromFolderId: string;
+}
+
 export interface UndoOffer {
   /** 'delete': moved to Deleted Items. */
   readonly kind: 'delete' | 'move';
   readonly accountId: string;
-  readonly fromFolderId: string;
   readonly toFolderId: string;
-  readonly itemIds: readonly string[];
+  /** Each mail and the folder it left (search results mix folders). */
+  readonly moved: readonly MovedMail[];
   /** When the offer ends (ms since epoch). */
   readonly until: number;
 }
@@ -33,10 +38,17 @@ export function currentUndo(now = Date.now()): UndoOffer | undefined {
   if (!raw) return undefined;
   try {
     const offer = JSON.parse(raw) as UndoOffer;
-    return offer.until > now && Array.isArray(offer.itemIds) ? offer : undefined;
+    return offer.until > now && Array.isArray(offer.moved) ? offer : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The moved mails by the folder each left, for one undoMove per folder. */
+export function movedByFolder(moved: readonly MovedMail[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const m of moved) groups.set(m.fromFolderId, [...(groups.get(m.fromFolderId) ?? []), m.itemId]);
+  return groups;
 }
 
 /** Ends the offer (used, timed out or replaced by a failure). */
