@@ -52,7 +52,10 @@ export function SettingsScreen() {
   const denied = typeof Notification !== 'undefined' && Notification.permission === 'denied';
   const push = usePushState();
   /** The switch also subscribes to the proxy's push, or ends it (status/push.ts). */
+  // Each switch shows the user's choice at once, then what came of it (permission, subscription):
+  // a render while the permission was asked re-applied the old state and the click seemed lost.
   const switchNotify = async (on: boolean) => {
+    setNotify(on);
     const enabled = await setNotificationsWanted(on, lang);
     setNotify(enabled);
     setPushState(enabled ? await pushOn(accounts).catch((): PushState => 'failed') : (await pushOff().catch(() => undefined), 'off'));
@@ -108,7 +111,12 @@ export function SettingsScreen() {
                 type="checkbox"
                 checked={remind}
                 disabled={denied}
-                onChange={async (e) => (await setRemindersWanted(e.currentTarget.checked), setRemind(remindersWanted()))}
+                onChange={async (e) => {
+                  const on = e.currentTarget.checked;
+                  setRemind(on);
+                  await setRemindersWanted(on);
+                  setRemind(remindersWanted());
+                }}
               />
               {t('settings.reminders')}
             </label>
