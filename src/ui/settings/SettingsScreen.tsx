@@ -9,6 +9,7 @@ import { useState } from 'preact/hooks';
 import type { FilterType } from '../../eas/commands/sync.ts';
 import { SYNC_CLASSES, type AccountRecord, type FolderRecord, type PushMode, type SyncClass } from '../../store/schema.ts';
 import { usePrefs } from '../prefs.ts';
+import { StoredCheckbox } from '../components/StoredCheckbox.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useApp, useLive } from '../data/live.ts';
 import { listAccounts, listAllFolders } from '../data/read.ts';
@@ -171,10 +172,9 @@ function AccountSettings({ account, folders }: { account: AccountRecord; folders
         {SYNC_CLASSES.map((c) => (
           <div key={c} class="class-row">
             <label class="check">
-              <input
-                type="checkbox"
-                checked={account.classes[c]}
-                onChange={(e) => update({ classes: { ...account.classes, [c]: e.currentTarget.checked } })}
+              <StoredCheckbox
+                value={account.classes[c]}
+                onSet={(on) => client.updateAccount(account.id, { classes: { ...account.classes, [c]: on } })}
               />
               {t(`class.${c}`)}
             </label>
@@ -226,11 +226,7 @@ function AccountSettings({ account, folders }: { account: AccountRecord; folders
             .filter((f) => classOf(f))
             .map((f) => (
               <label class="check" key={f.serverId}>
-                <input
-                  type="checkbox"
-                  checked={f.enabled}
-                  onChange={(e) => void client.setFolderEnabled(account.id, f.serverId, e.currentTarget.checked)}
-                />
+                <StoredCheckbox value={f.enabled} onSet={(on) => client.setFolderEnabled(account.id, f.serverId, on)} />
                 {classOf(f) === 'Calendar' ? calendarName(f, i18n) : folderName(f, i18n)}
                 {f.owner && <span class="hint"> · {t('mail.sharedBy', { owner: f.owner })}</span>}
               </label>
