@@ -91,25 +91,30 @@ export interface LocalItem {
   data: { subject?: string; responseType?: number };
 }
 
-/** ServerIds in the app's store the server has not confirmed yet (local adds, unanswered moves). */
-export function provisionalIds(page: Page): Promise<string[]> {
+/** Every record of one object store of an IndexedDB database of the page (the app's own by default). */
+export function pageRecords<T>(page: Page, store: string, database = 'eas-pwa'): Promise<T[]> {
   return page.evaluate(
-    () =>
-      new Promise<string[]>((ok, fail) => {
-        const open = indexedDB.open('eas-pwa');
+    ([db, name]) =>
+      new Promise<T[]>((ok, fail) => {
+        const open = indexedDB.open(db);
         open.onerror = () => fail(open.error);
         open.onsuccess = () => {
-          const req = open.result.transaction('items').objectStore('items').getAll();
+          const req = open.result.transaction(name).objectStore(name).getAll();
           req.onsuccess = () => {
             open.result.close();
-            ok(
-              (req.result as { serverId: string }[]).map((i) => i.serverId).filter((s) => s.startsWith('local:') || s.startsWith('moved:')),
-            );
+            ok(req.result as T[]);
           };
           req.onerror = () => fail(req.error);
         };
       }),
+    [database, store] as const,
   );
+}
+
+/** ServerIds in the app's store the server has not confirmed yet (local adds, unanswered moves). */
+export async function provisionalIds(page: Page): Promise<string[]> {
+  const items = await pageRecords<{ serverId: string }>(page, 'items');
+  return items.map((i) => i.serverId).filter((s) => s.startsWith('local:') || s.startsWith('moved:'));
 }
 
 /** The app's local folders and items, read from its IndexedDB inside the page. */

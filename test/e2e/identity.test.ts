@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, PHONE, provisionalIds, ROOT, SHOTS, startBuiltServer, type BuiltServer } from './browser.ts';
+import { launchChromium, pageRecords, PHONE, provisionalIds, ROOT, SHOTS, startBuiltServer, type BuiltServer } from './browser.ts';
 
 interface ServerItem {
   id: string;
@@ -32,22 +32,10 @@ async function serverItems(page: Page, folder: string): Promise<ServerItem[]> {
 }
 
 async function localFolderId(page: Page, name: string): Promise<{ accountId: string; serverId: string }> {
-  return page.evaluate(
-    (n) =>
-      new Promise<{ accountId: string; serverId: string }>((ok, fail) => {
-        const open = indexedDB.open('eas-pwa');
-        open.onsuccess = () => {
-          const req = open.result.transaction('folders').objectStore('folders').getAll();
-          req.onsuccess = () => {
-            open.result.close();
-            const f = (req.result as { accountId: string; serverId: string; displayName: string }[]).find((x) => x.displayName === n);
-            if (f) ok(f);
-            else fail(new Error(`no folder ${n}`));
-          };
-        };
-      }),
-    name,
-  );
+  const folders = await pageRecords<{ accountId: string; serverId: string; displayName: string }>(page, 'folders');
+  const f = folders.find((x) => x.displayName === name);
+  if (!f) throw new Error(`no folder ${name}`);
+  return f;
 }
 
 const go = (page: Page, hash: string) => page.evaluate((h) => (location.hash = h), hash);

@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EAS_RESOURCE, EAS_SCOPE, OIDC_CLIENT_ID, OTHER_RESOURCE, startOidc, type Oidc } from '../support/oidc.ts';
 import { ja } from '../../src/i18n/ja.ts';
-import { englishOnScreen, englishPatterns, launchChromium, PHONE, ROOT, SHOTS, startBuiltServer } from './browser.ts';
+import { englishOnScreen, englishPatterns, launchChromium, pageRecords, PHONE, ROOT, SHOTS, startBuiltServer } from './browser.ts';
 
 const DIST = resolve(ROOT, 'test-results/e2e-dist-oauth');
 const SCOPE = `openid email profile offline_access ${EAS_SCOPE}`;
@@ -315,20 +315,7 @@ describe('OAuth sign-in in the app, with a real OpenID provider and the mock in 
 });
 
 /** Subjects of the mails waiting in the app's Outbox (its `pending` records of kind 'send'). */
-function queued(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((ok, fail) => {
-        const open = indexedDB.open('eas-pwa');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const r = open.result.transaction('pending').objectStore('pending').getAll();
-          r.onsuccess = () => {
-            open.result.close();
-            const rows = r.result as { kind: string; payload: { subject?: string } }[];
-            ok(rows.filter((p) => p.kind === 'send').map((p) => p.payload.subject ?? ''));
-          };
-        };
-      }),
-  );
+async function queued(page: Page): Promise<string[]> {
+  const pending = await pageRecords<{ kind: string; payload: { subject?: string } }>(page, 'pending');
+  return pending.filter((p) => p.kind === 'send').map((p) => p.payload.subject ?? '');
 }

@@ -11,31 +11,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { portrait } from '../../mocks/picture.ts';
 import { toBase64 } from '../../src/wbxml/base64.ts';
-import { axeProblems, launchChromium, readLocalStore, ROOT, startBuiltServer, type BuiltServer, type LocalItem } from './browser.ts';
+import {
+  axeProblems,
+  launchChromium,
+  pageRecords,
+  readLocalStore,
+  ROOT,
+  startBuiltServer,
+  type BuiltServer,
+  type LocalItem,
+} from './browser.ts';
 import { demoPhone, serverMails } from './touch-support.ts';
 
 /** ResolveRecipients requests the demo server has handled (its replay log; plain or base64 query, MS-ASHTTP 2.2.1.1.1.1.2). */
-function resolveRequests(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((ok, fail) => {
-        const open = indexedDB.open('eas-pwa-demo');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('log').objectStore('log').getAll();
-          all.onsuccess = () => {
-            open.result.close();
-            const isResolve = ({ url }: { url: string }) => {
-              const query = new URL(url).search.slice(1);
-              if (/(^|&)Cmd=/i.test(query)) return /(^|&)Cmd=ResolveRecipients(&|$)/i.test(query);
-              return atob(decodeURIComponent(query)).charCodeAt(1) === 21;
-            };
-            ok((all.result as { url: string }[]).filter(isResolve).length);
-          };
-          all.onerror = () => fail(all.error);
-        };
-      }),
-  );
+async function resolveRequests(page: Page): Promise<number> {
+  const isResolve = ({ url }: { url: string }) => {
+    const query = new URL(url).search.slice(1);
+    if (/(^|&)Cmd=/i.test(query)) return /(^|&)Cmd=ResolveRecipients(&|$)/i.test(query);
+    return atob(decodeURIComponent(query)).charCodeAt(1) === 21;
+  };
+  return (await pageRecords<{ url: string }>(page, 'log', 'eas-pwa-demo')).filter(isResolve).length;
 }
 
 /** A new mail in Alice's Inbox from `from`; its subject once the app shows it in the list. */
