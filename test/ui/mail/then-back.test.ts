@@ -13,35 +13,32 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** thenBack on work that ends when told, the page at `start`; `backs` lists the pages it went back from. */
+function started(start: string) {
+  const page = { hash: start };
+  const work = deferred();
+  const backs: string[] = [];
+  const done = thenBack(
+    () => work.promise,
+    () => backs.push(page.hash),
+    () => page.hash,
+  );
+  return { page, backs, finish: () => (work.resolve(), done) };
+}
+
 describe('thenBack', () => {
   it('goes back once the work is done when the user stayed', async () => {
-    const hash = '#/mail/a/inbox/m1';
-    const work = deferred();
-    const backs: string[] = [];
-    const done = thenBack(
-      () => work.promise,
-      () => backs.push(hash),
-      () => hash,
-    );
-    expect(backs).toEqual([]);
-    work.resolve();
-    await done;
-    expect(backs).toEqual(['#/mail/a/inbox/m1']);
+    const t = started('#/mail/a/inbox/m1');
+    expect(t.backs).toEqual([]);
+    await t.finish();
+    expect(t.backs).toEqual(['#/mail/a/inbox/m1']);
   });
 
   it('stays where the user went while the work was under way', async () => {
-    let hash = '#/mail/a/inbox/m1';
-    const work = deferred();
-    const backs: string[] = [];
-    const done = thenBack(
-      () => work.promise,
-      () => backs.push(hash),
-      () => hash,
-    );
-    hash = '#/mail/a/archive';
-    work.resolve();
-    await done;
-    expect(backs).toEqual([]);
+    const t = started('#/mail/a/inbox/m1');
+    t.page.hash = '#/mail/a/archive';
+    await t.finish();
+    expect(t.backs).toEqual([]);
   });
 
   it('does not go back when the work fails: the error is the caller’s to show', async () => {
